@@ -1,0 +1,3 @@
+//! Architecture rules over the crate graph (`cargo lumen-arch`).
+
+pub mod cfg;

@@ -1,0 +1,3 @@
+//! Instruction-count benchmarks, base against HEAD (`cargo lumen-bench`).
+
+pub mod cfg;

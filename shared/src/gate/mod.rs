@@ -1,0 +1,1 @@
+//! The review verdict (`cargo lumen-gate`): merges the reports and decides APPROVED or CHANGES REQUESTED.

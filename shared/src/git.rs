@@ -1,0 +1,250 @@
+//! Git, read-only as far as the user is concerned.
+//!
+//! The tools never modify the user's working tree, index, stash or branches: no stash, reset, checkout,
+//! clean or restore there. A base revision is materialized in a detached `git worktree` under the target
+//! directory ([`Repo::base_worktree`]), which is ours to update; file contents at a revision are read with
+//! `git show`, and changed lines are found by diffing those contents in memory ([`Repo::changed_lines`]).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use cargo_util::ProcessBuilder;
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// A git command failed or git is unusable here.
+#[derive(Debug, Error, Diagnostic)]
+pub enum GitError {
+    /// git could not be started.
+    #[error("could not run git")]
+    #[diagnostic(
+        code(lumen_gate::git_missing),
+        help("install git and make sure it is on PATH")
+    )]
+    Spawn {
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The directory is not inside a git repository.
+    #[error("{dir} is not inside a git repository")]
+    #[diagnostic(
+        code(lumen_gate::not_a_git_repo),
+        help("--base compares against a git revision; run inside a git checkout, or drop --base")
+    )]
+    NotARepo {
+        /// The directory.
+        dir: String,
+    },
+    /// The revision does not name a commit.
+    #[error("revision `{rev}` not found in {repo}")]
+    #[diagnostic(
+        code(lumen_gate::unknown_revision),
+        help(
+            "check the name with `git rev-parse --verify '{rev}^{{commit}}'`; in CI, fetch enough history (fetch-depth: 0)"
+        )
+    )]
+    UnknownRevision {
+        /// The revision given.
+        rev: String,
+        /// The repository.
+        repo: String,
+    },
+    /// A git command failed.
+    #[error("`git {args}` failed: {stderr}")]
+    #[diagnostic(code(lumen_gate::git_failed))]
+    Failed {
+        /// The arguments.
+        args: String,
+        /// What git printed.
+        stderr: String,
+    },
+}
+
+/// A git repository, addressed through its top-level directory.
+#[derive(Clone, Debug)]
+pub struct Repo {
+    root: PathBuf,
+}
+
+impl Repo {
+    /// The repository containing `dir`.
+    pub fn discover(dir: &Path) -> Result<Repo, GitError> {
+        let out = git_in(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| match e {
+            GitError::Failed { .. } => GitError::NotARepo {
+                dir: dir.display().to_string(),
+            },
+            other => other,
+        })?;
+        Ok(Repo {
+            root: PathBuf::from(String::from_utf8_lossy(&out).trim()),
+        })
+    }
+
+    /// The top-level directory of the working tree.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The full commit id `rev` names.
+    pub fn resolve_commit(&self, rev: &str) -> Result<String, GitError> {
+        let spec = format!("{rev}^{{commit}}");
+        let out = git_in(
+            &self.root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &spec,
+            ],
+        )
+        .map_err(|e| match e {
+            GitError::Failed { .. } => GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                repo: self.root.display().to_string(),
+            },
+            other => other,
+        })?;
+        Ok(String::from_utf8_lossy(&out).trim().to_owned())
+    }
+
+    /// The contents of `path` (relative to the repository root) at `commit`, or `None` if it did not exist.
+    pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let object = format!("{commit}:{path}");
+        let exists = ProcessBuilder::new("git")
+            .cwd(&self.root)
+            .args(&["cat-file", "-e", &object])
+            .build_command()
+            .output()
+            .map_err(|source| GitError::Spawn { source })?;
+        if !exists.status.success() {
+            return Ok(None);
+        }
+        git_in(&self.root, &["cat-file", "blob", &object]).map(Some)
+    }
+
+    /// The lines of `path` (relative to the repository root, as it is now in the working tree) that were
+    /// added or changed since `commit`. A file that did not exist at `commit` is new in every line.
+    pub fn changed_lines(&self, commit: &str, path: &str) -> Result<ChangedLines, GitError> {
+        let now = match std::fs::read(self.root.join(path)) {
+            Ok(bytes) => bytes,
+            // Deleted since the base: it has no lines now, so none changed.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(GitError::Failed {
+                    args: format!("diff {commit} -- {path}"),
+                    stderr: format!("could not read {path}: {e}"),
+                });
+            }
+        };
+        let Some(before) = self.file_at(commit, path)? else {
+            return Ok(ChangedLines::All);
+        };
+        let before = String::from_utf8_lossy(&before);
+        let now = String::from_utf8_lossy(&now);
+        let diff = similar::TextDiff::from_lines(before.as_ref(), now.as_ref());
+        let mut lines = BTreeSet::new();
+        for change in diff.iter_all_changes() {
+            if change.tag() == similar::ChangeTag::Insert {
+                if let Some(index) = change.new_index() {
+                    lines.insert(index as u32 + 1);
+                }
+            }
+        }
+        Ok(ChangedLines::Some(lines))
+    }
+
+    /// A detached worktree of `commit` at `dir` (under the target directory), created or reused.
+    ///
+    /// The worktree is ours: it is moved to `commit` with `git switch --detach --discard-changes` inside it,
+    /// never touching the user's checkout. Call [`BaseWorktree::remove`] to unregister and delete it.
+    pub fn base_worktree(&self, commit: &str, dir: &Path) -> Result<BaseWorktree, GitError> {
+        let dir_str = dir.display().to_string();
+        let reusable = dir.join(".git").is_file()
+            && git_in(dir, &["rev-parse", "--show-toplevel"])
+                .map(|out| Path::new(String::from_utf8_lossy(&out).trim()) == dir)
+                .unwrap_or(false);
+        if reusable {
+            git_in(
+                dir,
+                &["switch", "--detach", "--discard-changes", "--quiet", commit],
+            )?;
+        } else {
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).map_err(|e| GitError::Failed {
+                    args: format!("worktree add {dir_str}"),
+                    stderr: format!("could not clear stale directory: {e}"),
+                })?;
+            }
+            // A directory removed by hand leaves a registration behind; prune it first.
+            git_in(&self.root, &["worktree", "prune"])?;
+            git_in(
+                &self.root,
+                &[
+                    "worktree", "add", "--detach", "--force", "--quiet", &dir_str, commit,
+                ],
+            )?;
+        }
+        Ok(BaseWorktree {
+            repo_root: self.root.clone(), // cloned: the worktree handle outlives this borrow
+            path: dir.to_owned(),
+            commit: commit.to_owned(),
+        })
+    }
+}
+
+/// Which lines of a file changed since the base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangedLines {
+    /// The file is new: every line.
+    All,
+    /// These 1-based lines.
+    Some(BTreeSet<u32>),
+}
+
+impl ChangedLines {
+    /// True if `line` (1-based) was added or changed.
+    pub fn contains(&self, line: u32) -> bool {
+        match self {
+            ChangedLines::All => true,
+            ChangedLines::Some(lines) => lines.contains(&line),
+        }
+    }
+}
+
+/// A detached worktree holding a base revision.
+#[derive(Clone, Debug)]
+pub struct BaseWorktree {
+    repo_root: PathBuf,
+    /// Where it is checked out.
+    pub path: PathBuf,
+    /// The commit it holds.
+    pub commit: String,
+}
+
+impl BaseWorktree {
+    /// Unregisters and deletes the worktree.
+    pub fn remove(self) -> Result<(), GitError> {
+        let dir = self.path.display().to_string();
+        git_in(&self.repo_root, &["worktree", "remove", "--force", &dir]).map(|_| ())
+    }
+}
+
+/// Runs `git args` in `dir` and returns its standard output.
+pub fn git_in(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let output = ProcessBuilder::new("git")
+        .cwd(dir)
+        .args(args)
+        .build_command()
+        .output()
+        .map_err(|source| GitError::Spawn { source })?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(GitError::Failed {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        })
+    }
+}

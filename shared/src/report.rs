@@ -1,0 +1,399 @@
+//! The report model shared by all three tools, serialized as versioned JSON.
+//!
+//! `cargo lumen-arch --format json`, `cargo lumen-bench --format json` and `cargo lumen-gate --format json`
+//! all write a [`Report`]; `cargo lumen-gate --report FILE` reads them back and merges them. The JSON schema
+//! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON report format. Bump on any incompatible change.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Which tool wrote a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    /// `cargo lumen-arch`.
+    Arch,
+    /// `cargo lumen-bench`.
+    Bench,
+    /// `cargo lumen-gate` (the source gates and the verdict).
+    Gate,
+}
+
+/// How serious a finding is. Ordered from most to least serious.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    /// Blocks the change.
+    Critical,
+    /// Should be fixed; blocks only beyond the configured warning budget.
+    Warning,
+    /// A suggestion; never blocks.
+    Info,
+}
+
+impl Severity {
+    /// The spelling used in the review: `CRITICAL`, `WARNING`, `INFO`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Critical => "CRITICAL",
+            Severity::Warning => "WARNING",
+            Severity::Info => "INFO",
+        }
+    }
+
+    /// Parses the configuration spelling (`critical`, `warning`, `info`, any case).
+    pub fn from_config(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "critical" => Some(Severity::Critical),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// Which part of the review a finding belongs to.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Crate boundaries, layering and coupling (`cargo lumen-arch`).
+    Architecture,
+    /// The review's "Code Quality Gates".
+    CodeQuality,
+    /// The review's "Performance Checklist".
+    Performance,
+    /// A benchmark result (regression or improvement).
+    Benchmark,
+}
+
+/// Whether a finding is new relative to the base revision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Baseline {
+    /// No base revision was given: every finding counts.
+    #[default]
+    NoBase,
+    /// Introduced since the base revision: it can block.
+    New,
+    /// Already present at the base revision: reported, never blocks.
+    PreExisting,
+}
+
+/// A place in a file. Paths are relative to the workspace root, with `/` separators.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct Location {
+    /// File path relative to the workspace root (absolute if outside it).
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// Length in bytes of the highlighted text, from `column` on the same line (0: the whole line).
+    #[serde(default)]
+    pub length: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// The kind of a dependency edge, as declared in a manifest.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepKind {
+    /// `[dependencies]`.
+    Normal,
+    /// `[build-dependencies]`.
+    Build,
+    /// `[dev-dependencies]`: tests, benches and examples only.
+    Dev,
+}
+
+impl DepKind {
+    /// The configuration and display spelling.
+    pub fn label(self) -> &'static str {
+        match self {
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
+}
+
+/// One hop of a dependency path: `from` depends on `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Hop {
+    /// Package that declares the dependency.
+    pub from: String,
+    /// Package depended on.
+    pub to: String,
+    /// Dependency kinds under which the edge is declared.
+    pub kinds: Vec<DepKind>,
+    /// True if the edge is optional (enabled by a feature).
+    pub optional: bool,
+    /// Features of `from` that enable the edge, when it is optional.
+    pub enabled_by: Vec<String>,
+    /// The manifest line that declares the edge.
+    pub declared_at: Option<Location>,
+}
+
+/// A dependency path from one crate to another, hop by hop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DepPath {
+    /// The hops in order; `hops[0].from` is the start, `hops.last().to` the end.
+    pub hops: Vec<Hop>,
+}
+
+/// One problem found by a rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The id of the rule that produced it (`no-unwrap`, or an architecture rule's configured id).
+    pub rule_id: String,
+    /// The kind of rule, namespaced by tool: `arch::forbid`, `gate::no-unwrap`, `bench::regression`.
+    pub kind: String,
+    /// The part of the review it belongs to.
+    pub category: Category,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Why the rule exists (the rule's configured `why`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// What to do instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Estimated impact, concrete: an instruction-count change, or the rule's impact note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
+    /// Where: the manifest line of an offending edge, or the source line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The package the finding is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// For architecture findings: the crates involved, in path order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crates: Vec<String>,
+    /// For architecture findings: every shortest dependency path that explains it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<DepPath>,
+    /// New relative to the base revision, or pre-existing.
+    #[serde(default)]
+    pub baseline: Baseline,
+}
+
+impl Finding {
+    /// A key that identifies the same finding across reports, for de-duplication.
+    pub fn dedup_key(&self) -> (String, String, Option<Location>, String) {
+        (
+            self.kind.clone(),     // cloned: the key must own its parts to outlive the finding
+            self.rule_id.clone(),  // cloned: as above
+            self.location.clone(), // cloned: as above
+            self.message.clone(),  // cloned: as above
+        )
+    }
+}
+
+/// A metric measured before and after.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MetricChange {
+    /// Value at the base revision, if it was measured there.
+    pub before: Option<f64>,
+    /// Value at HEAD.
+    pub after: f64,
+    /// Signed change in percent, `(after - before) / before * 100`.
+    pub change_pct: Option<f64>,
+}
+
+/// What happened to a benchmark between base and HEAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BenchStatus {
+    /// Only measured at HEAD (no base, or the benchmark is new).
+    New,
+    /// Within the thresholds.
+    Unchanged,
+    /// Fewer instructions than the base.
+    Improved,
+    /// More instructions than the base, within the limit.
+    Slower,
+    /// More instructions than the base, beyond the limit: blocks.
+    Regressed,
+}
+
+/// Criterion's own estimate of a wall-clock change (reported, gated only when configured).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WallClockChange {
+    /// Point estimate of the mean change, in percent.
+    pub mean_pct: f64,
+    /// Lower bound of the confidence interval, in percent.
+    pub lower_pct: f64,
+    /// Upper bound of the confidence interval, in percent.
+    pub upper_pct: f64,
+    /// Criterion's noise threshold, in percent.
+    pub noise_threshold_pct: f64,
+    /// True when the whole interval lies beyond the noise threshold.
+    pub significant: bool,
+}
+
+/// One benchmark's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BenchmarkResult {
+    /// Full name: `package/bench-target/benchmark-id`.
+    pub name: String,
+    /// Package that owns the bench target.
+    pub package: String,
+    /// The bench target (`[[bench]] name`).
+    pub target: String,
+    /// The runner: `gungraun`, `iai-callgrind` or `criterion`.
+    pub runner: String,
+    /// The gated metric (instruction count `Ir` for callgrind runners; `time_ns` for criterion).
+    pub metric: String,
+    /// The gated metric before and after.
+    pub primary: MetricChange,
+    /// Other metrics (cache hits, estimated cycles...), shown in JSON and `-v`, never gated.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_metrics: BTreeMap<String, MetricChange>,
+    /// Criterion's estimate, for criterion benchmarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_clock: Option<WallClockChange>,
+    /// Verdict on this benchmark.
+    pub status: BenchStatus,
+}
+
+/// A rule that was checked, listed so a clean report still says what it covered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleChecked {
+    /// Rule id.
+    pub id: String,
+    /// Rule kind (`arch::forbid`, `gate::no-unwrap`...).
+    pub kind: String,
+    /// One line on what it checks.
+    pub description: String,
+}
+
+/// A file or target that could not be checked; the rest of the run went on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Problem {
+    /// Where.
+    pub location: Option<Location>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The base revision a report compares against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BaseRevision {
+    /// As given by the user (`main`, `HEAD~1`...).
+    pub rev: String,
+    /// The commit it resolved to.
+    pub commit: String,
+}
+
+/// A deterministic slice of the work (`--partition k/n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Partition {
+    /// 1-based index of this slice.
+    pub index: u32,
+    /// Number of slices.
+    pub count: u32,
+}
+
+/// A tool's whole output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// [`REPORT_FORMAT_VERSION`] at the time of writing.
+    pub format_version: u32,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// That tool's version.
+    pub tool_version: String,
+    /// Absolute path of the workspace root.
+    pub workspace_root: String,
+    /// The base revision, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<BaseRevision>,
+    /// The slice of the work this report covers, if partitioned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+    /// Every rule that was checked.
+    pub rules_checked: Vec<RuleChecked>,
+    /// What the rules found, most serious first.
+    pub findings: Vec<Finding>,
+    /// Benchmark figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<BenchmarkResult>,
+    /// Files or targets that could not be checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// An empty report for `tool` on the workspace at `workspace_root`.
+    pub fn new(tool: Tool, workspace_root: impl Into<String>) -> Report {
+        Report {
+            format_version: REPORT_FORMAT_VERSION,
+            tool,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            workspace_root: workspace_root.into(),
+            base: None,
+            partition: None,
+            rules_checked: Vec::new(),
+            findings: Vec::new(),
+            benchmarks: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Sorts findings: severity, then new before pre-existing, then file and line, then rule.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then_with(|| baseline_rank(a.baseline).cmp(&baseline_rank(b.baseline)))
+                .then_with(|| a.location.cmp(&b.location))
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+    }
+
+    /// Findings that can block: everything without a base, only new ones with a base.
+    pub fn blocking_candidates(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.baseline != Baseline::PreExisting)
+    }
+
+    /// Serializes to pretty JSON.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(self)
+    }
+}
+
+fn baseline_rank(b: Baseline) -> u8 {
+    match b {
+        Baseline::New | Baseline::NoBase => 0,
+        Baseline::PreExisting => 1,
+    }
+}
+
+/// The JSON schema of [`Report`], as checked in at `shared/report.schema.json`.
+pub fn report_schema() -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&schemars::schema_for!(Report))
+}

@@ -1,0 +1,197 @@
+//! Loading a cargo workspace: one `cargo metadata` call, read both as [`cargo_metadata::Metadata`] and as a
+//! guppy [`PackageGraph`].
+
+use std::path::PathBuf;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use cargo_util::ProcessBuilder;
+use guppy::PackageId;
+use guppy::graph::{PackageGraph, PackageMetadata};
+
+use crate::errors::{Error, Result};
+
+/// How to run `cargo metadata`.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// `--manifest-path`; default: cargo's own search from the current directory.
+    pub manifest_path: Option<PathBuf>,
+    /// Directory to run cargo in; default: the current directory.
+    pub current_dir: Option<PathBuf>,
+    /// Pass `--offline`.
+    pub offline: bool,
+    /// Pass `--locked`.
+    pub locked: bool,
+    /// Pass `--no-deps`: only workspace members, and no dependency edges.
+    pub no_deps: bool,
+}
+
+/// A loaded workspace.
+pub struct Workspace {
+    /// The workspace root directory.
+    pub root: Utf8PathBuf,
+    /// Cargo's target directory.
+    pub target_dir: Utf8PathBuf,
+    /// The package graph (all features enabled, so optional edges are present).
+    pub graph: PackageGraph,
+    /// The same metadata, as cargo_metadata types.
+    pub metadata: cargo_metadata::Metadata,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("root", &self.root)
+            .field("target_dir", &self.target_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The cargo executable: `$CARGO` when run as a cargo subcommand, else `cargo`.
+pub fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// The `cargo metadata` command these options describe.
+pub fn metadata_command(opts: &LoadOptions) -> ProcessBuilder {
+    let mut cmd = ProcessBuilder::new(cargo_program());
+    cmd.args(&["metadata", "--format-version", "1", "--all-features"]);
+    if let Some(path) = &opts.manifest_path {
+        cmd.arg("--manifest-path").arg(path);
+    }
+    if opts.offline {
+        cmd.arg("--offline");
+    }
+    if opts.locked {
+        cmd.arg("--locked");
+    }
+    if opts.no_deps {
+        cmd.arg("--no-deps");
+    }
+    if let Some(dir) = &opts.current_dir {
+        cmd.cwd(dir);
+    }
+    cmd
+}
+
+/// Runs `cargo metadata` and returns its JSON text.
+pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
+    if let Some(path) = &opts.manifest_path {
+        if !path.is_file() {
+            return Err(Error::ManifestNotFound {
+                path: path.display().to_string(),
+            });
+        }
+    }
+    let cmd = metadata_command(opts);
+    let output = cmd
+        .build_command()
+        .output()
+        .map_err(|source| Error::CargoSpawn {
+            program: cargo_program(),
+            source,
+        })?;
+    if !output.status.success() {
+        let manifest = opts
+            .manifest_path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "the current directory".to_owned());
+        return Err(Error::CargoMetadata {
+            manifest,
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
+        source: Box::new(e),
+    })
+}
+
+impl Workspace {
+    /// Runs `cargo metadata` once and builds the graph from its output.
+    pub fn load(opts: &LoadOptions) -> Result<Workspace> {
+        let json = run_metadata(opts)?;
+        Workspace::from_json(&json)
+    }
+
+    /// Builds a workspace from `cargo metadata` JSON (recorded, or just produced).
+    pub fn from_json(json: &str) -> Result<Workspace> {
+        let metadata: cargo_metadata::Metadata =
+            serde_json::from_str(json).map_err(|e| Error::MetadataOutput {
+                source: Box::new(e),
+            })?;
+        let graph = PackageGraph::from_json(json).map_err(|e| Error::MetadataOutput {
+            source: Box::new(e),
+        })?;
+        Ok(Workspace {
+            // cloned: the paths are kept beside the metadata they come from
+            root: metadata.workspace_root.clone(),
+            // cloned: as above
+            target_dir: metadata.target_directory.clone(),
+            graph,
+            metadata,
+        })
+    }
+
+    /// Workspace members, sorted by name.
+    pub fn members(&self) -> Vec<PackageMetadata<'_>> {
+        let mut members: Vec<_> = self.graph.workspace().iter().collect();
+        members.sort_by(|a, b| a.name().cmp(b.name()));
+        members
+    }
+
+    /// The members chosen by `-p`/`--workspace`/`--exclude`; with none of them, every member.
+    pub fn select(&self, selection: &PackageSelection) -> Result<Vec<PackageMetadata<'_>>> {
+        let members = self.members();
+        let names: Vec<&str> = members.iter().map(|m| m.name()).collect();
+        for name in selection.packages.iter().chain(&selection.exclude) {
+            if !names.contains(&name.as_str()) {
+                return Err(Error::UnknownPackage {
+                    name: name.clone(), // cloned: the error owns its message parts
+                    members: names.join(", "),
+                });
+            }
+        }
+        Ok(members
+            .into_iter()
+            .filter(|m| {
+                selection.workspace
+                    || selection.packages.is_empty()
+                    || selection.packages.iter().any(|p| p == m.name())
+            })
+            .filter(|m| !selection.exclude.iter().any(|p| p == m.name()))
+            .collect())
+    }
+
+    /// `path` relative to the workspace root with `/` separators, or as-is when outside it.
+    pub fn relative(&self, path: &Utf8Path) -> String {
+        relative_to(&self.root, path)
+    }
+
+    /// The member with this id, if it is one.
+    pub fn member(&self, id: &PackageId) -> Option<PackageMetadata<'_>> {
+        self.graph.metadata(id).ok().filter(|m| m.in_workspace())
+    }
+}
+
+/// `path` relative to `root` with `/` separators, or as-is when outside it.
+pub fn relative_to(root: &Utf8Path, path: &Utf8Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string(),
+    }
+}
+
+/// Which workspace members a command applies to.
+#[derive(Clone, Debug, Default)]
+pub struct PackageSelection {
+    /// `-p/--package`: only these.
+    pub packages: Vec<String>,
+    /// `--workspace`: all members (the default when no `-p` is given).
+    pub workspace: bool,
+    /// `--exclude`: leave these out.
+    pub exclude: Vec<String>,
+}

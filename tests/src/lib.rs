@@ -1,0 +1,1 @@
+//! End-to-end tests of the lumen-gate tools live in `tests/`; fixture workspaces in `fixtures/`.
