@@ -146,10 +146,10 @@ impl Repo {
         let diff = similar::TextDiff::from_lines(before.as_ref(), now.as_ref());
         let mut lines = BTreeSet::new();
         for change in diff.iter_all_changes() {
-            if change.tag() == similar::ChangeTag::Insert {
-                if let Some(index) = change.new_index() {
-                    lines.insert(index as u32 + 1);
-                }
+            if change.tag() == similar::ChangeTag::Insert
+                && let Some(index) = change.new_index()
+            {
+                lines.insert(index as u32 + 1);
             }
         }
         Ok(ChangedLines::Some(lines))

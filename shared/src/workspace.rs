@@ -75,12 +75,12 @@ pub fn metadata_command(opts: &LoadOptions) -> ProcessBuilder {
 
 /// Runs `cargo metadata` and returns its JSON text.
 pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
-    if let Some(path) = &opts.manifest_path {
-        if !path.is_file() {
-            return Err(Error::ManifestNotFound {
-                path: path.display().to_string(),
-            });
-        }
+    if let Some(path) = &opts.manifest_path
+        && !path.is_file()
+    {
+        return Err(Error::ManifestNotFound {
+            path: path.display().to_string(),
+        });
     }
     let cmd = metadata_command(opts);
     let output = cmd

@@ -1,1 +1,188 @@
-//! End-to-end tests of the lumen-gate tools live in `tests/`; fixture workspaces in `fixtures/`.
+//! Support for the end-to-end tests in `tests/`: temp copies of fixture workspaces, real git repositories,
+//! and a snapshot of a checkout's state to prove the tools never touched it.
+//!
+//! Fixture workspaces live in `fixtures/`; each is a small real workspace with its own `[workspace]` table
+//! and a committed `Cargo.lock`, so `cargo metadata --offline --locked` works on it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The directory holding the fixture workspaces.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A copy of a fixture workspace in a temporary directory, deleted on drop.
+pub struct TempProject {
+    dir: tempfile::TempDir,
+}
+
+impl TempProject {
+    /// Copies `fixtures/<name>` (without any `target/`) into a fresh temp dir.
+    pub fn new(name: &str) -> TempProject {
+        let src = fixtures_dir().join(name);
+        assert!(src.is_dir(), "no fixture named {name} at {}", src.display());
+        let dir = tempfile::Builder::new()
+            .prefix("lumen-gate-test-")
+            .tempdir()
+            .unwrap();
+        copy_dir(&src, dir.path());
+        TempProject { dir }
+    }
+
+    /// An empty temp dir.
+    pub fn empty() -> TempProject {
+        TempProject {
+            dir: tempfile::Builder::new()
+                .prefix("lumen-gate-test-")
+                .tempdir()
+                .unwrap(),
+        }
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `root/Cargo.toml`.
+    pub fn manifest(&self) -> PathBuf {
+        self.root().join("Cargo.toml")
+    }
+
+    /// Writes `contents` to `rel` (creating parent directories).
+    pub fn write(&self, rel: &str, contents: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    /// Reads `rel`.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    /// Runs git in the project and returns stdout; panics with git's stderr on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        git(self.root(), args)
+    }
+
+    /// `git init` on branch `main` with a test identity, a `.gitignore` for `target/`, and a first commit.
+    pub fn git_init(&self) {
+        self.git(&["init", "-q", "-b", "main"]);
+        self.git(&["config", "user.email", "test@example.com"]);
+        self.git(&["config", "user.name", "Test"]);
+        self.git(&["config", "commit.gpgsign", "false"]);
+        if !self.root().join(".gitignore").exists() {
+            self.write(".gitignore", "/target\n");
+        }
+        self.commit_all("base");
+    }
+
+    /// Stages everything and commits it; returns the new commit id.
+    pub fn commit_all(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+}
+
+/// Runs git in `dir`; panics with git's stderr on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("git must be installed to run these tests");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Copies a directory tree, leaving out `target/` directories.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() == "target" {
+                continue;
+            }
+            copy_dir(&path, &to);
+        } else {
+            std::fs::copy(&path, &to).unwrap();
+        }
+    }
+}
+
+/// Everything about a checkout the tools must leave alone: HEAD, branches, stash, the index file, and the
+/// bytes of every file outside `target/` and `.git/`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CheckoutState {
+    head: String,
+    branches: String,
+    stash: String,
+    status: String,
+    index: Vec<u8>,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl CheckoutState {
+    /// Captures the state of the checkout at `root`.
+    pub fn capture(root: &Path) -> CheckoutState {
+        let mut files = BTreeMap::new();
+        collect_files(root, root, &mut files);
+        CheckoutState {
+            head: git(root, &["rev-parse", "--symbolic-full-name", "HEAD"])
+                + &git(root, &["rev-parse", "HEAD"]),
+            branches: git(root, &["for-each-ref", "--format=%(refname) %(objectname)"]),
+            stash: git(root, &["stash", "list"]),
+            status: git(root, &["status", "--porcelain=v1", "--untracked-files=all"]),
+            index: std::fs::read(root.join(".git/index")).unwrap_or_default(),
+            files,
+        }
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let name = entry.file_name();
+        if entry.file_type().unwrap().is_dir() {
+            if name == "target" || name == ".git" {
+                continue;
+            }
+            collect_files(root, &path, files);
+        } else {
+            let rel = path.strip_prefix(root).unwrap().to_owned();
+            files.insert(rel, std::fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// Replaces the temp root in `text` with `[ROOT]`, for snapshots.
+pub fn redact_root(text: &str, root: &Path) -> String {
+    let root = root.display().to_string();
+    let canonical = std::fs::canonicalize(&root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| root.clone());
+    text.replace(&canonical, "[ROOT]").replace(&root, "[ROOT]")
+}
+
+/// A command for one of the dup binaries, with colour and backtraces off.
+pub fn tool(bin_path: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin_path);
+    cmd.env("NO_COLOR", "1")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    cmd
+}
