@@ -1,7 +1,10 @@
-//! Renderers of a [`crate::report::Report`]: human diagnostics, JSON, and (for the verdict) the review
-//! formats.
+//! Renderers of a [`crate::report::Report`] and of the review: human diagnostics, JSON, markdown, GitHub
+//! workflow commands and SARIF.
 
+pub mod github;
 pub mod human;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::Write;
 

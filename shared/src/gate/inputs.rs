@@ -1,0 +1,72 @@
+//! Reading reports written earlier by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`
+//! (`cargo lumen-gate --report FILE`).
+
+use std::path::Path;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use crate::errors::Error;
+use crate::report::Report;
+
+/// A report file that is not a lumen-gate report.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{path} is not a lumen-gate report: {message}")]
+#[diagnostic(
+    code(lumen_gate::bad_report),
+    help("pass a file written by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`")
+)]
+pub struct BadReport {
+    path: String,
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("here")]
+    span: SourceSpan,
+}
+
+/// Reads and parses one report file.
+pub fn read_report(path: &Path) -> Result<Report, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("could not read", path, e))?;
+    parse_report(&path.display().to_string(), text)
+}
+
+/// Parses report JSON; errors point at the offending line and column.
+pub fn parse_report(name: &str, text: String) -> Result<Report, Error> {
+    serde_json::from_str(&text).map_err(|e| {
+        let offset = offset_of(&text, e.line(), e.column());
+        Error::Other(Box::new(BadReport {
+            path: name.to_owned(),
+            message: e.to_string(),
+            src: NamedSource::new(name, text),
+            span: SourceSpan::new(offset.into(), 0),
+        }))
+    })
+}
+
+/// Byte offset of 1-based `line` and `column` (serde_json's numbering).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_counts_lines_and_columns() {
+        assert_eq!(offset_of("ab\ncd", 2, 2), 4);
+        assert_eq!(offset_of("ab", 1, 1), 0);
+    }
+
+    #[test]
+    fn bad_json_is_an_error_not_a_panic() {
+        let err = parse_report("r.json", "{\"format_version\": 1,".to_owned());
+        assert!(err.is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! GitHub Actions output: one workflow command per finding (`::error file=..,line=..::message`), and the
+//! markdown review appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
+
+use std::io::Write;
+
+use crate::gate::review::Review;
+use crate::report::{Finding, Severity};
+
+/// Writes one annotation per finding that counts (pre-existing ones as notices).
+pub fn write_annotations(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
+    for f in &review.issues {
+        writeln!(out, "{}", annotation(f, level(f.severity)))?;
+    }
+    for f in &review.pre_existing {
+        writeln!(out, "{}", annotation(f, "notice"))?;
+    }
+    writeln!(
+        out,
+        "::{} title=lumen-gate::{}",
+        if review.verdict == crate::gate::review::Verdict::Approved {
+            "notice"
+        } else {
+            "error"
+        },
+        escape_data(&format!("Performance review: {}", review.verdict.label()))
+    )
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+/// One workflow command for a finding.
+pub fn annotation(f: &Finding, level: &str) -> String {
+    let mut props = Vec::new();
+    if let Some(loc) = &f.location {
+        props.push(format!("file={}", escape_property(&loc.file)));
+        props.push(format!("line={}", loc.line));
+        props.push(format!("col={}", loc.column));
+    }
+    props.push(format!(
+        "title={}",
+        escape_property(&format!("[{}] {}", f.severity.label(), f.rule_id))
+    ));
+    let mut message = f.message.clone(); // cloned: extended with the help and impact below
+    if let Some(help) = &f.help {
+        message.push('\n');
+        message.push_str(help);
+    }
+    if let Some(impact) = &f.impact {
+        message.push_str("\nimpact: ");
+        message.push_str(impact);
+    }
+    format!("::{level} {}::{}", props.join(","), escape_data(&message))
+}
+
+/// Escapes a command's message (`%`, CR, LF), as the runner expects.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a command's property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Appends the markdown review to the file named by `$GITHUB_STEP_SUMMARY`, if set.
+pub fn append_step_summary(markdown: &str) -> std::io::Result<bool> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(false);
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(markdown.as_bytes())?;
+    file.write_all(b"\n")?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_runner_rules() {
+        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}
