@@ -397,3 +397,58 @@ fn baseline_rank(b: Baseline) -> u8 {
 pub fn report_schema() -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(&schemars::schema_for!(Report))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checked-in schema must match the types; regenerate with
+    /// `LUMEN_GATE_UPDATE_SCHEMA=1 cargo test -p lumen-gate-core report_schema`.
+    #[test]
+    fn report_schema_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/report.schema.json");
+        let generated = report_schema().unwrap() + "\n";
+        if std::env::var_os("LUMEN_GATE_UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "shared/report.schema.json is stale: run LUMEN_GATE_UPDATE_SCHEMA=1 cargo test -p lumen-gate-core report_schema"
+        );
+    }
+
+    #[test]
+    fn severities_order_most_serious_first() {
+        assert!(Severity::Critical < Severity::Warning && Severity::Warning < Severity::Info);
+        assert_eq!(Severity::from_config("Warning"), Some(Severity::Warning));
+        assert_eq!(Severity::from_config("fatal"), None);
+    }
+
+    #[test]
+    fn report_round_trips_through_json() {
+        let mut report = Report::new(Tool::Arch, "/ws");
+        report.findings.push(Finding {
+            rule_id: "r".into(),
+            kind: "arch::forbid".into(),
+            category: Category::Architecture,
+            severity: Severity::Critical,
+            message: "m".into(),
+            why: None,
+            help: None,
+            impact: None,
+            location: Some(Location {
+                file: "a/Cargo.toml".into(),
+                line: 3,
+                column: 1,
+                length: 0,
+            }),
+            package: None,
+            crates: vec!["a".into(), "b".into()],
+            paths: vec![],
+            baseline: Baseline::New,
+        });
+        let back: Report = serde_json::from_str(&report.to_json().unwrap()).unwrap();
+        assert_eq!(back, report);
+    }
+}

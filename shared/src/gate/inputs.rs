@@ -14,7 +14,9 @@ use crate::report::Report;
 #[error("{path} is not a lumen-gate report: {message}")]
 #[diagnostic(
     code(lumen_gate::bad_report),
-    help("pass a file written by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`")
+    help(
+        "pass a file written by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`"
+    )
 )]
 pub struct BadReport {
     path: String,

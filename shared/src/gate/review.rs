@@ -9,7 +9,7 @@ use thiserror::Error;
 use crate::gate::cfg::VerdictConfig;
 use crate::gate::checklist::{self, ChecklistLine};
 use crate::report::{
-    Baseline, BaseRevision, BenchStatus, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION,
+    BaseRevision, Baseline, BenchStatus, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION,
     Report, Severity, Tool,
 };
 
@@ -152,7 +152,10 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<ToolNam
     Ok((merged, tools))
 }
 
-fn merge_base(into: &mut Option<BaseRevision>, base: Option<BaseRevision>) -> Result<(), MergeError> {
+fn merge_base(
+    into: &mut Option<BaseRevision>,
+    base: Option<BaseRevision>,
+) -> Result<(), MergeError> {
     match (into.as_ref(), base) {
         (Some(a), Some(b)) if a.commit != b.commit => Err(MergeError::BaseMismatch {
             first: format!("{} ({})", a.rev, a.commit),
@@ -272,7 +275,8 @@ pub fn decide(report: Report, tools: BTreeSet<ToolName>, policy: &VerdictConfig)
     } else {
         Verdict::ChangesRequested
     };
-    let architecture = checklist::architecture(&report, &issues, tools.contains("architecture rules"));
+    let architecture =
+        checklist::architecture(&report, &issues, tools.contains("architecture rules"));
     let performance = checklist::performance(&report, &issues, tools.contains("source gates"));
     Review {
         report,

@@ -60,7 +60,9 @@ pub fn annotation(f: &Finding, level: &str) -> String {
 
 /// Escapes a command's message (`%`, CR, LF), as the runner expects.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value (also `:` and `,`).

@@ -32,7 +32,11 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     }
     for f in &r.pre_existing {
         n += 1;
-        writeln!(out, "{n}. {}", issue_line(f, "(pre-existing, not blocking) "))?;
+        writeln!(
+            out,
+            "{n}. {}",
+            issue_line(f, "(pre-existing, not blocking) ")
+        )?;
     }
     writeln!(out)?;
 

@@ -36,7 +36,13 @@ pub fn log(review: &Review) -> Value {
     }
     let results: Vec<Value> = findings
         .iter()
-        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied().unwrap_or(0), review))
+        .map(|f| {
+            result(
+                f,
+                rule_index.get(f.rule_id.as_str()).copied().unwrap_or(0),
+                review,
+            )
+        })
         .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -83,13 +89,14 @@ fn result(f: &Finding, rule_index: usize, review: &Review) -> Value {
         );
     }
     if review.report.base.is_some()
-        && let Some(obj) = value.as_object_mut() {
-            let state = match f.baseline {
-                Baseline::PreExisting => "unchanged",
-                _ => "new",
-            };
-            obj.insert("baselineState".to_owned(), json!(state));
-        }
+        && let Some(obj) = value.as_object_mut()
+    {
+        let state = match f.baseline {
+            Baseline::PreExisting => "unchanged",
+            _ => "new",
+        };
+        obj.insert("baselineState".to_owned(), json!(state));
+    }
     value
 }
 

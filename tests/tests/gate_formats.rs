@@ -1,0 +1,330 @@
+//! Golden tests of the review formats on reports with every kind of problem, and on a clean one.
+
+use std::collections::BTreeSet;
+
+use lumen_gate_core::gate::cfg::VerdictConfig;
+use lumen_gate_core::gate::review::{self, Review, Verdict};
+use lumen_gate_core::render::{github, markdown, sarif};
+use lumen_gate_core::report::*;
+
+fn finding(
+    rule: &str,
+    kind: &str,
+    category: Category,
+    severity: Severity,
+    file: &str,
+    line: u32,
+) -> Finding {
+    Finding {
+        rule_id: rule.into(),
+        kind: kind.into(),
+        category,
+        severity,
+        message: format!("{rule} violated"),
+        why: None,
+        help: Some(format!("fix {rule}")),
+        impact: Some(format!("impact of {rule}")),
+        location: Some(Location {
+            file: file.into(),
+            line,
+            column: 5,
+            length: 3,
+        }),
+        package: Some("pkg".into()),
+        crates: vec![],
+        paths: vec![],
+        baseline: Baseline::New,
+    }
+}
+
+fn base() -> Option<BaseRevision> {
+    Some(BaseRevision {
+        rev: "main".into(),
+        commit: "0123456789abcdef0123456789abcdef01234567".into(),
+    })
+}
+
+fn arch_report() -> Report {
+    let mut r = Report::new(Tool::Arch, "/ws");
+    r.base = base();
+    r.rules_checked.push(RuleChecked {
+        id: "compiler-not-vm".into(),
+        kind: "arch::forbid".into(),
+        description: "lumen-compiler must not depend on lumen-vm".into(),
+    });
+    r.findings.push(finding(
+        "compiler-not-vm",
+        "arch::forbid",
+        Category::Architecture,
+        Severity::Critical,
+        "compiler/Cargo.toml",
+        9,
+    ));
+    r.findings.push(finding(
+        "new-coupling",
+        "arch::new-coupling",
+        Category::Architecture,
+        Severity::Warning,
+        "cli/Cargo.toml",
+        12,
+    ));
+    r
+}
+
+fn gate_report() -> Report {
+    let mut r = Report::new(Tool::Gate, "/ws");
+    r.base = base();
+    for id in ["no-unwrap", "format-in-loop"] {
+        r.rules_checked.push(RuleChecked {
+            id: id.into(),
+            kind: format!("gate::{id}"),
+            description: format!("checks {id}"),
+        });
+    }
+    r.findings.push(finding(
+        "no-unwrap",
+        "gate::no-unwrap",
+        Category::CodeQuality,
+        Severity::Critical,
+        "vm/src/lib.rs",
+        40,
+    ));
+    let mut old = finding(
+        "no-unwrap",
+        "gate::no-unwrap",
+        Category::CodeQuality,
+        Severity::Critical,
+        "vm/src/old.rs",
+        3,
+    );
+    old.baseline = Baseline::PreExisting;
+    r.findings.push(old);
+    r.findings.push(finding(
+        "format-in-loop",
+        "gate::format-in-loop",
+        Category::Performance,
+        Severity::Warning,
+        "vm/src/lib.rs",
+        52,
+    ));
+    r
+}
+
+fn bench_report() -> Report {
+    let mut r = Report::new(Tool::Bench, "/ws");
+    r.base = base();
+    let result = |name: &str, before: f64, after: f64, status| BenchmarkResult {
+        name: name.into(),
+        package: "vm".into(),
+        target: "dispatch".into(),
+        runner: "gungraun".into(),
+        metric: "Ir".into(),
+        primary: MetricChange {
+            before: Some(before),
+            after,
+            change_pct: Some((after - before) / before * 100.0),
+        },
+        other_metrics: Default::default(),
+        wall_clock: None,
+        status,
+    };
+    r.benchmarks.push(result(
+        "vm/dispatch/loop_1000",
+        100_000.0,
+        103_700.0,
+        BenchStatus::Regressed,
+    ));
+    r.benchmarks.push(result(
+        "vm/dispatch/call",
+        50_000.0,
+        45_000.0,
+        BenchStatus::Improved,
+    ));
+    let mut f = finding(
+        "ir-regression",
+        "bench::regression",
+        Category::Benchmark,
+        Severity::Critical,
+        "vm/benches/dispatch.rs",
+        1,
+    );
+    f.message = "vm/dispatch/loop_1000 regressed beyond the 1.00% limit".into();
+    f.impact = Some("+3,700 Ir (+3.70%)".into());
+    r.findings.push(f);
+    r
+}
+
+fn review_of(reports: Vec<Report>, policy: &VerdictConfig) -> Review {
+    let named = reports
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (format!("report{i}"), r))
+        .collect();
+    let (merged, tools) = review::merge(named).unwrap();
+    review::decide(merged, tools, policy)
+}
+
+fn failing() -> Review {
+    review_of(
+        vec![arch_report(), gate_report(), bench_report(), arch_report()],
+        &VerdictConfig::default(),
+    )
+}
+
+#[test]
+fn markdown_of_a_failing_review() {
+    let r = failing();
+    assert_eq!(r.verdict, Verdict::ChangesRequested);
+    insta::assert_snapshot!(markdown::review(&r).unwrap());
+}
+
+#[test]
+fn markdown_uses_the_spec_headings_in_order() {
+    let text = markdown::review(&failing()).unwrap();
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headings,
+        [
+            "## Performance Review",
+            "### Summary",
+            "### Issues Found",
+            "### Benchmarks Run",
+            "### Architecture Compliance",
+            "### Verdict"
+        ]
+    );
+    assert!(text.contains(
+        "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n"
+    ));
+    let item = regex_like_issue_line(&text);
+    assert!(
+        item,
+        "issue lines must read `N. **[SEV]** description -- file:line -- impact`\n{text}"
+    );
+}
+
+fn regex_like_issue_line(text: &str) -> bool {
+    let section = text
+        .split("### Issues Found\n")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .unwrap_or_default();
+    !section.is_empty()
+        && section.lines().enumerate().all(|(i, line)| {
+            let prefix = format!("{}. **[", i + 1);
+            line.starts_with(&prefix) && line.matches(" -- ").count() >= 2
+        })
+}
+
+#[test]
+fn duplicates_are_merged_and_ranked_by_severity_then_impact() {
+    let r = failing();
+    // arch_report was given twice: its findings appear once.
+    assert_eq!(
+        r.issues
+            .iter()
+            .filter(|f| f.rule_id == "compiler-not-vm")
+            .count(),
+        1
+    );
+    let order: Vec<&str> = r.issues.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "ir-regression",
+            "compiler-not-vm",
+            "no-unwrap",
+            "new-coupling",
+            "format-in-loop"
+        ]
+    );
+    assert_eq!(r.pre_existing.len(), 1);
+}
+
+#[test]
+fn pre_existing_findings_never_block() {
+    let mut report = gate_report();
+    report
+        .findings
+        .retain(|f| f.baseline == Baseline::PreExisting);
+    let r = review_of(vec![report], &VerdictConfig::default());
+    assert_eq!(r.verdict, Verdict::Approved);
+    assert_eq!(r.pre_existing.len(), 1);
+}
+
+#[test]
+fn warning_budget_blocks_only_beyond_it() {
+    let mut report = gate_report();
+    report.findings.retain(|f| f.severity == Severity::Warning);
+    let within = VerdictConfig {
+        warning_budget: Some(1),
+        ..VerdictConfig::default()
+    };
+    assert_eq!(
+        review_of(vec![report.clone()], &within).verdict,
+        Verdict::Approved
+    );
+    let beyond = VerdictConfig {
+        warning_budget: Some(0),
+        ..VerdictConfig::default()
+    };
+    let r = review_of(vec![report], &beyond);
+    assert_eq!(r.verdict, Verdict::ChangesRequested);
+    assert!(
+        r.to_fix[0].contains("exceed the budget of 0"),
+        "{:?}",
+        r.to_fix
+    );
+}
+
+#[test]
+fn clean_review_is_approved() {
+    let mut a = arch_report();
+    a.findings.clear();
+    let mut g = gate_report();
+    g.findings.clear();
+    let r = review_of(vec![a, g], &VerdictConfig::default());
+    assert_eq!(r.verdict, Verdict::Approved);
+    assert_eq!(r.verdict.exit_code(), 0);
+    insta::assert_snapshot!(markdown::review(&r).unwrap());
+}
+
+#[test]
+fn merge_rejects_other_format_versions_and_bases() {
+    let mut old = gate_report();
+    old.format_version = 0;
+    assert!(review::merge(vec![("old.json".into(), old)]).is_err());
+    let mut other = gate_report();
+    other.base = Some(BaseRevision {
+        rev: "x".into(),
+        commit: "f".repeat(40),
+    });
+    assert!(review::merge(vec![("a".into(), gate_report()), ("b".into(), other)]).is_err());
+}
+
+#[test]
+fn github_annotations() {
+    let mut out = Vec::new();
+    github::write_annotations(&failing(), &mut out).unwrap();
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for r in [failing(), review_of(vec![], &VerdictConfig::default())] {
+        let log = sarif::log(&r);
+        let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "SARIF invalid: {errors:#?}\n{log:#}");
+    }
+    let mut log = sarif::log(&failing());
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 6);
+    // The validator does reject a broken log.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
+    log["runs"][0]["tool"]["driver"]["version"] = "[VERSION]".into();
+    insta::assert_json_snapshot!(log);
+}
