@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod markdown;
+pub mod review;
 pub mod sarif;
 
 use std::io::Write;
