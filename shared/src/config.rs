@@ -218,3 +218,101 @@ fn toml_error(source: &ConfigSource, e: &toml::de::Error) -> crate::errors::Erro
     let err = source.error(span, e.message().to_owned(), "here", None);
     InvalidConfig::new(source, vec![err]).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    fn load_dir(dir: &tempfile::TempDir) -> Result<LoadedConfig, crate::errors::Error> {
+        load(Utf8Path::from_path(dir.path()).unwrap(), None)
+    }
+
+    fn config_errors(err: crate::errors::Error) -> InvalidConfig {
+        match err {
+            crate::errors::Error::Config(c) => *c,
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    const MANIFEST: &str = "[workspace]\nmembers = []\n";
+
+    #[test]
+    fn no_configuration_gives_defaults() {
+        let dir = workspace(&[("Cargo.toml", MANIFEST)]);
+        assert!(load_dir(&dir).unwrap().source.is_none());
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_span() {
+        let text = "[arch]\n\n[colour]\nx = 1\n";
+        let dir = workspace(&[("Cargo.toml", MANIFEST), (CONFIG_FILE_NAME, text)]);
+        let err = config_errors(load_dir(&dir).unwrap_err());
+        let e = &err.errors[0];
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "colour");
+        assert!(
+            e.message.contains("unknown field `colour`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let dir = workspace(&[("Cargo.toml", MANIFEST), (CONFIG_FILE_NAME, "arch = 5\n")]);
+        let err = config_errors(load_dir(&dir).unwrap_err());
+        assert!(
+            err.errors[0].message.contains("invalid type"),
+            "{}",
+            err.errors[0].message
+        );
+    }
+
+    #[test]
+    fn broken_toml_is_an_error() {
+        let dir = workspace(&[("Cargo.toml", MANIFEST), (CONFIG_FILE_NAME, "[arch\n")]);
+        assert!(matches!(
+            load_dir(&dir),
+            Err(crate::errors::Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn metadata_table_in_the_manifest_is_read_with_spans() {
+        let manifest =
+            "[workspace]\nmembers = []\n\n[workspace.metadata.lumen-gate]\nbogus = true\n";
+        let dir = workspace(&[("Cargo.toml", manifest)]);
+        let err = config_errors(load_dir(&dir).unwrap_err());
+        let span = err.errors[0].span.unwrap();
+        assert_eq!(
+            &manifest[span.offset()..span.offset() + span.len()],
+            "bogus"
+        );
+        assert!(err.path.ends_with("Cargo.toml"));
+
+        let ok = "[workspace]\nmembers = []\n\n[workspace.metadata.lumen-gate.arch]\n";
+        let dir = workspace(&[("Cargo.toml", ok)]);
+        let loaded = load_dir(&dir).unwrap();
+        assert!(loaded.source.unwrap().path.ends_with("Cargo.toml"));
+    }
+
+    #[test]
+    fn both_places_is_an_error() {
+        let manifest = "[workspace]\nmembers = []\n\n[workspace.metadata.lumen-gate]\narch = {}\n";
+        let dir = workspace(&[("Cargo.toml", manifest), (CONFIG_FILE_NAME, "[arch]\n")]);
+        let err = config_errors(load_dir(&dir).unwrap_err());
+        assert!(
+            err.errors[0].message.contains("both"),
+            "{}",
+            err.errors[0].message
+        );
+    }
+}
