@@ -20,4 +20,5 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod source;
 pub mod workspace;

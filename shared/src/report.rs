@@ -31,10 +31,13 @@ pub enum Tool {
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
     /// Blocks the change.
+    #[serde(alias = "critical")]
     Critical,
     /// Should be fixed; blocks only beyond the configured warning budget.
+    #[serde(alias = "warning")]
     Warning,
     /// A suggestion; never blocks.
+    #[serde(alias = "info")]
     Info,
 }
 

@@ -1,8 +1,223 @@
-//! `[arch]` configuration.
+//! `[arch]` configuration: one array of tables per rule kind.
+//!
+//! ```toml
+//! [[arch.forbid]]
+//! id = "compiler-not-vm"
+//! why = "the compiler is the frontend, the VM the backend"
+//! from = "lumen-compiler"
+//! to = "lumen-vm"
+//! transitive = true            # default false: direct edges only
+//! kinds = ["normal", "build"]  # default: all three (normal, build, dev)
+//! include-optional = true      # default true: optional (feature-gated) edges count
+//! severity = "critical"        # default critical
+//! ```
+//!
+//! Crate names accept globs (`lumen-provider-*`). Every name or glob must match a package of the graph.
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use crate::report::{DepKind, Severity};
 
 /// `[arch]`: the architecture rules.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ArchConfig {}
+pub struct ArchConfig {
+    /// `[[arch.forbid]]`: A must not depend on B.
+    #[serde(default)]
+    pub forbid: Vec<ForbidRule>,
+    /// `[[arch.layers]]`: a lower layer must not depend on a higher one.
+    #[serde(default)]
+    pub layers: Vec<LayersRule>,
+    /// `[[arch.only-through]]`: A may use B only through given modules.
+    #[serde(default)]
+    pub only_through: Vec<OnlyThroughRule>,
+    /// `[[arch.require]]`: crates must depend on B (and implement a trait of B).
+    #[serde(default)]
+    pub require: Vec<RequireRule>,
+    /// `[[arch.independent]]`: crates of a set must not depend on each other.
+    #[serde(default)]
+    pub independent: Vec<IndependentRule>,
+    /// `[arch.no-cycles]`: no cycles between workspace crates, dev-dependencies included.
+    #[serde(default)]
+    pub no_cycles: Option<NoCyclesRule>,
+    /// `[arch.new-coupling]`: with `--base`, report internal edges HEAD has and the base did not.
+    #[serde(default)]
+    pub new_coupling: Option<NewCouplingRule>,
+}
+
+/// `[[arch.forbid]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ForbidRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The depending crates (name or glob).
+    pub from: Spanned<String>,
+    /// The forbidden dependencies (name or glob).
+    pub to: Spanned<String>,
+    /// Also forbid indirect dependencies.
+    #[serde(default)]
+    pub transitive: bool,
+    /// Edge kinds that count (default: all).
+    #[serde(default = "all_kinds")]
+    pub kinds: Vec<DepKind>,
+    /// Whether optional (feature-gated) edges count.
+    #[serde(default = "yes")]
+    pub include_optional: bool,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.layers]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LayersRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// Layers from the top (may depend on everything below) to the bottom; each a list of names or globs.
+    pub layers: Vec<Vec<Spanned<String>>>,
+    /// Edge kinds that count (default: normal and build).
+    #[serde(default = "build_kinds")]
+    pub kinds: Vec<DepKind>,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.only-through]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OnlyThroughRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The using crates (name or glob).
+    pub from: Spanned<String>,
+    /// The used crate (a workspace member).
+    pub to: Spanned<String>,
+    /// The allowed module paths, written with the crate name (`lumen_compiler::lir`).
+    pub modules: Vec<Spanned<String>>,
+    /// Also check test code (`#[cfg(test)]` items and integration tests).
+    #[serde(default)]
+    pub include_tests: bool,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.require]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RequireRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The crates the requirement applies to (name or glob).
+    pub crates: Spanned<String>,
+    /// The crate they must depend on (normal dependency).
+    pub depends_on: Spanned<String>,
+    /// A trait of `depends-on` they must implement (`impl Trait for ...` in their library code).
+    #[serde(default)]
+    pub implements: Option<Spanned<String>>,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.independent]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IndependentRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The crates (names or globs) that must not depend on each other, directly or not.
+    pub crates: Vec<Spanned<String>>,
+    /// Edge kinds that count (default: normal and build).
+    #[serde(default = "build_kinds")]
+    pub kinds: Vec<DepKind>,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[arch.no-cycles]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NoCyclesRule {
+    /// Rule id.
+    #[serde(default = "no_cycles_id")]
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    #[serde(default = "no_cycles_why")]
+    pub why: String,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[arch.new-coupling]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NewCouplingRule {
+    /// Rule id.
+    #[serde(default = "new_coupling_id")]
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    #[serde(default = "new_coupling_why")]
+    pub why: String,
+    /// Severity of a new edge (default warning).
+    #[serde(default = "warning")]
+    pub severity: Severity,
+    /// Edge kinds that count (default: all).
+    #[serde(default = "all_kinds")]
+    pub kinds: Vec<DepKind>,
+}
+
+impl Default for NewCouplingRule {
+    fn default() -> Self {
+        NewCouplingRule {
+            id: new_coupling_id(),
+            why: new_coupling_why(),
+            severity: Severity::Warning,
+            kinds: all_kinds(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn critical() -> Severity {
+    Severity::Critical
+}
+fn warning() -> Severity {
+    Severity::Warning
+}
+fn all_kinds() -> Vec<DepKind> {
+    vec![DepKind::Normal, DepKind::Build, DepKind::Dev]
+}
+fn build_kinds() -> Vec<DepKind> {
+    vec![DepKind::Normal, DepKind::Build]
+}
+fn no_cycles_id() -> Spanned<String> {
+    Spanned::new(0..0, "no-cycles".to_owned())
+}
+fn no_cycles_why() -> String {
+    "a cycle makes crates impossible to build, test or reason about separately".to_owned()
+}
+fn new_coupling_id() -> Spanned<String> {
+    Spanned::new(0..0, "new-coupling".to_owned())
+}
+fn new_coupling_why() -> String {
+    "every new dependency between workspace crates is coupling the review must see".to_owned()
+}

@@ -1,0 +1,472 @@
+//! `only-through`: crate A may use crate B only through given modules of B.
+//!
+//! A's library sources (and its test code when the rule says so) are parsed with syn; every `use` item and
+//! every qualified path that starts with B's name in A's code (its lib name, a `package =` rename, or an
+//! alias from `use b as x;` / `extern crate b as x;`) is resolved inside B, following B's `pub use`
+//! re-exports where they can be seen (explicit ones, and globs over items B declares), and must land in one of
+//! the allowed modules. Paths inside macro invocations are token streams and are not seen.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use camino::Utf8Path;
+use guppy::graph::{BuildTargetId, PackageMetadata};
+use syn::visit::Visit;
+
+use crate::arch::rules::RuleMeta;
+use crate::report::{Finding, Location, Problem};
+use crate::source::attrs::{is_cfg_test, is_test_fn};
+use crate::source::crate_files;
+use crate::workspace::relative_to;
+
+/// What B exposes: re-exports and declared items per module (crate-relative paths).
+#[derive(Debug, Default)]
+pub struct CrateSurface {
+    reexports: BTreeMap<Vec<String>, Vec<String>>,
+    globs: BTreeMap<Vec<String>, Vec<Vec<String>>>,
+    items: BTreeMap<Vec<String>, BTreeSet<String>>,
+}
+
+impl CrateSurface {
+    /// Reads the library of `pkg`.
+    pub fn read(pkg: PackageMetadata<'_>) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
+        let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
+            return (CrateSurface::default(), Vec::new());
+        };
+        let (files, problems) = crate_files(lib.path(), false, &|file, ast, _text| {
+            let mut surface = CrateSurface::default();
+            surface.collect(&file.module_path, &ast.items);
+            surface
+        });
+        let mut surface = CrateSurface::default();
+        for (_, part) in files {
+            surface.reexports.extend(part.reexports);
+            for (k, v) in part.globs {
+                surface.globs.entry(k).or_default().extend(v);
+            }
+            for (k, v) in part.items {
+                surface.items.entry(k).or_default().extend(v);
+            }
+        }
+        (surface, problems)
+    }
+
+    fn collect(&mut self, module: &[String], items: &[syn::Item]) {
+        let declared = self.items.entry(module.to_vec()).or_default();
+        for item in items {
+            if let Some(name) = item_name(item) {
+                declared.insert(name);
+            }
+        }
+        for item in items {
+            match item {
+                syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                    let mut flat = Vec::new();
+                    flatten_use(&u.tree, Vec::new(), &mut flat);
+                    for (path, alias) in flat {
+                        let target = self.crate_relative(module, &path);
+                        match alias {
+                            UseEnd::Name(name) => {
+                                let mut key = module.to_vec();
+                                key.push(name);
+                                self.reexports.insert(key, target);
+                            }
+                            UseEnd::Glob => {
+                                self.globs.entry(module.to_vec()).or_default().push(target)
+                            }
+                        }
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        let mut path = module.to_vec();
+                        path.push(m.ident.to_string());
+                        self.collect(&path, inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A `use` path written in `module`, made crate-relative.
+    fn crate_relative(&self, module: &[String], path: &[String]) -> Vec<String> {
+        match path.first().map(String::as_str) {
+            Some("crate") => path[1..].to_vec(),
+            Some("self") => [module, &path[1..]].concat(),
+            Some("super") => {
+                let parent = &module[..module.len().saturating_sub(1)];
+                [parent, &path[1..]].concat()
+            }
+            _ => [module, path].concat(),
+        }
+    }
+
+    /// Follows re-exports until the path stops changing (at most 8 steps, for cycles).
+    pub fn resolve(&self, path: &[String]) -> Vec<String> {
+        let mut current = path.to_vec();
+        for _ in 0..8 {
+            let Some(next) = self.step(&current) else {
+                break;
+            };
+            current = next;
+        }
+        current
+    }
+
+    fn step(&self, path: &[String]) -> Option<Vec<String>> {
+        for i in (1..=path.len()).rev() {
+            if let Some(target) = self.reexports.get(&path[..i]) {
+                if target.as_slice() != &path[..i] {
+                    return Some([target.as_slice(), &path[i..]].concat());
+                }
+            }
+            let module = &path[..i - 1];
+            let name = &path[i - 1];
+            let declared_here = self
+                .items
+                .get(module)
+                .is_some_and(|items| items.contains(name));
+            if declared_here {
+                continue;
+            }
+            for glob in self
+                .globs
+                .get(module)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if self
+                    .items
+                    .get(glob)
+                    .is_some_and(|items| items.contains(name))
+                {
+                    let mut target = glob.clone(); // cloned: becomes the new path
+                    target.extend_from_slice(&path[i - 1..]);
+                    return Some(target);
+                }
+            }
+        }
+        None
+    }
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Const(i) => &i.ident,
+        syn::Item::Enum(i) => &i.ident,
+        syn::Item::Fn(i) => &i.sig.ident,
+        syn::Item::Mod(i) => &i.ident,
+        syn::Item::Static(i) => &i.ident,
+        syn::Item::Struct(i) => &i.ident,
+        syn::Item::Trait(i) => &i.ident,
+        syn::Item::Type(i) => &i.ident,
+        syn::Item::Union(i) => &i.ident,
+        syn::Item::Macro(i) => i.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+/// How a flattened `use` path ends.
+enum UseEnd {
+    /// Imported under this name.
+    Name(String),
+    /// `*`.
+    Glob,
+}
+
+/// Flattens a use tree into (path, end) pairs; `self` in a group names the group's module itself.
+fn flatten_use(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<(Vec<String>, UseEnd)>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let mut next = prefix;
+            next.push(p.ident.to_string());
+            flatten_use(&p.tree, next, out);
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                let last = prefix.last().cloned().unwrap_or_default(); // cloned: the alias owns it
+                out.push((prefix, UseEnd::Name(last)));
+            } else {
+                let mut path = prefix;
+                path.push(name.clone()); // cloned: used as both path end and alias
+                out.push((path, UseEnd::Name(name)));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let mut path = prefix;
+            if r.ident != "self" {
+                path.push(r.ident.to_string());
+            }
+            out.push((path, UseEnd::Name(r.rename.to_string())));
+        }
+        syn::UseTree::Glob(_) => out.push((prefix, UseEnd::Glob)),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                flatten_use(item, prefix.clone(), out); // cloned: each branch extends its own copy
+            }
+        }
+    }
+}
+
+/// A path in A's sources that reaches into B.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Use {
+    line: u32,
+    column: u32,
+    length: u32,
+    written: String,
+    segments: Vec<String>,
+}
+
+struct UseFinder<'a> {
+    names: &'a BTreeSet<String>,
+    include_tests: bool,
+    found: Vec<Use>,
+}
+
+impl UseFinder<'_> {
+    fn record(&mut self, segments: Vec<String>, span: proc_macro2::Span, written: String) {
+        let start = span.start();
+        let end = span.end();
+        let length = if end.line == start.line {
+            (end.column.saturating_sub(start.column)) as u32
+        } else {
+            0
+        };
+        self.found.push(Use {
+            line: start.line as u32,
+            column: start.column as u32 + 1,
+            length,
+            written,
+            segments,
+        });
+    }
+
+    fn skip(&self, attrs: &[syn::Attribute]) -> bool {
+        !self.include_tests && (is_cfg_test(attrs) || is_test_fn(attrs))
+    }
+}
+
+impl<'ast> Visit<'ast> for UseFinder<'_> {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if self.skip(item_attrs(item)) {
+            return;
+        }
+        syn::visit::visit_item(self, item);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if self.skip(&f.attrs) {
+            return;
+        }
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        let mut flat = Vec::new();
+        flatten_use(&u.tree, Vec::new(), &mut flat);
+        for (path, end) in flat {
+            let Some(first) = path.first() else { continue };
+            if !self.names.contains(first) {
+                continue;
+            }
+            let mut rest = path[1..].to_vec();
+            let written = match end {
+                UseEnd::Glob => {
+                    rest.push("*".to_owned());
+                    format!("{}::*", path.join("::"))
+                }
+                UseEnd::Name(_) => path.join("::"),
+            };
+            if rest.is_empty() {
+                continue;
+            }
+            self.record(rest, syn::spanned::Spanned::span(&u.tree), written);
+        }
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segments.len() >= 2 && self.names.contains(&segments[0]) {
+            let written = segments.join("::");
+            self.record(
+                segments[1..].to_vec(),
+                syn::spanned::Spanned::span(path),
+                written,
+            );
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// Names under which `b` is visible in A: the extern name plus aliases from `use b as x;` and
+/// `extern crate b as x;` anywhere in A.
+fn aliases(ast: &syn::File, extern_name: &str, out: &mut BTreeSet<String>) {
+    struct Aliases<'a> {
+        extern_name: &'a str,
+        out: &'a mut BTreeSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Aliases<'_> {
+        fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
+            if e.ident == self.extern_name {
+                if let Some((_, alias)) = &e.rename {
+                    self.out.insert(alias.to_string());
+                }
+            }
+        }
+        fn visit_use_rename(&mut self, r: &'ast syn::UseRename) {
+            if r.ident == self.extern_name {
+                self.out.insert(r.rename.to_string());
+            }
+        }
+    }
+    Aliases { extern_name, out }.visit_file(ast);
+}
+
+/// Source files of A's library, plus its test targets when `include_tests`.
+fn source_roots(a: PackageMetadata<'_>, include_tests: bool) -> Vec<camino::Utf8PathBuf> {
+    let mut roots: Vec<_> = a
+        .build_target(&BuildTargetId::Library)
+        .map(|t| t.path().to_owned())
+        .into_iter()
+        .collect();
+    if include_tests {
+        roots.extend(
+            a.build_targets()
+                .filter(|t| matches!(t.id(), BuildTargetId::Test(_)))
+                .map(|t| t.path().to_owned()),
+        );
+    }
+    roots
+}
+
+/// The name A's code uses for B: the dependency key when renamed, else B's lib name.
+pub fn extern_name(a: PackageMetadata<'_>, b: PackageMetadata<'_>) -> Option<String> {
+    let link = a.direct_links().find(|l| l.to().id() == b.id())?;
+    let renamed = link.dep_name() != b.name();
+    let name = if renamed {
+        link.dep_name().to_owned()
+    } else {
+        b.build_target(&BuildTargetId::Library)
+            .map(|t| t.name().to_owned())
+            .unwrap_or_else(|| b.name().to_owned())
+    };
+    Some(name.replace('-', "_"))
+}
+
+/// Evaluates one only-through rule for crate `a` using crate `b`.
+#[allow(clippy::too_many_arguments)]
+pub fn check(
+    root: &Utf8Path,
+    meta: &RuleMeta,
+    a: PackageMetadata<'_>,
+    b: PackageMetadata<'_>,
+    surface: &CrateSurface,
+    allowed: &[Vec<String>],
+    include_tests: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<Finding> {
+    let Some(extern_name) = extern_name(a, b) else {
+        return Vec::new();
+    };
+    let allowed_text: Vec<String> = allowed
+        .iter()
+        .map(|m| format!("{extern_name}::{}", m.join("::")))
+        .collect();
+    let mut findings = Vec::new();
+    for root_file in source_roots(a, include_tests) {
+        let (files, file_problems) =
+            crate_files(&root_file, include_tests, &|_file, ast, _text| {
+                let mut names = BTreeSet::from([extern_name.clone()]); // cloned: each file's own name set
+                aliases(ast, &extern_name, &mut names);
+                let mut finder = UseFinder {
+                    names: &names,
+                    include_tests,
+                    found: Vec::new(),
+                };
+                finder.visit_file(ast);
+                finder.found
+            });
+        for p in file_problems {
+            problems.push(Problem {
+                location: Some(Location {
+                    file: relative_to(root, &p.path),
+                    line: p.line.max(1),
+                    column: p.column.max(1),
+                    length: 0,
+                }),
+                message: p.message,
+            });
+        }
+        for (file, mut uses) in files {
+            uses.sort();
+            uses.dedup_by(|x, y| x.line == y.line && x.written == y.written);
+            for u in uses {
+                let resolved = if u.segments.last().map(String::as_str) == Some("*") {
+                    u.segments.clone() // cloned: a glob resolves to itself
+                } else {
+                    surface.resolve(&u.segments)
+                };
+                let through = allowed.iter().any(|m| resolved.starts_with(m));
+                if through {
+                    continue;
+                }
+                let via = if resolved != u.segments {
+                    format!(
+                        " (re-exported from `{extern_name}::{}`)",
+                        resolved.join("::")
+                    )
+                } else {
+                    String::new()
+                };
+                let message = format!(
+                    "`{}` uses `{}`{via}, outside {}",
+                    a.name(),
+                    u.written,
+                    allowed_text.join(", ")
+                );
+                let mut finding = meta.finding(
+                    message,
+                    vec![a.name().to_owned(), b.name().to_owned()],
+                    Vec::new(),
+                );
+                finding.location = Some(Location {
+                    file: relative_to(root, &file.path),
+                    line: u.line,
+                    column: u.column,
+                    length: u.length,
+                });
+                finding.help = Some(format!(
+                    "use `{}` only through {}",
+                    b.name(),
+                    allowed_text.join(", ")
+                ));
+                findings.push(finding);
+            }
+        }
+    }
+    findings
+}

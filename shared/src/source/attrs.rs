@@ -1,0 +1,111 @@
+//! Attributes that decide whether an item is test-only code.
+
+use syn::Attribute;
+
+/// True for `#[cfg(test)]`, and for `#[cfg(all(test, ..))]` / `#[cfg(any(test, ..))]` containing `test`.
+pub fn is_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg") && {
+            let mut found = false;
+            // A cfg we cannot read is not test code.
+            if attr
+                .parse_nested_meta(|meta| {
+                    found |= mentions_test(&meta);
+                    Ok(())
+                })
+                .is_err()
+            {
+                return false;
+            }
+            found
+        }
+    })
+}
+
+fn mentions_test(meta: &syn::meta::ParseNestedMeta<'_>) -> bool {
+    if meta.path.is_ident("test") {
+        return true;
+    }
+    if meta.path.is_ident("all") || meta.path.is_ident("any") {
+        let mut found = false;
+        let parsed = meta.parse_nested_meta(|inner| {
+            found |= mentions_test(&inner);
+            Ok(())
+        });
+        return parsed.is_ok() && found;
+    }
+    // `not(test)` is the opposite of test code, `feature = "test"` is not about tests: consume and move on.
+    // An unreadable cfg only means this branch is not test code either way.
+    let _consumed: syn::Result<()> = skip(meta);
+    false
+}
+
+/// Consumes the rest of a nested meta item (`name(...)` or `name = value`).
+fn skip(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip(&inner))
+    } else if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>().map(|_| ())
+    } else {
+        Ok(())
+    }
+}
+
+/// True for `#[test]` and attributes whose last segment is `test` (`#[tokio::test]`).
+pub fn is_test_fn(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|seg| seg.ident == "test")
+    })
+}
+
+/// The value of `#[path = "..."]`, if present.
+pub fn path_attr(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        if !attr.path().is_ident("path") {
+            return None;
+        }
+        match &attr.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(src: &str) -> Vec<Attribute> {
+        let item: syn::ItemMod = syn::parse_str(&format!("{src} mod m {{}}")).unwrap();
+        item.attrs
+    }
+
+    #[test]
+    fn recognizes_cfg_test_forms() {
+        assert!(is_cfg_test(&attrs("#[cfg(test)]")));
+        assert!(is_cfg_test(&attrs("#[cfg(all(test, feature = \"x\"))]")));
+        assert!(is_cfg_test(&attrs("#[cfg(any(unix, test))]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(not(test))]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(feature = \"test\")]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(unix)]")));
+    }
+
+    #[test]
+    fn recognizes_test_fns_and_path_attrs() {
+        assert!(is_test_fn(&attrs("#[tokio::test]")));
+        assert!(!is_test_fn(&attrs("#[inline]")));
+        assert_eq!(
+            path_attr(&attrs("#[path = \"x/y.rs\"]")).as_deref(),
+            Some("x/y.rs")
+        );
+    }
+}
