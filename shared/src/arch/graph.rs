@@ -199,6 +199,7 @@ impl<'g> ArchGraph<'g> {
             let mut suffix = Vec::new();
             collect_paths(to, from.id(), &preds, &mut suffix, &mut paths, limit);
         }
+        paths.sort_by_cached_key(|p| p.iter().map(|e| e.link.to().name()).collect::<Vec<_>>());
         paths
     }
 
