@@ -46,6 +46,21 @@ pub enum Error {
         stderr: String,
     },
 
+    /// `Cargo.lock` does not match the manifests, and the tools do not rewrite it.
+    #[error("Cargo.lock of {manifest} is out of date:\n{stderr}")]
+    #[diagnostic(
+        code(lumen_gate::stale_lockfile),
+        help(
+            "lumen-gate never modifies your checkout; update the lockfile with `cargo update --workspace` (or any cargo build) and run again"
+        )
+    )]
+    StaleLockfile {
+        /// The manifest it was run on.
+        manifest: String,
+        /// What cargo printed.
+        stderr: String,
+    },
+
     /// The output of `cargo metadata` could not be read.
     #[error("could not read the output of `cargo metadata`")]
     #[diagnostic(code(lumen_gate::cargo_metadata_output))]

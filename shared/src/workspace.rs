@@ -73,7 +73,27 @@ pub fn metadata_command(opts: &LoadOptions) -> ProcessBuilder {
     cmd
 }
 
+/// The `Cargo.lock` cargo would use for these options: the nearest one above the manifest (or the current
+/// directory).
+fn existing_lockfile(opts: &LoadOptions) -> Option<PathBuf> {
+    let start = match &opts.manifest_path {
+        Some(p) => p.parent().map(|d| d.to_owned())?,
+        None => opts
+            .current_dir
+            .clone() // cloned: the search owns its starting point
+            .or_else(|| std::env::current_dir().ok())?,
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    start
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|l| l.is_file())
+}
+
 /// Runs `cargo metadata` and returns its JSON text.
+///
+/// The user's checkout is never modified: with a `Cargo.lock` present, cargo runs with `--locked` (a stale
+/// lockfile is an error that says how to update it); without one, the lockfile cargo writes is removed again.
 pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
     if let Some(path) = &opts.manifest_path
         && !path.is_file()
@@ -82,7 +102,10 @@ pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
             path: path.display().to_string(),
         });
     }
-    let cmd = metadata_command(opts);
+    let had_lockfile = existing_lockfile(opts).is_some();
+    let mut locked = opts.clone(); // cloned: the same options with --locked decided here
+    locked.locked |= had_lockfile;
+    let cmd = metadata_command(&locked);
     let output = cmd
         .build_command()
         .output()
@@ -96,14 +119,40 @@ pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "the current directory".to_owned());
-        return Err(Error::CargoMetadata {
-            manifest,
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        });
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        if had_lockfile && !opts.locked && stderr.contains("--locked") {
+            return Err(Error::StaleLockfile { manifest, stderr });
+        }
+        return Err(Error::CargoMetadata { manifest, stderr });
     }
-    String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
+    let json = String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
         source: Box::new(e),
-    })
+    })?;
+    if !had_lockfile {
+        remove_created_lockfile(&json)?;
+    }
+    Ok(json)
+}
+
+/// Removes the `Cargo.lock` that `cargo metadata` just created at the workspace root.
+fn remove_created_lockfile(json: &str) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Root {
+        workspace_root: PathBuf,
+    }
+    let root: Root = serde_json::from_str(json).map_err(|e| Error::MetadataOutput {
+        source: Box::new(e),
+    })?;
+    let lock = root.workspace_root.join("Cargo.lock");
+    match std::fs::remove_file(&lock) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(
+            "could not remove the lockfile cargo created at",
+            &lock,
+            e,
+        )),
+    }
 }
 
 impl Workspace {

@@ -81,6 +81,20 @@ impl TempProject {
         self.commit_all("base");
     }
 
+    /// Regenerates `Cargo.lock` after a test edited manifests (the tools never do it themselves).
+    pub fn update_lockfile(&self) {
+        let status = Command::new("cargo")
+            .args(["generate-lockfile", "--offline", "--quiet"])
+            .current_dir(self.root())
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "cargo generate-lockfile failed in {}",
+            self.root().display()
+        );
+    }
+
     /// Stages everything and commits it; returns the new commit id.
     pub fn commit_all(&self, message: &str) -> String {
         self.git(&["add", "-A"]);

@@ -277,6 +277,7 @@ fn no_cycles_counts_dev_dependencies() {
         "util/Cargo.toml",
         "[package]\nname = \"util\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
     );
+    p.update_lockfile();
     let (code, r) = json(&p, &[]);
     assert_eq!(code, 0, "{r:#}");
 }
@@ -395,6 +396,7 @@ fn init_proposes_rules_the_graph_passes_and_keeps_comments() {
         "util/Cargo.toml",
         "[package]\nname = \"util\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
     );
+    p.update_lockfile();
     p.write("lumen-gate.toml", "# Our rules.\n[gate] # keep me\n");
     let run = tool(BIN)
         .args(["init", "--manifest-path"])

@@ -1,7 +1,5 @@
 //! Golden tests of the review formats on reports with every kind of problem, and on a clean one.
 
-use std::collections::BTreeSet;
-
 use lumen_gate_core::gate::cfg::VerdictConfig;
 use lumen_gate_core::gate::review::{self, Review, Verdict};
 use lumen_gate_core::render::{github, markdown, sarif};

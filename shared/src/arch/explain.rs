@@ -117,7 +117,7 @@ pub fn rule_text(rule: &Rule, graph: &ArchGraph<'_>) -> String {
             line(&mut out, format!("  crates: {}", parts.join("; ")));
         }
         Rule::NoCycles { .. } | Rule::NewCoupling { .. } => {
-            line(&mut out, format!("  applies to every workspace member"));
+            line(&mut out, "  applies to every workspace member".to_string());
         }
     }
     out

@@ -115,10 +115,10 @@ impl CrateSurface {
 
     fn step(&self, path: &[String]) -> Option<Vec<String>> {
         for i in (1..=path.len()).rev() {
-            if let Some(target) = self.reexports.get(&path[..i]) {
-                if target.as_slice() != &path[..i] {
-                    return Some([target.as_slice(), &path[i..]].concat());
-                }
+            if let Some(target) = self.reexports.get(&path[..i])
+                && target.as_slice() != &path[..i]
+            {
+                return Some([target.as_slice(), &path[i..]].concat());
             }
             let module = &path[..i - 1];
             let name = &path[i - 1];
@@ -331,10 +331,10 @@ fn aliases(ast: &syn::File, extern_name: &str, out: &mut BTreeSet<String>) {
     }
     impl<'ast> Visit<'ast> for Aliases<'_> {
         fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
-            if e.ident == self.extern_name {
-                if let Some((_, alias)) = &e.rename {
-                    self.out.insert(alias.to_string());
-                }
+            if e.ident == self.extern_name
+                && let Some((_, alias)) = &e.rename
+            {
+                self.out.insert(alias.to_string());
             }
         }
         fn visit_use_rename(&mut self, r: &'ast syn::UseRename) {

@@ -104,14 +104,13 @@ impl<'ast> Visit<'ast> for ImplFinder<'_> {
         if is_cfg_test(&i.attrs) {
             return;
         }
-        if let Some((_, path, _)) = &i.trait_ {
-            if path
+        if let Some((_, path, _)) = &i.trait_
+            && path
                 .segments
                 .last()
                 .is_some_and(|s| s.ident == self.trait_name)
-            {
-                self.found.insert(self.trait_name.to_owned());
-            }
+        {
+            self.found.insert(self.trait_name.to_owned());
         }
     }
 }
