@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 pub const REPORT_FORMAT_VERSION: u32 = 1;
 
 /// Which tool wrote a report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tool {
     /// `cargo lumen-arch`.

@@ -6,3 +6,4 @@ pub mod checklist;
 pub mod format;
 pub mod inputs;
 pub mod review;
+pub mod run;

@@ -1,3 +1,291 @@
-//! The source scanner: the review's code-quality gates and performance checklist over library code.
+//! The source scanner: the review's code-quality gates and performance checklist over library code, without
+//! compiling it.
+//!
+//! Library code is what each selected crate's lib target reaches through its module tree, less
+//! `#[cfg(test)]` items and `#[test]` fns; tests/, benches/, examples/, build.rs and binaries are not library
+//! code and are scanned only by rules configured with `targets`. Files are parsed in parallel (rayon).
+//!
+//! Decisions: `assert!`-family macros are not `no-panic` findings (they state invariants; clippy's `panic`
+//! lint does not flag them either). `.unwrap()`/`.expect(..)` are matched by name, without types.
 
 pub mod cfg;
+pub mod rules;
+pub mod settings;
+pub mod suppress;
+pub mod syntax;
+pub mod visitor;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use guppy::graph::{BuildTargetKind, PackageMetadata};
+use rayon::prelude::*;
+
+use crate::config::ConfigSource;
+use crate::errors::Result;
+use crate::git::{ChangedLines, Repo};
+use crate::report::{
+    BaseRevision, Baseline, Finding, Location, Problem, Report, RuleChecked, Tool,
+};
+use crate::scan::cfg::{GateConfig, Target};
+use crate::scan::rules::rule;
+use crate::scan::settings::Settings;
+use crate::scan::suppress::{Suppressions, clone_justified};
+use crate::scan::visitor::{AnyAliases, Hit, IdentType, scan_file};
+use crate::workspace::{PackageSelection, Workspace, relative_to};
+
+/// How to run the scanner.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Only lines added or changed since this git revision are new; the rest are pre-existing.
+    pub base: Option<String>,
+    /// Which members to scan.
+    pub selection: PackageSelection,
+}
+
+/// Scans the selected members of `ws`.
+pub fn scan(
+    ws: &Workspace,
+    cfg: &GateConfig,
+    source: Option<&ConfigSource>,
+    opts: &ScanOptions,
+) -> Result<Report> {
+    let settings = Settings::new(cfg, source)?;
+    let members = ws.select(&opts.selection)?;
+    let base = match &opts.base {
+        Some(rev) => {
+            let repo = Repo::discover(ws.root.as_std_path())?;
+            let commit = repo.resolve_commit(rev)?;
+            Some((
+                repo,
+                BaseRevision {
+                    rev: rev.to_owned(),
+                    commit,
+                },
+            ))
+        }
+        None => None,
+    };
+    let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
+        .par_iter()
+        .map(|pkg| scan_package(ws, &settings, *pkg))
+        .collect();
+    let mut report = Report::new(Tool::Gate, ws.root.as_str());
+    report.rules_checked = settings
+        .enabled()
+        .map(|r| RuleChecked {
+            id: r.id.to_owned(),
+            kind: format!("gate::{}", r.id),
+            description: r.description.to_owned(),
+        })
+        .collect();
+    for (findings, problems) in results {
+        report.findings.extend(findings);
+        report.problems.extend(problems);
+    }
+    if let Some((repo, revision)) = base {
+        mark_baseline(ws, &repo, &revision.commit, &mut report.findings)?;
+        report.base = Some(revision);
+    }
+    report.sort();
+    Ok(report)
+}
+
+/// The roots to scan in `pkg`: its lib, and its bins and tests when a rule asks for them.
+fn roots(settings: &Settings, pkg: PackageMetadata<'_>) -> Vec<(Utf8PathBuf, Target)> {
+    pkg.build_targets()
+        .filter_map(|t| {
+            let target = match t.kind() {
+                BuildTargetKind::LibraryOrExample(_) | BuildTargetKind::ProcMacro
+                    if matches!(t.id(), guppy::graph::BuildTargetId::Library) =>
+                {
+                    Target::Lib
+                }
+                BuildTargetKind::Binary
+                    if matches!(t.id(), guppy::graph::BuildTargetId::Binary(_)) =>
+                {
+                    Target::Bin
+                }
+                _ if matches!(t.id(), guppy::graph::BuildTargetId::Test(_)) => Target::Test,
+                _ => return None,
+            };
+            settings
+                .wants(target)
+                .then(|| (t.path().to_owned(), target))
+        })
+        .collect()
+}
+
+fn scan_package(
+    ws: &Workspace,
+    settings: &Settings,
+    pkg: PackageMetadata<'_>,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let crate_ident = pkg.name().replace('-', "_");
+    let include_tests = settings.wants(Target::Test);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (root, target) in roots(settings, pkg) {
+        let (scanned, walk_problems) =
+            crate::source::crate_files(&root, include_tests, &|file, ast, text| {
+                let rel = relative_to(&ws.root, &file.path);
+                let mut prefix = vec![crate_ident.clone()]; // cloned: each file's fn paths start with the crate name
+                prefix.extend(file.module_path.iter().cloned()); // cloned: as above
+                let test_file = file.test_only || target == Target::Test;
+                let mut result = scan_file(ast, prefix, settings.hot_file(&rel), test_file, &|p| {
+                    settings.hot_fn(p)
+                });
+                let lines: Vec<&str> = text.lines().collect();
+                result
+                    .hits
+                    .retain(|h| h.rule != "clone-justified" || !clone_justified(&lines, h.line));
+                (rel, target, result, Suppressions::read(text))
+            });
+        files.extend(scanned);
+        problems.extend(walk_problems.into_iter().map(|p| Problem {
+            location: Some(Location {
+                file: relative_to(&ws.root, &p.path),
+                line: p.line.max(1),
+                column: p.column.max(1),
+                length: 0,
+            }),
+            message: p.message,
+        }));
+    }
+    let mut aliases = AnyAliases::default();
+    for (_, (_, _, result, _)) in &files {
+        aliases
+            .dyn_any
+            .extend(result.aliases.dyn_any.iter().cloned()); // cloned: the crate's alias set
+        aliases
+            .box_any
+            .extend(result.aliases.box_any.iter().cloned()); // cloned: as above
+    }
+    let mut findings = Vec::new();
+    for (_, (rel, target, result, suppressions)) in files {
+        let mut hits = result.hits;
+        hits.extend(
+            result
+                .ident_types
+                .iter()
+                .filter_map(|t| alias_hit(t, &aliases)),
+        );
+        for (line, column) in &suppressions.missing_reason {
+            hits.push(Hit {
+                rule: "suppression-reason",
+                line: *line,
+                column: *column,
+                length: 0,
+                what: "allow(..) without a reason".to_owned(),
+                hot: false,
+                test: false,
+            });
+        }
+        for hit in hits {
+            if hit.rule != "suppression-reason" && suppressions.allows(hit.rule, hit.line) {
+                continue;
+            }
+            let hit_target = if hit.test { Target::Test } else { target };
+            if let Some(f) = finding(settings, pkg.name(), &rel, hit, hit_target) {
+                findings.push(f);
+            }
+        }
+    }
+    (findings, problems)
+}
+
+fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
+    let via = if t.boxed && aliases.dyn_any.contains(&t.name) {
+        format!("Box<{}> (an alias of dyn Any)", t.name)
+    } else if !t.boxed && aliases.box_any.contains(&t.name) {
+        format!("{} (an alias of Box<dyn Any>)", t.name)
+    } else {
+        return None;
+    };
+    Some(Hit {
+        rule: "no-box-dyn-any",
+        line: t.line,
+        column: t.column,
+        length: t.length,
+        what: via,
+        hot: t.hot,
+        test: t.test,
+    })
+}
+
+fn finding(
+    settings: &Settings,
+    package: &str,
+    rel: &str,
+    hit: Hit,
+    target: Target,
+) -> Option<Finding> {
+    let info = rule(hit.rule)?;
+    let severity = settings.severity(info, rel, hit.hot, target)?;
+    let place = if hit.hot { " in a hot path" } else { "" };
+    Some(Finding {
+        rule_id: info.id.to_owned(),
+        kind: format!("gate::{}", info.id),
+        category: info.category,
+        severity,
+        message: format!("`{}` {}{place}", hit.what, info.phrase),
+        why: None,
+        help: Some(info.help.to_owned()),
+        impact: Some(info.impact.to_owned()),
+        location: Some(Location {
+            file: rel.to_owned(),
+            line: hit.line,
+            column: hit.column,
+            length: hit.length,
+        }),
+        package: Some(package.to_owned()),
+        crates: Vec::new(),
+        paths: Vec::new(),
+        baseline: Baseline::NoBase,
+    })
+}
+
+/// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.
+fn mark_baseline(
+    ws: &Workspace,
+    repo: &Repo,
+    commit: &str,
+    findings: &mut [Finding],
+) -> Result<()> {
+    let files: BTreeSet<String> = findings
+        .iter()
+        .filter_map(|f| f.location.as_ref().map(|l| l.file.clone())) // cloned: the set owns the names
+        .collect();
+    let repo_root = Utf8Path::from_path(repo.root())
+        .map(Utf8Path::to_owned)
+        .unwrap_or_default();
+    let root = std::fs::canonicalize(ws.root.as_std_path())
+        .ok()
+        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok())
+        .unwrap_or_else(|| ws.root.clone()); // cloned: fallback owns its path
+    let mut changed: BTreeMap<String, ChangedLines> = BTreeMap::new();
+    for file in files {
+        let in_repo = relative_to(&repo_root, &root.join(&file));
+        let lines = repo.changed_lines(commit, &in_repo)?;
+        changed.insert(file, lines);
+    }
+    for f in findings {
+        let Some(loc) = &f.location else { continue };
+        let new = changed.get(&loc.file).is_none_or(|c| c.contains(loc.line));
+        f.baseline = if new {
+            Baseline::New
+        } else {
+            Baseline::PreExisting
+        };
+    }
+    Ok(())
+}
+
+/// Counts of findings per rule, for the summary line.
+pub fn counts(report: &Report) -> BTreeMap<&str, usize> {
+    let mut counts = BTreeMap::new();
+    for f in &report.findings {
+        *counts.entry(f.rule_id.as_str()).or_default() += 1;
+    }
+    counts
+}

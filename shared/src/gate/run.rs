@@ -1,0 +1,94 @@
+//! Running the review: the architecture rules, the source gates and the given reports, merged into one
+//! verdict.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::arch::{self, CheckOptions, preset::Preset};
+use crate::config::LoadedConfig;
+use crate::errors::{Error, Result};
+use crate::gate::inputs::read_report;
+use crate::gate::review::{self, Review};
+use crate::report::{Report, Tool};
+use crate::scan::{self, ScanOptions};
+use crate::workspace::{PackageSelection, Workspace};
+
+/// A part of the review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Part {
+    /// The source gates (code quality and performance checklist).
+    Lints,
+    /// The architecture rules.
+    Arch,
+    /// The benchmarks.
+    Bench,
+}
+
+/// What the review runs.
+#[derive(Clone, Debug, Default)]
+pub struct GateOptions {
+    /// Compare against this git revision.
+    pub base: Option<String>,
+    /// Only these parts (default: lints and arch, plus bench when asked).
+    pub only: Vec<Part>,
+    /// Run the benchmarks too.
+    pub bench: bool,
+    /// Reports written earlier by the other tools, merged in; their parts are not run again.
+    pub reports: Vec<PathBuf>,
+    /// A built-in architecture rule set.
+    pub preset: Option<Preset>,
+    /// Which members.
+    pub selection: PackageSelection,
+}
+
+/// Runs the parts and makes the review.
+pub fn run(ws: &Workspace, loaded: &LoadedConfig, opts: &GateOptions) -> Result<Review> {
+    let mut reports: Vec<(String, Report)> = Vec::new();
+    let mut given = BTreeSet::new();
+    for path in &opts.reports {
+        let report = read_report(path)?;
+        given.insert(report.tool);
+        reports.push((path.display().to_string(), report));
+    }
+    let wanted = |part: Part| {
+        if opts.only.is_empty() {
+            part != Part::Bench || opts.bench
+        } else {
+            opts.only.contains(&part)
+        }
+    };
+    let source = loaded.source.as_ref();
+    if wanted(Part::Arch) && !given.contains(&Tool::Arch) {
+        let arch_opts = CheckOptions {
+            base: opts.base.clone(), // cloned: the options own their strings
+            preset: opts.preset,
+            selection: opts.selection.clone(), // cloned: as above
+        };
+        reports.push((
+            "architecture rules".to_owned(),
+            arch::check(ws, &loaded.config.arch, source, &arch_opts)?,
+        ));
+    }
+    if wanted(Part::Lints) && !given.contains(&Tool::Gate) {
+        let scan_opts = ScanOptions {
+            base: opts.base.clone(),           // cloned: as above
+            selection: opts.selection.clone(), // cloned: as above
+        };
+        reports.push((
+            "source gates".to_owned(),
+            scan::scan(ws, &loaded.config.gate, source, &scan_opts)?,
+        ));
+    }
+    if wanted(Part::Bench) && !given.contains(&Tool::Bench) {
+        return Err(Error::usage(
+            "running benchmarks from cargo lumen-gate is not available in this build",
+            Some("run `cargo lumen-bench --format json` separately and pass its report with --report".to_owned()),
+        ));
+    }
+    let (merged, tools) = review::merge(reports).map_err(|e| Error::Other(Box::new(e)))?;
+    let mut merged = merged;
+    if merged.workspace_root.is_empty() {
+        merged.workspace_root = ws.root.to_string();
+    }
+    Ok(review::decide(merged, tools, &loaded.config.gate.verdict))
+}

@@ -1,0 +1,101 @@
+//! Suppression comments: `// lumen-gate: allow(rule-id, other-id) -- reason` on the line of a finding or
+//! the line above silences it. Without `-- reason` the comment silences nothing and is itself a finding.
+
+use std::collections::BTreeMap;
+
+const MARKER: &str = "lumen-gate: allow(";
+
+/// The suppression comments of a file.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Suppressions {
+    /// Line of a comment with a reason -> the rule ids it allows.
+    pub allowed: BTreeMap<u32, Vec<String>>,
+    /// Comments without a reason: (line, column).
+    pub missing_reason: Vec<(u32, u32)>,
+}
+
+impl Suppressions {
+    /// Reads the suppression comments of `text` (only text after `//` on a line is considered).
+    pub fn read(text: &str) -> Suppressions {
+        let mut out = Suppressions::default();
+        for (i, line) in text.lines().enumerate() {
+            let Some(comment_at) = line.find("//") else {
+                continue;
+            };
+            let comment = &line[comment_at..];
+            let Some(start) = comment.find(MARKER) else {
+                continue;
+            };
+            let rest = &comment[start + MARKER.len()..];
+            let Some(close) = rest.find(')') else {
+                continue;
+            };
+            let ids: Vec<String> = rest[..close]
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let reason = rest[close + 1..]
+                .trim()
+                .strip_prefix("--")
+                .map(str::trim)
+                .unwrap_or_default();
+            let line_no = i as u32 + 1;
+            if reason.is_empty() {
+                let column = line[..comment_at + start].chars().count() as u32 + 1;
+                out.missing_reason.push((line_no, column));
+            } else {
+                out.allowed.insert(line_no, ids);
+            }
+        }
+        out
+    }
+
+    /// True if `rule` is allowed at `line` (by a comment on that line or the line above).
+    pub fn allows(&self, rule: &str, line: u32) -> bool {
+        [line, line.saturating_sub(1)]
+            .iter()
+            .filter_map(|l| self.allowed.get(l))
+            .any(|ids| ids.iter().any(|id| id == rule))
+    }
+}
+
+/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above.
+pub fn clone_justified(lines: &[&str], line: u32) -> bool {
+    let at = |l: u32| -> &str {
+        l.checked_sub(1)
+            .and_then(|i| lines.get(i as usize))
+            .copied()
+            .unwrap_or_default()
+    };
+    at(line).contains("//") || at(line.saturating_sub(1)).trim_start().starts_with("//")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_allow_comments_with_and_without_reason() {
+        let text = "a();\n// lumen-gate: allow(no-unwrap, no-panic) -- checked above\nb();\nc(); // lumen-gate: allow(no-unwrap)\n";
+        let s = Suppressions::read(text);
+        assert!(s.allows("no-unwrap", 3));
+        assert!(s.allows("no-panic", 2));
+        assert!(!s.allows("clone-justified", 3));
+        assert!(!s.allows("no-unwrap", 4));
+        assert_eq!(s.missing_reason, vec![(4, 6)]);
+    }
+
+    #[test]
+    fn clone_comments() {
+        let lines = [
+            "let a = b.clone(); // needed twice",
+            "// cheap: Rc",
+            "let c = d.clone();",
+            "let e = f.clone();",
+        ];
+        assert!(clone_justified(&lines, 1));
+        assert!(clone_justified(&lines, 3));
+        assert!(!clone_justified(&lines, 4));
+    }
+}
