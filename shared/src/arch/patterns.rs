@@ -58,7 +58,7 @@ impl<'a> PatternChecker<'a> {
             }
         };
         if !self.names.iter().any(|n| matcher.is_match(n)) {
-            let mut known: Vec<&str> = self.names.clone();
+            let mut known: Vec<&str> = self.names.clone(); // cloned: sorted for the message only
             known.sort_unstable();
             known.dedup();
             let shown: Vec<&str> = known.into_iter().take(12).collect();

@@ -187,8 +187,8 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
                     why: &str,
                     severity: Severity,
                     description: String| {
+        // cloned: the set of ids owns them
         if !ids.insert(id.get_ref().clone()) {
-            // cloned: the set of ids owns them
             checker.error(
                 id,
                 format!("duplicate rule id `{}`", id.get_ref()),
