@@ -8,8 +8,9 @@ const MARKER: &str = "lumen-gate: allow(";
 /// The suppression comments of a file.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Suppressions {
-    /// Line of a comment with a reason -> the rule ids it allows.
-    pub allowed: BTreeMap<u32, Vec<String>>,
+    /// Line of a comment with a reason -> the rule ids it allows, and whether the comment stands alone on
+    /// its line (then it also covers the next line).
+    pub allowed: BTreeMap<u32, (Vec<String>, bool)>,
     /// Comments without a reason: (line, column).
     pub missing_reason: Vec<(u32, u32)>,
 }
@@ -45,18 +46,23 @@ impl Suppressions {
                 let column = line[..comment_at + start].chars().count() as u32 + 1;
                 out.missing_reason.push((line_no, column));
             } else {
-                out.allowed.insert(line_no, ids);
+                let standalone = line[..comment_at].trim().is_empty();
+                out.allowed.insert(line_no, (ids, standalone));
             }
         }
         out
     }
 
-    /// True if `rule` is allowed at `line` (by a comment on that line or the line above).
+    /// True if `rule` is allowed at `line`: by a comment on that line, or by a comment alone on the line above.
     pub fn allows(&self, rule: &str, line: u32) -> bool {
-        [line, line.saturating_sub(1)]
-            .iter()
-            .filter_map(|l| self.allowed.get(l))
-            .any(|ids| ids.iter().any(|id| id == rule))
+        let names = |ids: &Vec<String>| ids.iter().any(|id| id == rule);
+        let here = self.allowed.get(&line).is_some_and(|(ids, _)| names(ids));
+        let above = line > 1
+            && self
+                .allowed
+                .get(&(line - 1))
+                .is_some_and(|(ids, standalone)| *standalone && names(ids));
+        here || above
     }
 }
 
@@ -83,7 +89,11 @@ mod tests {
         assert!(s.allows("no-panic", 2));
         assert!(!s.allows("clone-justified", 3));
         assert!(!s.allows("no-unwrap", 4));
-        assert_eq!(s.missing_reason, vec![(4, 6)]);
+        let trailing =
+            Suppressions::read("a(); // lumen-gate: allow(no-unwrap) -- here only\nb();\n");
+        assert!(trailing.allows("no-unwrap", 1));
+        assert!(!trailing.allows("no-unwrap", 2));
+        assert_eq!(s.missing_reason, vec![(4, 9)]);
     }
 
     #[test]
