@@ -95,7 +95,6 @@ impl Settings {
         }
         let hot_files = hot_files.build().unwrap_or_else(|_| GlobSet::empty());
         let hot_fns = hot_fns.build().unwrap_or_else(|_| GlobSet::empty());
-        drop(report);
         if let (Some(src), false) = (source, errors.is_empty()) {
             return Err(InvalidConfig::new(src, errors).into());
         }

@@ -210,15 +210,15 @@ impl Scanner<'_> {
             "vec" if self.in_loop() && self.hot() => self.hit("alloc-in-hot-loop", span, "vec!"),
             _ => {}
         }
-        if name == "vec" {
-            if let Ok(repeat) = mac.parse_body_with(parse_repeat) {
-                if is_unbounded(&repeat.1) {
-                    self.hit("bounded-alloc", mac.span(), "vec![x; n]");
-                }
-                self.visit_expr(&repeat.0);
-                self.visit_expr(&repeat.1);
-                return;
+        if name == "vec"
+            && let Ok(repeat) = mac.parse_body_with(parse_repeat)
+        {
+            if is_unbounded(&repeat.1) {
+                self.hit("bounded-alloc", mac.span(), "vec![x; n]");
             }
+            self.visit_expr(&repeat.0);
+            self.visit_expr(&repeat.1);
+            return;
         }
         if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             for arg in &args {
