@@ -154,8 +154,6 @@ impl<'g> ArchGraph<'g> {
     }
 
     /// Every shortest path from `from` to `to` over edges matching `filter` (at most `limit`).
-    ///
-    /// Dev edges count only as the first hop: cargo never builds a dependency's dev-dependencies.
     pub fn shortest_paths(
         &self,
         from: PackageMetadata<'g>,
@@ -163,17 +161,20 @@ impl<'g> ArchGraph<'g> {
         filter: &EdgeFilter,
         limit: usize,
     ) -> Vec<Vec<Edge<'g>>> {
+        self.path_tree(from, filter).paths_to(to, limit)
+    }
+
+    /// A breadth-first search from `from` keeping every predecessor at equal depth, so that every shortest
+    /// path to every reachable package can be listed. Dev edges count only as the first hop: cargo never
+    /// builds a dependency's dev-dependencies.
+    pub fn path_tree(&self, from: PackageMetadata<'g>, filter: &EdgeFilter) -> PathTree<'g> {
         let mut depth: HashMap<&'g PackageId, usize> = HashMap::new();
         let mut preds: HashMap<&'g PackageId, Vec<Edge<'g>>> = HashMap::new();
         let mut queue = VecDeque::new();
         depth.insert(from.id(), 0);
         queue.push_back(from);
-        let mut found_at = None;
         while let Some(pkg) = queue.pop_front() {
             let d = depth.get(pkg.id()).copied().unwrap_or(0);
-            if found_at.is_some_and(|f| d >= f) {
-                break;
-            }
             for edge in self.edges(pkg, filter) {
                 if d > 0 && edge.dev_only() {
                     continue;
@@ -185,22 +186,12 @@ impl<'g> ArchGraph<'g> {
                     None => {
                         depth.insert(next.id(), d + 1);
                         preds.entry(next.id()).or_default().push(edge);
-                        if next.id() == to {
-                            found_at = Some(d + 1);
-                        } else {
-                            queue.push_back(next);
-                        }
+                        queue.push_back(next);
                     }
                 }
             }
         }
-        let mut paths = Vec::new();
-        if found_at.is_some() {
-            let mut suffix = Vec::new();
-            collect_paths(to, from.id(), &preds, &mut suffix, &mut paths, limit);
-        }
-        paths.sort_by_cached_key(|p| p.iter().map(|e| e.link.to().name()).collect::<Vec<_>>());
-        paths
+        PathTree { from, preds }
     }
 
     /// One shortest path from `from` to `to` using only packages in `within`, any edge kind at any hop
@@ -247,6 +238,37 @@ impl<'g> ArchGraph<'g> {
         DepPath {
             hops: edges.iter().map(|e| self.hop(e)).collect(),
         }
+    }
+}
+
+/// The result of [`ArchGraph::path_tree`].
+pub struct PathTree<'g> {
+    from: PackageMetadata<'g>,
+    preds: HashMap<&'g PackageId, Vec<Edge<'g>>>,
+}
+
+impl<'g> PathTree<'g> {
+    /// True if `to` is reachable (and is not the start).
+    pub fn reaches(&self, to: &PackageId) -> bool {
+        self.preds.contains_key(to)
+    }
+
+    /// Every shortest path to `to` (at most `limit`), sorted by the names along it.
+    pub fn paths_to(&self, to: &PackageId, limit: usize) -> Vec<Vec<Edge<'g>>> {
+        let mut paths = Vec::new();
+        if self.reaches(to) {
+            let mut suffix = Vec::new();
+            collect_paths(
+                to,
+                self.from.id(),
+                &self.preds,
+                &mut suffix,
+                &mut paths,
+                limit,
+            );
+        }
+        paths.sort_by_cached_key(|p| p.iter().map(|e| e.link.to().name()).collect::<Vec<_>>());
+        paths
     }
 }
 

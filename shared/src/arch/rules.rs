@@ -445,12 +445,12 @@ pub fn forbid<'g>(
             }
             continue;
         }
-        let reachable = reachable_from(graph, *a, filter);
+        let tree = graph.path_tree(*a, filter);
         for b in graph.packages() {
-            if b.id() == a.id() || !to.matches(b.name()) || !reachable.contains(b.id()) {
+            if b.id() == a.id() || !to.matches(b.name()) || !tree.reaches(b.id()) {
                 continue;
             }
-            let paths = graph.shortest_paths(*a, b.id(), filter, PATH_LIMIT);
+            let paths = tree.paths_to(b.id(), PATH_LIMIT);
             let Some(first) = paths.first() else { continue };
             let via: Vec<&str> = std::iter::once(a.name())
                 .chain(first.iter().map(|e| e.link.to().name()))
@@ -481,28 +481,6 @@ pub fn forbid<'g>(
         }
     }
     findings
-}
-
-/// Packages reachable from `start` (dev edges only as the first hop).
-pub fn reachable_from<'g>(
-    graph: &ArchGraph<'g>,
-    start: PackageMetadata<'g>,
-    filter: &EdgeFilter,
-) -> BTreeSet<&'g guppy::PackageId> {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![(start, 0usize)];
-    while let Some((pkg, depth)) = stack.pop() {
-        for edge in graph.edges(pkg, filter) {
-            if depth > 0 && edge.dev_only() {
-                continue;
-            }
-            let next = edge.link.to();
-            if seen.insert(next.id()) {
-                stack.push((next, depth + 1));
-            }
-        }
-    }
-    seen
 }
 
 /// Evaluates layers on direct edges.
@@ -565,12 +543,12 @@ pub fn independent<'g>(
         .collect();
     let mut findings = Vec::new();
     for a in members.iter().filter(|m| in_set(m.name())) {
-        let reachable = reachable_from(graph, *a, filter);
+        let tree = graph.path_tree(*a, filter);
         for b in set
             .iter()
-            .filter(|b| b.id() != a.id() && reachable.contains(b.id()))
+            .filter(|b| b.id() != a.id() && tree.reaches(b.id()))
         {
-            let paths = graph.shortest_paths(*a, b.id(), filter, PATH_LIMIT);
+            let paths = tree.paths_to(b.id(), PATH_LIMIT);
             let Some(first) = paths.first() else { continue };
             let via: Vec<&str> = std::iter::once(a.name())
                 .chain(first.iter().map(|e| e.link.to().name()))

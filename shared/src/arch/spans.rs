@@ -10,11 +10,18 @@ use camino::{Utf8Path, Utf8PathBuf};
 use crate::report::{DepKind, Location};
 use crate::workspace::relative_to;
 
-/// Parsed manifests, read once each.
+/// Where each manifest declares its dependencies, read and parsed once per manifest.
 #[derive(Default)]
 pub struct ManifestIndex {
     root: Utf8PathBuf,
-    docs: Mutex<HashMap<Utf8PathBuf, Option<String>>>,
+    manifests: Mutex<HashMap<Utf8PathBuf, ManifestSpans>>,
+}
+
+/// The declarations of one manifest: `(kind, key as written)` to location, and `[package] name`.
+#[derive(Clone, Default)]
+struct ManifestSpans {
+    deps: HashMap<(DepKind, String), Location>,
+    package_name: Option<Location>,
 }
 
 impl ManifestIndex {
@@ -22,7 +29,7 @@ impl ManifestIndex {
     pub fn new(root: &Utf8Path) -> ManifestIndex {
         ManifestIndex {
             root: root.to_owned(),
-            docs: Mutex::new(HashMap::new()),
+            manifests: Mutex::new(HashMap::new()),
         }
     }
 
@@ -33,41 +40,70 @@ impl ManifestIndex {
         dep_key: &str,
         kind: DepKind,
     ) -> Option<Location> {
-        let text = self.text(manifest)?;
-        let doc = toml_edit::Document::parse(text.as_str()).ok()?;
-        let table_name = match kind {
-            DepKind::Normal => "dependencies",
-            DepKind::Build => "build-dependencies",
-            DepKind::Dev => "dev-dependencies",
-        };
-        let root = doc.as_table();
-        let mut tables = vec![root.get(table_name)];
-        if let Some(targets) = root.get("target").and_then(|t| t.as_table_like()) {
-            for (_, platform) in targets.iter() {
-                tables.push(platform.as_table_like().and_then(|p| p.get(table_name)));
-            }
-        }
-        tables.into_iter().flatten().find_map(|deps| {
-            let (key, _) = deps.as_table_like()?.get_key_value(dep_key)?;
-            let span = key.span()?;
-            Some(self.location(manifest, &text, span))
-        })
+        self.with(manifest, |m| {
+            m.deps.get(&(kind, dep_key.to_owned())).cloned()
+        }) // cloned: returned by value
     }
 
     /// The location of `[package] name = ...` in `manifest`, for findings about a whole crate.
     pub fn package_name(&self, manifest: &Utf8Path) -> Option<Location> {
-        let text = self.text(manifest)?;
-        let doc = toml_edit::Document::parse(text.as_str()).ok()?;
-        let package = doc.as_table().get("package")?.as_table_like()?;
-        let (key, _) = package.get_key_value("name")?;
-        Some(self.location(manifest, &text, key.span()?))
+        self.with(manifest, |m| m.package_name.clone()) // cloned: returned by value
     }
 
-    fn text(&self, manifest: &Utf8Path) -> Option<String> {
-        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
-        docs.entry(manifest.to_owned())
-            .or_insert_with(|| std::fs::read_to_string(manifest).ok())
-            .clone() // cloned: the text leaves the lock; manifests are small
+    fn with<T>(&self, manifest: &Utf8Path, f: impl FnOnce(&ManifestSpans) -> T) -> T {
+        let mut manifests = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
+        let spans = manifests
+            .entry(manifest.to_owned())
+            .or_insert_with(|| self.read(manifest));
+        f(spans)
+    }
+
+    fn read(&self, manifest: &Utf8Path) -> ManifestSpans {
+        let mut spans = ManifestSpans::default();
+        let Ok(text) = std::fs::read_to_string(manifest) else {
+            return spans;
+        };
+        let Ok(doc) = toml_edit::Document::parse(text.as_str()) else {
+            return spans;
+        };
+        let root = doc.as_table();
+        for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
+            let table_name = match kind {
+                DepKind::Normal => "dependencies",
+                DepKind::Build => "build-dependencies",
+                DepKind::Dev => "dev-dependencies",
+            };
+            let mut tables = vec![root.get(table_name)];
+            if let Some(targets) = root.get("target").and_then(|t| t.as_table_like()) {
+                for (_, platform) in targets.iter() {
+                    tables.push(platform.as_table_like().and_then(|p| p.get(table_name)));
+                }
+            }
+            for deps in tables
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_table_like())
+            {
+                for (name, _) in deps.iter() {
+                    let Some((key, _)) = deps.get_key_value(name) else {
+                        continue;
+                    };
+                    if let Some(span) = key.span() {
+                        spans
+                            .deps
+                            .entry((kind, name.to_owned()))
+                            .or_insert_with(|| self.location(manifest, &text, span));
+                    }
+                }
+            }
+        }
+        spans.package_name = root
+            .get("package")
+            .and_then(|p| p.as_table_like())
+            .and_then(|p| p.get_key_value("name"))
+            .and_then(|(key, _)| key.span())
+            .map(|span| self.location(manifest, &text, span));
+        spans
     }
 
     fn location(&self, manifest: &Utf8Path, text: &str, span: std::ops::Range<usize>) -> Location {
