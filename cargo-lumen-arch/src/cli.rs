@@ -31,7 +31,7 @@ Exit codes: 0 no violation, 1 violations, 2 usage, configuration or environment 
 #[command(bin_name = "cargo", version, styles = clap::builder::styling::Styles::plain())]
 pub enum Cargo {
     /// Check the workspace's crate graph and module surfaces against architecture rules.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = EXAMPLES, version)]
     LumenArch(Args),
 }
 

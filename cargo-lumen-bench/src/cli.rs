@@ -8,7 +8,8 @@ use lumen_gate_core::errors::Error;
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo", version, styles = clap::builder::styling::Styles::plain())]
 pub enum Cargo {
-    /// Not implemented yet.
+    /// Instruction-count benchmarks against a git base (not implemented yet).
+    #[command(version)]
     LumenBench(Args),
 }
 

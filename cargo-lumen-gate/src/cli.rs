@@ -29,7 +29,7 @@ Exit codes: 0 APPROVED, 1 CHANGES REQUESTED, 2 the gate could not run (config, g
 #[command(bin_name = "cargo", version, styles = clap::builder::styling::Styles::plain())]
 pub enum Cargo {
     /// Review a change: architecture rules, code-quality gates and benchmarks, with a verdict.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = EXAMPLES, version)]
     LumenGate(Args),
 }
 
