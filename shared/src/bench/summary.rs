@@ -1,0 +1,134 @@
+//! Reading the runners' `summary.json` files: gungraun (schema version 7) and iai-callgrind 0.16 (version 6).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::report::MetricChange;
+
+/// One benchmark's figures as the runner wrote them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// `module::path.id`, e.g. `calc::arithmetic::sum.large`.
+    pub name: String,
+    /// Every metric: new (this run) and old (the compared baseline).
+    pub metrics: BTreeMap<String, MetricChange>,
+}
+
+/// Parses a summary file's JSON. `None` when it is not a callgrind summary of a known schema version.
+pub fn parse(json: &Value) -> Option<Summary> {
+    let version = json.get("version")?.as_str()?;
+    let module = json.get("module_path")?.as_str()?;
+    let name = match json.get("id").and_then(Value::as_str) {
+        Some(id) => format!("{module}.{id}"),
+        None => module.to_owned(),
+    };
+    let profile = json.get("profiles")?.as_array()?.iter().find(|p| {
+        p.get("tool").and_then(Value::as_str) == Some("Callgrind")
+    })?;
+    let metrics = match version {
+        "7" => v7_metrics(profile)?,
+        "6" => v6_metrics(profile)?,
+        _ => return None,
+    };
+    Some(Summary { name, metrics })
+}
+
+/// gungraun: `profiles[].data.total.metrics.<Metric>.values.{new,old}`.
+fn v7_metrics(profile: &Value) -> Option<BTreeMap<String, MetricChange>> {
+    let metrics = profile.get("data")?.get("total")?.get("metrics")?.as_object()?;
+    Some(
+        metrics
+            .iter()
+            .filter_map(|(name, m)| {
+                let values = m.get("values")?;
+                let new = values.get("new")?.as_f64()?;
+                let old = values.get("old").and_then(Value::as_f64);
+                Some((name.clone(), change(new, old))) // cloned: the map owns its keys
+            })
+            .collect(),
+    )
+}
+
+/// iai-callgrind 0.16: `profiles[].summaries.total.summary.Callgrind.<Metric>.metrics.{Both: [new, old] | Left: new}`.
+fn v6_metrics(profile: &Value) -> Option<BTreeMap<String, MetricChange>> {
+    let metrics = profile
+        .get("summaries")?
+        .get("total")?
+        .get("summary")?
+        .get("Callgrind")?
+        .as_object()?;
+    Some(
+        metrics
+            .iter()
+            .filter_map(|(name, m)| {
+                let values = m.get("metrics")?;
+                let (new, old) = if let Some(both) = values.get("Both").and_then(Value::as_array) {
+                    (number(both.first()?)?, both.get(1).and_then(number))
+                } else {
+                    (number(values.get("Left")?)?, None)
+                };
+                Some((name.clone(), change(new, old))) // cloned: the map owns its keys
+            })
+            .collect(),
+    )
+}
+
+/// A metric value: a plain number, or iai-callgrind's `{"Int": n}` / `{"Float": x}`.
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.get("Int").and_then(Value::as_f64))
+        .or_else(|| v.get("Float").and_then(Value::as_f64))
+}
+
+/// A metric change with its signed percentage.
+pub fn change(new: f64, old: Option<f64>) -> MetricChange {
+    MetricChange {
+        before: old,
+        after: new,
+        change_pct: old.filter(|o| *o != 0.0).map(|o| (new - o) / o * 100.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gungraun_v7() {
+        let json = serde_json::json!({
+            "version": "7", "module_path": "calc::g::sum", "id": "large",
+            "profiles": [{"tool": "Callgrind", "data": {"total": {"metrics": {
+                "Ir": {"values": {"new": 1037, "old": 1000}},
+                "EstimatedCycles": {"values": {"new": 2000}}
+            }}}}]
+        });
+        let s = parse(&json).unwrap();
+        assert_eq!(s.name, "calc::g::sum.large");
+        let ir = &s.metrics["Ir"];
+        assert_eq!((ir.before, ir.after), (Some(1000.0), 1037.0));
+        assert!((ir.change_pct.unwrap() - 3.7).abs() < 1e-9);
+        assert_eq!(s.metrics["EstimatedCycles"].before, None);
+    }
+
+    #[test]
+    fn iai_callgrind_v6() {
+        let json = serde_json::json!({
+            "version": "6", "module_path": "calc::g::sum", "id": "small",
+            "profiles": [{"tool": "Callgrind", "summaries": {"total": {"summary": {"Callgrind": {
+                "Ir": {"metrics": {"Both": [{"Int": 90}, {"Int": 100}]}},
+                "Dr": {"metrics": {"Left": {"Int": 7}}}
+            }}}}}]
+        });
+        let s = parse(&json).unwrap();
+        assert_eq!(s.metrics["Ir"].before, Some(100.0));
+        assert_eq!(s.metrics["Ir"].after, 90.0);
+        assert_eq!(s.metrics["Dr"].before, None);
+    }
+
+    #[test]
+    fn garbage_is_not_a_summary() {
+        assert!(parse(&serde_json::json!({"version": "99"})).is_none());
+        assert!(parse(&serde_json::json!([1, 2])).is_none());
+    }
+}
