@@ -59,7 +59,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let mut stdout = std::io::stdout().lock();
     if args.list {
         for t in bench::list(&ws, &args.workspace.selection())? {
-            let line = format!("{}/{} ({} {}) {}\n", t.package, t.name, t.runner.crate_name(), t.version, t.file);
+            let line = format!(
+                "{}/{} ({} {}) {}\n",
+                t.package,
+                t.name,
+                t.runner.crate_name(),
+                t.version,
+                t.file
+            );
             stdout.write_all(line.as_bytes()).map_err(stdout_error)?;
         }
         return Ok(exit_codes::SUCCESS);
@@ -76,30 +83,67 @@ pub fn run(args: Args) -> Result<i32, Error> {
     } else {
         Box::new(std::io::stderr())
     };
-    let report = bench::run(&ws, &loaded.config.bench, loaded.source.as_ref(), &opts, &mut progress)?;
+    let report = bench::run(
+        &ws,
+        &loaded.config.bench,
+        loaded.source.as_ref(),
+        &opts,
+        &mut progress,
+    )?;
     match args.output.format {
-        Format::Json => lumen_gate_core::render::write_json(&report, &mut stdout).map_err(stdout_error)?,
-        _ => stdout.write_all(table(&report, verbosity).as_bytes()).map_err(stdout_error)?,
+        Format::Json => {
+            lumen_gate_core::render::write_json(&report, &mut stdout).map_err(stdout_error)?
+        }
+        _ => stdout
+            .write_all(table(&report, verbosity).as_bytes())
+            .map_err(stdout_error)?,
     }
     if let Some(path) = &args.output.output {
-        let json = report.to_json().map_err(|e| Error::io("could not write", path, std::io::Error::other(e)))?;
+        let json = report
+            .to_json()
+            .map_err(|e| Error::io("could not write", path, std::io::Error::other(e)))?;
         std::fs::write(path, json + "\n").map_err(|e| Error::io("could not write", path, e))?;
     }
     let blocking = report.findings.iter().any(|f| f.severity != Severity::Info);
-    Ok(if blocking { exit_codes::CHECK_FAILED } else { exit_codes::SUCCESS })
+    Ok(if blocking {
+        exit_codes::CHECK_FAILED
+    } else {
+        exit_codes::SUCCESS
+    })
 }
 
 /// The Benchmark | Before | After | Change table (instruction counts), then the findings.
 fn table(report: &Report, verbosity: Verbosity) -> String {
-    let mut out = String::from("| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n");
+    let mut out = String::from(
+        "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n",
+    );
     for b in &report.benchmarks {
-        let before = b.primary.before.map(|v| format!("{} Ir", format::count(v))).unwrap_or_else(|| "-".to_owned());
-        let change = b.primary.change_pct.map(format::percent).unwrap_or_else(|| "new".to_owned());
-        out.push_str(&format!("| {} | {before} | {} Ir | {change} |\n", b.name, format::count(b.primary.after)));
+        let before = b
+            .primary
+            .before
+            .map(|v| format!("{} Ir", format::count(v)))
+            .unwrap_or_else(|| "-".to_owned());
+        let change = b
+            .primary
+            .change_pct
+            .map(format::percent)
+            .unwrap_or_else(|| "new".to_owned());
+        out.push_str(&format!(
+            "| {} | {before} | {} Ir | {change} |\n",
+            b.name,
+            format::count(b.primary.after)
+        ));
         if verbosity == Verbosity::Verbose {
             for (metric, m) in &b.other_metrics {
-                let before = m.before.map(format::count).unwrap_or_else(|| "-".to_owned());
-                out.push_str(&format!("|   {metric} | {before} | {} | {} |\n", format::count(m.after), m.change_pct.map(format::percent).unwrap_or_default()));
+                let before = m
+                    .before
+                    .map(format::count)
+                    .unwrap_or_else(|| "-".to_owned());
+                out.push_str(&format!(
+                    "|   {metric} | {before} | {} | {} |\n",
+                    format::count(m.after),
+                    m.change_pct.map(format::percent).unwrap_or_default()
+                ));
             }
         }
     }

@@ -69,7 +69,9 @@ pub fn discover(ws: &Workspace, selection: &PackageSelection) -> Result<Vec<Benc
     for pkg in ws.select(selection)? {
         let frameworks = frameworks(pkg);
         for target in pkg.build_targets() {
-            let BuildTargetId::Benchmark(name) = target.id() else { continue };
+            let BuildTargetId::Benchmark(name) = target.id() else {
+                continue;
+            };
             // The framework the bench file names (a substring test on its text), else the package's only one.
             let text = std::fs::read_to_string(target.path())
                 .map_err(|e| Error::io("could not read", target.path(), e))?;

@@ -25,7 +25,8 @@ use crate::errors::{Error, Result};
 use crate::gate::format;
 use crate::git::Repo;
 use crate::report::{
-    BaseRevision, BenchStatus, BenchmarkResult, Category, Finding, Location, Problem, Report, Severity, Tool,
+    BaseRevision, BenchStatus, BenchmarkResult, Category, Finding, Location, Problem, Report,
+    Severity, Tool,
 };
 use crate::workspace::{PackageSelection, Workspace};
 
@@ -57,12 +58,22 @@ pub fn run(
         all.into_iter().partition(|t| t.runner != Runner::Criterion);
     for t in &other {
         report.problems.push(Problem {
-            location: Some(Location { file: t.file.clone(), line: 1, column: 1, length: 0 }), // cloned: the report owns it
-            message: format!("`{}/{}` is a criterion benchmark: listed, not run (wall-clock runs are not gated)", t.package, t.name),
+            location: Some(Location {
+                file: t.file.clone(), // cloned: the report owns its paths
+                line: 1,
+                column: 1,
+                length: 0,
+            }), // cloned: the report owns it
+            message: format!(
+                "`{}/{}` is a criterion benchmark: listed, not run (wall-clock runs are not gated)",
+                t.package, t.name
+            ),
         });
     }
     check_environment(&callgrind).map_err(|e| Error::Other(Box::new(e)))?;
-    let lumen_dir = ws.target_dir.join("lumen-gate");
+    let shared_dir = ws.target_dir.join("lumen-gate");
+    // Per workspace: a target directory shared by several workspaces (CARGO_TARGET_DIR) must not mix runs.
+    let lumen_dir = shared_dir.join(workspace_key(ws));
     let home = lumen_dir.join("bench-home").into_std_path_buf();
     reset_dir(&home)?;
     let locked = ws.root.join("Cargo.lock").is_file();
@@ -73,17 +84,33 @@ pub fn run(
         let repo = Repo::discover(ws.root.as_std_path())?;
         let commit = repo.resolve_commit(rev)?;
         let dir = lumen_dir.join("bench-base");
-        std::fs::create_dir_all(&lumen_dir).map_err(|e| Error::io("could not create", &lumen_dir, e))?;
+        std::fs::create_dir_all(&lumen_dir)
+            .map_err(|e| Error::io("could not create", &lumen_dir, e))?;
         let worktree = repo.base_worktree(&commit, dir.as_std_path())?;
-        let rel = ws.root.as_std_path().strip_prefix(repo.root()).map(|p| p.to_owned()).unwrap_or_default();
+        let rel = ws
+            .root
+            .as_std_path()
+            .strip_prefix(repo.root())
+            .map(|p| p.to_owned())
+            .unwrap_or_default();
         let base_root = worktree.path.join(rel);
         for t in &callgrind {
-            let manifest_rel = t.manifest.strip_prefix(&ws.root).map(|p| p.as_std_path().to_owned()).unwrap_or_default();
+            let manifest_rel = t
+                .manifest
+                .strip_prefix(&ws.root)
+                .map(|p| p.as_std_path().to_owned())
+                .unwrap_or_default();
             let manifest = base_root.join(manifest_rel);
             if !manifest.is_file() {
                 continue;
             }
-            say(progress, &format!("bench: base {rev}: building and running {}/{}", t.package, t.name))?;
+            say(
+                progress,
+                &format!(
+                    "bench: base {rev}: building and running {}/{}",
+                    t.package, t.name
+                ),
+            )?;
             let base_run = BenchRun {
                 manifest,
                 target: t,
@@ -97,16 +124,24 @@ pub fn run(
             base_run.run().map_err(|e| Error::Other(Box::new(e)))?;
         }
         head_args.push(format!("--baseline={BASELINE}"));
-        report.base = Some(BaseRevision { rev: rev.to_owned(), commit });
+        report.base = Some(BaseRevision {
+            rev: rev.to_owned(),
+            commit,
+        });
     }
     for t in &callgrind {
-        say(progress, &format!("bench: HEAD: building and running {}/{}", t.package, t.name))?;
+        say(
+            progress,
+            &format!("bench: HEAD: building and running {}/{}", t.package, t.name),
+        )?;
         head_run(t, &home, &head_args, locked, &logs, "head")?;
     }
     let summaries = collect(&home).map_err(|e| Error::Other(Box::new(e)))?;
 
     for (package, target, s) in &summaries {
-        let Some(ir) = s.metrics.get("Ir") else { continue };
+        let Some(ir) = s.metrics.get("Ir") else {
+            continue;
+        };
         let file = callgrind
             .iter()
             .find(|t| &t.package == package && &t.name == target)
@@ -121,13 +156,19 @@ pub fn run(
             report.findings.push(f);
         }
         report.benchmarks.push(BenchmarkResult {
-            name: s.name.clone(), // cloned: the report owns its strings
+            name: s.name.clone(),     // cloned: the report owns its strings
             package: package.clone(), // cloned: as above
-            target: target.clone(), // cloned: as above
+            target: target.clone(),   // cloned: as above
             runner: runner.to_owned(),
             metric: "Ir".to_owned(),
             primary: ir.clone(), // cloned: as above
-            other_metrics: s.metrics.iter().filter(|(k, _)| k.as_str() != "Ir").map(|(k, v)| (k.clone(), v.clone())).collect(), // cloned: as above
+            other_metrics: s
+                .metrics
+                .iter()
+                .filter(|(k, _)| k.as_str() != "Ir")
+                // cloned: the report owns its metrics
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             wall_clock: None,
             status,
         });
@@ -137,7 +178,10 @@ pub fn run(
         let second = home.with_file_name("bench-home-again");
         reset_dir(&second)?;
         for t in &callgrind {
-            say(progress, &format!("bench: HEAD again: running {}/{}", t.package, t.name))?;
+            say(
+                progress,
+                &format!("bench: HEAD again: running {}/{}", t.package, t.name),
+            )?;
             head_run(t, &second, &[], locked, &logs, "again")?;
         }
         let again: BTreeMap<String, f64> = collect(&second)
@@ -146,7 +190,9 @@ pub fn run(
             .filter_map(|(_, _, s)| Some((s.name.clone(), s.metrics.get("Ir")?.after))) // cloned: the map owns names
             .collect();
         for b in &report.benchmarks {
-            let Some(second_ir) = again.get(&b.name) else { continue };
+            let Some(second_ir) = again.get(&b.name) else {
+                continue;
+            };
             if (*second_ir - b.primary.after).abs() > 0.0 {
                 report.findings.push(nondeterministic(b, *second_ir));
             }
@@ -155,7 +201,10 @@ pub fn run(
     report.rules_checked.push(crate::report::RuleChecked {
         id: "ir-regression".to_owned(),
         kind: "bench::regression".to_owned(),
-        description: format!("instruction count (Ir) must not grow by more than {:.2}%", limits.default_pct),
+        description: format!(
+            "instruction count (Ir) must not grow by more than {:.2}%",
+            limits.default_pct
+        ),
     });
     report.sort();
     Ok(report)
@@ -227,7 +276,12 @@ fn bench_finding(
         _ => return None,
     };
     Some(Finding {
-        rule_id: if status == BenchStatus::Regressed { "ir-regression" } else { "ir-improvement" }.to_owned(),
+        rule_id: if status == BenchStatus::Regressed {
+            "ir-regression"
+        } else {
+            "ir-improvement"
+        }
+        .to_owned(),
         kind: kind.to_owned(),
         category: Category::Benchmark,
         severity,
@@ -235,7 +289,12 @@ fn bench_finding(
         why: None,
         help: Some(help.to_owned()),
         impact: Some(format::change(ir)),
-        location: file.map(|file| Location { file, line: 1, column: 1, length: 0 }),
+        location: file.map(|file| Location {
+            file,
+            line: 1,
+            column: 1,
+            length: 0,
+        }),
         package: Some(package.to_owned()),
         crates: vec![name.to_owned()],
         paths: Vec::new(),
@@ -283,10 +342,19 @@ impl Limits {
         let mut errors = Vec::new();
         for o in &cfg.overrides {
             match Glob::new(o.benchmarks.get_ref()) {
-                Ok(g) => overrides.push((g.compile_matcher(), o.ir_regression_pct, o.ir_regression_abs)),
+                Ok(g) => overrides.push((
+                    g.compile_matcher(),
+                    o.ir_regression_pct,
+                    o.ir_regression_abs,
+                )),
                 Err(e) => {
                     if let Some(src) = source {
-                        errors.push(src.error(o.benchmarks.span(), format!("bad glob: {e}"), "not a valid glob", None));
+                        errors.push(src.error(
+                            o.benchmarks.span(),
+                            format!("bad glob: {e}"),
+                            "not a valid glob",
+                            None,
+                        ));
                     }
                 }
             }
@@ -332,7 +400,8 @@ impl Limits {
             return BenchStatus::Unchanged;
         }
         let pct = ir.change_pct.unwrap_or(f64::INFINITY);
-        let beyond = pct > self.pct_for(name) && self.abs_for(name).is_none_or(|abs| delta >= abs as f64);
+        let beyond =
+            pct > self.pct_for(name) && self.abs_for(name).is_none_or(|abs| delta >= abs as f64);
         if beyond && before >= self.floor as f64 {
             BenchStatus::Regressed
         } else {
@@ -348,5 +417,18 @@ pub fn list(ws: &Workspace, selection: &PackageSelection) -> Result<Vec<BenchTar
 
 /// Where HEAD's runner summaries are written.
 pub fn home_dir(ws: &Workspace) -> PathBuf {
-    ws.target_dir.join("lumen-gate").join("bench-home").into_std_path_buf()
+    ws.target_dir
+        .join("lumen-gate")
+        .join(workspace_key(ws))
+        .join("bench-home")
+        .into_std_path_buf()
+}
+
+/// A short stable name for the workspace, from its root path.
+fn workspace_key(ws: &Workspace) -> String {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() has fixed keys: the same root always gives the same name.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    ws.root.hash(&mut hasher);
+    format!("ws-{:016x}", hasher.finish())
 }

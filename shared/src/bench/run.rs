@@ -15,7 +15,10 @@ use crate::workspace::cargo_program;
 pub enum BenchError {
     /// valgrind is not installed.
     #[error("valgrind is not installed")]
-    #[diagnostic(code(lumen_gate::valgrind_missing), help("install it: `apt-get install valgrind` (Debian/Ubuntu)"))]
+    #[diagnostic(
+        code(lumen_gate::valgrind_missing),
+        help("install it: `apt-get install valgrind` (Debian/Ubuntu)")
+    )]
     ValgrindMissing,
     /// The runner binary is missing or of another version than the library.
     #[error("{binary} {found} is installed, but {package} uses {library} {version}")]
@@ -37,7 +40,10 @@ pub enum BenchError {
     },
     /// `cargo bench` failed for a target.
     #[error("benchmark `{package}/{target}` failed at {revision}; its log is {log}")]
-    #[diagnostic(code(lumen_gate::bench_failed), help("run `cargo bench -p {package} --bench {target}` to see why"))]
+    #[diagnostic(
+        code(lumen_gate::bench_failed),
+        help("run `cargo bench -p {package} --bench {target}` to see why")
+    )]
     Failed {
         /// Package.
         package: String,
@@ -72,12 +78,17 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
 
 /// Checks that valgrind runs and that each runner binary matches its library's version.
 pub fn check_environment(targets: &[BenchTarget]) -> Result<(), BenchError> {
-    let valgrind = ProcessBuilder::new("valgrind").arg("--version").build_command().output();
+    let valgrind = ProcessBuilder::new("valgrind")
+        .arg("--version")
+        .build_command()
+        .output();
     if !valgrind.is_ok_and(|o| o.status.success()) {
         return Err(BenchError::ValgrindMissing);
     }
     for t in targets {
-        let Some(binary) = t.runner.runner_binary() else { continue };
+        let Some(binary) = t.runner.runner_binary() else {
+            continue;
+        };
         let found = ProcessBuilder::new(binary)
             .arg("--version")
             .build_command()
@@ -144,7 +155,10 @@ impl BenchRun<'_> {
         if let Some(dir) = self.log.parent() {
             std::fs::create_dir_all(dir).map_err(io("could not create", dir))?;
         }
-        let output = cmd.build_command().output().map_err(io("could not run cargo bench for", &self.manifest))?;
+        let output = cmd
+            .build_command()
+            .output()
+            .map_err(io("could not run cargo bench for", &self.manifest))?;
         let mut log = output.stdout;
         log.extend_from_slice(&output.stderr);
         std::fs::write(&self.log, log).map_err(io("could not write", &self.log))?;
@@ -154,7 +168,7 @@ impl BenchRun<'_> {
             Err(BenchError::Failed {
                 package: self.target.package.clone(), // cloned: the error owns its parts
                 target: self.target.name.clone(),     // cloned: as above
-                revision: self.revision.clone(),       // cloned: as above
+                revision: self.revision.clone(),      // cloned: as above
                 log: self.log.display().to_string(),
             })
         }
@@ -178,8 +192,12 @@ pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, BenchError
                 stack.push(path);
             } else if path.file_name().is_some_and(|n| n == "summary.json") {
                 let text = std::fs::read_to_string(&path).map_err(io("could not read", &path))?;
-                let Ok(json) = serde_json::from_str(&text) else { continue };
-                let Some(summary) = summary::parse(&json) else { continue };
+                let Ok(json) = serde_json::from_str(&text) else {
+                    continue;
+                };
+                let Some(summary) = summary::parse(&json) else {
+                    continue;
+                };
                 let rel: Vec<String> = path
                     .strip_prefix(home)
                     .map(|r| r.iter().map(|c| c.to_string_lossy().into_owned()).collect())

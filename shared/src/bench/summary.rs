@@ -23,9 +23,11 @@ pub fn parse(json: &Value) -> Option<Summary> {
         Some(id) => format!("{module}.{id}"),
         None => module.to_owned(),
     };
-    let profile = json.get("profiles")?.as_array()?.iter().find(|p| {
-        p.get("tool").and_then(Value::as_str) == Some("Callgrind")
-    })?;
+    let profile = json
+        .get("profiles")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind"))?;
     let metrics = match version {
         "7" => v7_metrics(profile)?,
         "6" => v6_metrics(profile)?,
@@ -36,7 +38,11 @@ pub fn parse(json: &Value) -> Option<Summary> {
 
 /// gungraun: `profiles[].data.total.metrics.<Metric>.values.{new,old}`.
 fn v7_metrics(profile: &Value) -> Option<BTreeMap<String, MetricChange>> {
-    let metrics = profile.get("data")?.get("total")?.get("metrics")?.as_object()?;
+    let metrics = profile
+        .get("data")?
+        .get("total")?
+        .get("metrics")?
+        .as_object()?;
     Some(
         metrics
             .iter()
