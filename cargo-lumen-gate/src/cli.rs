@@ -74,7 +74,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
         preset: args.preset,
         selection: args.workspace.selection(),
     };
-    let review = run_gate(&ws, &loaded, &opts)?;
+    let mut progress: Box<dyn Write> = if args.output.quiet {
+        Box::new(std::io::sink())
+    } else {
+        Box::new(std::io::stderr())
+    };
+    let review = run_gate(&ws, &loaded, &opts, &mut progress)?;
     let style = HumanStyle {
         color: args.output.color.should_color(&std::io::stdout()),
         width: 100,

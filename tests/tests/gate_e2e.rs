@@ -313,7 +313,11 @@ fn the_gate_cannot_run_is_exit_2() {
         "{}",
         out.stderr
     );
-    let out = gate(&p, &["--bench"]);
+    let out = gate(&p, &["--report", "/no/such/report.json"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--report"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not read /no/such/report.json"),
+        "{}",
+        out.stderr
+    );
 }

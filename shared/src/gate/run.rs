@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::arch::{self, CheckOptions, preset::Preset};
+use crate::bench::{self, BenchOptions};
 use crate::config::LoadedConfig;
 use crate::errors::{Error, Result};
 use crate::gate::inputs::read_report;
@@ -41,8 +42,13 @@ pub struct GateOptions {
     pub selection: PackageSelection,
 }
 
-/// Runs the parts and makes the review.
-pub fn run(ws: &Workspace, loaded: &LoadedConfig, opts: &GateOptions) -> Result<Review> {
+/// Runs the parts and makes the review; benchmark progress goes to `progress`.
+pub fn run(
+    ws: &Workspace,
+    loaded: &LoadedConfig,
+    opts: &GateOptions,
+    progress: &mut dyn std::io::Write,
+) -> Result<Review> {
     let mut reports: Vec<(String, Report)> = Vec::new();
     let mut given = BTreeSet::new();
     for path in &opts.reports {
@@ -80,10 +86,13 @@ pub fn run(ws: &Workspace, loaded: &LoadedConfig, opts: &GateOptions) -> Result<
         ));
     }
     if wanted(Part::Bench) && !given.contains(&Tool::Bench) {
-        return Err(Error::usage(
-            "running benchmarks from cargo lumen-gate is not available in this build",
-            Some("run `cargo lumen-bench --format json` separately and pass its report with --report".to_owned()),
-        ));
+        let bench_opts = BenchOptions {
+            base: opts.base.clone(),           // cloned: as above
+            selection: opts.selection.clone(), // cloned: as above
+            check_determinism: false,
+        };
+        let report = bench::run(ws, &loaded.config.bench, source, &bench_opts, progress)?;
+        reports.push(("benchmarks".to_owned(), report));
     }
     let (merged, tools) = review::merge(reports).map_err(|e| Error::Other(Box::new(e)))?;
     let mut merged = merged;
