@@ -44,10 +44,12 @@ fn works_as_cargo_subcommand_and_directly() {
 }
 
 #[test]
-fn bench_is_not_implemented_and_says_so() {
+fn bench_outside_a_workspace_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
     let out = tool(env!("CARGO_BIN_EXE_lumen-bench-dup"))
+        .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`cargo metadata` failed"));
 }
