@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod arch;
+pub mod base;
 pub mod bench;
 pub mod cli;
 pub mod config;

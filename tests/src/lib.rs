@@ -200,3 +200,38 @@ pub fn tool(bin_path: &str) -> assert_cmd::Command {
         .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
+
+/// The target directory every benchmark test shares, so gungraun and its runner harness are built once.
+pub fn bench_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-fixtures")
+}
+
+/// Benchmark tests share [`bench_target_dir`], where cargo gives every fixture copy's packages the same
+/// artifact names: they take turns through a file lock (across test processes too, as under nextest).
+pub fn take_bench_turn() -> std::fs::File {
+    let dir = bench_target_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join(".bench-tests.lock")).unwrap();
+    lock.lock().unwrap();
+    lock
+}
+
+/// Fails with what to install when valgrind or gungraun-runner 0.20.0 is missing.
+pub fn require_bench_tools() {
+    for (cmd, install) in [
+        ("valgrind", "apt-get install valgrind"),
+        (
+            "gungraun-runner",
+            "cargo install gungraun-runner --version 0.20.0 --locked",
+        ),
+    ] {
+        let ok = Command::new(cmd)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "`{cmd}` is needed by the benchmark tests: {install} (or run bash scripts/install-tools.sh)"
+        );
+    }
+}

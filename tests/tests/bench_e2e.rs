@@ -3,52 +3,20 @@
 
 use std::path::PathBuf;
 
-use lumen_gate_tests::{CheckoutState, TempProject, tool};
+use lumen_gate_tests::{
+    CheckoutState, TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool,
+};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-bench-dup");
 
-/// One target directory for every bench test, so the benchmark dependencies are built once.
-fn shared_target() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-fixtures")
-}
-
-fn require_tools() {
-    for (cmd, install) in [
-        ("valgrind", "apt-get install valgrind"),
-        (
-            "gungraun-runner",
-            "cargo install gungraun-runner --version 0.20.0 --locked",
-        ),
-    ] {
-        let ok = std::process::Command::new(cmd)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            ok,
-            "`{cmd}` is needed by the benchmark tests: {install} (or run bash scripts/install-tools.sh)"
-        );
-    }
-}
-
-/// The bench tests share one target directory, where cargo builds every fixture copy's `calc` package under
-/// the same artifact names: they take turns, across test processes (nextest) too.
-fn take_turn() -> std::fs::File {
-    let dir = shared_target();
-    std::fs::create_dir_all(&dir).unwrap();
-    let lock = std::fs::File::create(dir.join(".bench-tests.lock")).unwrap();
-    lock.lock().unwrap();
-    lock
-}
-
 fn bench(p: &TempProject, args: &[&str]) -> (i32, Value, String) {
-    require_tools();
+    require_bench_tools();
     let out = tool(BIN)
         .args(["--format", "json", "-q", "--manifest-path"])
         .arg(p.manifest())
         .args(args)
-        .env("CARGO_TARGET_DIR", shared_target())
+        .env("CARGO_TARGET_DIR", bench_target_dir())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -79,7 +47,7 @@ fn repo_with_slower_head() -> (TempProject, String) {
 /// The runner's own figures: `Ir` new and old from its summary.json (in the one bench home under the
 /// shared target directory that belongs to `p`).
 fn runner_ir(p: &TempProject, name_dir: &str) -> (f64, f64) {
-    let homes: Vec<PathBuf> = std::fs::read_dir(shared_target().join("lumen-gate"))
+    let homes: Vec<PathBuf> = std::fs::read_dir(bench_target_dir().join("lumen-gate"))
         .unwrap()
         .map(|e| {
             e.unwrap()
@@ -109,7 +77,7 @@ fn runner_ir(p: &TempProject, name_dir: &str) -> (f64, f64) {
 
 #[test]
 fn a_slower_head_is_a_critical_regression_with_the_runners_figures() {
-    let _turn = take_turn();
+    let _turn = take_bench_turn();
     let (p, base) = repo_with_slower_head();
     p.write("notes.txt", "uncommitted\n");
     let before = CheckoutState::capture(p.root());
@@ -145,7 +113,7 @@ fn a_slower_head_is_a_critical_regression_with_the_runners_figures() {
 
 #[test]
 fn an_unchanged_head_has_zero_change_and_passes() {
-    let _turn = take_turn();
+    let _turn = take_bench_turn();
     let p = TempProject::new("bench-gungraun");
     p.git_init();
     let (code, r, stderr) = bench(&p, &["--base", "HEAD"]);
@@ -159,7 +127,7 @@ fn an_unchanged_head_has_zero_change_and_passes() {
 
 #[test]
 fn a_randomly_seeded_hashmap_is_caught_by_check_determinism() {
-    let _turn = take_turn();
+    let _turn = take_bench_turn();
     let p = TempProject::new("bench-gungraun");
     let bench_src = p.read("calc/benches/calc.rs");
     p.write(
@@ -199,7 +167,7 @@ fn list_shows_targets_and_runners() {
 
 #[test]
 fn a_runner_of_another_version_is_exit_2_with_the_install_line() {
-    require_tools();
+    require_bench_tools();
     let p = TempProject::new("bench-gungraun");
     // A stand-in runner of the wrong version, first on PATH (failure paths may use stand-ins).
     let fake = p.root().join("fake-bin");

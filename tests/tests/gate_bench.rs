@@ -2,39 +2,20 @@
 //! forbidden dependency and a slower function is reported exactly, and its revert is approved.
 //! Needs valgrind and gungraun-runner 0.20.0 (`bash scripts/install-tools.sh`).
 
-use std::path::PathBuf;
-
-use lumen_gate_tests::{CheckoutState, TempProject, tool};
+use lumen_gate_tests::{
+    CheckoutState, TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool,
+};
 use serde_json::Value;
 
 const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
 
-fn shared_target() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-fixtures")
-}
-
-/// Benchmark builds share one target directory with the bench tests: take turns (see bench_e2e.rs).
-fn take_turn() -> std::fs::File {
-    let dir = shared_target();
-    std::fs::create_dir_all(&dir).unwrap();
-    let lock = std::fs::File::create(dir.join(".bench-tests.lock")).unwrap();
-    lock.lock().unwrap();
-    lock
-}
-
 fn gate(p: &TempProject, args: &[&str]) -> (i32, String, String) {
-    for cmd in ["valgrind", "gungraun-runner"] {
-        let ok = std::process::Command::new(cmd)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(ok, "`{cmd}` is needed: run bash scripts/install-tools.sh");
-    }
+    require_bench_tools();
     let out = tool(GATE)
         .args(["-q", "--manifest-path"])
         .arg(p.manifest())
         .args(args)
-        .env("CARGO_TARGET_DIR", shared_target())
+        .env("CARGO_TARGET_DIR", bench_target_dir())
         .output()
         .unwrap();
     (
@@ -46,7 +27,7 @@ fn gate(p: &TempProject, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
-    let _turn = take_turn();
+    let _turn = take_bench_turn();
     let p = TempProject::new("bench-gungraun");
     // The base: calc plus a helper crate calc must not depend on, and a pre-existing unwrap.
     p.write(

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use crate::arch::graph::{ArchGraph, Edge, EdgeFilter};
 use crate::arch::rules::{RuleMeta, edge_label};
 use crate::errors::{Error, Result};
-use crate::git::Repo;
 use crate::report::{BaseRevision, DepKind, Finding};
 use crate::workspace::{LoadOptions, Workspace};
 
@@ -22,23 +21,14 @@ pub struct Base {
 /// Checks out `rev` in `<target>/lumen-gate/arch-base` and loads its workspace (offline: the base's
 /// dependencies are expected in the local cache, as HEAD's are).
 pub fn load_base(ws: &Workspace, rev: &str) -> Result<Base> {
-    let repo = Repo::discover(ws.root.as_std_path())?;
-    let commit = repo.resolve_commit(rev)?;
-    let dir = ws.target_dir.join("lumen-gate").join("arch-base");
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("could not create", parent, e))?;
-    }
-    let worktree = repo.base_worktree(&commit, dir.as_std_path())?;
-    let rel = ws
-        .root
-        .as_std_path()
-        .strip_prefix(repo.root())
-        .map(|p| p.to_owned())
-        .unwrap_or_default();
-    let manifest = worktree.path.join(rel).join("Cargo.toml");
+    let base = crate::base::checkout(ws, rev, &ws.target_dir.join("lumen-gate").join("arch-base"))?;
+    let manifest = base.root.join("Cargo.toml");
     if !manifest.is_file() {
         return Err(Error::usage(
-            format!("the workspace did not exist at base revision `{rev}` ({commit})"),
+            format!(
+                "the workspace did not exist at base revision `{rev}` ({})",
+                base.revision.commit
+            ),
             Some("pick a base revision that has this workspace".to_owned()),
         ));
     }
@@ -48,10 +38,7 @@ pub fn load_base(ws: &Workspace, rev: &str) -> Result<Base> {
         ..LoadOptions::default()
     })?;
     Ok(Base {
-        revision: BaseRevision {
-            rev: rev.to_owned(),
-            commit,
-        },
+        revision: base.revision,
         workspace,
     })
 }

@@ -23,10 +23,8 @@ use crate::bench::run::{BenchRun, check_environment, collect};
 use crate::config::ConfigSource;
 use crate::errors::{Error, Result};
 use crate::gate::format;
-use crate::git::Repo;
 use crate::report::{
-    BaseRevision, BenchStatus, BenchmarkResult, Category, Finding, Location, Problem, Report,
-    Severity, Tool,
+    BenchStatus, BenchmarkResult, Category, Finding, Location, Problem, Report, Severity, Tool,
 };
 use crate::workspace::{PackageSelection, Workspace};
 
@@ -81,19 +79,8 @@ pub fn run(
 
     let mut head_args = Vec::new();
     if let Some(rev) = &opts.base {
-        let repo = Repo::discover(ws.root.as_std_path())?;
-        let commit = repo.resolve_commit(rev)?;
-        let dir = lumen_dir.join("bench-base");
-        std::fs::create_dir_all(&lumen_dir)
-            .map_err(|e| Error::io("could not create", &lumen_dir, e))?;
-        let worktree = repo.base_worktree(&commit, dir.as_std_path())?;
-        let rel = ws
-            .root
-            .as_std_path()
-            .strip_prefix(repo.root())
-            .map(|p| p.to_owned())
-            .unwrap_or_default();
-        let base_root = worktree.path.join(rel);
+        let base = crate::base::checkout(ws, rev, &lumen_dir.join("bench-base"))?;
+        let base_root = base.root;
         for t in &callgrind {
             let manifest_rel = t
                 .manifest
@@ -124,10 +111,7 @@ pub fn run(
             base_run.run().map_err(|e| Error::Other(Box::new(e)))?;
         }
         head_args.push(format!("--baseline={BASELINE}"));
-        report.base = Some(BaseRevision {
-            rev: rev.to_owned(),
-            commit,
-        });
+        report.base = Some(base.revision);
     }
     for t in &callgrind {
         say(
