@@ -451,36 +451,50 @@ pub fn forbid<'g>(
                 continue;
             }
             let paths = tree.paths_to(b.id(), PATH_LIMIT);
-            let Some(first) = paths.first() else { continue };
-            let via: Vec<&str> = std::iter::once(a.name())
-                .chain(first.iter().map(|e| e.link.to().name()))
-                .collect();
-            let direct = first.len() == 1;
-            let message = if direct {
-                format!(
-                    "`{}` depends on `{}` ({})",
-                    a.name(),
-                    b.name(),
-                    edge_label(graph, &first[0])
-                )
-            } else {
-                format!(
-                    "`{}` depends on `{}` through {} (first hop: {})",
-                    a.name(),
-                    b.name(),
-                    via.join(" -> "),
-                    edge_label(graph, &first[0])
-                )
-            };
-            let dep_paths = paths.iter().map(|p| graph.dep_path(p)).collect();
-            findings.push(meta.finding(
-                message,
-                via.iter().map(|s| (*s).to_owned()).collect(),
-                dep_paths,
-            ));
+            findings.extend(path_finding(graph, meta, a.name(), &paths, |via, first| {
+                if via.len() == 2 {
+                    format!(
+                        "`{}` depends on `{}` ({})",
+                        a.name(),
+                        b.name(),
+                        edge_label(graph, first)
+                    )
+                } else {
+                    format!(
+                        "`{}` depends on `{}` through {} (first hop: {})",
+                        a.name(),
+                        b.name(),
+                        via.join(" -> "),
+                        edge_label(graph, first)
+                    )
+                }
+            }));
         }
     }
     findings
+}
+
+/// A finding for the shortest `paths` from `start`: `message` gets the crate names along the first path
+/// and its first edge.
+fn path_finding<'g>(
+    graph: &ArchGraph<'g>,
+    meta: &RuleMeta,
+    start: &str,
+    paths: &[Vec<Edge<'g>>],
+    message: impl FnOnce(&[&str], &Edge<'g>) -> String,
+) -> Option<Finding> {
+    let first = paths.first()?;
+    let first_edge = first.first()?;
+    let via: Vec<&str> = std::iter::once(start)
+        .chain(first.iter().map(|e| e.link.to().name()))
+        .collect();
+    let text = message(&via, first_edge);
+    let dep_paths = paths.iter().map(|p| graph.dep_path(p)).collect();
+    Some(meta.finding(
+        text,
+        via.iter().map(|s| (*s).to_owned()).collect(),
+        dep_paths,
+    ))
 }
 
 /// Evaluates layers on direct edges.
@@ -549,22 +563,14 @@ pub fn independent<'g>(
             .filter(|b| b.id() != a.id() && tree.reaches(b.id()))
         {
             let paths = tree.paths_to(b.id(), PATH_LIMIT);
-            let Some(first) = paths.first() else { continue };
-            let via: Vec<&str> = std::iter::once(a.name())
-                .chain(first.iter().map(|e| e.link.to().name()))
-                .collect();
-            let message = format!(
-                "`{}` depends on `{}` ({}), but they must be independent",
-                a.name(),
-                b.name(),
-                via.join(" -> ")
-            );
-            let dep_paths = paths.iter().map(|p| graph.dep_path(p)).collect();
-            findings.push(meta.finding(
-                message,
-                via.iter().map(|s| (*s).to_owned()).collect(),
-                dep_paths,
-            ));
+            findings.extend(path_finding(graph, meta, a.name(), &paths, |via, _| {
+                format!(
+                    "`{}` depends on `{}` ({}), but they must be independent",
+                    a.name(),
+                    b.name(),
+                    via.join(" -> ")
+                )
+            }));
         }
     }
     findings
