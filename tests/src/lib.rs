@@ -216,7 +216,7 @@ pub fn take_bench_turn() -> std::fs::File {
     lock
 }
 
-/// Fails with what to install when valgrind or gungraun-runner 0.20.0 is missing.
+/// Fails with what to install when valgrind, gungraun-runner 0.20.0 or iai-callgrind-runner 0.16.1 is missing.
 pub fn require_bench_tools() {
     for (cmd, install) in [
         ("valgrind", "apt-get install valgrind"),

@@ -28,7 +28,11 @@ fn bench(p: &TempProject, args: &[&str]) -> (i32, Value, String) {
 const SLOWER: &str = "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n";
 
 fn repo_with_slower_head() -> (TempProject, String) {
-    let p = TempProject::new("bench-gungraun");
+    repo_with_slower_head_of("bench-gungraun")
+}
+
+fn repo_with_slower_head_of(fixture: &str) -> (TempProject, String) {
+    let p = TempProject::new(fixture);
     p.git_init();
     let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
     let lib = p.read("calc/src/lib.rs");
@@ -189,13 +193,35 @@ fn a_runner_of_another_version_is_exit_2_with_the_install_line() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains(
-            "gungraun-runner gungraun-runner 0.19.0 is installed, but calc uses gungraun 0.20.0"
-        ),
+        stderr.contains("gungraun-runner 0.19.0 is installed, but calc uses gungraun 0.20.0"),
         "{stderr}"
     );
     assert!(
         stderr.contains("cargo install gungraun-runner --version 0.20.0 --locked"),
         "{stderr}"
     );
+}
+
+#[test]
+fn iai_callgrind_0_16_works_as_well() {
+    let _turn = take_bench_turn();
+    let (p, base) = repo_with_slower_head_of("bench-iai");
+    let (code, r, stderr) = bench(&p, &["--base", &base]);
+    assert_eq!(code, 1, "{stderr}\n{r:#}");
+    let sum = r["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "calc::arithmetic::sum.hundred")
+        .unwrap();
+    assert_eq!(sum["runner"], "iai-callgrind");
+    assert_eq!(sum["status"], "regressed");
+    assert!(sum["primary"]["after"].as_f64() > sum["primary"]["before"].as_f64());
+    let times = r["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "calc::arithmetic::times.small")
+        .unwrap();
+    assert_eq!(times["primary"]["change_pct"].as_f64(), Some(0.0));
 }

@@ -89,16 +89,35 @@ pub fn check_environment(targets: &[BenchTarget]) -> Result<(), BenchError> {
         let Some(binary) = t.runner.runner_binary() else {
             continue;
         };
+        // gungraun-runner answers `--version`; iai-callgrind-runner 0.16 answers with an error that names
+        // its version in parentheses. Either way the version is a word of what it prints.
         let found = ProcessBuilder::new(binary)
             .arg("--version")
             .build_command()
             .output()
             .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-        let matches = found
-            .as_deref()
-            .is_some_and(|v| v.split_whitespace().any(|w| w == t.version));
+            .map(|o| {
+                let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
+                text.push_str(&String::from_utf8_lossy(&o.stderr));
+                text
+            });
+        let matches = found.as_deref().is_some_and(|text| {
+            text.split_whitespace().any(|w| {
+                w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.') == t.version
+            })
+        });
+        let found = found.map(|text| {
+            text.split_whitespace()
+                .find(|w| {
+                    w.trim_matches(|c: char| !c.is_ascii_digit() && c != '.')
+                        .contains('.')
+                })
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_ascii_digit() && c != '.')
+                        .to_owned()
+                })
+                .unwrap_or_else(|| "of an unknown version".to_owned())
+        });
         if !matches {
             return Err(BenchError::RunnerVersion {
                 binary: binary.to_owned(),
