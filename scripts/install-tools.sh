@@ -11,14 +11,19 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 valgrind --version
 
-if ! gungraun-runner --version 2>/dev/null | grep -qw "$GUNGRAUN_VERSION"; then
-  echo "install-tools: installing gungraun-runner $GUNGRAUN_VERSION"
-  cargo install --locked gungraun-runner --version "$GUNGRAUN_VERSION"
-fi
-gungraun-runner --version
+# A runner's version: gungraun-runner answers --version; iai-callgrind-runner 0.16 answers with an error
+# (non-zero exit) that names its version in parentheses.
+runner_says() { "$1" --version 2>&1 || true; }
 
-if ! iai-callgrind-runner --version 2>/dev/null | grep -qw "$IAI_CALLGRIND_VERSION"; then
-  echo "install-tools: installing iai-callgrind-runner $IAI_CALLGRIND_VERSION"
-  cargo install --locked iai-callgrind-runner --version "$IAI_CALLGRIND_VERSION"
-fi
-iai-callgrind-runner --version
+install_runner() {
+  local name=$1 version=$2
+  if ! runner_says "$name" | grep -qw "$version"; then
+    echo "install-tools: installing $name $version"
+    cargo install --locked --force "$name" --version "$version"
+  fi
+  runner_says "$name" | grep -qw "$version" || { echo "install-tools: $name $version did not install" >&2; exit 1; }
+  echo "$name $version"
+}
+
+install_runner gungraun-runner "$GUNGRAUN_VERSION"
+install_runner iai-callgrind-runner "$IAI_CALLGRIND_VERSION"
