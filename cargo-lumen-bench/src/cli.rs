@@ -1,8 +1,11 @@
 //! The `cargo lumen-bench` command line.
 
 use std::io::Write;
+use std::time::Duration;
 
 use clap::Parser;
+use lumen_gate_core::bench::partition::Partition;
+use lumen_gate_core::bench::progress::{Progress, ProgressMode};
 use lumen_gate_core::bench::{self, BenchOptions};
 use lumen_gate_core::cli::{OutputArgs, WorkspaceArgs};
 use lumen_gate_core::errors::Error;
@@ -19,9 +22,14 @@ Examples:
   cargo lumen-bench --base origin/main       Before / After / Change against origin/main
   cargo lumen-bench --check-determinism      run twice, flag benchmarks whose counts differ
   cargo lumen-bench --base main --format json --output bench.json
+  cargo lumen-bench --base main --partition 2/3 --output bench-2.json
+                                             one CI shard; `cargo lumen-gate --report` merges them
+  cargo lumen-bench --base main --criterion  criterion (wall-clock) benchmarks too, reported not gated
+  cargo lumen-bench --install-runner         install a missing runner of the right version first
 
 Needs valgrind and the runner matching the library: gungraun-runner or iai-callgrind-runner
-(`cargo install gungraun-runner --version <the gungraun version> --locked`).
+(`cargo install gungraun-runner --version <the gungraun version> --locked`, or --install-runner,
+which installs into $LUMEN_GATE_CACHE_DIR, else $XDG_CACHE_HOME/lumen-gate, else ~/.cache/lumen-gate).
 Exit codes: 0 no regression, 1 a regression beyond the limit, 2 the benchmarks could not run.";
 
 /// Cargo passes the subcommand name first; this enum accepts it.
@@ -51,6 +59,18 @@ pub struct Args {
     /// Run HEAD twice and flag every benchmark whose instruction count differs.
     #[arg(long)]
     pub check_determinism: bool,
+    /// Run criterion (wall-clock) benchmarks too; reported, gated only as `[bench.criterion]` says.
+    #[arg(long)]
+    pub criterion: bool,
+    /// Run only slice K of N of the bench targets (sorted by package and name, dealt in turn).
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<Partition>,
+    /// Install a missing or mismatched runner into lumen-gate's cache (cargo install, a few minutes).
+    #[arg(long)]
+    pub install_runner: bool,
+    /// Stop a bench target's build and run after this many seconds [default: `[bench] timeout-secs`, 1800].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 /// Runs the tool.
@@ -58,7 +78,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let ws = Workspace::load(&args.workspace.load_options())?;
     let mut stdout = std::io::stdout().lock();
     if args.list {
-        for t in bench::list(&ws, &args.workspace.selection())? {
+        for t in bench::list(&ws, &args.workspace.selection(), args.partition)? {
             let line = format!(
                 "{}/{} ({} {}) {}\n",
                 t.package,
@@ -76,13 +96,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
         base: args.base.clone(), // cloned: the options own their strings
         selection: args.workspace.selection(),
         check_determinism: args.check_determinism,
+        criterion: args.criterion,
+        partition: args.partition,
+        install_runner: args.install_runner,
+        timeout: args.timeout.map(Duration::from_secs),
     };
     let verbosity = args.output.verbosity();
-    let mut progress: Box<dyn Write> = if verbosity == Verbosity::Quiet {
-        Box::new(std::io::sink())
-    } else {
-        Box::new(std::io::stderr())
-    };
+    let mut progress = Progress::new(ProgressMode::detect(verbosity));
     let report = bench::run(
         &ws,
         &loaded.config.bench,
@@ -121,7 +141,7 @@ fn table(report: &Report, verbosity: Verbosity) -> String {
         let before = b
             .primary
             .before
-            .map(|v| format!("{} Ir", format::count(v)))
+            .map(|v| format::value(&b.metric, v))
             .unwrap_or_else(|| "-".to_owned());
         let change = b
             .primary
@@ -129,10 +149,22 @@ fn table(report: &Report, verbosity: Verbosity) -> String {
             .map(format::percent)
             .unwrap_or_else(|| "new".to_owned());
         out.push_str(&format!(
-            "| {} | {before} | {} Ir | {change} |\n",
+            "| {} | {before} | {} | {change} |\n",
             b.name,
-            format::count(b.primary.after)
+            format::value(&b.metric, b.primary.after)
         ));
+        if let Some(wall) = &b.wall_clock {
+            out.push_str(&format!(
+                "|   95% interval | {:+.2}% | {:+.2}% | {} |\n",
+                wall.lower_pct,
+                wall.upper_pct,
+                if wall.significant {
+                    "beyond noise"
+                } else {
+                    "within noise"
+                }
+            ));
+        }
         if verbosity == Verbosity::Verbose {
             for (metric, m) in &b.other_metrics {
                 let before = m

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use clap::Parser;
 use lumen_gate_core::arch::preset::Preset;
+use lumen_gate_core::bench::progress::{Progress, ProgressMode};
 use lumen_gate_core::cli::{OutputArgs, WorkspaceArgs};
 use lumen_gate_core::errors::Error;
 use lumen_gate_core::gate::run::{GateOptions, Part, run as run_gate};
@@ -74,11 +75,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         preset: args.preset,
         selection: args.workspace.selection(),
     };
-    let mut progress: Box<dyn Write> = if args.output.quiet {
-        Box::new(std::io::sink())
-    } else {
-        Box::new(std::io::stderr())
-    };
+    let mut progress = Progress::new(ProgressMode::detect(args.output.verbosity()));
     let review = run_gate(&ws, &loaded, &opts, &mut progress)?;
     let style = HumanStyle {
         color: args.output.color.should_color(&std::io::stdout()),

@@ -197,6 +197,11 @@ pub fn tool(bin_path: &str) -> assert_cmd::Command {
     cmd.env("NO_COLOR", "1")
         .env("CARGO_TERM_COLOR", "never")
         .env("RUST_BACKTRACE", "0")
+        // No runner from a cache of lumen-gate's outside the test: tests that want one set their own.
+        .env(
+            "LUMEN_GATE_CACHE_DIR",
+            bench_target_dir().join("no-runner-cache"),
+        )
         .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }

@@ -5,6 +5,11 @@
 //! ir-regression-pct = 1.0        # default 1.0: more than 1% more instructions is a regression
 //! ir-regression-abs = 500        # optional: and at least this many more instructions
 //! floor-ir = 1000                # benchmarks under this many instructions are reported, never fail
+//! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
+//!
+//! [bench.criterion]              # wall-clock benchmarks, with --criterion
+//! severity = "info"              # default info: a significant slowdown is reported, never blocks
+//! noise-threshold-pct = 1.0      # default 1.0 (criterion's own): changes inside +-1% are noise
 //!
 //! [[bench.overrides]]
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
@@ -13,6 +18,8 @@
 
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::report::Severity;
 
 /// `[bench]`.
 #[derive(Debug, Deserialize)]
@@ -30,6 +37,33 @@ pub struct BenchConfig {
     /// Per-benchmark limits.
     #[serde(default)]
     pub overrides: Vec<BenchOverride>,
+    /// A bench target's build and run, per revision, is stopped after this many seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// Criterion (wall-clock) benchmarks.
+    #[serde(default)]
+    pub criterion: CriterionConfig,
+}
+
+/// `[bench.criterion]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CriterionConfig {
+    /// Severity of a significant slowdown (wall clock is noisy: INFO by default).
+    #[serde(default = "default_criterion_severity")]
+    pub severity: Severity,
+    /// Changes whose whole confidence interval is not beyond this many percent are noise.
+    #[serde(default = "default_noise_pct")]
+    pub noise_threshold_pct: f64,
+}
+
+impl Default for CriterionConfig {
+    fn default() -> Self {
+        CriterionConfig {
+            severity: default_criterion_severity(),
+            noise_threshold_pct: default_noise_pct(),
+        }
+    }
 }
 
 impl Default for BenchConfig {
@@ -39,6 +73,8 @@ impl Default for BenchConfig {
             ir_regression_abs: None,
             floor_ir: 0,
             overrides: Vec::new(),
+            timeout_secs: default_timeout(),
+            criterion: CriterionConfig::default(),
         }
     }
 }
@@ -58,5 +94,17 @@ pub struct BenchOverride {
 }
 
 fn default_pct() -> f64 {
+    1.0
+}
+
+fn default_timeout() -> u64 {
+    1800
+}
+
+fn default_criterion_severity() -> Severity {
+    Severity::Info
+}
+
+fn default_noise_pct() -> f64 {
     1.0
 }

@@ -1,31 +1,41 @@
-//! Instruction-count benchmarks, base against HEAD (`cargo lumen-bench`).
+//! Benchmarks, base against HEAD (`cargo lumen-bench`).
 //!
-//! The base revision is checked out in a detached worktree under `<target>/lumen-gate/bench-base` (reused by
-//! the next run) and built with a target directory of its own (`bench-base-target`, so its second build is
-//! incremental). Its benchmarks run first with `--save-baseline`, HEAD's then with `--baseline`, both with
-//! the same runner `--home`, so each summary holds HEAD's (new) and the base's (old) figures. Gating is on
-//! instruction counts (Ir), which repeat exactly run to run; cache figures and estimated cycles are shown.
+//! The base revision is checked out in a detached worktree under `<target>/lumen-gate/ws-<hash>/bench-base`
+//! (reused by the next run) and built with a target directory of its own (`bench-base-target`, so its
+//! second build is incremental). Its benchmarks run first, saving a baseline; HEAD's then run compared
+//! with it. Instruction-count runners (gungraun, iai-callgrind) share one `--home`, so each summary holds
+//! HEAD's (new) and the base's (old) figures; gating is on instruction counts (Ir), which repeat exactly
+//! run to run. Criterion benchmarks run only with `--criterion`, and are reported, not gated, unless
+//! `[bench.criterion] severity` says otherwise.
 
 pub mod cfg;
+pub mod criterion;
 pub mod discover;
+pub mod errors;
+pub mod findings;
+pub mod limits;
+pub mod partition;
+pub mod progress;
 pub mod run;
+pub mod runner;
 pub mod summary;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use globset::Glob;
+use camino::Utf8PathBuf;
 
 use crate::bench::cfg::BenchConfig;
 use crate::bench::discover::{BenchTarget, Runner, discover};
-use crate::bench::run::{BenchRun, check_environment, collect};
+use crate::bench::limits::Limits;
+use crate::bench::partition::Partition;
+use crate::bench::progress::{Phase, Progress};
+use crate::bench::run::{BenchRun, RunEvent};
 use crate::config::ConfigSource;
 use crate::errors::{Error, Result};
-use crate::gate::format;
-use crate::report::{
-    BenchStatus, BenchmarkResult, Category, Finding, Location, Problem, Report, Severity, Tool,
-};
+use crate::report::{BenchStatus, BenchmarkResult, Location, Problem, Report, Tool};
 use crate::workspace::{PackageSelection, Workspace};
 
 const BASELINE: &str = "lumen_base";
@@ -39,6 +49,62 @@ pub struct BenchOptions {
     pub selection: PackageSelection,
     /// Run HEAD twice and flag benchmarks whose instruction count differs.
     pub check_determinism: bool,
+    /// Run criterion (wall-clock) benchmarks too.
+    pub criterion: bool,
+    /// Run only this slice of the bench targets.
+    pub partition: Option<Partition>,
+    /// Install a missing runner into lumen-gate's cache.
+    pub install_runner: bool,
+    /// Stop a bench target's build and run after this long (default: `[bench] timeout-secs`).
+    pub timeout: Option<Duration>,
+}
+
+/// Where a workspace's benchmark runs keep their files (under `<target>/lumen-gate/ws-<hash>/`).
+struct Dirs {
+    root: Utf8PathBuf,
+    home: PathBuf,
+    criterion_home: PathBuf,
+    logs: PathBuf,
+}
+
+impl Dirs {
+    fn new(ws: &Workspace) -> Dirs {
+        // Per workspace: a target directory shared by several workspaces (CARGO_TARGET_DIR) must not mix runs.
+        let root = ws.target_dir.join("lumen-gate").join(workspace_key(ws));
+        Dirs {
+            home: root.join("bench-home").into_std_path_buf(),
+            criterion_home: root.join("criterion-home").into_std_path_buf(),
+            logs: root.join("bench-logs").into_std_path_buf(),
+            root,
+        }
+    }
+}
+
+/// What every run of one `cargo lumen-bench` shares.
+struct Session<'a> {
+    dirs: Dirs,
+    timeout: Duration,
+    /// Runner directories to put first on `PATH`.
+    path: Option<OsString>,
+    noise_pct: f64,
+    progress: &'a mut Progress,
+}
+
+/// Where and how one revision's benchmarks run.
+struct Revision {
+    /// "HEAD", "HEAD again", or "base <rev>".
+    label: String,
+    /// The workspace root of this revision.
+    root: PathBuf,
+    /// Its own cargo target directory (the base's), or the workspace's.
+    target_dir: Option<PathBuf>,
+    /// Save the baseline (base), or compare with it (HEAD after a base).
+    save: bool,
+    compare: bool,
+    /// The callgrind runner home (the second determinism run has its own).
+    home: PathBuf,
+    /// Log file suffix.
+    tag: &'static str,
 }
 
 /// Runs the benchmarks and reports the figures, regressions and improvements.
@@ -47,103 +113,95 @@ pub fn run(
     cfg: &BenchConfig,
     source: Option<&ConfigSource>,
     opts: &BenchOptions,
-    progress: &mut dyn Write,
+    progress: &mut Progress,
 ) -> Result<Report> {
     let limits = Limits::new(cfg, source)?;
-    let all = discover(ws, &opts.selection)?;
-    let mut report = Report::new(Tool::Bench, ws.root.as_str());
-    let (callgrind, other): (Vec<BenchTarget>, Vec<BenchTarget>) =
-        all.into_iter().partition(|t| t.runner != Runner::Criterion);
-    for t in &other {
-        report.problems.push(Problem {
-            location: Some(Location {
-                file: t.file.clone(), // cloned: the report owns its paths
-                line: 1,
-                column: 1,
-                length: 0,
-            }), // cloned: the report owns it
-            message: format!(
-                "`{}/{}` is a criterion benchmark: listed, not run (wall-clock runs are not gated)",
-                t.package, t.name
-            ),
-        });
+    let mut targets = discover(ws, &opts.selection)?;
+    if let Some(partition) = opts.partition {
+        targets = partition.select(targets);
     }
-    check_environment(&callgrind).map_err(|e| Error::Other(Box::new(e)))?;
-    let shared_dir = ws.target_dir.join("lumen-gate");
-    // Per workspace: a target directory shared by several workspaces (CARGO_TARGET_DIR) must not mix runs.
-    let lumen_dir = shared_dir.join(workspace_key(ws));
-    let home = lumen_dir.join("bench-home").into_std_path_buf();
-    reset_dir(&home)?;
-    let locked = ws.root.join("Cargo.lock").is_file();
-    let logs = lumen_dir.join("bench-logs").into_std_path_buf();
-
-    let mut head_args = Vec::new();
-    if let Some(rev) = &opts.base {
-        let base = crate::base::checkout(ws, rev, &lumen_dir.join("bench-base"))?;
-        let base_root = base.root;
-        for t in &callgrind {
-            let manifest_rel = t
-                .manifest
-                .strip_prefix(&ws.root)
-                .map(|p| p.as_std_path().to_owned())
-                .unwrap_or_default();
-            let manifest = base_root.join(manifest_rel);
-            if !manifest.is_file() {
-                continue;
-            }
-            say(
-                progress,
-                &format!(
-                    "bench: base {rev}: building and running {}/{}",
-                    t.package, t.name
-                ),
-            )?;
-            let base_run = BenchRun {
-                manifest,
-                target: t,
-                home: home.clone(), // cloned: each run owns its paths
-                runner_args: vec![format!("--save-baseline={BASELINE}")],
-                target_dir: Some(lumen_dir.join("bench-base-target").into_std_path_buf()),
-                locked: base_root.join("Cargo.lock").is_file(),
-                log: logs.join(format!("{}-{}-base.log", t.package, t.name)),
-                revision: format!("base {rev}"),
-            };
-            base_run.run().map_err(|e| Error::Other(Box::new(e)))?;
+    let mut report = Report::new(Tool::Bench, ws.root.as_str());
+    if !opts.criterion {
+        for t in targets.iter().filter(|t| t.runner == Runner::Criterion) {
+            report.problems.push(skipped_criterion(t));
         }
-        head_args.push(format!("--baseline={BASELINE}"));
+        targets.retain(|t| t.runner != Runner::Criterion);
+    }
+    let callgrind: Vec<&BenchTarget> = targets
+        .iter()
+        .filter(|t| t.runner != Runner::Criterion)
+        .collect();
+    let runner_dirs = runner::prepare(&callgrind, opts.install_runner, &mut |line| {
+        progress.note(line)
+    })
+    .map_err(bench_error)?;
+    let dirs = Dirs::new(ws);
+    reset_dir(&dirs.home)?;
+    reset_dir(&dirs.criterion_home)?;
+    let runs = targets.len() * (1 + usize::from(opts.base.is_some()))
+        + callgrind.len() * usize::from(opts.check_determinism);
+    progress.add_runs(runs as u64);
+    let mut session = Session {
+        timeout: opts
+            .timeout
+            .unwrap_or(Duration::from_secs(cfg.timeout_secs)),
+        path: run::path_with(&runner_dirs),
+        noise_pct: cfg.criterion.noise_threshold_pct,
+        progress,
+        dirs,
+    };
+
+    if let Some(rev) = &opts.base {
+        let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
+        let revision = Revision {
+            label: format!("base {rev}"),
+            root: base.root,
+            target_dir: Some(
+                session
+                    .dirs
+                    .root
+                    .join("bench-base-target")
+                    .into_std_path_buf(),
+            ),
+            save: true,
+            compare: false,
+            home: session.dirs.home.clone(), // cloned: the revision owns its paths
+            tag: "base",
+        };
+        session.run_all(ws, &targets, &revision)?;
         report.base = Some(base.revision);
     }
-    for t in &callgrind {
-        say(
-            progress,
-            &format!("bench: HEAD: building and running {}/{}", t.package, t.name),
-        )?;
-        head_run(t, &home, &head_args, locked, &logs, "head")?;
-    }
-    let summaries = collect(&home).map_err(|e| Error::Other(Box::new(e)))?;
+    let head = Revision {
+        label: "HEAD".to_owned(),
+        root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
+        target_dir: None,
+        save: false,
+        compare: opts.base.is_some(),
+        home: session.dirs.home.clone(), // cloned: as above
+        tag: "head",
+    };
+    session.run_all(ws, &targets, &head)?;
 
+    let summaries = summary::collect(&session.dirs.home).map_err(bench_error)?;
     for (package, target, s) in &summaries {
         let Some(ir) = s.metrics.get("Ir") else {
             continue;
         };
-        let file = callgrind
+        let bench_target = callgrind
             .iter()
-            .find(|t| &t.package == package && &t.name == target)
-            .map(|t| t.file.clone()); // cloned: the finding owns its path
+            .find(|t| &t.package == package && &t.name == target);
+        let file = bench_target.map(|t| t.file.clone()); // cloned: the finding owns its path
         let status = limits.status(&s.name, ir);
-        let runner = callgrind
-            .iter()
-            .find(|t| &t.package == package && &t.name == target)
-            .map(|t| t.runner.crate_name())
-            .unwrap_or("gungraun");
-        if let Some(f) = bench_finding(&s.name, package, file, ir, status, &limits) {
+        if let Some(f) = findings::instruction_count(&s.name, package, file, ir, status, &limits) {
             report.findings.push(f);
         }
         report.benchmarks.push(BenchmarkResult {
             name: s.name.clone(),     // cloned: the report owns its strings
             package: package.clone(), // cloned: as above
             target: target.clone(),   // cloned: as above
-            runner: runner.to_owned(),
+            runner: bench_target
+                .map_or("gungraun", |t| t.runner.crate_name())
+                .to_owned(),
             metric: "Ir".to_owned(),
             primary: ir.clone(), // cloned: as above
             other_metrics: s
@@ -157,30 +215,10 @@ pub fn run(
             status,
         });
     }
+    session.read_criterion(&targets, cfg, &mut report)?;
 
     if opts.check_determinism {
-        let second = home.with_file_name("bench-home-again");
-        reset_dir(&second)?;
-        for t in &callgrind {
-            say(
-                progress,
-                &format!("bench: HEAD again: running {}/{}", t.package, t.name),
-            )?;
-            head_run(t, &second, &[], locked, &logs, "again")?;
-        }
-        let again: BTreeMap<String, f64> = collect(&second)
-            .map_err(|e| Error::Other(Box::new(e)))?
-            .into_iter()
-            .filter_map(|(_, _, s)| Some((s.name.clone(), s.metrics.get("Ir")?.after))) // cloned: the map owns names
-            .collect();
-        for b in &report.benchmarks {
-            let Some(second_ir) = again.get(&b.name) else {
-                continue;
-            };
-            if (*second_ir - b.primary.after).abs() > 0.0 {
-                report.findings.push(nondeterministic(b, *second_ir));
-            }
-        }
+        session.check_determinism(ws, &callgrind, &mut report)?;
     }
     report.rules_checked.push(crate::report::RuleChecked {
         id: "ir-regression".to_owned(),
@@ -190,222 +228,212 @@ pub fn run(
             limits.default_pct
         ),
     });
+    session.progress.finish();
     report.sort();
     Ok(report)
 }
 
-fn head_run(
-    t: &BenchTarget,
-    home: &std::path::Path,
-    args: &[String],
-    locked: bool,
-    logs: &std::path::Path,
-    tag: &str,
-) -> Result<()> {
-    BenchRun {
-        manifest: t.manifest.clone().into_std_path_buf(), // cloned: the run owns its path
-        target: t,
-        home: home.to_owned(),
-        runner_args: args.to_vec(),
-        target_dir: None,
-        locked,
-        log: logs.join(format!("{}-{}-{tag}.log", t.package, t.name)),
-        revision: "HEAD".to_owned(),
+impl Session<'_> {
+    /// Runs every target that exists at `revision`.
+    fn run_all(&mut self, ws: &Workspace, targets: &[BenchTarget], rev: &Revision) -> Result<()> {
+        for t in targets {
+            let rel = t
+                .manifest
+                .strip_prefix(&ws.root)
+                .map(|p| p.as_std_path().to_owned())
+                .unwrap_or_default();
+            let manifest = rev.root.join(rel);
+            if manifest.is_file() {
+                self.run_one(t, manifest, rev)?;
+            } else {
+                self.progress.note(&format!(
+                    "bench: {}/{} does not exist at {}: HEAD's figures will be new",
+                    t.package, t.name, rev.label
+                ));
+                self.progress.run_done();
+            }
+        }
+        Ok(())
     }
-    .run()
-    .map_err(|e| Error::Other(Box::new(e)))
+
+    fn run_one(&mut self, t: &BenchTarget, manifest: PathBuf, rev: &Revision) -> Result<()> {
+        let mut env = Vec::new();
+        let args = if t.runner == Runner::Criterion {
+            env.push(("CRITERION_HOME", self.criterion_home_of(t).into_os_string()));
+            criterion::args(BASELINE, rev.save, rev.compare, self.noise_pct)
+        } else {
+            let mut args = vec![
+                "--save-summary=json".to_owned(),
+                format!("--home={}", rev.home.display()),
+            ];
+            if rev.save {
+                args.push(format!("--save-baseline={BASELINE}"));
+            } else if rev.compare {
+                args.push(format!("--baseline={BASELINE}"));
+            }
+            args
+        };
+        if let Some(path) = &self.path {
+            env.push(("PATH", path.clone())); // cloned: each run owns its environment
+        }
+        let locked = rev.root.join("Cargo.lock").is_file();
+        let run = BenchRun {
+            manifest,
+            target: t,
+            args,
+            env,
+            target_dir: rev.target_dir.clone(), // cloned: the run owns its paths
+            locked,
+            log: self
+                .dirs
+                .logs
+                .join(format!("{}-{}-{}.log", t.package, t.name, rev.tag)),
+            revision: rev.label.clone(), // cloned: as above
+            timeout: self.timeout,
+        };
+        let name = format!("{}/{}", t.package, t.name);
+        let progress = &mut *self.progress;
+        progress.phase(Phase::Build, &rev.label, &name);
+        run.run(&mut |event| match event {
+            RunEvent::Running => progress.phase(Phase::Run, &rev.label, &name),
+            RunEvent::Tick => progress.tick(),
+        })
+        .map_err(bench_error)?;
+        progress.run_done();
+        Ok(())
+    }
+
+    fn criterion_home_of(&self, t: &BenchTarget) -> PathBuf {
+        self.dirs.criterion_home.join(&t.package).join(&t.name)
+    }
+
+    /// Criterion's figures for each criterion target that ran.
+    fn read_criterion(
+        &self,
+        targets: &[BenchTarget],
+        cfg: &BenchConfig,
+        report: &mut Report,
+    ) -> Result<()> {
+        for t in targets.iter().filter(|t| t.runner == Runner::Criterion) {
+            let found = criterion::collect(&self.criterion_home_of(t), BASELINE, self.noise_pct)
+                .map_err(bench_error)?;
+            for c in found {
+                let file = Some(t.file.clone()); // cloned: the finding owns its path
+                let finding = findings::wall_clock(&c, &t.package, file, cfg.criterion.severity);
+                let status = match (&c.change, &finding) {
+                    (None, _) if c.time_ns.before.is_none() => BenchStatus::New,
+                    (Some(w), Some(f)) if w.mean_pct > 0.0 => {
+                        if f.severity == crate::report::Severity::Critical {
+                            BenchStatus::Regressed
+                        } else {
+                            BenchStatus::Slower
+                        }
+                    }
+                    (Some(_), Some(_)) => BenchStatus::Improved,
+                    _ => BenchStatus::Unchanged,
+                };
+                report.findings.extend(finding);
+                report.benchmarks.push(BenchmarkResult {
+                    name: format!("{}/{}/{}", t.package, t.name, c.name),
+                    package: t.package.clone(), // cloned: the report owns its strings
+                    target: t.name.clone(),     // cloned: as above
+                    runner: "criterion".to_owned(),
+                    metric: "time_ns".to_owned(),
+                    primary: c.time_ns,
+                    other_metrics: BTreeMap::new(),
+                    wall_clock: c.change,
+                    status,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs HEAD's instruction-count benchmarks again and flags every one whose count moved.
+    fn check_determinism(
+        &mut self,
+        ws: &Workspace,
+        callgrind: &[&BenchTarget],
+        report: &mut Report,
+    ) -> Result<()> {
+        let second = self.dirs.home.with_file_name("bench-home-again");
+        reset_dir(&second)?;
+        let again = Revision {
+            label: "HEAD again".to_owned(),
+            root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
+            target_dir: None,
+            save: false,
+            compare: false,
+            home: second.clone(), // cloned: read back below
+            tag: "again",
+        };
+        for t in callgrind {
+            self.run_one(t, t.manifest.clone().into_std_path_buf(), &again)?; // cloned: the run owns it
+        }
+        let counts: BTreeMap<String, f64> = summary::collect(&second)
+            .map_err(bench_error)?
+            .into_iter()
+            .filter_map(|(_, _, s)| {
+                let ir = s.metrics.get("Ir")?.after;
+                Some((s.name, ir))
+            })
+            .collect();
+        let moved: Vec<_> = report
+            .benchmarks
+            .iter()
+            .filter_map(|b| {
+                let second_ir = counts.get(&b.name)?;
+                ((*second_ir - b.primary.after).abs() > 0.0)
+                    .then(|| findings::nondeterministic(b, *second_ir))
+            })
+            .collect();
+        report.findings.extend(moved);
+        Ok(())
+    }
 }
 
-fn reset_dir(dir: &std::path::Path) -> Result<()> {
+fn skipped_criterion(t: &BenchTarget) -> Problem {
+    Problem {
+        location: Some(Location {
+            file: t.file.clone(), // cloned: the report owns its paths
+            line: 1,
+            column: 1,
+            length: 0,
+        }),
+        message: format!(
+            "`{}/{}` is a criterion benchmark: listed, not run (pass --criterion to run it; wall clock is reported, not gated)",
+            t.package, t.name
+        ),
+    }
+}
+
+fn bench_error(e: errors::BenchError) -> Error {
+    Error::Other(Box::new(e))
+}
+
+fn reset_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(|e| Error::io("could not clear", dir, e))?;
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))
 }
 
-fn say(progress: &mut dyn Write, line: &str) -> Result<()> {
-    writeln!(progress, "{line}").map_err(|e| Error::io("could not write to", "stderr", e))
-}
-
-fn bench_finding(
-    name: &str,
-    package: &str,
-    file: Option<String>,
-    ir: &crate::report::MetricChange,
-    status: BenchStatus,
-    limits: &Limits,
-) -> Option<Finding> {
-    let (kind, severity, message, help) = match status {
-        BenchStatus::Regressed => (
-            "bench::regression",
-            Severity::Critical,
-            format!(
-                "{name} regressed: {} -> {} Ir (limit {:.2}%)",
-                format::count(ir.before.unwrap_or_default()),
-                format::count(ir.after),
-                limits.pct_for(name)
-            ),
-            "find the extra work with `callgrind_annotate` on the runner's output, or raise the limit in [bench]",
-        ),
-        BenchStatus::Improved => (
-            "bench::improvement",
-            Severity::Info,
-            format!(
-                "{name} improved: {} -> {} Ir",
-                format::count(ir.before.unwrap_or_default()),
-                format::count(ir.after)
-            ),
-            "faster: no action needed",
-        ),
-        _ => return None,
-    };
-    Some(Finding {
-        rule_id: if status == BenchStatus::Regressed {
-            "ir-regression"
-        } else {
-            "ir-improvement"
-        }
-        .to_owned(),
-        kind: kind.to_owned(),
-        category: Category::Benchmark,
-        severity,
-        message,
-        why: None,
-        help: Some(help.to_owned()),
-        impact: Some(format::change(ir)),
-        location: file.map(|file| Location {
-            file,
-            line: 1,
-            column: 1,
-            length: 0,
-        }),
-        package: Some(package.to_owned()),
-        crates: vec![name.to_owned()],
-        paths: Vec::new(),
-        baseline: crate::report::Baseline::New,
+/// The bench targets, for `--list`: a partition's slice when one is given.
+pub fn list(
+    ws: &Workspace,
+    selection: &PackageSelection,
+    partition: Option<Partition>,
+) -> Result<Vec<BenchTarget>> {
+    let targets = discover(ws, selection)?;
+    Ok(match partition {
+        Some(p) => p.select(targets),
+        None => targets,
     })
-}
-
-fn nondeterministic(b: &BenchmarkResult, second: f64) -> Finding {
-    Finding {
-        rule_id: "nondeterministic-benchmark".to_owned(),
-        kind: "bench::nondeterministic".to_owned(),
-        category: Category::Benchmark,
-        severity: Severity::Warning,
-        message: format!(
-            "{} is not deterministic: {} Ir, then {} Ir on the same code",
-            b.name,
-            format::count(b.primary.after),
-            format::count(second)
-        ),
-        why: None,
-        help: Some(
-            "likely a randomly seeded hasher (std HashMap/HashSet), time, or addresses: seed it fixedly in the benchmark"
-                .to_owned(),
-        ),
-        impact: Some("its before/after figures cannot be trusted".to_owned()),
-        location: None,
-        package: Some(b.package.clone()), // cloned: the finding owns it
-        crates: vec![b.name.clone()], // cloned: as above
-        paths: Vec::new(),
-        baseline: crate::report::Baseline::New,
-    }
-}
-
-/// Regression limits, validated.
-struct Limits {
-    default_pct: f64,
-    default_abs: Option<u64>,
-    floor: u64,
-    overrides: Vec<(globset::GlobMatcher, Option<f64>, Option<u64>)>,
-}
-
-impl Limits {
-    fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
-        let mut overrides = Vec::new();
-        let mut errors = Vec::new();
-        for o in &cfg.overrides {
-            match Glob::new(o.benchmarks.get_ref()) {
-                Ok(g) => overrides.push((
-                    g.compile_matcher(),
-                    o.ir_regression_pct,
-                    o.ir_regression_abs,
-                )),
-                Err(e) => {
-                    if let Some(src) = source {
-                        errors.push(src.error(
-                            o.benchmarks.span(),
-                            format!("bad glob: {e}"),
-                            "not a valid glob",
-                            None,
-                        ));
-                    }
-                }
-            }
-        }
-        if let (Some(src), false) = (source, errors.is_empty()) {
-            return Err(crate::config::InvalidConfig::new(src, errors).into());
-        }
-        Ok(Limits {
-            default_pct: cfg.ir_regression_pct,
-            default_abs: cfg.ir_regression_abs,
-            floor: cfg.floor_ir,
-            overrides,
-        })
-    }
-
-    fn pct_for(&self, name: &str) -> f64 {
-        self.overrides
-            .iter()
-            .rev()
-            .find(|(g, pct, _)| g.is_match(name) && pct.is_some())
-            .and_then(|(_, pct, _)| *pct)
-            .unwrap_or(self.default_pct)
-    }
-
-    fn abs_for(&self, name: &str) -> Option<u64> {
-        self.overrides
-            .iter()
-            .rev()
-            .find(|(g, _, abs)| g.is_match(name) && abs.is_some())
-            .and_then(|(_, _, abs)| *abs)
-            .or(self.default_abs)
-    }
-
-    fn status(&self, name: &str, ir: &crate::report::MetricChange) -> BenchStatus {
-        let Some(before) = ir.before else {
-            return BenchStatus::New;
-        };
-        let delta = ir.after - before;
-        if delta < 0.0 {
-            return BenchStatus::Improved;
-        }
-        if delta == 0.0 {
-            return BenchStatus::Unchanged;
-        }
-        let pct = ir.change_pct.unwrap_or(f64::INFINITY);
-        let beyond =
-            pct > self.pct_for(name) && self.abs_for(name).is_none_or(|abs| delta >= abs as f64);
-        if beyond && before >= self.floor as f64 {
-            BenchStatus::Regressed
-        } else {
-            BenchStatus::Slower
-        }
-    }
-}
-
-/// The bench targets, for `--list`.
-pub fn list(ws: &Workspace, selection: &PackageSelection) -> Result<Vec<BenchTarget>> {
-    discover(ws, selection)
 }
 
 /// Where HEAD's runner summaries are written.
 pub fn home_dir(ws: &Workspace) -> PathBuf {
-    ws.target_dir
-        .join("lumen-gate")
-        .join(workspace_key(ws))
-        .join("bench-home")
-        .into_std_path_buf()
+    Dirs::new(ws).home
 }
 
 /// A short stable name for the workspace, from its root path.

@@ -30,15 +30,34 @@ pub fn percent(pct: f64) -> String {
 }
 
 /// `+1,234 Ir (+3.70%)`-style change of a metric, or `new` without a before figure.
-pub fn change(m: &MetricChange) -> String {
+pub fn change(metric: &str, m: &MetricChange) -> String {
     match (m.before, m.change_pct) {
         (Some(before), Some(pct)) => {
             let delta = m.after - before;
-            let sign = if delta < 0.0 { "" } else { "+" };
-            format!("{sign}{} Ir ({})", count(delta), percent(pct))
+            let sign = if delta < 0.0 { "-" } else { "+" };
+            format!("{sign}{} ({})", value(metric, delta.abs()), percent(pct))
         }
         _ => "new".to_owned(),
     }
+}
+
+/// A figure with its unit: `1,234 Ir` for instruction counts, `12.35 µs` for criterion's `time_ns`.
+pub fn value(metric: &str, v: f64) -> String {
+    match metric {
+        "Ir" => format!("{} Ir", count(v)),
+        "time_ns" => duration_ns(v),
+        _ => count(v),
+    }
+}
+
+/// Nanoseconds in the largest unit that keeps the figure at or above 1.
+fn duration_ns(ns: f64) -> String {
+    let units = [(1e9, "s"), (1e6, "ms"), (1e3, "µs")];
+    units
+        .iter()
+        .find(|(scale, _)| ns.abs() >= *scale)
+        .map(|(scale, unit)| format!("{:.2} {unit}", ns / scale))
+        .unwrap_or_else(|| format!("{ns:.2} ns"))
 }
 
 #[cfg(test)]
@@ -55,6 +74,20 @@ mod tests {
     }
 
     #[test]
+    fn values_carry_their_unit() {
+        assert_eq!(value("Ir", 1234.0), "1,234 Ir");
+        assert_eq!(value("time_ns", 12_345.0), "12.35 µs");
+        assert_eq!(value("time_ns", 999.0), "999.00 ns");
+        assert_eq!(value("time_ns", 2.5e9), "2.50 s");
+        let m = MetricChange {
+            before: Some(1000.0),
+            after: 900.0,
+            change_pct: Some(-10.0),
+        };
+        assert_eq!(change("Ir", &m), "-100 Ir (-10.00%)");
+    }
+
+    #[test]
     fn percentages_are_signed() {
         assert_eq!(percent(3.7), "+3.70%");
         assert_eq!(percent(-0.123), "-0.12%");
@@ -68,12 +101,12 @@ mod tests {
             after: 1037.0,
             change_pct: Some(3.7),
         };
-        assert_eq!(change(&m), "+37 Ir (+3.70%)");
+        assert_eq!(change("Ir", &m), "+37 Ir (+3.70%)");
         let new = MetricChange {
             before: None,
             after: 5.0,
             change_pct: None,
         };
-        assert_eq!(change(&new), "new");
+        assert_eq!(change("Ir", &new), "new");
     }
 }

@@ -264,7 +264,7 @@ pub fn decide(report: Report, tools: BTreeSet<ToolName>, policy: &VerdictConfig)
                 to_fix.push(format!(
                     "benchmark {} regressed: {}",
                     bench.name,
-                    crate::gate::format::change(&bench.primary)
+                    crate::gate::format::change(&bench.metric, &bench.primary)
                 ));
             }
         }

@@ -47,7 +47,7 @@ pub fn run(
     ws: &Workspace,
     loaded: &LoadedConfig,
     opts: &GateOptions,
-    progress: &mut dyn std::io::Write,
+    progress: &mut crate::bench::progress::Progress,
 ) -> Result<Review> {
     let mut reports: Vec<(String, Report)> = Vec::new();
     let mut given = BTreeSet::new();
@@ -89,7 +89,7 @@ pub fn run(
         let bench_opts = BenchOptions {
             base: opts.base.clone(),           // cloned: as above
             selection: opts.selection.clone(), // cloned: as above
-            check_determinism: false,
+            ..BenchOptions::default()
         };
         let report = bench::run(ws, &loaded.config.bench, source, &bench_opts, progress)?;
         reports.push(("benchmarks".to_owned(), report));

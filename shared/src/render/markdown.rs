@@ -44,11 +44,10 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     writeln!(out, "| Benchmark | Before | After | Change |")?;
     writeln!(out, "|-----------|--------|-------|--------|")?;
     for b in &r.report.benchmarks {
-        let unit = if b.metric == "Ir" { " Ir" } else { "" };
         let before = b
             .primary
             .before
-            .map(|v| format!("{}{unit}", format::count(v)))
+            .map(|v| format::value(&b.metric, v))
             .unwrap_or_else(|| "-".to_owned());
         let change = match b.primary.change_pct {
             Some(pct) => format::percent(pct),
@@ -56,9 +55,9 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
         };
         writeln!(
             out,
-            "| {} | {before} | {}{unit} | {change} |",
+            "| {} | {before} | {} | {change} |",
             b.name,
-            format::count(b.primary.after)
+            format::value(&b.metric, b.primary.after)
         )?;
     }
     if r.report.benchmarks.is_empty() {

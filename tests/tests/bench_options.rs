@@ -1,0 +1,358 @@
+//! `cargo lumen-bench` options beyond the base flow, end to end with real valgrind, runners, criterion and
+//! git: `--partition` (and the gate merging the slices), the time limit, a base that does not build,
+//! `--install-runner`, and `--criterion`.
+
+use std::path::Path;
+
+use lumen_gate_tests::{TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool};
+use serde_json::Value;
+
+const BENCH: &str = env!("CARGO_BIN_EXE_lumen-bench-dup");
+const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
+
+struct Run {
+    code: i32,
+    json: Value,
+    stderr: String,
+}
+
+fn bench_in(p: &TempProject, target_dir: &Path, args: &[&str]) -> Run {
+    require_bench_tools();
+    let out = tool(BENCH)
+        .args(["--format", "json", "--manifest-path"])
+        .arg(p.manifest())
+        .args(args)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        json: serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap_or(Value::Null),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn bench(p: &TempProject, args: &[&str]) -> Run {
+    bench_in(p, &bench_target_dir(), args)
+}
+
+fn names(r: &Value) -> Vec<String> {
+    r["benchmarks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| b["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The gungraun fixture with a second bench target, `more`, and a slower `sum_to` at HEAD.
+fn two_targets_slower_head() -> (TempProject, String) {
+    let p = TempProject::new("bench-gungraun");
+    let manifest = p.read("calc/Cargo.toml");
+    p.write(
+        "calc/Cargo.toml",
+        &format!("{manifest}\n[[bench]]\nname = \"more\"\nharness = false\n"),
+    );
+    p.write(
+        "calc/benches/more.rs",
+        &p.read("calc/benches/calc.rs")
+            .replace("name = arithmetic", "name = again")
+            .replace("groups = arithmetic", "groups = again"),
+    );
+    p.git_init();
+    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let lib = p.read("calc/src/lib.rs");
+    p.write(
+        "calc/src/lib.rs",
+        &lib.replacen(
+            "        total = black_box(total.wrapping_add(i));\n",
+            "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n",
+            1,
+        ),
+    );
+    p.commit_all("slower sum_to");
+    (p, base)
+}
+
+#[test]
+fn partitions_split_the_targets_and_the_gate_merges_the_slices() {
+    let _turn = take_bench_turn();
+    let (p, base) = two_targets_slower_head();
+    let list = |slice: &str| {
+        let out = tool(BENCH)
+            .args(["--list", "--partition", slice, "--manifest-path"])
+            .arg(p.manifest())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        list("1/2"),
+        "calc/calc (gungraun 0.20.0) calc/benches/calc.rs\n"
+    );
+    assert_eq!(
+        list("2/2"),
+        "calc/more (gungraun 0.20.0) calc/benches/more.rs\n"
+    );
+
+    let first = p.root().join("slice-1.json");
+    let second = p.root().join("slice-2.json");
+    for (slice, file) in [("1/2", &first), ("2/2", &second)] {
+        let r = bench(
+            &p,
+            &[
+                "--base",
+                &base,
+                "--partition",
+                slice,
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, 1, "{}\n{:#}", r.stderr, r.json);
+        // Lines, not a bar, when stderr is not a terminal: one per phase of each run.
+        for line in [
+            format!("bench: build base {base}: calc/"),
+            format!("bench: run base {base}: calc/"),
+            "bench: build HEAD: calc/".to_owned(),
+            "bench: run HEAD: calc/".to_owned(),
+        ] {
+            assert!(r.stderr.contains(&line), "no `{line}` in\n{}", r.stderr);
+        }
+    }
+    let one: Value = serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    let two: Value = serde_json::from_str(&std::fs::read_to_string(&second).unwrap()).unwrap();
+    assert_eq!(
+        names(&one),
+        [
+            "calc::arithmetic::sum.hundred",
+            "calc::arithmetic::times.small"
+        ]
+    );
+    assert_eq!(
+        names(&two),
+        ["more::again::sum.hundred", "more::again::times.small"]
+    );
+
+    let out = tool(GATE)
+        .args(["--format", "markdown", "--only", "bench", "--manifest-path"])
+        .arg(p.manifest())
+        .arg("--report")
+        .arg(&first)
+        .arg("--report")
+        .arg(&second)
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{md}");
+    for row in [
+        "| calc::arithmetic::sum.hundred |",
+        "| calc::arithmetic::times.small |",
+        "| more::again::sum.hundred |",
+        "| more::again::times.small |",
+    ] {
+        assert_eq!(md.matches(row).count(), 1, "{row} once in\n{md}");
+    }
+    assert!(md.contains("CHANGES REQUESTED"), "{md}");
+}
+
+#[test]
+fn a_bench_past_the_time_limit_is_stopped_with_its_process_group_and_named() {
+    let p = TempProject::new("bench-gungraun");
+    // A build script that hangs: the limit covers the build as well as the run.
+    p.write(
+        "calc/build.rs",
+        "fn main() {\n    let pid = std::process::id().to_string();\n    std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
+    );
+    p.write("lumen-gate.toml", "[bench]\ntimeout-secs = 600\n");
+    let own_target = p.root().join("target");
+    let started = std::time::Instant::now();
+    let r = bench_in(&p, &own_target, &["--timeout", "20"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "the --timeout flag beats timeout-secs"
+    );
+    assert!(
+        r.stderr
+            .contains("benchmark `calc/calc` at HEAD did not finish within 20 s and was stopped"),
+        "{}",
+        r.stderr
+    );
+    let logs: Vec<_> = std::fs::read_dir(own_target.join("lumen-gate"))
+        .unwrap()
+        .map(|ws| ws.unwrap().path().join("bench-logs/calc-calc-head.log"))
+        .filter(|log| log.is_file())
+        .collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    // miette wraps long lines, with a border: join them back.
+    let unwrapped: String = r.stderr.split_whitespace().filter(|w| *w != "│").collect();
+    assert!(
+        unwrapped.contains(&format!("itslogis{}", logs[0].display())),
+        "the error names the log {}: {}",
+        logs[0].display(),
+        r.stderr
+    );
+    let pid = p.read("hang.pid");
+    // A killed process may linger a moment as a zombie until its new parent reaps it.
+    let gone = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        !is_running(pid.trim())
+    });
+    assert!(gone, "the hanging build script {pid} was left running");
+}
+
+#[test]
+fn a_base_that_does_not_build_is_exit_2_naming_the_revision() {
+    let p = TempProject::new("bench-gungraun");
+    let lib = p.read("calc/src/lib.rs");
+    p.write("calc/src/lib.rs", &format!("{lib}\npub fn broken( {{\n"));
+    p.git_init();
+    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    p.write("calc/src/lib.rs", &lib);
+    p.commit_all("fix the build");
+    let own_target = p.root().join("target");
+    let r = bench_in(&p, &own_target, &["--base", &base]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "benchmark `calc/calc` does not build at base {base}"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("cargo bench --no-run -p calc --bench calc"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn install_runner_installs_the_matching_runner_into_the_cache_and_uses_it() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-gungraun");
+    // A real runner of the wrong version first on PATH: iai-callgrind-runner 0.16.1 under gungraun's name.
+    let wrong = p.root().join("wrong-bin");
+    std::fs::create_dir_all(&wrong).unwrap();
+    let iai = which("iai-callgrind-runner");
+    std::os::unix::fs::symlink(iai, wrong.join("gungraun-runner")).unwrap();
+    let path = format!("{}:{}", wrong.display(), std::env::var("PATH").unwrap());
+    let cache = p.root().join("cache");
+    let run = |extra: &[&str]| {
+        let out = tool(BENCH)
+            .args(["--format", "json", "-q", "--manifest-path"])
+            .arg(p.manifest())
+            .args(extra)
+            .env("PATH", &path)
+            .env("LUMEN_GATE_CACHE_DIR", &cache)
+            // cargo install builds there too, so a second run of this test builds incrementally
+            .env("CARGO_TARGET_DIR", bench_target_dir())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("gungraun-runner 0.16.1 is installed, but calc uses gungraun 0.20.0"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--install-runner"), "{stderr}");
+
+    let (code, stdout, stderr) = run(&["--install-runner"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let installed = cache.join("runners/gungraun-runner-0.20.0/bin/gungraun-runner");
+    let says = std::process::Command::new(&installed)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&says.stdout).contains("0.20.0"));
+    let r: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(names(&r).len(), 2, "{r:#}");
+
+    // Installed once: the next run uses the cache without the flag.
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// True while `/proc/PID/stat` shows a process that is neither a zombie nor dead.
+fn is_running(pid: &str) -> bool {
+    std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
+        let state = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next());
+        !matches!(state, Some('Z' | 'X') | None)
+    })
+}
+
+fn which(program: &str) -> std::path::PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} is needed: bash scripts/install-tools.sh installs it"))
+}
+
+#[test]
+fn criterion_reports_a_significant_slowdown_with_its_interval_and_gates_only_when_configured() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-criterion");
+    p.git_init();
+    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let lib = p.read("calc/src/lib.rs");
+    p.write(
+        "calc/src/lib.rs",
+        &lib.replacen(
+            "        total = black_box(total.wrapping_add(i));\n",
+            "        for _ in 0..20 {\n            total = black_box(total.wrapping_add(i));\n        }\n",
+            1,
+        ),
+    );
+    p.commit_all("twenty times the work in sum_to");
+
+    let without = bench(&p, &[]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert_eq!(
+        names(&without.json).len(),
+        0,
+        "criterion runs only with --criterion"
+    );
+    assert!(
+        without.json["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pass --criterion"),
+        "{:#}",
+        without.json
+    );
+
+    let r = bench(&p, &["--criterion", "--base", &base]);
+    assert_eq!(r.code, 0, "INFO by default: {}\n{:#}", r.stderr, r.json);
+    let b = &r.json["benchmarks"][0];
+    assert_eq!(b["name"], "calc/timing/sum_to_2000");
+    assert_eq!(b["metric"], "time_ns");
+    assert_eq!(b["runner"], "criterion");
+    assert_eq!(b["status"], "slower");
+    let wall = &b["wall_clock"];
+    assert_eq!(wall["significant"], true, "{b:#}");
+    assert!(wall["lower_pct"].as_f64().unwrap() > 100.0, "{b:#}");
+    assert!(b["primary"]["after"].as_f64() > b["primary"]["before"].as_f64());
+    let f = &r.json["findings"][0];
+    assert_eq!(f["rule_id"], "wall-clock-regression");
+    assert_eq!(f["severity"], "INFO");
+
+    p.write(
+        "lumen-gate.toml",
+        "[bench.criterion]\nseverity = \"critical\"\n",
+    );
+    let gated = bench(&p, &["--criterion", "--base", &base, "-q"]);
+    assert_eq!(gated.code, 1, "{}\n{:#}", gated.stderr, gated.json);
+    assert_eq!(gated.json["findings"][0]["severity"], "CRITICAL");
+    assert_eq!(gated.json["benchmarks"][0]["status"], "regressed");
+}
