@@ -159,39 +159,46 @@ fn partitions_split_the_targets_and_the_gate_merges_the_slices() {
 
 #[test]
 fn a_bench_past_the_time_limit_is_stopped_with_its_process_group_and_named() {
+    let _turn = take_bench_turn();
     let p = TempProject::new("bench-gungraun");
-    // A build script that hangs: the limit covers the build as well as the run.
+    // A build script that hangs once `hang-now` exists: the limit covers the build as well as the run.
     p.write(
         "calc/build.rs",
-        "fn main() {\n    let pid = std::process::id().to_string();\n    std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
+        "fn main() {\n    let trigger = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang-now\");\n    println!(\"cargo:rerun-if-changed={trigger}\");\n    if std::path::Path::new(trigger).exists() {\n        let pid = std::process::id().to_string();\n        std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n        std::thread::sleep(std::time::Duration::from_secs(600));\n    }\n}\n",
     );
-    p.write("lumen-gate.toml", "[bench]\ntimeout-secs = 600\n");
-    let own_target = p.root().join("target");
+    p.write("lumen-gate.toml", "[bench]\ntimeout-secs = 1200\n");
+    // Everything built first, under the configured limit, so the limited run below only reruns the script.
+    let built = bench(&p, &["-q"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    p.write("hang-now", "");
     let started = std::time::Instant::now();
-    let r = bench_in(&p, &own_target, &["--timeout", "20"]);
+    let r = bench(&p, &["--timeout", "10"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(120),
+        started.elapsed() < std::time::Duration::from_secs(300),
         "the --timeout flag beats timeout-secs"
     );
     assert!(
         r.stderr
-            .contains("benchmark `calc/calc` at HEAD did not finish within 20 s and was stopped"),
+            .contains("benchmark `calc/calc` at HEAD did not finish within 10 s and was stopped"),
         "{}",
         r.stderr
     );
-    let logs: Vec<_> = std::fs::read_dir(own_target.join("lumen-gate"))
+    // This project's log: cargo's "Compiling calc v0.1.0 (<root>/calc)" names its root.
+    let root = p.root().display().to_string();
+    let logs: Vec<_> = std::fs::read_dir(bench_target_dir().join("lumen-gate"))
         .unwrap()
         .map(|ws| ws.unwrap().path().join("bench-logs/calc-calc-head.log"))
-        .filter(|log| log.is_file())
+        .filter(|log| std::fs::read_to_string(log).is_ok_and(|text| text.contains(&root)))
         .collect();
     assert_eq!(logs.len(), 1, "{logs:?}");
+    let log = &logs[0];
     // miette wraps long lines, with a border: join them back.
     let unwrapped: String = r.stderr.split_whitespace().filter(|w| *w != "│").collect();
     assert!(
-        unwrapped.contains(&format!("itslogis{}", logs[0].display())),
+        unwrapped.contains(&format!("itslogis{}", log.display())),
         "the error names the log {}: {}",
-        logs[0].display(),
+        log.display(),
         r.stderr
     );
     let pid = p.read("hang.pid");
