@@ -211,6 +211,39 @@ fn a_bench_past_the_time_limit_is_stopped_with_its_process_group_and_named() {
 }
 
 #[test]
+fn a_benchmark_that_crashes_is_exit_2_named_with_its_log() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-gungraun");
+    let src = p.read("calc/benches/calc.rs");
+    p.write(
+        "calc/benches/calc.rs",
+        &src.replace(
+            "fn sum(n: u64) -> u64 {\n",
+            "fn sum(n: u64) -> u64 {\n    assert!(n != 100, \"a benchmark that crashes\");\n",
+        ),
+    );
+    let r = bench(&p, &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let unwrapped: String = r.stderr.split_whitespace().filter(|w| *w != "│").collect();
+    assert!(
+        unwrapped.contains("benchmark`calc/calc`failedatHEAD;itslogis"),
+        "{}",
+        r.stderr
+    );
+    let log_path: String = unwrapped
+        .split("itslogis")
+        .nth(1)
+        .unwrap()
+        .split(".log")
+        .next()
+        .unwrap()
+        .to_owned()
+        + ".log";
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("a benchmark that crashes"), "{log}");
+}
+
+#[test]
 fn a_base_that_does_not_build_is_exit_2_naming_the_revision() {
     let p = TempProject::new("bench-gungraun");
     let lib = p.read("calc/src/lib.rs");

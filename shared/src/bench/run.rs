@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cargo_util::ProcessBuilder;
+use wait_timeout::ChildExt;
 
 use crate::bench::discover::BenchTarget;
 use crate::bench::errors::{BenchError, io};
@@ -72,8 +73,9 @@ impl BenchRun<'_> {
         let started = Instant::now();
         let mut announced = false;
         let status = loop {
+            // Returns as soon as the child exits: no polling delay added to a run.
             if let Some(status) = child
-                .try_wait()
+                .wait_timeout(POLL)
                 .map_err(io("could not wait for cargo bench in", &self.manifest))?
             {
                 break status;
@@ -96,7 +98,6 @@ impl BenchRun<'_> {
                 });
             }
             on_event(RunEvent::Tick);
-            std::thread::sleep(POLL);
         };
         if let Some(handle) = reader {
             let _joined = handle.join(); // the reader ends at the pipe's end; its lines are in the log
