@@ -296,6 +296,7 @@ impl Session<'_> {
         progress.phase(Phase::Build, &rev.label, &name);
         run.run(&mut |event| match event {
             RunEvent::Running => progress.phase(Phase::Run, &rev.label, &name),
+            RunEvent::BenchmarksDone(n) => progress.benchmarks_done(n),
             RunEvent::Tick => progress.tick(),
         })
         .map_err(bench_error)?;

@@ -54,6 +54,8 @@ impl Phase {
 pub struct Progress {
     bar: Option<ProgressBar>,
     lines: Option<Box<dyn Write>>,
+    /// The current phase's text, which benchmark counts are appended to.
+    current: String,
 }
 
 impl Progress {
@@ -65,6 +67,7 @@ impl Progress {
             ProgressMode::Quiet => Progress {
                 bar: None,
                 lines: None,
+                current: String::new(),
             },
         }
     }
@@ -81,6 +84,7 @@ impl Progress {
         Progress {
             bar: Some(bar),
             lines: None,
+            current: String::new(),
         }
     }
 
@@ -89,6 +93,7 @@ impl Progress {
         Progress {
             bar: None,
             lines: Some(out),
+            current: String::new(),
         }
     }
 
@@ -101,12 +106,20 @@ impl Progress {
 
     /// A bench target entered `phase` at `revision` ("base abc123", "HEAD").
     pub fn phase(&mut self, phase: Phase, revision: &str, target: &str) {
-        let text = format!("{} {revision}: {target}", phase.word());
+        self.current = format!("{} {revision}: {target}", phase.word());
         if let Some(bar) = &self.bar {
-            bar.set_message(text);
+            bar.set_message(self.current.clone()); // cloned: kept for the benchmark counts
         } else if let Some(out) = &mut self.lines {
             // Progress is best effort: a closed stderr must not stop the benchmarks.
-            let _unwritten = writeln!(out, "bench: {text}");
+            let _unwritten = writeln!(out, "bench: {}", self.current);
+        }
+    }
+
+    /// `n` benchmarks of the running target are done (on the bar only: CI logs stay quiet).
+    pub fn benchmarks_done(&mut self, n: usize) {
+        if let Some(bar) = &self.bar {
+            let plural = if n == 1 { "" } else { "s" };
+            bar.set_message(format!("{} ({n} benchmark{plural} done)", self.current));
         }
     }
 
@@ -168,10 +181,14 @@ mod tests {
         assert!(shown.contains("build base 1a2b3c4: calc/calc"), "{shown}");
         progress.run_done();
         progress.phase(Phase::Run, "HEAD", "calc/calc");
+        progress.benchmarks_done(3);
         progress.tick();
         let shown = term.contents();
         assert!(shown.contains("1/2 runs"), "{shown}");
-        assert!(shown.contains("run HEAD: calc/calc"), "{shown}");
+        assert!(
+            shown.contains("run HEAD: calc/calc (3 benchmarks done)"),
+            "{shown}"
+        );
         assert_eq!(term.width(), 100);
     }
 

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cargo_util::ProcessBuilder;
@@ -24,6 +24,8 @@ const POLL: Duration = Duration::from_millis(100);
 pub enum RunEvent {
     /// cargo finished building and started the bench binary.
     Running,
+    /// This many benchmarks of the target have finished (read from the runner's report lines).
+    BenchmarksDone(usize),
     /// Still at it (sent every poll, for spinners).
     Tick,
 }
@@ -61,17 +63,37 @@ impl BenchRun<'_> {
         let stdout_log = log.try_clone().map_err(io("could not write", &self.log))?;
         let mut child = self
             .command()
-            .stdout(Stdio::from(stdout_log))
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(io("could not run cargo bench for", &self.manifest))?;
         let running = Arc::new(AtomicBool::new(false));
-        let reader = child
-            .stderr
-            .take()
-            .map(|stderr| spawn_stderr_reader(stderr, log, Arc::clone(&running)));
+        let done = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = [
+            child.stderr.take().map(|stderr| {
+                let running = Arc::clone(&running);
+                copy_lines(stderr, log, move |line| {
+                    // cargo's `     Running benches/x.rs (target/...)`: the build is over.
+                    if line.trim_start().starts_with("Running ") {
+                        running.store(true, Ordering::Relaxed);
+                    }
+                })
+            }),
+            child.stdout.take().map(|stdout| {
+                let done = Arc::clone(&done);
+                copy_lines(stdout, stdout_log, move |line| {
+                    if finishes_a_benchmark(line) {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let started = Instant::now();
         let mut announced = false;
+        let mut benchmarks_done = 0;
         let status = loop {
             // Returns as soon as the child exits: no polling delay added to a run.
             if let Some(status) = child
@@ -84,11 +106,14 @@ impl BenchRun<'_> {
                 announced = true;
                 on_event(RunEvent::Running);
             }
+            let now_done = done.load(Ordering::Relaxed);
+            if now_done != benchmarks_done {
+                benchmarks_done = now_done;
+                on_event(RunEvent::BenchmarksDone(now_done));
+            }
             if started.elapsed() >= self.timeout {
                 stop_group(&mut child);
-                if let Some(handle) = reader {
-                    let _joined = handle.join(); // its log lines are already written
-                }
+                join(readers);
                 return Err(BenchError::TimedOut {
                     package: self.target.package.clone(), // cloned: the error owns its parts
                     target: self.target.name.clone(),     // cloned: as above
@@ -99,9 +124,7 @@ impl BenchRun<'_> {
             }
             on_event(RunEvent::Tick);
         };
-        if let Some(handle) = reader {
-            let _joined = handle.join(); // the reader ends at the pipe's end; its lines are in the log
-        }
+        join(readers);
         if status.success() {
             return Ok(());
         }
@@ -148,24 +171,36 @@ impl BenchRun<'_> {
     }
 }
 
-/// Copies cargo's stderr into the log, and flags the moment cargo starts the bench binary
-/// (`     Running benches/x.rs (target/...)`).
-fn spawn_stderr_reader(
-    stderr: std::process::ChildStderr,
+/// Copies a child's output into the log line by line, showing each line to `watch`.
+fn copy_lines(
+    from: impl std::io::Read + Send + 'static,
     mut log: std::fs::File,
-    running: Arc<AtomicBool>,
+    mut watch: impl FnMut(&str) + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
+        for line in BufReader::new(from).lines() {
             let Ok(line) = line else { break };
-            if line.trim_start().starts_with("Running ") {
-                running.store(true, Ordering::Relaxed);
-            }
+            watch(&line);
             if writeln!(log, "{line}").is_err() {
                 break;
             }
         }
     })
+}
+
+/// Waits for the output copiers; they end with the pipes.
+fn join(readers: Vec<std::thread::JoinHandle<()>>) {
+    for handle in readers {
+        // A copier that panicked lost only log lines: the run's outcome stands.
+        let _joined = handle.join();
+    }
+}
+
+/// True for the line a runner prints when a benchmark is done: gungraun's and iai-callgrind's
+/// `  Instructions: ...` (one per benchmark), criterion's `<id>  time: [...]`.
+fn finishes_a_benchmark(line: &str) -> bool {
+    line.starts_with("  Instructions:")
+        || (!line.starts_with(char::is_whitespace) && line.contains(" time:   ["))
 }
 
 /// Puts the child in a process group of its own, so a time limit stops cargo, rustc, build scripts, the
@@ -205,4 +240,19 @@ pub fn path_with(dirs: &[PathBuf]) -> Option<OsString> {
         .cloned() // cloned: join_paths takes owned paths
         .chain(std::env::split_paths(&inherited));
     std::env::join_paths(all).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_benchmarks_are_read_from_each_runners_lines() {
+        let gungraun = "calc::arithmetic::sum hundred:(100)\n  Instructions:        415|N/A   (*********)\n  L1 Hits:    520|N/A\n";
+        let criterion = "Benchmarking sum_to_2000: Analyzing\nsum_to_2000             time:   [14.319 µs 14.464 µs 14.629 µs]\n                        change: [+935.00% +955.71% +978.75%] (p = 0.00 < 0.05)\n";
+        let count = |text: &str| text.lines().filter(|l| finishes_a_benchmark(l)).count();
+        assert_eq!(count(gungraun), 1);
+        assert_eq!(count(criterion), 1);
+        assert_eq!(count("Gungraun result: Ok. 2 without regressions\n"), 0);
+    }
 }
