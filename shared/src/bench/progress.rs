@@ -76,7 +76,7 @@ impl Progress {
     pub fn drawn_to(target: ProgressDrawTarget) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(0), target);
         let style = ProgressStyle::with_template(
-            "{spinner} bench [{bar:20}] {pos}/{len} runs  {msg}  {elapsed}",
+            "{spinner} bench [{bar:20}] {pos}/{len} runs {elapsed:>4}  {wide_msg}",
         )
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());

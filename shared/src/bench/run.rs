@@ -125,6 +125,10 @@ impl BenchRun<'_> {
             on_event(RunEvent::Tick);
         };
         join(readers);
+        let now_done = done.load(Ordering::Relaxed);
+        if now_done != benchmarks_done {
+            on_event(RunEvent::BenchmarksDone(now_done));
+        }
         if status.success() {
             return Ok(());
         }
