@@ -7,11 +7,11 @@ use lumen_gate_core::arch::preset::Preset;
 use lumen_gate_core::bench::progress::{Progress, ProgressMode};
 use lumen_gate_core::cli::{OutputArgs, WorkspaceArgs};
 use lumen_gate_core::errors::Error;
-use lumen_gate_core::gate::run::{GateOptions, Part, run as run_gate};
+use lumen_gate_core::gate::run::{GateOptions, Part, Scope, run as run_gate};
 use lumen_gate_core::output::{Format, Verbosity};
 use lumen_gate_core::render::human::HumanStyle;
 use lumen_gate_core::render::review::write_review;
-use lumen_gate_core::workspace::Workspace;
+use lumen_gate_core::workspace::{Members, Workspace};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -65,8 +65,6 @@ pub struct Args {
 
 /// Runs the tool.
 pub fn run(args: Args) -> Result<i32, Error> {
-    let ws = Workspace::load(&args.workspace.load_options())?;
-    let loaded = lumen_gate_core::config::load(&ws.root, args.workspace.config.as_deref())?;
     let opts = GateOptions {
         base: args.base.clone(), // cloned: the options own their strings
         only: args.only.clone(), // cloned: as above
@@ -75,8 +73,21 @@ pub fn run(args: Args) -> Result<i32, Error> {
         preset: args.preset,
         selection: args.workspace.selection(),
     };
+    // The source gates alone need only the members (`cargo metadata --no-deps`, no resolution).
+    let load = args.workspace.load_options();
+    let (members, ws) = if opts.needs_graph() {
+        let ws = Workspace::load(&load)?;
+        (ws.members_only(), Some(ws))
+    } else {
+        (Members::load(&load)?, None)
+    };
+    let loaded = lumen_gate_core::config::load(&members.root, args.workspace.config.as_deref())?;
+    let scope = Scope {
+        members: &members,
+        workspace: ws.as_ref(),
+    };
     let mut progress = Progress::new(ProgressMode::detect(args.output.verbosity()));
-    let review = run_gate(&ws, &loaded, &opts, &mut progress)?;
+    let review = run_gate(&scope, &loaded, &opts, &mut progress)?;
     let style = HumanStyle {
         color: args.output.color.should_color(&std::io::stdout()),
         width: 100,

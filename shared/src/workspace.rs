@@ -1,5 +1,7 @@
 //! Loading a cargo workspace: one `cargo metadata` call, read both as [`cargo_metadata::Metadata`] and as a
-//! guppy [`PackageGraph`].
+//! guppy [`PackageGraph`]; or, for the source gates alone, just its [`Members`] from
+//! `cargo metadata --no-deps` (no dependency resolution: several times faster on a workspace with many
+//! dependencies).
 
 use std::path::PathBuf;
 
@@ -192,22 +194,10 @@ impl Workspace {
     pub fn select(&self, selection: &PackageSelection) -> Result<Vec<PackageMetadata<'_>>> {
         let members = self.members();
         let names: Vec<&str> = members.iter().map(|m| m.name()).collect();
-        for name in selection.packages.iter().chain(&selection.exclude) {
-            if !names.contains(&name.as_str()) {
-                return Err(Error::UnknownPackage {
-                    name: name.clone(), // cloned: the error owns its message parts
-                    members: names.join(", "),
-                });
-            }
-        }
+        selection.check(&names)?;
         Ok(members
             .into_iter()
-            .filter(|m| {
-                selection.workspace
-                    || selection.packages.is_empty()
-                    || selection.packages.iter().any(|p| p == m.name())
-            })
-            .filter(|m| !selection.exclude.iter().any(|p| p == m.name()))
+            .filter(|m| selection.includes(m.name()))
             .collect())
     }
 
@@ -219,6 +209,81 @@ impl Workspace {
     /// The member with this id, if it is one.
     pub fn member(&self, id: &PackageId) -> Option<PackageMetadata<'_>> {
         self.graph.metadata(id).ok().filter(|m| m.in_workspace())
+    }
+
+    /// The members and their targets, without the graph.
+    pub fn members_only(&self) -> Members {
+        let ids: std::collections::BTreeSet<_> = self.metadata.workspace_members.iter().collect();
+        Members::new(
+            self.root.clone(),       // cloned: Members owns its paths
+            self.target_dir.clone(), // cloned: as above
+            self.metadata
+                .packages
+                .iter()
+                .filter(|p| ids.contains(&p.id))
+                .cloned() // cloned: Members owns its packages (a few per workspace)
+                .collect(),
+        )
+    }
+}
+
+/// A workspace's members and their targets, without the dependency graph.
+#[derive(Debug)]
+pub struct Members {
+    /// The workspace root directory.
+    pub root: Utf8PathBuf,
+    /// Cargo's target directory.
+    pub target_dir: Utf8PathBuf,
+    /// The member packages, sorted by name.
+    pub packages: Vec<cargo_metadata::Package>,
+}
+
+impl Members {
+    fn new(
+        root: Utf8PathBuf,
+        target_dir: Utf8PathBuf,
+        mut packages: Vec<cargo_metadata::Package>,
+    ) -> Members {
+        packages.sort_by(|a, b| a.name.cmp(&b.name));
+        Members {
+            root,
+            target_dir,
+            packages,
+        }
+    }
+
+    /// Runs `cargo metadata --no-deps`: members only, no resolution.
+    pub fn load(opts: &LoadOptions) -> Result<Members> {
+        let mut no_deps = opts.clone(); // cloned: the same options, without dependencies
+        no_deps.no_deps = true;
+        let json = run_metadata(&no_deps)?;
+        let metadata: cargo_metadata::Metadata =
+            serde_json::from_str(&json).map_err(|e| Error::MetadataOutput {
+                source: Box::new(e),
+            })?;
+        let ids: std::collections::BTreeSet<_> = metadata.workspace_members.iter().collect();
+        let packages = metadata
+            .packages
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .cloned() // cloned: Members owns its packages
+            .collect();
+        Ok(Members::new(
+            metadata.workspace_root,
+            metadata.target_directory,
+            packages,
+        ))
+    }
+
+    /// The members chosen by `-p`/`--workspace`/`--exclude`; with none of them, every member.
+    pub fn select(&self, selection: &PackageSelection) -> Result<Vec<&cargo_metadata::Package>> {
+        let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+        selection.check(&names)?;
+        Ok(self
+            .packages
+            .iter()
+            .filter(|p| selection.includes(&p.name))
+            .collect())
     }
 }
 
@@ -243,4 +308,28 @@ pub struct PackageSelection {
     pub workspace: bool,
     /// `--exclude`: leave these out.
     pub exclude: Vec<String>,
+}
+
+impl PackageSelection {
+    /// Fails when `-p` or `--exclude` names a package that is not a member.
+    fn check(&self, members: &[&str]) -> Result<()> {
+        match self
+            .packages
+            .iter()
+            .chain(&self.exclude)
+            .find(|name| !members.contains(&name.as_str()))
+        {
+            Some(name) => Err(Error::UnknownPackage {
+                name: name.clone(), // cloned: the error owns its message parts
+                members: members.join(", "),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// True when the member `name` is selected.
+    fn includes(&self, name: &str) -> bool {
+        (self.workspace || self.packages.is_empty() || self.packages.iter().any(|p| p == name))
+            && !self.exclude.iter().any(|p| p == name)
+    }
 }

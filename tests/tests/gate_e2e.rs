@@ -321,3 +321,33 @@ fn the_gate_cannot_run_is_exit_2() {
         out.stderr
     );
 }
+
+#[test]
+fn the_source_gates_alone_do_not_resolve_dependencies() {
+    let p = TempProject::new("gate-clean");
+    // A dependency cargo cannot resolve offline: only a run that resolves the graph trips on it.
+    std::fs::remove_file(p.root().join("Cargo.lock")).unwrap();
+    let manifest = p.read("extra/Cargo.toml");
+    p.write(
+        "extra/Cargo.toml",
+        &manifest.replace(
+            "[dependencies]",
+            "[dependencies]\nno-such-crate-lumen-gate-test = \"1\"",
+        ),
+    );
+    let lints = gate(&p, &["--only", "lints", "--format", "json"]);
+    assert_eq!(lints.code, 0, "{}", lints.stderr);
+    let r: Value = serde_json::from_str(&lints.raw).unwrap();
+    assert!(r["rules_checked"].as_array().unwrap().len() > 5, "{r:#}");
+    assert!(
+        !p.root().join("Cargo.lock").exists(),
+        "no lockfile left behind"
+    );
+    let with_arch = gate(&p, &["--format", "json"]);
+    assert_eq!(with_arch.code, 2, "{}", with_arch.stderr);
+    assert!(
+        with_arch.stderr.contains("no-such-crate-lumen-gate-test"),
+        "{}",
+        with_arch.stderr
+    );
+}

@@ -12,7 +12,7 @@ use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::report::{Report, Tool};
 use crate::scan::{self, ScanOptions};
-use crate::workspace::{PackageSelection, Workspace};
+use crate::workspace::{Members, PackageSelection, Workspace};
 
 /// A part of the review.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -42,9 +42,35 @@ pub struct GateOptions {
     pub selection: PackageSelection,
 }
 
+/// What the review runs on: the members, and the dependency graph when a part needs it.
+pub struct Scope<'a> {
+    /// The members and their targets (all the source gates need).
+    pub members: &'a Members,
+    /// The full workspace, loaded when [`GateOptions::needs_graph`] says so.
+    pub workspace: Option<&'a Workspace>,
+}
+
+impl GateOptions {
+    /// True when the architecture rules or the benchmarks may run: they need the dependency graph
+    /// (`cargo metadata` with resolution); the source gates alone do not (`--no-deps`).
+    pub fn needs_graph(&self) -> bool {
+        self.wants(Part::Arch) || self.wants(Part::Bench)
+    }
+
+    /// True when `part` runs (unless a given report already holds it): `--only` when given, else the
+    /// source gates and the architecture rules, and the benchmarks with `--bench`.
+    pub fn wants(&self, part: Part) -> bool {
+        if self.only.is_empty() {
+            part != Part::Bench || self.bench
+        } else {
+            self.only.contains(&part)
+        }
+    }
+}
+
 /// Runs the parts and makes the review; benchmark progress goes to `progress`.
 pub fn run(
-    ws: &Workspace,
+    scope: &Scope<'_>,
     loaded: &LoadedConfig,
     opts: &GateOptions,
     progress: &mut crate::bench::progress::Progress,
@@ -56,14 +82,16 @@ pub fn run(
         given.insert(report.tool);
         reports.push((path.display().to_string(), report));
     }
-    let wanted = |part: Part| {
-        if opts.only.is_empty() {
-            part != Part::Bench || opts.bench
-        } else {
-            opts.only.contains(&part)
-        }
-    };
+    let wanted = |part: Part| opts.wants(part);
     let source = loaded.source.as_ref();
+    let graph = || {
+        scope.workspace.ok_or_else(|| {
+            Error::usage(
+                "the architecture rules and benchmarks need the workspace graph, which was not loaded",
+                None,
+            )
+        })
+    };
     if wanted(Part::Arch) && !given.contains(&Tool::Arch) {
         let arch_opts = CheckOptions {
             base: opts.base.clone(), // cloned: the options own their strings
@@ -72,7 +100,7 @@ pub fn run(
         };
         reports.push((
             "architecture rules".to_owned(),
-            arch::check(ws, &loaded.config.arch, source, &arch_opts)?,
+            arch::check(graph()?, &loaded.config.arch, source, &arch_opts)?,
         ));
     }
     if wanted(Part::Lints) && !given.contains(&Tool::Gate) {
@@ -82,7 +110,7 @@ pub fn run(
         };
         reports.push((
             "source gates".to_owned(),
-            scan::scan(ws, &loaded.config.gate, source, &scan_opts)?,
+            scan::scan(scope.members, &loaded.config.gate, source, &scan_opts)?,
         ));
     }
     if wanted(Part::Bench) && !given.contains(&Tool::Bench) {
@@ -91,13 +119,19 @@ pub fn run(
             selection: opts.selection.clone(), // cloned: as above
             ..BenchOptions::default()
         };
-        let report = bench::run(ws, &loaded.config.bench, source, &bench_opts, progress)?;
+        let report = bench::run(
+            graph()?,
+            &loaded.config.bench,
+            source,
+            &bench_opts,
+            progress,
+        )?;
         reports.push(("benchmarks".to_owned(), report));
     }
     let (merged, tools) = review::merge(reports).map_err(|e| Error::Other(Box::new(e)))?;
     let mut merged = merged;
     if merged.workspace_root.is_empty() {
-        merged.workspace_root = ws.root.to_string();
+        merged.workspace_root = scope.members.root.to_string();
     }
     Ok(review::decide(merged, tools, &loaded.config.gate.verdict))
 }

@@ -18,7 +18,7 @@ pub mod visitor;
 use std::collections::{BTreeMap, BTreeSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use guppy::graph::{BuildTargetKind, PackageMetadata};
+use cargo_metadata::{Package, TargetKind};
 use rayon::prelude::*;
 
 use crate::config::ConfigSource;
@@ -32,7 +32,7 @@ use crate::scan::rules::rule;
 use crate::scan::settings::Settings;
 use crate::scan::suppress::{Suppressions, clone_justified};
 use crate::scan::visitor::{AnyAliases, Hit, IdentType, scan_file};
-use crate::workspace::{PackageSelection, Workspace, relative_to};
+use crate::workspace::{Members, PackageSelection, relative_to};
 
 /// How to run the scanner.
 #[derive(Clone, Debug, Default)]
@@ -45,7 +45,7 @@ pub struct ScanOptions {
 
 /// Scans the selected members of `ws`.
 pub fn scan(
-    ws: &Workspace,
+    ws: &Members,
     cfg: &GateConfig,
     source: Option<&ConfigSource>,
     opts: &ScanOptions,
@@ -68,7 +68,7 @@ pub fn scan(
     };
     let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
         .par_iter()
-        .map(|pkg| scan_package(ws, &settings, *pkg))
+        .map(|pkg| scan_package(ws, &settings, pkg))
         .collect();
     let mut report = Report::new(Tool::Gate, ws.root.as_str());
     report.rules_checked = settings
@@ -92,36 +92,34 @@ pub fn scan(
 }
 
 /// The roots to scan in `pkg`: its lib, and its bins and tests when a rule asks for them.
-fn roots(settings: &Settings, pkg: PackageMetadata<'_>) -> Vec<(Utf8PathBuf, Target)> {
-    pkg.build_targets()
+fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
+    const LIB_KINDS: [TargetKind; 6] = [
+        TargetKind::Lib,
+        TargetKind::RLib,
+        TargetKind::DyLib,
+        TargetKind::CDyLib,
+        TargetKind::StaticLib,
+        TargetKind::ProcMacro,
+    ];
+    pkg.targets
+        .iter()
         .filter_map(|t| {
-            let target = match t.kind() {
-                BuildTargetKind::LibraryOrExample(_) | BuildTargetKind::ProcMacro
-                    if matches!(t.id(), guppy::graph::BuildTargetId::Library) =>
-                {
-                    Target::Lib
-                }
-                BuildTargetKind::Binary
-                    if matches!(t.id(), guppy::graph::BuildTargetId::Binary(_)) =>
-                {
-                    Target::Bin
-                }
-                _ if matches!(t.id(), guppy::graph::BuildTargetId::Test(_)) => Target::Test,
-                _ => return None,
+            let target = if LIB_KINDS.iter().any(|k| t.is_kind(k.clone())) {
+                Target::Lib
+            } else if t.is_kind(TargetKind::Bin) {
+                Target::Bin
+            } else if t.is_kind(TargetKind::Test) {
+                Target::Test
+            } else {
+                return None;
             };
-            settings
-                .wants(target)
-                .then(|| (t.path().to_owned(), target))
+            settings.wants(target).then(|| (t.src_path.clone(), target)) // cloned: the walk owns its roots
         })
         .collect()
 }
 
-fn scan_package(
-    ws: &Workspace,
-    settings: &Settings,
-    pkg: PackageMetadata<'_>,
-) -> (Vec<Finding>, Vec<Problem>) {
-    let crate_ident = pkg.name().replace('-', "_");
+fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Finding>, Vec<Problem>) {
+    let crate_ident = pkg.name.replace('-', "_");
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -186,7 +184,7 @@ fn scan_package(
                 continue;
             }
             let hit_target = if hit.test { Target::Test } else { target };
-            if let Some(f) = finding(settings, pkg.name(), &rel, hit, hit_target) {
+            if let Some(f) = finding(settings, &pkg.name, &rel, hit, hit_target) {
                 findings.push(f);
             }
         }
@@ -246,12 +244,7 @@ fn finding(
 }
 
 /// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.
-fn mark_baseline(
-    ws: &Workspace,
-    repo: &Repo,
-    commit: &str,
-    findings: &mut [Finding],
-) -> Result<()> {
+fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Finding]) -> Result<()> {
     let files: BTreeSet<String> = findings
         .iter()
         .filter_map(|f| f.location.as_ref().map(|l| l.file.clone())) // cloned: the set owns the names
