@@ -3,7 +3,7 @@
 #
 # For each crate: no-unwrap vs clippy::unwrap_used + expect_used, no-panic vs clippy::panic + todo +
 # unimplemented + unreachable, on library code; then the scan time against a clippy run whose dependencies
-# are already built (the crate's own lib is re-linted each time).
+# are already built (the crate's own lib is re-linted each time: incrementally, and from clean).
 #
 #   bash scripts/scan-accuracy.sh [crate@version ...]
 set -euo pipefail
@@ -48,14 +48,37 @@ cp = sum(clippy[f"clippy::{k}"] for k in ("panic", "todo", "unimplemented", "unr
 print(f"{sys.argv[3]}: no-unwrap {ours['no-unwrap']} vs clippy {cu}; no-panic {ours['no-panic']} vs clippy {cp}")
 PY
   lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+  # clippy twice: incremental (the crate touched, rustc's incremental cache kept), and fresh (the crate's
+  # own artifacts cleaned, dependencies still built).
+  lints='-A clippy::all -W clippy::unwrap_used -W clippy::expect_used -W clippy::panic -W clippy::todo -W clippy::unimplemented -W clippy::unreachable'
   hyperfine -N --warmup 1 --runs 5 --export-json "$work/$name.speed.json" \
-    -n clippy "bash -c 'touch $dir/src/lib.rs && cd $dir && cargo clippy -q --lib -- -A clippy::all -W clippy::unwrap_used -W clippy::expect_used -W clippy::panic -W clippy::todo -W clippy::unimplemented -W clippy::unreachable 2>/dev/null'" \
+    -n clippy-incremental "bash -c 'touch $dir/src/lib.rs && cd $dir && cargo clippy -q --lib -- $lints 2>/dev/null'" \
+    -n clippy-fresh "bash -c 'cd $dir && cargo clean -q -p $name && cargo clippy -q --lib -- $lints 2>/dev/null'" \
     -n scan "bash -c '$gate --only lints --format json --manifest-path $dir/Cargo.toml > /dev/null; true'" > /dev/null
   python3 - "$work/$name.speed.json" "$name" "$lines" <<'PY'
 import json, sys
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 lines = int(sys.argv[3])
-print(f"{sys.argv[2]}: {lines} lines; clippy {r['clippy']*1000:.0f} ms, scan {r['scan']*1000:.0f} ms "
-      f"({r['clippy']/r['scan']:.0f}x faster, {lines/r['scan']:.0f} lines/s including cargo metadata)")
+print(f"{sys.argv[2]}: {lines} lines; scan {r['scan']*1000:.0f} ms ({lines/r['scan']:.0f} lines/s including cargo metadata); "
+      f"clippy fresh {r['clippy-fresh']*1000:.0f} ms ({r['clippy-fresh']/r['scan']:.0f}x), "
+      f"incremental {r['clippy-incremental']*1000:.0f} ms ({r['clippy-incremental']/r['scan']:.0f}x)")
 PY
 done
+
+# This repository itself: a workspace of five crates, its dependencies built.
+lints='-A clippy::all -W clippy::unwrap_used -W clippy::expect_used -W clippy::panic -W clippy::todo -W clippy::unimplemented -W clippy::unreachable'
+members='-p lumen-gate-core -p cargo-lumen-arch -p cargo-lumen-bench -p cargo-lumen-gate -p lumen-gate-tests'
+cargo clippy -q --workspace --lib -- $lints 2>/dev/null
+lines=$(find shared/src cargo-lumen-*/src tests/src -name '*.rs' -print0 | xargs -0 cat | wc -l)
+hyperfine -N --warmup 1 --runs 5 --export-json "$work/self.speed.json" \
+  -n clippy-incremental "bash -c 'touch shared/src/lib.rs cargo-lumen-*/src/lib.rs tests/src/lib.rs && cargo clippy -q --workspace --lib -- $lints 2>/dev/null'" \
+  -n clippy-fresh "bash -c 'cargo clean -q $members && cargo clippy -q --workspace --lib -- $lints 2>/dev/null'" \
+  -n scan "bash -c '$gate --only lints --format json > /dev/null; true'" > /dev/null
+python3 - "$work/self.speed.json" "lumen-gate (this workspace)" "$lines" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
+lines = int(sys.argv[3])
+print(f"{sys.argv[2]}: {lines} lines; scan {r['scan']*1000:.0f} ms ({lines/r['scan']:.0f} lines/s including cargo metadata); "
+      f"clippy fresh {r['clippy-fresh']*1000:.0f} ms ({r['clippy-fresh']/r['scan']:.0f}x), "
+      f"incremental {r['clippy-incremental']*1000:.0f} ms ({r['clippy-incremental']/r['scan']:.0f}x)")
+PY
