@@ -322,6 +322,25 @@ fn install_runner_installs_the_matching_runner_into_the_cache_and_uses_it() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+#[test]
+fn missing_valgrind_is_exit_2_with_how_to_install_it() {
+    let p = TempProject::new("bench-gungraun");
+    // Nothing on PATH: cargo is still found through $CARGO, valgrind is not.
+    let empty = p.root().join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = tool(BENCH)
+        .args(["--manifest-path"])
+        .arg(p.manifest())
+        .env("PATH", &empty)
+        .env("CARGO", which("cargo"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("valgrind is not installed"), "{stderr}");
+    assert!(stderr.contains("apt-get install valgrind"), "{stderr}");
+}
+
 /// True while `/proc/PID/stat` shows a process that is neither a zombie nor dead.
 fn is_running(pid: &str) -> bool {
     std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
