@@ -16,6 +16,18 @@ gate=$PWD/target/release/cargo-lumen-gate
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# speed_line HYPERFINE_JSON NAME LINES: the scan against clippy from clean and incremental.
+speed_line() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
+lines = int(sys.argv[3])
+print(f"{sys.argv[2]}: {lines} lines; scan {r['scan']*1000:.0f} ms ({lines/r['scan']:.0f} lines/s including cargo metadata); "
+      f"clippy fresh {r['clippy-fresh']*1000:.0f} ms ({r['clippy-fresh']/r['scan']:.0f}x), "
+      f"incremental {r['clippy-incremental']*1000:.0f} ms ({r['clippy-incremental']/r['scan']:.0f}x)")
+PY
+}
+
 for spec in "${crates[@]}"; do
   name=${spec%@*}; version=${spec#*@}
   # Fetch the published source through cargo itself.
@@ -55,14 +67,7 @@ PY
     -n clippy-incremental "bash -c 'touch $dir/src/lib.rs && cd $dir && cargo clippy -q --lib -- $lints 2>/dev/null'" \
     -n clippy-fresh "bash -c 'cd $dir && cargo clean -q -p $name && cargo clippy -q --lib -- $lints 2>/dev/null'" \
     -n scan "bash -c '$gate --only lints --format json --manifest-path $dir/Cargo.toml > /dev/null; true'" > /dev/null
-  python3 - "$work/$name.speed.json" "$name" "$lines" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-lines = int(sys.argv[3])
-print(f"{sys.argv[2]}: {lines} lines; scan {r['scan']*1000:.0f} ms ({lines/r['scan']:.0f} lines/s including cargo metadata); "
-      f"clippy fresh {r['clippy-fresh']*1000:.0f} ms ({r['clippy-fresh']/r['scan']:.0f}x), "
-      f"incremental {r['clippy-incremental']*1000:.0f} ms ({r['clippy-incremental']/r['scan']:.0f}x)")
-PY
+  speed_line "$work/$name.speed.json" "$name" "$lines"
 done
 
 # This repository itself: a workspace of five crates, its dependencies built.
@@ -74,11 +79,4 @@ hyperfine -N --warmup 1 --runs 5 --export-json "$work/self.speed.json" \
   -n clippy-incremental "bash -c 'touch shared/src/lib.rs cargo-lumen-*/src/lib.rs tests/src/lib.rs && cargo clippy -q --workspace --lib -- $lints 2>/dev/null'" \
   -n clippy-fresh "bash -c 'cargo clean -q $members && cargo clippy -q --workspace --lib -- $lints 2>/dev/null'" \
   -n scan "bash -c '$gate --only lints --format json > /dev/null; true'" > /dev/null
-python3 - "$work/self.speed.json" "lumen-gate (this workspace)" "$lines" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-lines = int(sys.argv[3])
-print(f"{sys.argv[2]}: {lines} lines; scan {r['scan']*1000:.0f} ms ({lines/r['scan']:.0f} lines/s including cargo metadata); "
-      f"clippy fresh {r['clippy-fresh']*1000:.0f} ms ({r['clippy-fresh']/r['scan']:.0f}x), "
-      f"incremental {r['clippy-incremental']*1000:.0f} ms ({r['clippy-incremental']/r['scan']:.0f}x)")
-PY
+speed_line "$work/self.speed.json" "lumen-gate (this workspace)" "$lines"

@@ -95,6 +95,18 @@ impl TempProject {
         );
     }
 
+    /// Makes the project a git repository whose first commit is the base, then commits a change to `file`
+    /// (its first `from` replaced by `to`); returns the base commit id.
+    pub fn base_then_change(&self, file: &str, from: &str, to: &str, message: &str) -> String {
+        self.git_init();
+        let base = self.git(&["rev-parse", "HEAD"]).trim().to_owned();
+        let text = self.read(file);
+        assert!(text.contains(from), "{file} has no `{from}`");
+        self.write(file, &text.replacen(from, to, 1));
+        self.commit_all(message);
+        base
+    }
+
     /// Stages everything and commits it; returns the new commit id.
     pub fn commit_all(&self, message: &str) -> String {
         self.git(&["add", "-A"]);

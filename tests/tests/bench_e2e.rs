@@ -33,18 +33,12 @@ fn repo_with_slower_head() -> (TempProject, String) {
 
 fn repo_with_slower_head_of(fixture: &str) -> (TempProject, String) {
     let p = TempProject::new(fixture);
-    p.git_init();
-    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
-    let lib = p.read("calc/src/lib.rs");
-    p.write(
+    let base = p.base_then_change(
         "calc/src/lib.rs",
-        &lib.replacen(
-            "        total = black_box(total.wrapping_add(i));\n",
-            SLOWER,
-            1,
-        ),
+        "        total = black_box(total.wrapping_add(i));\n",
+        SLOWER,
+        "slower sum_to",
     );
-    p.commit_all("slower sum_to");
     (p, base)
 }
 

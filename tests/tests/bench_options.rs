@@ -59,18 +59,12 @@ fn two_targets_slower_head() -> (TempProject, String) {
             .replace("name = arithmetic", "name = again")
             .replace("groups = arithmetic", "groups = again"),
     );
-    p.git_init();
-    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
-    let lib = p.read("calc/src/lib.rs");
-    p.write(
+    let base = p.base_then_change(
         "calc/src/lib.rs",
-        &lib.replacen(
-            "        total = black_box(total.wrapping_add(i));\n",
-            "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n",
-            1,
-        ),
+        "        total = black_box(total.wrapping_add(i));\n",
+        "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n",
+        "slower sum_to",
     );
-    p.commit_all("slower sum_to");
     (p, base)
 }
 
@@ -362,18 +356,12 @@ fn which(program: &str) -> std::path::PathBuf {
 fn criterion_reports_a_significant_slowdown_with_its_interval_and_gates_only_when_configured() {
     let _turn = take_bench_turn();
     let p = TempProject::new("bench-criterion");
-    p.git_init();
-    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
-    let lib = p.read("calc/src/lib.rs");
-    p.write(
+    let base = p.base_then_change(
         "calc/src/lib.rs",
-        &lib.replacen(
-            "        total = black_box(total.wrapping_add(i));\n",
-            "        for _ in 0..20 {\n            total = black_box(total.wrapping_add(i));\n        }\n",
-            1,
-        ),
+        "        total = black_box(total.wrapping_add(i));\n",
+        "        for _ in 0..20 {\n            total = black_box(total.wrapping_add(i));\n        }\n",
+        "twenty times the work in sum_to",
     );
-    p.commit_all("twenty times the work in sum_to");
 
     let without = bench(&p, &[]);
     assert_eq!(without.code, 0, "{}", without.stderr);

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::bench::errors::{BenchError, io};
+use crate::bench::files::tree;
 use crate::bench::summary::change;
 use crate::report::{MetricChange, WallClockChange};
 
@@ -66,23 +67,9 @@ pub fn collect(
     noise_pct: f64,
 ) -> Result<Vec<CriterionResult>, BenchError> {
     let mut found = Vec::new();
-    let mut stack = vec![home.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io("could not read", &dir)(e)),
-        };
-        for entry in entries {
-            let path = entry.map_err(io("could not read", &dir))?.path();
-            if !path.is_dir() {
-                continue;
-            }
-            if path.join("new").join("benchmark.json").is_file() {
-                found.push(read_one(&path, baseline, noise_pct)?);
-            } else {
-                stack.push(path);
-            }
+    for dir in tree(home)? {
+        if dir.join("new").join("benchmark.json").is_file() {
+            found.push(read_one(&dir, baseline, noise_pct)?);
         }
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));

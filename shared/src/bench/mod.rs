@@ -12,6 +12,7 @@ pub mod cfg;
 pub mod criterion;
 pub mod discover;
 pub mod errors;
+pub mod files;
 pub mod findings;
 pub mod limits;
 pub mod partition;

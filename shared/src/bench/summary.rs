@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::bench::errors::{BenchError, io};
+use crate::bench::files::tree;
 use crate::report::MetricChange;
 
 /// One benchmark's figures as the runner wrote them.
@@ -42,35 +43,25 @@ pub fn parse(json: &Value) -> Option<Summary> {
 /// (`<home>/<package>/<bench>/...`), in name order.
 pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, BenchError> {
     let mut found = Vec::new();
-    let mut stack = vec![home.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io("could not read", &dir)(e)),
-        };
-        for entry in entries {
-            let path = entry.map_err(io("could not read", &dir))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().is_some_and(|n| n == "summary.json") {
-                let text = std::fs::read_to_string(&path).map_err(io("could not read", &path))?;
-                let Ok(json) = serde_json::from_str(&text) else {
-                    continue;
-                };
-                let Some(summary) = parse(&json) else {
-                    continue;
-                };
-                let mut rel = path
-                    .strip_prefix(home)
-                    .map(|r| r.iter().map(|c| c.to_string_lossy().into_owned()))
-                    .into_iter()
-                    .flatten();
-                let package = rel.next().unwrap_or_default();
-                let target = rel.next().unwrap_or_default();
-                found.push((package, target, summary));
-            }
+    for path in tree(home)? {
+        if path.file_name().is_none_or(|n| n != "summary.json") || !path.is_file() {
+            continue;
         }
+        let text = std::fs::read_to_string(&path).map_err(io("could not read", &path))?;
+        let Ok(json) = serde_json::from_str(&text) else {
+            continue;
+        };
+        let Some(summary) = parse(&json) else {
+            continue;
+        };
+        let mut rel = path
+            .strip_prefix(home)
+            .map(|r| r.iter().map(|c| c.to_string_lossy().into_owned()))
+            .into_iter()
+            .flatten();
+        let package = rel.next().unwrap_or_default();
+        let target = rel.next().unwrap_or_default();
+        found.push((package, target, summary));
     }
     found.sort_by(|a, b| a.2.name.cmp(&b.2.name));
     Ok(found)
