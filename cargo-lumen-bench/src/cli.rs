@@ -69,7 +69,7 @@ pub struct Args {
     #[arg(long)]
     pub install_runner: bool,
     /// Stop a bench target's build and run after this many seconds [default: `[bench] timeout-secs`, 1800].
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 }
 

@@ -117,6 +117,12 @@ pub fn run(
     progress: &mut Progress,
 ) -> Result<Report> {
     let limits = Limits::new(cfg, source)?;
+    if cfg.timeout_secs == 0 {
+        return Err(Error::usage(
+            "[bench] timeout-secs must be at least 1",
+            Some("it is the time a bench target may take to build and run, in seconds".to_owned()),
+        ));
+    }
     let mut targets = discover(ws, &opts.selection)?;
     if let Some(partition) = opts.partition {
         targets = partition.select(targets);
