@@ -104,7 +104,7 @@ fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
     pkg.targets
         .iter()
         .filter_map(|t| {
-            let target = if LIB_KINDS.iter().any(|k| t.is_kind(k.clone())) {
+            let target = if t.kind.iter().any(|k| LIB_KINDS.contains(k)) {
                 Target::Lib
             } else if t.is_kind(TargetKind::Bin) {
                 Target::Bin
