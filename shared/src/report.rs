@@ -378,13 +378,6 @@ impl Report {
         });
     }
 
-    /// Findings that can block: everything without a base, only new ones with a base.
-    pub fn blocking_candidates(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.baseline != Baseline::PreExisting)
-    }
-
     /// Serializes to pretty JSON.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)

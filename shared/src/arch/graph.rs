@@ -153,17 +153,6 @@ impl<'g> ArchGraph<'g> {
         }
     }
 
-    /// Every shortest path from `from` to `to` over edges matching `filter` (at most `limit`).
-    pub fn shortest_paths(
-        &self,
-        from: PackageMetadata<'g>,
-        to: &PackageId,
-        filter: &EdgeFilter,
-        limit: usize,
-    ) -> Vec<Vec<Edge<'g>>> {
-        self.path_tree(from, filter).paths_to(to, limit)
-    }
-
     /// A breadth-first search from `from` keeping every predecessor at equal depth, so that every shortest
     /// path to every reachable package can be listed. Dev edges count only as the first hop: cargo never
     /// builds a dependency's dev-dependencies.

@@ -439,11 +439,6 @@ pub fn list(
     })
 }
 
-/// Where HEAD's runner summaries are written.
-pub fn home_dir(ws: &Workspace) -> PathBuf {
-    Dirs::new(ws).home
-}
-
 /// A short stable name for the workspace, from its root path.
 fn workspace_key(ws: &Workspace) -> String {
     use std::hash::{Hash, Hasher};
