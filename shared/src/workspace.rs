@@ -213,17 +213,7 @@ impl Workspace {
 
     /// The members and their targets, without the graph.
     pub fn members_only(&self) -> Members {
-        let ids: std::collections::BTreeSet<_> = self.metadata.workspace_members.iter().collect();
-        Members::new(
-            self.root.clone(),       // cloned: Members owns its paths
-            self.target_dir.clone(), // cloned: as above
-            self.metadata
-                .packages
-                .iter()
-                .filter(|p| ids.contains(&p.id))
-                .cloned() // cloned: Members owns its packages (a few per workspace)
-                .collect(),
-        )
+        Members::from_metadata(&self.metadata)
     }
 }
 
@@ -239,15 +229,19 @@ pub struct Members {
 }
 
 impl Members {
-    fn new(
-        root: Utf8PathBuf,
-        target_dir: Utf8PathBuf,
-        mut packages: Vec<cargo_metadata::Package>,
-    ) -> Members {
+    /// The members of `metadata` (full or `--no-deps` output), sorted by name.
+    fn from_metadata(metadata: &cargo_metadata::Metadata) -> Members {
+        let ids: std::collections::BTreeSet<_> = metadata.workspace_members.iter().collect();
+        let mut packages: Vec<_> = metadata
+            .packages
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .cloned() // cloned: Members owns its packages (a few per workspace)
+            .collect();
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         Members {
-            root,
-            target_dir,
+            root: metadata.workspace_root.clone(), // cloned: Members owns its paths
+            target_dir: metadata.target_directory.clone(), // cloned: as above
             packages,
         }
     }
@@ -261,18 +255,7 @@ impl Members {
             serde_json::from_str(&json).map_err(|e| Error::MetadataOutput {
                 source: Box::new(e),
             })?;
-        let ids: std::collections::BTreeSet<_> = metadata.workspace_members.iter().collect();
-        let packages = metadata
-            .packages
-            .iter()
-            .filter(|p| ids.contains(&p.id))
-            .cloned() // cloned: Members owns its packages
-            .collect();
-        Ok(Members::new(
-            metadata.workspace_root,
-            metadata.target_directory,
-            packages,
-        ))
+        Ok(Members::from_metadata(&metadata))
     }
 
     /// The members chosen by `-p`/`--workspace`/`--exclude`; with none of them, every member.
