@@ -138,21 +138,8 @@ fn table(report: &Report, verbosity: Verbosity) -> String {
         "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n",
     );
     for b in &report.benchmarks {
-        let before = b
-            .primary
-            .before
-            .map(|v| format::value(&b.metric, v))
-            .unwrap_or_else(|| "-".to_owned());
-        let change = b
-            .primary
-            .change_pct
-            .map(format::percent)
-            .unwrap_or_else(|| "new".to_owned());
-        out.push_str(&format!(
-            "| {} | {before} | {} | {change} |\n",
-            b.name,
-            format::value(&b.metric, b.primary.after)
-        ));
+        out.push_str(&format::bench_row(b));
+        out.push('\n');
         if let Some(wall) = &b.wall_clock {
             out.push_str(&format!(
                 "|   95% interval | {:+.2}% | {:+.2}% | {} |\n",

@@ -44,21 +44,7 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     writeln!(out, "| Benchmark | Before | After | Change |")?;
     writeln!(out, "|-----------|--------|-------|--------|")?;
     for b in &r.report.benchmarks {
-        let before = b
-            .primary
-            .before
-            .map(|v| format::value(&b.metric, v))
-            .unwrap_or_else(|| "-".to_owned());
-        let change = match b.primary.change_pct {
-            Some(pct) => format::percent(pct),
-            None => "new".to_owned(),
-        };
-        writeln!(
-            out,
-            "| {} | {before} | {} | {change} |",
-            b.name,
-            format::value(&b.metric, b.primary.after)
-        )?;
+        writeln!(out, "{}", format::bench_row(b))?;
     }
     if r.report.benchmarks.is_empty() {
         writeln!(out, "| (none run) | - | - | - |")?;
