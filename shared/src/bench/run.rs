@@ -91,9 +91,13 @@ impl BenchRun<'_> {
         .into_iter()
         .flatten()
         .collect();
+        let mut watch = Watch {
+            running,
+            done,
+            announced: false,
+            reported: 0,
+        };
         let started = Instant::now();
-        let mut announced = false;
-        let mut benchmarks_done = 0;
         let status = loop {
             // Returns as soon as the child exits: no polling delay added to a run.
             if let Some(status) = child
@@ -102,52 +106,53 @@ impl BenchRun<'_> {
             {
                 break status;
             }
-            if !announced && running.load(Ordering::Relaxed) {
-                announced = true;
-                on_event(RunEvent::Running);
-            }
-            let now_done = done.load(Ordering::Relaxed);
-            if now_done != benchmarks_done {
-                benchmarks_done = now_done;
-                on_event(RunEvent::BenchmarksDone(now_done));
-            }
+            watch.publish(on_event);
             if started.elapsed() >= self.timeout {
                 stop_group(&mut child);
                 join(readers);
+                let (package, target, revision, log) = self.names();
                 return Err(BenchError::TimedOut {
-                    package: self.target.package.clone(), // cloned: the error owns its parts
-                    target: self.target.name.clone(),     // cloned: as above
-                    revision: self.revision.clone(),      // cloned: as above
+                    package,
+                    target,
+                    revision,
                     seconds: self.timeout.as_secs(),
-                    log: self.log.display().to_string(),
+                    log,
                 });
             }
             on_event(RunEvent::Tick);
         };
         join(readers);
-        let now_done = done.load(Ordering::Relaxed);
-        if now_done != benchmarks_done {
-            on_event(RunEvent::BenchmarksDone(now_done));
-        }
+        // What the copiers saw after the last poll (a short run may end before it).
+        watch.publish(on_event);
         if status.success() {
             return Ok(());
         }
-        let failure = if running.load(Ordering::Relaxed) {
+        let (package, target, revision, log) = self.names();
+        Err(if watch.announced {
             BenchError::Failed {
-                package: self.target.package.clone(), // cloned: the error owns its parts
-                target: self.target.name.clone(),     // cloned: as above
-                revision: self.revision.clone(),      // cloned: as above
-                log: self.log.display().to_string(),
+                package,
+                target,
+                revision,
+                log,
             }
         } else {
             BenchError::BuildFailed {
-                package: self.target.package.clone(), // cloned: the error owns its parts
-                target: self.target.name.clone(),     // cloned: as above
-                revision: self.revision.clone(),      // cloned: as above
-                log: self.log.display().to_string(),
+                package,
+                target,
+                revision,
+                log,
             }
-        };
-        Err(failure)
+        })
+    }
+
+    /// Package, bench target, revision and log path, for an error.
+    fn names(&self) -> (String, String, String, String) {
+        (
+            self.target.package.clone(), // cloned: the error owns its parts
+            self.target.name.clone(),    // cloned: as above
+            self.revision.clone(),       // cloned: as above
+            self.log.display().to_string(),
+        )
     }
 
     fn command(&self) -> std::process::Command {
@@ -172,6 +177,31 @@ impl BenchRun<'_> {
         let mut command = cmd.build_command();
         new_process_group(&mut command);
         command
+    }
+}
+
+/// What the output copiers have seen, and what of it `on_event` has been told.
+struct Watch {
+    /// cargo started the bench binary.
+    running: Arc<AtomicBool>,
+    /// Benchmarks finished so far.
+    done: Arc<AtomicUsize>,
+    announced: bool,
+    reported: usize,
+}
+
+impl Watch {
+    /// Tells `on_event` of a build that ended and of benchmarks that finished since the last call.
+    fn publish(&mut self, on_event: &mut dyn FnMut(RunEvent)) {
+        if !self.announced && self.running.load(Ordering::Relaxed) {
+            self.announced = true;
+            on_event(RunEvent::Running);
+        }
+        let done = self.done.load(Ordering::Relaxed);
+        if done != self.reported {
+            self.reported = done;
+            on_event(RunEvent::BenchmarksDone(done));
+        }
     }
 }
 
