@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::bench::BaselineRole;
 use crate::bench::errors::{BenchError, io};
 use crate::bench::files::tree;
 use crate::bench::summary::change;
@@ -46,15 +47,15 @@ struct Interval {
     upper_bound: f64,
 }
 
-/// Criterion's arguments: at the base (`save`), or at HEAD compared with the base when there is one.
-pub fn args(baseline: &str, save: bool, compare: bool, noise_pct: f64) -> Vec<String> {
+/// Criterion's arguments: saving the baseline at the base, comparing with it at HEAD after a base.
+pub fn args(baseline: &str, role: BaselineRole, noise_pct: f64) -> Vec<String> {
     let mut args = vec![
         "--noise-threshold".to_owned(),
         format!("{}", noise_pct / 100.0),
     ];
-    if save {
+    if role == BaselineRole::Save {
         args.extend(["--save-baseline".to_owned(), baseline.to_owned()]);
-    } else if compare {
+    } else if role == BaselineRole::Compare {
         args.extend(["--baseline-lenient".to_owned(), baseline.to_owned()]);
     }
     args
@@ -195,13 +196,13 @@ mod tests {
     #[test]
     fn arguments_save_or_compare() {
         assert_eq!(
-            args("b", true, false, 2.0),
+            args("b", BaselineRole::Save, 2.0),
             ["--noise-threshold", "0.02", "--save-baseline", "b"]
         );
         assert_eq!(
-            args("b", false, true, 1.0),
+            args("b", BaselineRole::Compare, 1.0),
             ["--noise-threshold", "0.01", "--baseline-lenient", "b"]
         );
-        assert_eq!(args("b", false, false, 1.0).len(), 2);
+        assert_eq!(args("b", BaselineRole::Neither, 1.0).len(), 2);
     }
 }

@@ -91,6 +91,17 @@ struct Session<'a> {
     progress: &'a mut Progress,
 }
 
+/// What a revision's benchmark run does with the saved baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaselineRole {
+    /// Saves it (the base revision).
+    Save,
+    /// Compares with it (HEAD after a base run).
+    Compare,
+    /// Neither (HEAD alone, or its second determinism run).
+    Neither,
+}
+
 /// Where and how one revision's benchmarks run.
 struct Revision {
     /// "HEAD", "HEAD again", or "base <rev>".
@@ -99,9 +110,10 @@ struct Revision {
     root: PathBuf,
     /// Its own cargo target directory (the base's), or the workspace's.
     target_dir: Option<PathBuf>,
-    /// Save the baseline (base), or compare with it (HEAD after a base).
-    save: bool,
-    compare: bool,
+    /// What this revision's run does with the baseline.
+    baseline: BaselineRole,
+    /// Its `Cargo.lock` exists: cargo runs with `--locked` and never rewrites it.
+    locked: bool,
     /// The callgrind runner home (the second determinism run has its own).
     home: PathBuf,
     /// Log file suffix.
@@ -160,6 +172,7 @@ pub fn run(
 
     if let Some(rev) = &opts.base {
         let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
+        let base_locked = base.root.join("Cargo.lock").is_file();
         let revision = Revision {
             label: format!("base {rev}"),
             root: base.root,
@@ -170,8 +183,8 @@ pub fn run(
                     .join("bench-base-target")
                     .into_std_path_buf(),
             ),
-            save: true,
-            compare: false,
+            baseline: BaselineRole::Save,
+            locked: base_locked,
             home: session.dirs.home.clone(), // cloned: the revision owns its paths
             tag: "base",
         };
@@ -182,8 +195,12 @@ pub fn run(
         label: "HEAD".to_owned(),
         root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
         target_dir: None,
-        save: false,
-        compare: opts.base.is_some(),
+        baseline: if opts.base.is_some() {
+            BaselineRole::Compare
+        } else {
+            BaselineRole::Neither
+        },
+        locked: ws.root.join("Cargo.lock").is_file(),
         home: session.dirs.home.clone(), // cloned: as above
         tag: "head",
     };
@@ -267,30 +284,29 @@ impl Session<'_> {
         let mut env = Vec::new();
         let args = if t.runner == Runner::Criterion {
             env.push(("CRITERION_HOME", self.criterion_home_of(t).into_os_string()));
-            criterion::args(BASELINE, rev.save, rev.compare, self.noise_pct)
+            criterion::args(BASELINE, rev.baseline, self.noise_pct)
         } else {
             let mut args = vec![
                 "--save-summary=json".to_owned(),
                 format!("--home={}", rev.home.display()),
             ];
-            if rev.save {
-                args.push(format!("--save-baseline={BASELINE}"));
-            } else if rev.compare {
-                args.push(format!("--baseline={BASELINE}"));
+            match rev.baseline {
+                BaselineRole::Save => args.push(format!("--save-baseline={BASELINE}")),
+                BaselineRole::Compare => args.push(format!("--baseline={BASELINE}")),
+                BaselineRole::Neither => {}
             }
             args
         };
         if let Some(path) = &self.path {
             env.push(("PATH", path.clone())); // cloned: each run owns its environment
         }
-        let locked = rev.root.join("Cargo.lock").is_file();
         let run = BenchRun {
             manifest,
             target: t,
             args,
             env,
             target_dir: rev.target_dir.clone(), // cloned: the run owns its paths
-            locked,
+            locked: rev.locked,
             log: self
                 .dirs
                 .logs
@@ -370,8 +386,8 @@ impl Session<'_> {
             label: "HEAD again".to_owned(),
             root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
             target_dir: None,
-            save: false,
-            compare: false,
+            baseline: BaselineRole::Neither,
+            locked: ws.root.join("Cargo.lock").is_file(),
             home: second.clone(), // cloned: read back below
             tag: "again",
         };
