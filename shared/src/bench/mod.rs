@@ -344,17 +344,15 @@ impl Session<'_> {
             for c in found {
                 let file = Some(t.file.clone()); // cloned: the finding owns its path
                 let finding = findings::wall_clock(&c, &t.package, file, cfg.criterion.severity);
+                // A finding exists only for a significant change, and a change only with a base.
                 let status = match (&c.change, &finding) {
-                    (None, _) if c.time_ns.before.is_none() => BenchStatus::New,
-                    (Some(w), Some(f)) if w.mean_pct > 0.0 => {
-                        if f.severity == crate::report::Severity::Critical {
-                            BenchStatus::Regressed
-                        } else {
-                            BenchStatus::Slower
-                        }
+                    (None, _) => BenchStatus::New,
+                    (Some(_), None) => BenchStatus::Unchanged,
+                    (Some(w), Some(_)) if w.mean_pct <= 0.0 => BenchStatus::Improved,
+                    (Some(_), Some(f)) if f.severity == crate::report::Severity::Critical => {
+                        BenchStatus::Regressed
                     }
-                    (Some(_), Some(_)) => BenchStatus::Improved,
-                    _ => BenchStatus::Unchanged,
+                    (Some(_), Some(_)) => BenchStatus::Slower,
                 };
                 report.findings.extend(finding);
                 report.benchmarks.push(BenchmarkResult {

@@ -82,7 +82,6 @@ pub fn run(
         given.insert(report.tool);
         reports.push((path.display().to_string(), report));
     }
-    let wanted = |part: Part| opts.wants(part);
     let source = loaded.source.as_ref();
     let graph = || {
         scope.workspace.ok_or_else(|| {
@@ -92,7 +91,7 @@ pub fn run(
             )
         })
     };
-    if wanted(Part::Arch) && !given.contains(&Tool::Arch) {
+    if opts.wants(Part::Arch) && !given.contains(&Tool::Arch) {
         let arch_opts = CheckOptions {
             base: opts.base.clone(), // cloned: the options own their strings
             preset: opts.preset,
@@ -103,7 +102,7 @@ pub fn run(
             arch::check(graph()?, &loaded.config.arch, source, &arch_opts)?,
         ));
     }
-    if wanted(Part::Lints) && !given.contains(&Tool::Gate) {
+    if opts.wants(Part::Lints) && !given.contains(&Tool::Gate) {
         let scan_opts = ScanOptions {
             base: opts.base.clone(),           // cloned: as above
             selection: opts.selection.clone(), // cloned: as above
@@ -113,7 +112,7 @@ pub fn run(
             scan::scan(scope.members, &loaded.config.gate, source, &scan_opts)?,
         ));
     }
-    if wanted(Part::Bench) && !given.contains(&Tool::Bench) {
+    if opts.wants(Part::Bench) && !given.contains(&Tool::Bench) {
         let bench_opts = BenchOptions {
             base: opts.base.clone(),           // cloned: as above
             selection: opts.selection.clone(), // cloned: as above
