@@ -92,3 +92,66 @@ impl Limits {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(toml_text: &str) -> Limits {
+        let cfg: BenchConfig = toml::from_str(toml_text).unwrap();
+        Limits::new(&cfg, None).unwrap()
+    }
+
+    fn ir(before: f64, after: f64) -> MetricChange {
+        crate::bench::summary::change(after, Some(before))
+    }
+
+    #[test]
+    fn the_last_matching_override_sets_each_limit_and_the_floor_spares_tiny_benchmarks() {
+        let l = limits(
+            "ir-regression-pct = 1.0\nfloor-ir = 500\n\n\
+             [[overrides]]\nbenchmarks = \"calc::*\"\nir-regression-pct = 5.0\n\n\
+             [[overrides]]\nbenchmarks = \"calc::parse::*\"\nir-regression-abs = 300\n\n\
+             [[overrides]]\nbenchmarks = \"calc::parse::big\"\nir-regression-pct = 10.0\n",
+        );
+        assert_eq!(l.pct_for("other::x"), 1.0);
+        assert_eq!(l.pct_for("calc::sum"), 5.0);
+        // The abs-only override does not hide the percent of the one before it.
+        assert_eq!(l.pct_for("calc::parse::small"), 5.0);
+        assert_eq!(l.pct_for("calc::parse::big"), 10.0);
+        assert_eq!(l.abs_for("calc::parse::small"), Some(300));
+        assert_eq!(l.abs_for("calc::sum"), None);
+
+        assert_eq!(
+            l.status("other::x", &ir(1000.0, 1020.0)),
+            BenchStatus::Regressed
+        );
+        assert_eq!(
+            l.status("calc::sum", &ir(1000.0, 1020.0)),
+            BenchStatus::Slower
+        );
+        assert_eq!(
+            l.status("calc::sum", &ir(1000.0, 1060.0)),
+            BenchStatus::Regressed
+        );
+        // 20% but only 200 more instructions: under the absolute limit; 350 more and 8.75% is over both.
+        assert_eq!(
+            l.status("calc::parse::small", &ir(1000.0, 1200.0)),
+            BenchStatus::Slower
+        );
+        assert_eq!(
+            l.status("calc::parse::small", &ir(4000.0, 4350.0)),
+            BenchStatus::Regressed
+        );
+        // Under the floor: never a regression.
+        assert_eq!(l.status("other::x", &ir(400.0, 800.0)), BenchStatus::Slower);
+        assert_eq!(
+            l.status("other::x", &ir(1000.0, 990.0)),
+            BenchStatus::Improved
+        );
+        assert_eq!(
+            l.status("other::x", &ir(1000.0, 1000.0)),
+            BenchStatus::Unchanged
+        );
+    }
+}
