@@ -53,21 +53,26 @@ impl Limits {
 
     /// The percent limit of a benchmark.
     pub fn pct_for(&self, name: &str) -> f64 {
-        self.overrides
-            .iter()
-            .rev()
-            .find(|(g, pct, _)| g.is_match(name) && pct.is_some())
-            .and_then(|(_, pct, _)| *pct)
+        self.overridden(name, |(_, pct, _)| *pct)
             .unwrap_or(self.default_pct)
     }
 
     fn abs_for(&self, name: &str) -> Option<u64> {
+        self.overridden(name, |(_, _, abs)| *abs)
+            .or(self.default_abs)
+    }
+
+    /// The value the last matching override sets (`pick` reads it), if any does.
+    fn overridden<T>(
+        &self,
+        name: &str,
+        pick: impl Fn(&(globset::GlobMatcher, Option<f64>, Option<u64>)) -> Option<T>,
+    ) -> Option<T> {
         self.overrides
             .iter()
             .rev()
-            .find(|(g, _, abs)| g.is_match(name) && abs.is_some())
-            .and_then(|(_, _, abs)| *abs)
-            .or(self.default_abs)
+            .filter(|(g, _, _)| g.is_match(name))
+            .find_map(pick)
     }
 
     /// Where a benchmark's instruction-count change stands against its limits.
