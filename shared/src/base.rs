@@ -1,5 +1,6 @@
-//! The workspace at a base revision: checked out in a detached worktree under the target directory (the
-//! user's checkout is never touched), shared by the architecture comparison and the benchmarks.
+//! The workspace at a base revision: checked out in a detached worktree under the workspace's state
+//! directory (the user's checkout is never touched), shared by the architecture comparison and the
+//! benchmarks. Callers hold the state lock ([`crate::lock`]).
 
 use std::path::PathBuf;
 
@@ -22,21 +23,16 @@ pub struct BaseCheckout {
 pub fn checkout(ws: &Workspace, rev: &str, dir: &Utf8Path) -> Result<BaseCheckout> {
     let repo = Repo::discover(ws.root.as_std_path())?;
     let commit = repo.resolve_commit(rev)?;
+    let rel = repo.relative_path(ws.root.as_std_path())?;
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("could not create", parent, e))?;
     }
     let worktree = repo.base_worktree(&commit, dir.as_std_path())?;
-    let rel = ws
-        .root
-        .as_std_path()
-        .strip_prefix(repo.root())
-        .map(|p| p.to_owned())
-        .unwrap_or_default();
     Ok(BaseCheckout {
         revision: BaseRevision {
             rev: rev.to_owned(),
             commit,
         },
-        root: worktree.path.join(rel),
+        root: worktree.join(rel),
     })
 }

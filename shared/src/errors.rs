@@ -1,15 +1,19 @@
-//! Errors that stop a tool from running (exit code 2).
+//! Errors that stop a tool from running (exit code 2, or 130 when interrupted).
 //!
 //! Findings are not errors: a rule that finds a violation reports it in the [`crate::report::Report`].
-//! Everything here means the tool could not do its job, and says what to do about it.
+//! Everything here means the tool could not do its job, and says what to do about it. The type is closed:
+//! every way a run can fail is a named variant, so a reader of a failure knows where it came from.
 
-use miette::Diagnostic;
+use std::path::Path;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use crate::config::InvalidConfig;
+use crate::exit_codes;
 use crate::git::GitError;
 
-/// An error that stops a tool; every variant maps to exit code 2.
+/// An error that stops a tool; see [`Error::exit_code`].
 #[derive(Debug, Error, Diagnostic)]
 pub enum Error {
     /// The manifest given with `--manifest-path` (or found from the current directory) does not exist.
@@ -93,6 +97,16 @@ pub enum Error {
     #[diagnostic(transparent)]
     Git(#[from] Box<GitError>),
 
+    /// The benchmarks could not run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Bench(#[from] Box<BenchError>),
+
+    /// A `--report` file is not a report this version reads.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Report(#[from] Box<ReportError>),
+
     /// A file could not be read or written.
     #[error("{action} {path}")]
     #[diagnostic(code(lumen_gate::io))]
@@ -117,10 +131,25 @@ pub enum Error {
         help: Option<String>,
     },
 
-    /// Anything else from a subsystem, with its own diagnostic.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Other(Box<dyn Diagnostic + Send + Sync>),
+    /// Another run holds this workspace's lumen-gate state, and `--no-wait` was given.
+    #[error("another {holder} is running in this workspace (lock {lock})")]
+    #[diagnostic(
+        code(lumen_gate::locked),
+        help(
+            "wait for it to finish, or drop --no-wait to wait for it; the lock is released when that run ends, however it ends"
+        )
+    )]
+    Locked {
+        /// Who holds the lock, as it wrote itself into the lock file ("lumen-bench (pid 1234)").
+        holder: String,
+        /// The lock file.
+        lock: String,
+    },
+
+    /// The run was interrupted (SIGINT or SIGTERM); everything it started has been stopped.
+    #[error("interrupted")]
+    #[diagnostic(code(lumen_gate::interrupted))]
+    Interrupted,
 }
 
 impl From<GitError> for Error {
@@ -132,6 +161,18 @@ impl From<GitError> for Error {
 impl From<InvalidConfig> for Error {
     fn from(e: InvalidConfig) -> Error {
         Error::Config(Box::new(e))
+    }
+}
+
+impl From<BenchError> for Error {
+    fn from(e: BenchError) -> Error {
+        Error::Bench(Box::new(e))
+    }
+}
+
+impl From<ReportError> for Error {
+    fn from(e: ReportError) -> Error {
+        Error::Report(Box::new(e))
     }
 }
 
@@ -156,6 +197,190 @@ impl Error {
             help,
         }
     }
+
+    /// The exit code: [`exit_codes::INTERRUPTED`] for an interrupted run, else [`exit_codes::TOOL_ERROR`].
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Interrupted => exit_codes::INTERRUPTED,
+            _ => exit_codes::TOOL_ERROR,
+        }
+    }
+}
+
+/// Maps an I/O error on `path` to [`Error::Io`], for `map_err`.
+pub(crate) fn io<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::io(action, path, source)
+}
+
+/// Why benchmarks could not run: each variant names what failed and says how to fix it.
+#[derive(Debug, Error, Diagnostic)]
+pub enum BenchError {
+    /// valgrind is not installed.
+    #[error("valgrind is not installed")]
+    #[diagnostic(
+        code(lumen_gate::valgrind_missing),
+        help("install it: `apt-get install valgrind` (Debian/Ubuntu)")
+    )]
+    ValgrindMissing,
+    /// The runner binary is missing or of another version than the library.
+    #[error("{binary} {found} is installed, but {package} uses {library} {version}")]
+    #[diagnostic(
+        code(lumen_gate::runner_version),
+        help(
+            "install the matching runner: `cargo install {binary} --version {version} --locked`, or pass --install-runner to install it into lumen-gate's cache"
+        )
+    )]
+    RunnerVersion {
+        /// The runner binary.
+        binary: String,
+        /// What `--version` said (or "no runner").
+        found: String,
+        /// The package whose benches need it.
+        package: String,
+        /// The library.
+        library: String,
+        /// The library's version.
+        version: String,
+    },
+    /// `cargo install` of a runner failed.
+    #[error("could not install {binary} {version} into {root}; cargo's output is in {log}")]
+    #[diagnostic(
+        code(lumen_gate::runner_install),
+        help("run `cargo install {binary} --version {version} --locked` to see why")
+    )]
+    RunnerInstall {
+        /// The runner binary.
+        binary: String,
+        /// Its version.
+        version: String,
+        /// The install root.
+        root: String,
+        /// The log file.
+        log: String,
+    },
+    /// The bench target did not build.
+    #[error("benchmark `{package}/{target}` does not build at {revision}; its log is {log}")]
+    #[diagnostic(
+        code(lumen_gate::bench_build_failed),
+        help(
+            "run `cargo bench --no-run -p {package} --bench {target}` at that revision to see why"
+        )
+    )]
+    BuildFailed {
+        /// Package.
+        package: String,
+        /// Bench target.
+        target: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The log file.
+        log: String,
+    },
+    /// The bench target built, and then failed (crashed, or the runner refused).
+    #[error("benchmark `{package}/{target}` failed at {revision}; its log is {log}")]
+    #[diagnostic(
+        code(lumen_gate::bench_failed),
+        help("run `cargo bench -p {package} --bench {target}` to see why")
+    )]
+    Failed {
+        /// Package.
+        package: String,
+        /// Bench target.
+        target: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The log file.
+        log: String,
+    },
+    /// The bench target ran past the time limit and was stopped.
+    #[error(
+        "benchmark `{package}/{target}` at {revision} did not finish within {seconds} s and was stopped; its log is {log}"
+    )]
+    #[diagnostic(
+        code(lumen_gate::bench_timeout),
+        help("raise `timeout-secs` in [bench] or pass --timeout, or find what hangs in the log")
+    )]
+    TimedOut {
+        /// Package.
+        package: String,
+        /// Bench target.
+        target: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The limit.
+        seconds: u64,
+        /// The log file.
+        log: String,
+    },
+    /// A runner wrote a summary this version cannot read (a new schema version, or a broken file):
+    /// reading on would drop its benchmarks and pass.
+    #[error("cannot read the benchmark summary {path}: {reason}")]
+    #[diagnostic(
+        code(lumen_gate::bench_summary),
+        help(
+            "lumen-gate reads gungraun 0.20 (summary schema 7) and iai-callgrind 0.16 (schema 6); use one of those runner versions, or a lumen-gate that knows this one"
+        )
+    )]
+    Summary {
+        /// The summary file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// A `--report` file that cannot be merged.
+#[derive(Debug, Error, Diagnostic)]
+pub enum ReportError {
+    /// The file is not JSON of a lumen-gate report.
+    #[error("{path} is not a lumen-gate report: {message}")]
+    #[diagnostic(
+        code(lumen_gate::bad_report),
+        help(
+            "pass a file written by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`"
+        )
+    )]
+    Malformed {
+        /// The file.
+        path: String,
+        /// The parse error.
+        message: String,
+        /// Its text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where the parse failed.
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A report was written by an incompatible version of the tools.
+    #[error("{file}: report format version {found}, this tool reads version {expected}")]
+    #[diagnostic(
+        code(lumen_gate::report_version),
+        help("write the report again with the same lumen-gate version as `cargo lumen-gate`")
+    )]
+    Version {
+        /// The report file.
+        file: String,
+        /// The version in it.
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// Two reports compare against different base commits.
+    #[error("reports compare against different base commits: {first} and {second}")]
+    #[diagnostic(
+        code(lumen_gate::report_base_mismatch),
+        help("run every step with the same --base")
+    )]
+    BaseMismatch {
+        /// One base.
+        first: String,
+        /// The other.
+        second: String,
+    },
 }
 
 /// Result with the core [`Error`].

@@ -50,6 +50,19 @@ pub enum GitError {
         /// The repository.
         repo: String,
     },
+    /// A directory the tools work on is not inside the repository's working tree (seen as git sees it,
+    /// symlinks resolved).
+    #[error("{dir} is not inside the working tree of the repository at {repo}")]
+    #[diagnostic(
+        code(lumen_gate::outside_repository),
+        help("run on the workspace through a path inside the repository's working tree")
+    )]
+    OutsideRepository {
+        /// The directory.
+        dir: String,
+        /// The repository's top-level directory.
+        repo: String,
+    },
     /// A git command failed.
     #[error("`git {args}` failed: {stderr}")]
     #[diagnostic(code(lumen_gate::git_failed))]
@@ -84,6 +97,22 @@ impl Repo {
     /// The top-level directory of the working tree.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// `dir` relative to the repository's top-level directory. Symlinks are resolved on both sides first
+    /// when a plain prefix does not match (a workspace reached through a symlink).
+    pub fn relative_path(&self, dir: &Path) -> Result<PathBuf, GitError> {
+        if let Ok(rel) = dir.strip_prefix(&self.root) {
+            return Ok(rel.to_owned());
+        }
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+        canonical(dir)
+            .strip_prefix(canonical(&self.root))
+            .map(Path::to_owned)
+            .map_err(|_| GitError::OutsideRepository {
+                dir: dir.display().to_string(),
+                repo: self.root.display().to_string(),
+            })
     }
 
     /// The full commit id `rev` names.
@@ -155,11 +184,12 @@ impl Repo {
         Ok(ChangedLines::Some(lines))
     }
 
-    /// A detached worktree of `commit` at `dir` (under the target directory), created or reused.
+    /// A detached worktree of `commit` at `dir` (under the target directory), created or reused; returns
+    /// `dir`.
     ///
     /// The worktree is ours: it is moved to `commit` with `git switch --detach --discard-changes` inside it,
-    /// never touching the user's checkout. Call [`BaseWorktree::remove`] to unregister and delete it.
-    pub fn base_worktree(&self, commit: &str, dir: &Path) -> Result<BaseWorktree, GitError> {
+    /// never touching the user's checkout.
+    pub fn base_worktree(&self, commit: &str, dir: &Path) -> Result<PathBuf, GitError> {
         let dir_str = dir.display().to_string();
         let reusable = dir.join(".git").is_file()
             && git_in(dir, &["rev-parse", "--show-toplevel"])
@@ -186,11 +216,7 @@ impl Repo {
                 ],
             )?;
         }
-        Ok(BaseWorktree {
-            repo_root: self.root.clone(), // cloned: the worktree handle outlives this borrow
-            path: dir.to_owned(),
-            commit: commit.to_owned(),
-        })
+        Ok(dir.to_owned())
     }
 }
 
@@ -210,24 +236,6 @@ impl ChangedLines {
             ChangedLines::All => true,
             ChangedLines::Some(lines) => lines.contains(&line),
         }
-    }
-}
-
-/// A detached worktree holding a base revision.
-#[derive(Clone, Debug)]
-pub struct BaseWorktree {
-    repo_root: PathBuf,
-    /// Where it is checked out.
-    pub path: PathBuf,
-    /// The commit it holds.
-    pub commit: String,
-}
-
-impl BaseWorktree {
-    /// Unregisters and deletes the worktree.
-    pub fn remove(self) -> Result<(), GitError> {
-        let dir = self.path.display().to_string();
-        git_in(&self.repo_root, &["worktree", "remove", "--force", &dir]).map(|_| ())
     }
 }
 

@@ -1,25 +1,37 @@
 //! Core of lumen-gate.
 //!
 //! The three cargo subcommands (`cargo lumen-arch`, `cargo lumen-bench`, `cargo lumen-gate`) are thin
-//! binaries; everything they do lives here: loading the workspace ([`workspace`]), reading the
-//! configuration ([`config`]), the architecture rules ([`arch`]), the source gates ([`scan`]), the
-//! instruction-count benchmarks ([`bench`]), the review verdict ([`gate`]), and the report model shared by
-//! all of them ([`report`]) with its renderers ([`render`]).
+//! binaries: each parses its arguments and makes one call into [`commands`]. Everything else lives here, in
+//! layers that only import downwards:
+//!
+//! - [`commands`]: the three commands (arguments in, report rendered, exit code out) and the whole
+//!   configuration file's type.
+//! - [`render`]: human diagnostics, JSON, markdown, GitHub annotations, SARIF, the tools' tables.
+//! - [`gate`]: the review: merging reports, ranking, checklists, and the verdict policy that decides every
+//!   tool's exit code.
+//! - The tools: [`arch`] (architecture rules over the crate graph), [`lints`] (the source scanner:
+//!   code-quality gates and the performance checklist), [`bench`] (instruction-count benchmarks).
+//! - The foundation, which knows no tool: [`workspace`], [`config`], [`report`], [`output`], [`errors`],
+//!   [`exit_codes`], [`git`], [`base`], [`source`], [`lock`], [`process`].
+//!
+//! A test (`tests/tests/layers.rs`) holds every `use crate::` line to these directions.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod arch;
 pub mod base;
 pub mod bench;
-pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod errors;
 pub mod exit_codes;
 pub mod gate;
 pub mod git;
+pub mod lints;
+pub mod lock;
 pub mod output;
+pub mod process;
 pub mod render;
 pub mod report;
-pub mod scan;
 pub mod source;
 pub mod workspace;

@@ -201,9 +201,9 @@ impl Workspace {
             .collect())
     }
 
-    /// `path` relative to the workspace root with `/` separators, or as-is when outside it.
-    pub fn relative(&self, path: &Utf8Path) -> String {
-        relative_to(&self.root, path)
+    /// This workspace's lumen-gate state directory (see [`state_dir`]).
+    pub fn state_dir(&self) -> Utf8PathBuf {
+        state_dir(&self.target_dir, &self.root)
     }
 
     /// The member with this id, if it is one.
@@ -246,6 +246,11 @@ impl Members {
         }
     }
 
+    /// This workspace's lumen-gate state directory (see [`state_dir`]).
+    pub fn state_dir(&self) -> Utf8PathBuf {
+        state_dir(&self.target_dir, &self.root)
+    }
+
     /// Runs `cargo metadata --no-deps`: members only, no resolution.
     pub fn load(opts: &LoadOptions) -> Result<Members> {
         let mut no_deps = opts.clone(); // cloned: the same options, without dependencies
@@ -268,6 +273,19 @@ impl Members {
             .filter(|p| selection.includes(&p.name))
             .collect())
     }
+}
+
+/// A workspace's lumen-gate state directory: `<target>/lumen-gate/ws-<hash of its root>/`, per workspace so
+/// that workspaces sharing one target directory (`CARGO_TARGET_DIR`) never share state. Runs that touch it
+/// hold its lock ([`crate::lock`]).
+pub fn state_dir(target_dir: &Utf8Path, root: &Utf8Path) -> Utf8PathBuf {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() has fixed keys: the same root always gives the same name.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    target_dir
+        .join("lumen-gate")
+        .join(format!("ws-{:016x}", hasher.finish()))
 }
 
 /// `path` relative to `root` with `/` separators, or as-is when outside it.

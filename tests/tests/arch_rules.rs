@@ -79,7 +79,7 @@ fn forbid_direct_edge_is_reported_at_its_manifest_line() {
     assert_eq!(f[0]["crates"], serde_json::json!(["app", "util"]));
     assert_eq!(f[0]["message"], "`app` depends on `util` (normal)");
     // JSON report shape.
-    assert_eq!(r["format_version"], 1);
+    assert_eq!(r["format_version"], 2);
     assert_eq!(r["tool"], "arch");
     assert!(
         r["rules_checked"]

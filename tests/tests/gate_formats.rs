@@ -1,7 +1,7 @@
 //! Golden tests of the review formats on reports with every kind of problem, and on a clean one.
 
-use lumen_gate_core::gate::cfg::VerdictConfig;
-use lumen_gate_core::gate::review::{self, Review, Verdict};
+use lumen_gate_core::gate::review::{self, Review};
+use lumen_gate_core::gate::verdict::{Verdict, VerdictConfig};
 use lumen_gate_core::render::{github, markdown, sarif};
 use lumen_gate_core::report::*;
 
@@ -31,6 +31,7 @@ fn finding(
         package: Some("pkg".into()),
         crates: vec![],
         paths: vec![],
+        benchmark: None,
         baseline: Baseline::New,
     }
 }
@@ -49,6 +50,7 @@ fn arch_report() -> Report {
         id: "compiler-not-vm".into(),
         kind: "arch::forbid".into(),
         description: "lumen-compiler must not depend on lumen-vm".into(),
+        checks: vec![],
     });
     r.findings.push(finding(
         "compiler-not-vm",
@@ -69,19 +71,23 @@ fn arch_report() -> Report {
     r
 }
 
-fn gate_report() -> Report {
-    let mut r = Report::new(Tool::Gate, "/ws");
+fn lints_report() -> Report {
+    let mut r = Report::new(Tool::Lints, "/ws");
     r.base = base();
-    for id in ["no-unwrap", "format-in-loop"] {
+    for (id, checks) in [
+        ("no-unwrap", vec![]),
+        ("format-in-loop", vec![ChecklistItem::FormatInLoops]),
+    ] {
         r.rules_checked.push(RuleChecked {
             id: id.into(),
-            kind: format!("gate::{id}"),
+            kind: format!("lints::{id}"),
             description: format!("checks {id}"),
+            checks,
         });
     }
     r.findings.push(finding(
         "no-unwrap",
-        "gate::no-unwrap",
+        "lints::no-unwrap",
         Category::CodeQuality,
         Severity::Critical,
         "vm/src/lib.rs",
@@ -89,7 +95,7 @@ fn gate_report() -> Report {
     ));
     let mut old = finding(
         "no-unwrap",
-        "gate::no-unwrap",
+        "lints::no-unwrap",
         Category::CodeQuality,
         Severity::Critical,
         "vm/src/old.rs",
@@ -99,7 +105,7 @@ fn gate_report() -> Report {
     r.findings.push(old);
     r.findings.push(finding(
         "format-in-loop",
-        "gate::format-in-loop",
+        "lints::format-in-loop",
         Category::Performance,
         Severity::Warning,
         "vm/src/lib.rs",
@@ -147,6 +153,7 @@ fn bench_report() -> Report {
         1,
     );
     f.message = "vm/dispatch/loop_1000 regressed beyond the 1.00% limit".into();
+    f.benchmark = Some("vm/dispatch/loop_1000".into());
     f.impact = Some("+3,700 Ir (+3.70%)".into());
     r.findings.push(f);
     r
@@ -164,7 +171,7 @@ fn review_of(reports: Vec<Report>, policy: &VerdictConfig) -> Review {
 
 fn failing() -> Review {
     review_of(
-        vec![arch_report(), gate_report(), bench_report(), arch_report()],
+        vec![arch_report(), lints_report(), bench_report(), arch_report()],
         &VerdictConfig::default(),
     )
 }
@@ -240,46 +247,10 @@ fn duplicates_are_merged_and_ranked_by_severity_then_impact() {
 }
 
 #[test]
-fn pre_existing_findings_never_block() {
-    let mut report = gate_report();
-    report
-        .findings
-        .retain(|f| f.baseline == Baseline::PreExisting);
-    let r = review_of(vec![report], &VerdictConfig::default());
-    assert_eq!(r.verdict, Verdict::Approved);
-    assert_eq!(r.pre_existing.len(), 1);
-}
-
-#[test]
-fn warning_budget_blocks_only_beyond_it() {
-    let mut report = gate_report();
-    report.findings.retain(|f| f.severity == Severity::Warning);
-    let within = VerdictConfig {
-        warning_budget: Some(1),
-        ..VerdictConfig::default()
-    };
-    assert_eq!(
-        review_of(vec![report.clone()], &within).verdict,
-        Verdict::Approved
-    );
-    let beyond = VerdictConfig {
-        warning_budget: Some(0),
-        ..VerdictConfig::default()
-    };
-    let r = review_of(vec![report], &beyond);
-    assert_eq!(r.verdict, Verdict::ChangesRequested);
-    assert!(
-        r.to_fix[0].contains("exceed the budget of 0"),
-        "{:?}",
-        r.to_fix
-    );
-}
-
-#[test]
 fn clean_review_is_approved() {
     let mut a = arch_report();
     a.findings.clear();
-    let mut g = gate_report();
+    let mut g = lints_report();
     g.findings.clear();
     let r = review_of(vec![a, g], &VerdictConfig::default());
     assert_eq!(r.verdict, Verdict::Approved);
@@ -289,15 +260,15 @@ fn clean_review_is_approved() {
 
 #[test]
 fn merge_rejects_other_format_versions_and_bases() {
-    let mut old = gate_report();
+    let mut old = lints_report();
     old.format_version = 0;
     assert!(review::merge(vec![("old.json".into(), old)]).is_err());
-    let mut other = gate_report();
+    let mut other = lints_report();
     other.base = Some(BaseRevision {
         rev: "x".into(),
         commit: "f".repeat(40),
     });
-    assert!(review::merge(vec![("a".into(), gate_report()), ("b".into(), other)]).is_err());
+    assert!(review::merge(vec![("a".into(), lints_report()), ("b".into(), other)]).is_err());
 }
 
 #[test]

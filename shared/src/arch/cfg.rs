@@ -19,6 +19,14 @@ use toml::Spanned;
 
 use crate::report::{DepKind, Severity};
 
+/// A configuration file seen only for its `[arch]` section (a preset, read by the architecture rules).
+#[derive(Debug, Default, Deserialize)]
+pub struct ArchSection {
+    /// `[arch]`.
+    #[serde(default)]
+    pub arch: ArchConfig,
+}
+
 /// `[arch]`: the architecture rules.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -220,4 +228,19 @@ fn new_coupling_id() -> Spanned<String> {
 }
 fn new_coupling_why() -> String {
     "every new dependency between workspace crates is coupling the review must see".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::preset::Preset;
+
+    #[test]
+    fn lumen_preset_parses() {
+        let (config, _) = Preset::Lumen.parse::<ArchSection>().unwrap();
+        assert_eq!(config.arch.forbid.len(), 4);
+        assert_eq!(config.arch.require.len(), 3);
+        assert_eq!(config.arch.only_through.len(), 1);
+        assert!(config.arch.no_cycles.is_some());
+    }
 }

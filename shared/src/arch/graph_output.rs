@@ -34,8 +34,8 @@ pub fn render(
     let layers: Vec<Vec<String>> = rules
         .iter()
         .find_map(|r| match r {
-            Rule::Layers { layers, .. } => Some(
-                layers
+            Rule::Layers(rule) => Some(
+                rule.layers
                     .iter()
                     .map(|l| {
                         names

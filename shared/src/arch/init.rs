@@ -8,8 +8,8 @@ use camino::Utf8PathBuf;
 use toml_edit::{DocumentMut, Item};
 
 use crate::arch::graph::{ArchGraph, EdgeFilter};
-use crate::arch::preset::Preset;
 use crate::config::CONFIG_FILE_NAME;
+use crate::config::preset::Preset;
 use crate::errors::{Error, Result};
 use crate::report::DepKind;
 use crate::workspace::Workspace;

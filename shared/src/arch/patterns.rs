@@ -1,10 +1,11 @@
 //! Crate names and globs in rules, checked against the graph: a name or glob that matches no package is a
 //! configuration error pointing at it.
 
-use globset::{Glob, GlobMatcher};
+use globset::GlobMatcher;
 use toml::Spanned;
 
-use crate::config::{ConfigError, ConfigSource};
+use crate::config::ConfigSource;
+use crate::config::validate::Validator;
 
 /// A crate name or glob from the configuration.
 #[derive(Clone, Debug)]
@@ -21,74 +22,57 @@ impl CratePattern {
     }
 }
 
-/// Compiles patterns and collects the errors, each pointing at its place in the configuration.
+/// Compiles patterns against the graph's package names, collecting errors in its [`Validator`].
 pub struct PatternChecker<'a> {
-    source: Option<&'a ConfigSource>,
     names: Vec<&'a str>,
-    /// Errors found so far.
-    pub errors: Vec<ConfigError>,
-    /// Problems when there is no source to point into (a preset).
-    pub unsourced: Vec<String>,
+    /// The errors found so far, each pointing at its place in the configuration.
+    pub validator: Validator<'a>,
+    /// Whether a pattern that matches no package is an error (HEAD) or simply matches nothing (the base
+    /// revision's graph, where a crate may not exist yet).
+    strict: bool,
 }
 
 impl<'a> PatternChecker<'a> {
-    /// A checker against these package names.
+    /// A checker against these package names; errors point into `source`.
     pub fn new(source: Option<&'a ConfigSource>, names: Vec<&'a str>) -> PatternChecker<'a> {
         PatternChecker {
-            source,
             names,
-            errors: Vec::new(),
-            unsourced: Vec::new(),
+            validator: Validator::new(source),
+            strict: true,
+        }
+    }
+
+    /// A checker for the base revision's graph: patterns that match nothing are accepted.
+    pub fn lenient(names: Vec<&'a str>) -> PatternChecker<'a> {
+        PatternChecker {
+            names,
+            validator: Validator::new(None),
+            strict: false,
         }
     }
 
     /// Compiles `pattern`; records an error when it is a bad glob or matches no package.
     pub fn pattern(&mut self, pattern: &Spanned<String>) -> Option<CratePattern> {
-        let text = pattern.get_ref();
-        let matcher = match Glob::new(text) {
-            Ok(g) => g.compile_matcher(),
-            Err(e) => {
-                self.error(
-                    pattern,
-                    format!("bad glob `{text}`: {e}"),
-                    "not a valid glob",
-                    None,
-                );
-                return None;
-            }
-        };
-        if !self.names.iter().any(|n| matcher.is_match(n)) {
-            let mut known: Vec<&str> = self.names.clone(); // cloned: sorted for the message only
+        let matcher = self.validator.glob(pattern)?.compile_matcher();
+        if self.strict && !self.names.iter().any(|n| matcher.is_match(n)) {
+            let mut known: Vec<&str> = self.names.to_vec();
             known.sort_unstable();
             known.dedup();
             let shown: Vec<&str> = known.into_iter().take(12).collect();
-            self.error(
+            self.validator.error(
                 pattern,
-                format!("`{text}` matches no crate in the workspace graph"),
+                format!(
+                    "`{}` matches no crate in the workspace graph",
+                    pattern.get_ref()
+                ),
                 "unknown crate",
                 Some(format!("crates include: {}", shown.join(", "))),
             );
             return None;
         }
         Some(CratePattern {
-            text: text.to_owned(),
+            text: pattern.get_ref().to_owned(),
             matcher,
         })
-    }
-
-    /// Records an error at `at`.
-    pub fn error<T>(
-        &mut self,
-        at: &Spanned<T>,
-        message: String,
-        label: &str,
-        help: Option<String>,
-    ) {
-        match self.source {
-            Some(src) if at.span().end > 0 => {
-                self.errors.push(src.error(at.span(), message, label, help))
-            }
-            _ => self.unsourced.push(message),
-        }
     }
 }

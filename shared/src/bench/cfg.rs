@@ -27,7 +27,7 @@ use crate::report::Severity;
 pub struct BenchConfig {
     /// A regression is more than this many percent more instructions.
     #[serde(default = "default_pct")]
-    pub ir_regression_pct: f64,
+    pub ir_regression_pct: Spanned<f64>,
     /// ... and at least this many more instructions (when set).
     #[serde(default)]
     pub ir_regression_abs: Option<u64>,
@@ -39,7 +39,7 @@ pub struct BenchConfig {
     pub overrides: Vec<BenchOverride>,
     /// A bench target's build and run, per revision, is stopped after this many seconds.
     #[serde(default = "default_timeout")]
-    pub timeout_secs: u64,
+    pub timeout_secs: Spanned<u64>,
     /// Criterion (wall-clock) benchmarks.
     #[serde(default)]
     pub criterion: CriterionConfig,
@@ -54,7 +54,7 @@ pub struct CriterionConfig {
     pub severity: Severity,
     /// Changes whose whole confidence interval is not beyond this many percent are noise.
     #[serde(default = "default_noise_pct")]
-    pub noise_threshold_pct: f64,
+    pub noise_threshold_pct: Spanned<f64>,
 }
 
 impl Default for CriterionConfig {
@@ -87,24 +87,24 @@ pub struct BenchOverride {
     pub benchmarks: Spanned<String>,
     /// Percent limit for these.
     #[serde(default)]
-    pub ir_regression_pct: Option<f64>,
+    pub ir_regression_pct: Option<Spanned<f64>>,
     /// Absolute limit for these.
     #[serde(default)]
     pub ir_regression_abs: Option<u64>,
 }
 
-fn default_pct() -> f64 {
-    1.0
+fn default_pct() -> Spanned<f64> {
+    Spanned::new(0..0, 1.0)
 }
 
-fn default_timeout() -> u64 {
-    1800
+fn default_timeout() -> Spanned<u64> {
+    Spanned::new(0..0, 1800)
 }
 
 fn default_criterion_severity() -> Severity {
     Severity::Info
 }
 
-fn default_noise_pct() -> f64 {
-    1.0
+fn default_noise_pct() -> Spanned<f64> {
+    Spanned::new(0..0, 1.0)
 }

@@ -9,9 +9,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::bench::BaselineRole;
-use crate::bench::errors::{BenchError, io};
 use crate::bench::files::tree;
 use crate::bench::summary::change;
+use crate::errors::{Error, io};
 use crate::report::{MetricChange, WallClockChange};
 
 /// One criterion benchmark's figures.
@@ -62,11 +62,7 @@ pub fn args(baseline: &str, role: BaselineRole, noise_pct: f64) -> Vec<String> {
 }
 
 /// Every benchmark criterion measured under `home`, in name order.
-pub fn collect(
-    home: &Path,
-    baseline: &str,
-    noise_pct: f64,
-) -> Result<Vec<CriterionResult>, BenchError> {
+pub fn collect(home: &Path, baseline: &str, noise_pct: f64) -> Result<Vec<CriterionResult>, Error> {
     let mut found = Vec::new();
     for dir in tree(home)? {
         if dir.join("new").join("benchmark.json").is_file() {
@@ -77,7 +73,7 @@ pub fn collect(
     Ok(found)
 }
 
-fn read_one(dir: &Path, baseline: &str, noise_pct: f64) -> Result<CriterionResult, BenchError> {
+fn read_one(dir: &Path, baseline: &str, noise_pct: f64) -> Result<CriterionResult, Error> {
     let id: BenchmarkId = read_json(&dir.join("new").join("benchmark.json"))?;
     let new: Estimates = read_json(&dir.join("new").join("estimates.json"))?;
     let base_file = dir.join(baseline).join("estimates.json");
@@ -105,9 +101,10 @@ fn read_one(dir: &Path, baseline: &str, noise_pct: f64) -> Result<CriterionResul
     })
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, BenchError> {
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
     let text = std::fs::read_to_string(path).map_err(io("could not read", path))?;
-    serde_json::from_str(&text).map_err(|e| io("could not parse", path)(std::io::Error::other(e)))
+    serde_json::from_str(&text)
+        .map_err(|e| Error::io("could not parse", path, std::io::Error::other(e)))
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bench::errors::{BenchError, io};
+use crate::errors::{Error, io};
 
 /// Every file and directory below `root` (none when `root` does not exist), in no particular order.
-pub fn tree(root: &Path) -> Result<Vec<PathBuf>, BenchError> {
+pub fn tree(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {

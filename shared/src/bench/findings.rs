@@ -3,10 +3,58 @@
 
 use crate::bench::criterion::CriterionResult;
 use crate::bench::limits::Limits;
-use crate::gate::format;
+use crate::report::figures as format;
 use crate::report::{
     Baseline, BenchStatus, BenchmarkResult, Category, Finding, Location, MetricChange, Severity,
 };
+
+/// The benchmark rules: what a benchmark finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleId {
+    /// More instructions than the base, beyond the limit.
+    IrRegression,
+    /// Fewer instructions than the base.
+    IrImprovement,
+    /// Different instruction counts on the same code.
+    NondeterministicBenchmark,
+    /// A significant wall-clock slowdown (criterion).
+    WallClockRegression,
+    /// A significant wall-clock speedup (criterion).
+    WallClockImprovement,
+}
+
+impl RuleId {
+    /// Every rule.
+    pub const ALL: [RuleId; 5] = [
+        RuleId::IrRegression,
+        RuleId::IrImprovement,
+        RuleId::NondeterministicBenchmark,
+        RuleId::WallClockRegression,
+        RuleId::WallClockImprovement,
+    ];
+
+    /// The rule id as reported: `ir-regression`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::IrRegression => "ir-regression",
+            RuleId::IrImprovement => "ir-improvement",
+            RuleId::NondeterministicBenchmark => "nondeterministic-benchmark",
+            RuleId::WallClockRegression => "wall-clock-regression",
+            RuleId::WallClockImprovement => "wall-clock-improvement",
+        }
+    }
+
+    /// The finding kind: `bench::regression`, `bench::improvement`, `bench::nondeterministic`,
+    /// `bench::wall-clock`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            RuleId::IrRegression => "bench::regression",
+            RuleId::IrImprovement => "bench::improvement",
+            RuleId::NondeterministicBenchmark => "bench::nondeterministic",
+            RuleId::WallClockRegression | RuleId::WallClockImprovement => "bench::wall-clock",
+        }
+    }
+}
 
 /// A finding for a regressed or improved instruction count; none for the rest.
 pub fn instruction_count(
@@ -17,10 +65,9 @@ pub fn instruction_count(
     status: BenchStatus,
     limits: &Limits,
 ) -> Option<Finding> {
-    let (rule_id, kind, severity, message, help) = match status {
+    let (rule, severity, message, help) = match status {
         BenchStatus::Regressed => (
-            "ir-regression",
-            "bench::regression",
+            RuleId::IrRegression,
             Severity::Critical,
             format!(
                 "{name} regressed: {} -> {} Ir (limit {:.2}%)",
@@ -31,8 +78,7 @@ pub fn instruction_count(
             "find the extra work with `callgrind_annotate` on the runner's output, or raise the limit in [bench]",
         ),
         BenchStatus::Improved => (
-            "ir-improvement",
-            "bench::improvement",
+            RuleId::IrImprovement,
             Severity::Info,
             format!(
                 "{name} improved: {} -> {} Ir",
@@ -44,8 +90,7 @@ pub fn instruction_count(
         _ => return None,
     };
     Some(finding(
-        rule_id,
-        kind,
+        rule,
         severity,
         message,
         help,
@@ -61,8 +106,7 @@ pub fn instruction_count(
 /// A benchmark whose instruction count differed between two runs of the same code.
 pub fn nondeterministic(b: &BenchmarkResult, second: f64) -> Finding {
     finding(
-        "nondeterministic-benchmark",
-        "bench::nondeterministic",
+        RuleId::NondeterministicBenchmark,
         Severity::Warning,
         format!(
             "{} is not deterministic: {} Ir, then {} Ir on the same code",
@@ -99,22 +143,21 @@ pub fn wall_clock(
         wall.upper_pct,
         wall.noise_threshold_pct
     );
-    let (rule_id, severity, help) = if slower {
+    let (rule, severity, help) = if slower {
         (
-            "wall-clock-regression",
+            RuleId::WallClockRegression,
             severity,
             "wall clock is noisy: confirm with an instruction-count benchmark before acting",
         )
     } else {
         (
-            "wall-clock-improvement",
+            RuleId::WallClockImprovement,
             Severity::Info,
             "faster: no action needed",
         )
     };
     Some(finding(
-        rule_id,
-        "bench::wall-clock",
+        rule,
         severity,
         message,
         help,
@@ -135,8 +178,7 @@ struct Subject<'a> {
 }
 
 fn finding(
-    rule_id: &str,
-    kind: &str,
+    rule: RuleId,
     severity: Severity,
     message: String,
     help: &str,
@@ -149,8 +191,8 @@ fn finding(
         file,
     } = subject;
     Finding {
-        rule_id: rule_id.to_owned(),
-        kind: kind.to_owned(),
+        rule_id: rule.as_str().to_owned(),
+        kind: rule.kind().to_owned(),
         category: Category::Benchmark,
         severity,
         message,
@@ -164,8 +206,21 @@ fn finding(
             length: 0,
         }),
         package: Some(package.to_owned()),
-        crates: vec![name.to_owned()],
+        crates: Vec::new(),
         paths: Vec::new(),
+        benchmark: Some(name.to_owned()),
         baseline: Baseline::New,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_kinds_namespaced() {
+        let ids: std::collections::BTreeSet<_> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(ids.len(), RuleId::ALL.len());
+        assert!(RuleId::ALL.iter().all(|r| r.kind().starts_with("bench::")));
     }
 }

@@ -1,9 +1,10 @@
 //! Instruction-count regression limits from `[bench]`: the default, per-benchmark overrides, the floor.
 
-use globset::Glob;
+use toml::Spanned;
 
 use crate::bench::cfg::BenchConfig;
 use crate::config::ConfigSource;
+use crate::config::validate::Validator;
 use crate::errors::Result;
 use crate::report::{BenchStatus, MetricChange};
 
@@ -17,34 +18,43 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Validates the `[bench]` limits; a bad glob is an error pointing into the config file.
+    /// Validates the `[bench]` settings: globs compile, percentages are finite and not negative, the time
+    /// limit is at least one second; each error points at its key in the config file.
     pub fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
+        let mut v = Validator::new(source);
+        percent(&mut v, &cfg.ir_regression_pct, "ir-regression-pct");
+        percent(
+            &mut v,
+            &cfg.criterion.noise_threshold_pct,
+            "noise-threshold-pct",
+        );
+        if *cfg.timeout_secs.get_ref() == 0 {
+            v.error(
+                &cfg.timeout_secs,
+                "timeout-secs must be at least 1",
+                "0 would stop every benchmark at once",
+                Some(
+                    "it is the time a bench target may take to build and run, in seconds"
+                        .to_owned(),
+                ),
+            );
+        }
         let mut overrides = Vec::new();
-        let mut errors = Vec::new();
         for o in &cfg.overrides {
-            match Glob::new(o.benchmarks.get_ref()) {
-                Ok(g) => overrides.push((
+            if let Some(pct) = &o.ir_regression_pct {
+                percent(&mut v, pct, "ir-regression-pct");
+            }
+            if let Some(g) = v.glob(&o.benchmarks) {
+                overrides.push((
                     g.compile_matcher(),
-                    o.ir_regression_pct,
+                    o.ir_regression_pct.as_ref().map(|p| *p.get_ref()),
                     o.ir_regression_abs,
-                )),
-                Err(e) => {
-                    if let Some(src) = source {
-                        errors.push(src.error(
-                            o.benchmarks.span(),
-                            format!("bad glob: {e}"),
-                            "not a valid glob",
-                            None,
-                        ));
-                    }
-                }
+                ));
             }
         }
-        if let (Some(src), false) = (source, errors.is_empty()) {
-            return Err(crate::config::InvalidConfig::new(src, errors).into());
-        }
+        v.finish()?;
         Ok(Limits {
-            default_pct: cfg.ir_regression_pct,
+            default_pct: *cfg.ir_regression_pct.get_ref(),
             default_abs: cfg.ir_regression_abs,
             floor: cfg.floor_ir,
             overrides,
@@ -95,6 +105,19 @@ impl Limits {
         } else {
             BenchStatus::Slower
         }
+    }
+}
+
+/// A percentage setting must be a finite number, not negative: `nan` would turn gating off.
+fn percent(v: &mut Validator<'_>, value: &Spanned<f64>, key: &str) {
+    let pct = *value.get_ref();
+    if !pct.is_finite() || pct < 0.0 {
+        v.error(
+            value,
+            format!("{key} must be a finite number of percent, 0 or more, not {pct}"),
+            "not a usable limit",
+            None,
+        );
     }
 }
 

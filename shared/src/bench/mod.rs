@@ -1,5 +1,7 @@
 //! Benchmarks, base against HEAD (`cargo lumen-bench`).
 //!
+//! Every run holds the workspace's state lock ([`crate::lock`]) while it uses
+//! `<target>/lumen-gate/ws-<hash>/`: two runs at once take turns instead of clearing each other's files.
 //! The base revision is checked out in a detached worktree under `<target>/lumen-gate/ws-<hash>/bench-base`
 //! (reused by the next run) and built with a target directory of its own (`bench-base-target`, so its
 //! second build is incremental). Its benchmarks run first, saving a baseline; HEAD's then run compared
@@ -11,12 +13,10 @@
 pub mod cfg;
 pub mod criterion;
 pub mod discover;
-pub mod errors;
 pub mod files;
 pub mod findings;
 pub mod limits;
 pub mod partition;
-pub mod progress;
 pub mod run;
 pub mod runner;
 pub mod summary;
@@ -32,10 +32,10 @@ use crate::bench::cfg::BenchConfig;
 use crate::bench::discover::{BenchTarget, Runner, discover};
 use crate::bench::limits::Limits;
 use crate::bench::partition::Partition;
-use crate::bench::progress::{Phase, Progress};
 use crate::bench::run::{BenchRun, RunEvent};
-use crate::config::ConfigSource;
 use crate::errors::{Error, Result};
+use crate::lock::{self, WhenLocked};
+use crate::output::progress::{Phase, Progress};
 use crate::report::{BenchStatus, BenchmarkResult, Location, Problem, Report, Tool};
 use crate::workspace::{PackageSelection, Workspace};
 
@@ -58,6 +58,8 @@ pub struct BenchOptions {
     pub install_runner: bool,
     /// Stop a bench target's build and run after this long (default: `[bench] timeout-secs`).
     pub timeout: Option<Duration>,
+    /// Wait for, or fail on, another run holding the workspace's state.
+    pub when_locked: WhenLocked,
 }
 
 /// Where a workspace's benchmark runs keep their files (under `<target>/lumen-gate/ws-<hash>/`).
@@ -70,8 +72,7 @@ struct Dirs {
 
 impl Dirs {
     fn new(ws: &Workspace) -> Dirs {
-        // Per workspace: a target directory shared by several workspaces (CARGO_TARGET_DIR) must not mix runs.
-        let root = ws.target_dir.join("lumen-gate").join(workspace_key(ws));
+        let root = ws.state_dir();
         Dirs {
             home: root.join("bench-home").into_std_path_buf(),
             criterion_home: root.join("criterion-home").into_std_path_buf(),
@@ -124,17 +125,10 @@ struct Revision {
 pub fn run(
     ws: &Workspace,
     cfg: &BenchConfig,
-    source: Option<&ConfigSource>,
+    limits: &Limits,
     opts: &BenchOptions,
     progress: &mut Progress,
 ) -> Result<Report> {
-    let limits = Limits::new(cfg, source)?;
-    if cfg.timeout_secs == 0 {
-        return Err(Error::usage(
-            "[bench] timeout-secs must be at least 1",
-            Some("it is the time a bench target may take to build and run, in seconds".to_owned()),
-        ));
-    }
     let mut targets = discover(ws, &opts.selection)?;
     if let Some(partition) = opts.partition {
         targets = partition.select(targets);
@@ -152,9 +146,14 @@ pub fn run(
         .collect();
     let runner_dirs = runner::prepare(&callgrind, opts.install_runner, &mut |line| {
         progress.note(line)
-    })
-    .map_err(bench_error)?;
+    })?;
     let dirs = Dirs::new(ws);
+    let _lock = lock::acquire(
+        dirs.root.as_std_path(),
+        "lumen-bench",
+        opts.when_locked,
+        &mut |line| progress.note(line),
+    )?;
     reset_dir(&dirs.home)?;
     reset_dir(&dirs.criterion_home)?;
     let runs = targets.len() * (1 + usize::from(opts.base.is_some()))
@@ -163,9 +162,9 @@ pub fn run(
     let mut session = Session {
         timeout: opts
             .timeout
-            .unwrap_or(Duration::from_secs(cfg.timeout_secs)),
+            .unwrap_or(Duration::from_secs(*cfg.timeout_secs.get_ref())),
         path: run::path_with(&runner_dirs),
-        noise_pct: cfg.criterion.noise_threshold_pct,
+        noise_pct: *cfg.criterion.noise_threshold_pct.get_ref(),
         progress,
         dirs,
     };
@@ -185,7 +184,7 @@ pub fn run(
             ),
             baseline: BaselineRole::Save,
             locked: base_locked,
-            home: session.dirs.home.clone(), // cloned: the revision owns its paths
+            home: session.dirs.home.to_owned(),
             tag: "base",
         };
         session.run_all(ws, &targets, &revision)?;
@@ -193,7 +192,7 @@ pub fn run(
     }
     let head = Revision {
         label: "HEAD".to_owned(),
-        root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
+        root: ws.root.as_std_path().to_owned(),
         target_dir: None,
         baseline: if opts.base.is_some() {
             BaselineRole::Compare
@@ -201,40 +200,35 @@ pub fn run(
             BaselineRole::Neither
         },
         locked: ws.root.join("Cargo.lock").is_file(),
-        home: session.dirs.home.clone(), // cloned: as above
+        home: session.dirs.home.to_owned(),
         tag: "head",
     };
     session.run_all(ws, &targets, &head)?;
 
-    let summaries = summary::collect(&session.dirs.home).map_err(bench_error)?;
-    for (package, target, s) in &summaries {
-        let Some(ir) = s.metrics.get("Ir") else {
+    for (package, target, s) in summary::collect(&session.dirs.home)? {
+        let mut metrics = s.metrics;
+        // summary::collect keeps only summaries with an `Ir`.
+        let Some(ir) = metrics.remove("Ir") else {
             continue;
         };
         let bench_target = callgrind
             .iter()
-            .find(|t| &t.package == package && &t.name == target);
-        let file = bench_target.map(|t| t.file.clone()); // cloned: the finding owns its path
-        let status = limits.status(&s.name, ir);
-        if let Some(f) = findings::instruction_count(&s.name, package, file, ir, status, &limits) {
+            .find(|t| t.package == package && t.name == target);
+        let file = bench_target.map(|t| t.file.to_owned());
+        let status = limits.status(&s.name, &ir);
+        if let Some(f) = findings::instruction_count(&s.name, &package, file, &ir, status, limits) {
             report.findings.push(f);
         }
         report.benchmarks.push(BenchmarkResult {
-            name: s.name.clone(),     // cloned: the report owns its strings
-            package: package.clone(), // cloned: as above
-            target: target.clone(),   // cloned: as above
+            name: s.name,
+            package,
+            target,
             runner: bench_target
                 .map_or("gungraun", |t| t.runner.crate_name())
                 .to_owned(),
             metric: "Ir".to_owned(),
-            primary: ir.clone(), // cloned: as above
-            other_metrics: s
-                .metrics
-                .iter()
-                .filter(|(k, _)| k.as_str() != "Ir")
-                // cloned: the report owns its metrics
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            primary: ir,
+            other_metrics: metrics,
             wall_clock: None,
             status,
         });
@@ -245,12 +239,13 @@ pub fn run(
         session.check_determinism(ws, &callgrind, &mut report)?;
     }
     report.rules_checked.push(crate::report::RuleChecked {
-        id: "ir-regression".to_owned(),
-        kind: "bench::regression".to_owned(),
+        id: findings::RuleId::IrRegression.as_str().to_owned(),
+        kind: findings::RuleId::IrRegression.kind().to_owned(),
         description: format!(
             "instruction count (Ir) must not grow by more than {:.2}%",
             limits.default_pct
         ),
+        checks: Vec::new(),
     });
     session.progress.finish();
     report.sort();
@@ -298,20 +293,20 @@ impl Session<'_> {
             args
         };
         if let Some(path) = &self.path {
-            env.push(("PATH", path.clone())); // cloned: each run owns its environment
+            env.push(("PATH", path.to_owned()));
         }
         let run = BenchRun {
             manifest,
             target: t,
             args,
             env,
-            target_dir: rev.target_dir.clone(), // cloned: the run owns its paths
+            target_dir: rev.target_dir.to_owned(),
             locked: rev.locked,
             log: self
                 .dirs
                 .logs
                 .join(format!("{}-{}-{}.log", t.package, t.name, rev.tag)),
-            revision: rev.label.clone(), // cloned: as above
+            revision: rev.label.to_owned(),
             timeout: self.timeout,
         };
         let name = format!("{}/{}", t.package, t.name);
@@ -321,8 +316,7 @@ impl Session<'_> {
             RunEvent::Running => progress.phase(Phase::Run, &rev.label, &name),
             RunEvent::BenchmarksDone(n) => progress.benchmarks_done(n),
             RunEvent::Tick => progress.tick(),
-        })
-        .map_err(bench_error)?;
+        })?;
         progress.run_done();
         Ok(())
     }
@@ -339,10 +333,9 @@ impl Session<'_> {
         report: &mut Report,
     ) -> Result<()> {
         for t in targets.iter().filter(|t| t.runner == Runner::Criterion) {
-            let found = criterion::collect(&self.criterion_home_of(t), BASELINE, self.noise_pct)
-                .map_err(bench_error)?;
+            let found = criterion::collect(&self.criterion_home_of(t), BASELINE, self.noise_pct)?;
             for c in found {
-                let file = Some(t.file.clone()); // cloned: the finding owns its path
+                let file = Some(t.file.to_owned());
                 let finding = findings::wall_clock(&c, &t.package, file, cfg.criterion.severity);
                 // A finding exists only for a significant change, and a change only with a base.
                 let status = match (&c.change, &finding) {
@@ -357,8 +350,8 @@ impl Session<'_> {
                 report.findings.extend(finding);
                 report.benchmarks.push(BenchmarkResult {
                     name: format!("{}/{}/{}", t.package, t.name, c.name),
-                    package: t.package.clone(), // cloned: the report owns its strings
-                    target: t.name.clone(),     // cloned: as above
+                    package: t.package.to_owned(),
+                    target: t.name.to_owned(),
                     runner: "criterion".to_owned(),
                     metric: "time_ns".to_owned(),
                     primary: c.time_ns,
@@ -382,18 +375,17 @@ impl Session<'_> {
         reset_dir(&second)?;
         let again = Revision {
             label: "HEAD again".to_owned(),
-            root: ws.root.clone().into_std_path_buf(), // cloned: the revision owns its paths
+            root: ws.root.as_std_path().to_owned(),
             target_dir: None,
             baseline: BaselineRole::Neither,
             locked: ws.root.join("Cargo.lock").is_file(),
-            home: second.clone(), // cloned: read back below
+            home: second,
             tag: "again",
         };
         for t in callgrind {
-            self.run_one(t, t.manifest.clone().into_std_path_buf(), &again)?; // cloned: the run owns it
+            self.run_one(t, t.manifest.as_std_path().to_owned(), &again)?;
         }
-        let counts: BTreeMap<String, f64> = summary::collect(&second)
-            .map_err(bench_error)?
+        let counts: BTreeMap<String, f64> = summary::collect(&again.home)?
             .into_iter()
             .filter_map(|(_, _, s)| {
                 let ir = s.metrics.get("Ir")?.after;
@@ -417,7 +409,7 @@ impl Session<'_> {
 fn skipped_criterion(t: &BenchTarget) -> Problem {
     Problem {
         location: Some(Location {
-            file: t.file.clone(), // cloned: the report owns its paths
+            file: t.file.to_owned(),
             line: 1,
             column: 1,
             length: 0,
@@ -427,10 +419,6 @@ fn skipped_criterion(t: &BenchTarget) -> Problem {
             t.package, t.name
         ),
     }
-}
-
-fn bench_error(e: errors::BenchError) -> Error {
-    Error::Other(Box::new(e))
 }
 
 fn reset_dir(dir: &Path) -> Result<()> {
@@ -451,13 +439,4 @@ pub fn list(
         Some(p) => p.select(targets),
         None => targets,
     })
-}
-
-/// A short stable name for the workspace, from its root path.
-fn workspace_key(ws: &Workspace) -> String {
-    use std::hash::{Hash, Hasher};
-    // DefaultHasher::new() has fixed keys: the same root always gives the same name.
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    ws.root.hash(&mut hasher);
-    format!("ws-{:016x}", hasher.finish())
 }

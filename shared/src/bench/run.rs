@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -13,7 +13,8 @@ use cargo_util::ProcessBuilder;
 use wait_timeout::ChildExt;
 
 use crate::bench::discover::BenchTarget;
-use crate::bench::errors::{BenchError, io};
+use crate::errors::{BenchError, Error, io};
+use crate::process::{self, ChildGroup};
 use crate::workspace::cargo_program;
 
 /// How often a running benchmark is checked on (time limit, phase change, progress tick).
@@ -54,8 +55,9 @@ pub struct BenchRun<'a> {
 
 impl BenchRun<'_> {
     /// Runs it to the end, telling `on_event` when the build is done; fails with the log's path when
-    /// the build fails, the benchmark fails, or the time limit passes.
-    pub fn run(&self, on_event: &mut dyn FnMut(RunEvent)) -> Result<(), BenchError> {
+    /// the build fails, the benchmark fails, or the time limit passes, and with
+    /// [`Error::Interrupted`] once the group has been stopped after SIGINT or SIGTERM.
+    pub fn run(&self, on_event: &mut dyn FnMut(RunEvent)) -> Result<(), Error> {
         if let Some(dir) = self.log.parent() {
             std::fs::create_dir_all(dir).map_err(io("could not create", dir))?;
         }
@@ -67,6 +69,7 @@ impl BenchRun<'_> {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(io("could not run cargo bench for", &self.manifest))?;
+        let group = ChildGroup::register(&child);
         let running = Arc::new(AtomicBool::new(false));
         let done = Arc::new(AtomicUsize::new(0));
         let readers: Vec<_> = [
@@ -107,8 +110,13 @@ impl BenchRun<'_> {
                 break status;
             }
             watch.publish(on_event);
+            if process::interrupted() {
+                group.stop_after_interrupt(&mut child);
+                join(readers);
+                return Err(Error::Interrupted);
+            }
             if started.elapsed() >= self.timeout {
-                stop_group(&mut child);
+                group.kill(&mut child);
                 join(readers);
                 let (package, target, revision, log) = self.names();
                 return Err(BenchError::TimedOut {
@@ -117,10 +125,17 @@ impl BenchRun<'_> {
                     revision,
                     seconds: self.timeout.as_secs(),
                     log,
-                });
+                }
+                .into());
             }
             on_event(RunEvent::Tick);
         };
+        if process::interrupted() {
+            // The child ended on the forwarded signal: what it left in its group goes too.
+            group.stop_after_interrupt(&mut child);
+            join(readers);
+            return Err(Error::Interrupted);
+        }
         join(readers);
         // What the copiers saw after the last poll (a short run may end before it).
         watch.publish(on_event);
@@ -142,15 +157,16 @@ impl BenchRun<'_> {
                 revision,
                 log,
             }
-        })
+        }
+        .into())
     }
 
     /// Package, bench target, revision and log path, for an error.
     fn names(&self) -> (String, String, String, String) {
         (
-            self.target.package.clone(), // cloned: the error owns its parts
-            self.target.name.clone(),    // cloned: as above
-            self.revision.clone(),       // cloned: as above
+            self.target.package.to_owned(),
+            self.target.name.to_owned(),
+            self.revision.to_owned(),
             self.log.display().to_string(),
         )
     }
@@ -247,21 +263,6 @@ fn new_process_group(command: &mut std::process::Command) {
 
 #[cfg(not(unix))]
 fn new_process_group(_command: &mut std::process::Command) {}
-
-/// Kills the child's whole process group, then reaps the child.
-fn stop_group(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        use nix::sys::signal::{Signal, killpg};
-        use nix::unistd::Pid;
-        if let Ok(pid) = i32::try_from(child.id()) {
-            // The group may already be gone: nothing to do then.
-            let _gone = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-        }
-    }
-    let _already_dead = child.kill(); // the group kill above got it on unix
-    let _reaped = child.wait(); // best effort: the process is being abandoned
-}
 
 /// Where `cargo bench` finds a runner: `dirs` first, then the inherited `PATH`.
 pub fn path_with(dirs: &[PathBuf]) -> Option<OsString> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use cargo_util::ProcessBuilder;
 
 use crate::bench::discover::BenchTarget;
-use crate::bench::errors::{BenchError, io};
+use crate::errors::{BenchError, Error, io};
 use crate::workspace::cargo_program;
 
 /// Checks valgrind (when a callgrind runner is needed) and finds, or with `install` installs, each runner
@@ -20,7 +20,7 @@ pub fn prepare(
     targets: &[&BenchTarget],
     install: bool,
     say: &mut dyn FnMut(&str),
-) -> Result<Vec<PathBuf>, BenchError> {
+) -> Result<Vec<PathBuf>, Error> {
     let needed: Vec<(&'static str, &BenchTarget)> = targets
         .iter()
         .filter_map(|t| Some((t.runner.runner_binary()?, *t)))
@@ -33,7 +33,7 @@ pub fn prepare(
         .build_command()
         .output();
     if !valgrind.is_ok_and(|o| o.status.success()) {
-        return Err(BenchError::ValgrindMissing);
+        return Err(BenchError::ValgrindMissing.into());
     }
     let mut dirs = Vec::new();
     let mut seen = BTreeSet::new();
@@ -72,10 +72,11 @@ pub fn prepare(
                     found: on_path
                         .map(|text| found_version(&text))
                         .unwrap_or_else(|| "no runner".to_owned()),
-                    package: target.package.clone(), // cloned: the error owns its parts
+                    package: target.package.to_owned(),
                     library: target.runner.crate_name().to_owned(),
                     version: version.to_owned(),
-                });
+                }
+                .into());
             }
         }
     }
@@ -96,7 +97,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 }
 
 /// `cargo install --locked --root ROOT BINARY --version VERSION`, its output in `ROOT.log`.
-fn install_runner(binary: &str, version: &str, root: &Path) -> Result<(), BenchError> {
+fn install_runner(binary: &str, version: &str, root: &Path) -> Result<(), Error> {
     let parent = root.parent().unwrap_or(root);
     std::fs::create_dir_all(parent).map_err(io("could not create", parent))?;
     let log = root.with_extension("log");
@@ -118,7 +119,8 @@ fn install_runner(binary: &str, version: &str, root: &Path) -> Result<(), BenchE
             version: version.to_owned(),
             root: root.display().to_string(),
             log: log.display().to_string(),
-        })
+        }
+        .into())
     }
 }
 

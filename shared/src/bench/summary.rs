@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::bench::errors::{BenchError, io};
 use crate::bench::files::tree;
+use crate::errors::{BenchError, Error, io};
 use crate::report::MetricChange;
 
 /// One benchmark's figures as the runner wrote them.
@@ -18,40 +18,62 @@ pub struct Summary {
     pub metrics: BTreeMap<String, MetricChange>,
 }
 
-/// Parses a summary file's JSON. `None` when it is not a callgrind summary of a known schema version.
-pub fn parse(json: &Value) -> Option<Summary> {
-    let version = json.get("version")?.as_str()?;
-    let module = json.get("module_path")?.as_str()?;
+/// Parses a summary file's JSON; the error says what is missing or unknown. A summary without a callgrind
+/// profile (another valgrind tool only) is `Ok(None)`.
+pub fn parse(json: &Value) -> Result<Option<Summary>, String> {
+    let version = json
+        .get("version")
+        .and_then(Value::as_str)
+        .ok_or("no schema `version`")?;
+    if version != "7" && version != "6" {
+        return Err(format!("unknown summary schema version {version}"));
+    }
+    let module = json
+        .get("module_path")
+        .and_then(Value::as_str)
+        .ok_or("no `module_path`")?;
     let name = match json.get("id").and_then(Value::as_str) {
         Some(id) => format!("{module}.{id}"),
         None => module.to_owned(),
     };
-    let profile = json
-        .get("profiles")?
-        .as_array()?
+    let Some(profile) = json
+        .get("profiles")
+        .and_then(Value::as_array)
+        .ok_or("no `profiles`")?
         .iter()
-        .find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind"))?;
-    let metrics = match version {
-        "7" => v7_metrics(profile)?,
-        "6" => v6_metrics(profile)?,
-        _ => return None,
+        .find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind"))
+    else {
+        return Ok(None);
     };
-    Some(Summary { name, metrics })
+    let metrics = match version {
+        "7" => v7_metrics(profile),
+        _ => v6_metrics(profile),
+    }
+    .ok_or(format!(
+        "the callgrind profile of `{name}` has no metrics where schema {version} puts them"
+    ))?;
+    if !metrics.contains_key("Ir") {
+        return Err(format!("the callgrind profile of `{name}` has no `Ir`"));
+    }
+    Ok(Some(Summary { name, metrics }))
 }
 
 /// Every summary under `home`, with the package and bench target from its directory
-/// (`<home>/<package>/<bench>/...`), in name order.
-pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, BenchError> {
+/// (`<home>/<package>/<bench>/...`), in name order. A summary that cannot be read is an error: skipping it
+/// would drop its benchmark from the verdict.
+pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, Error> {
     let mut found = Vec::new();
     for path in tree(home)? {
         if path.file_name().is_none_or(|n| n != "summary.json") || !path.is_file() {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(io("could not read", &path))?;
-        let Ok(json) = serde_json::from_str(&text) else {
-            continue;
+        let bad = |reason: String| BenchError::Summary {
+            path: path.display().to_string(),
+            reason,
         };
-        let Some(summary) = parse(&json) else {
+        let json: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let Some(summary) = parse(&json).map_err(bad)? else {
             continue;
         };
         let mut rel = path
@@ -140,7 +162,7 @@ mod tests {
                 "EstimatedCycles": {"values": {"new": 2000}}
             }}}}]
         });
-        let s = parse(&json).unwrap();
+        let s = parse(&json).unwrap().unwrap();
         assert_eq!(s.name, "calc::g::sum.large");
         let ir = &s.metrics["Ir"];
         assert_eq!((ir.before, ir.after), (Some(1000.0), 1037.0));
@@ -157,15 +179,46 @@ mod tests {
                 "Dr": {"metrics": {"Left": {"Int": 7}}}
             }}}}}]
         });
-        let s = parse(&json).unwrap();
+        let s = parse(&json).unwrap().unwrap();
         assert_eq!(s.metrics["Ir"].before, Some(100.0));
         assert_eq!(s.metrics["Ir"].after, 90.0);
         assert_eq!(s.metrics["Dr"].before, None);
     }
 
     #[test]
-    fn garbage_is_not_a_summary() {
-        assert!(parse(&serde_json::json!({"version": "99"})).is_none());
-        assert!(parse(&serde_json::json!([1, 2])).is_none());
+    fn an_unknown_or_broken_summary_is_an_error_naming_what_is_wrong() {
+        assert_eq!(
+            parse(&serde_json::json!({"version": "99"})).unwrap_err(),
+            "unknown summary schema version 99"
+        );
+        assert_eq!(
+            parse(&serde_json::json!([1, 2])).unwrap_err(),
+            "no schema `version`"
+        );
+        let no_ir = serde_json::json!({
+            "version": "7", "module_path": "m",
+            "profiles": [{"tool": "Callgrind", "data": {"total": {"metrics": {}}}}]
+        });
+        assert_eq!(
+            parse(&no_ir).unwrap_err(),
+            "the callgrind profile of `m` has no `Ir`"
+        );
+    }
+
+    #[test]
+    fn collecting_a_directory_with_a_summary_of_a_new_schema_fails() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("calc/calc/sum");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("summary.json"),
+            r#"{"version": "8", "module_path": "calc::sum", "profiles": []}"#,
+        )
+        .unwrap();
+        let err = collect(home.path()).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown summary schema version 8"),
+            "{err}"
+        );
     }
 }

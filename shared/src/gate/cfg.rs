@@ -1,38 +1,34 @@
-//! `[gate.verdict]`: when a review says CHANGES REQUESTED.
+//! `[gate]`: the review's own settings (the verdict policy).
+//!
+//! ```toml
+//! [gate.verdict]
+//! warning-budget = 10             # default: warnings never block
+//! block-on-architecture = true    # architecture WARNINGs (e.g. new coupling) block
+//! ```
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use toml::Spanned;
 
-/// The verdict policy. By default any new CRITICAL finding, any benchmark regression beyond its threshold,
-/// and any architecture violation (CRITICAL or WARNING) requests changes; WARNINGs elsewhere never block
-/// unless a budget is set; INFO never blocks; findings that already existed at the base never block.
-#[derive(Clone, Debug, Deserialize)]
+use crate::gate::verdict::VerdictConfig;
+use crate::lints::cfg::{PathOverride, RuleSettings};
+
+/// `[gate]`.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct VerdictConfig {
-    /// New CRITICAL findings block.
-    #[serde(default = "yes")]
-    pub block_on_critical: bool,
-    /// Architecture findings of WARNING severity block too (CRITICAL ones always do with the above).
-    #[serde(default = "yes")]
-    pub block_on_architecture: bool,
-    /// Benchmark regressions beyond their threshold block.
-    #[serde(default = "yes")]
-    pub block_on_regression: bool,
-    /// At most this many new WARNINGs (outside architecture) are accepted; more block. `None`: no limit.
+pub struct GateConfig {
+    /// `[gate.verdict]`: when the review requests changes; also decides the exit code of
+    /// `cargo lumen-arch` and `cargo lumen-bench`.
     #[serde(default)]
-    pub warning_budget: Option<u32>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for VerdictConfig {
-    fn default() -> Self {
-        VerdictConfig {
-            block_on_critical: true,
-            block_on_architecture: true,
-            block_on_regression: true,
-            warning_budget: None,
-        }
-    }
+    pub verdict: VerdictConfig,
+    /// Deprecated spelling of `[lints] hot-paths` (moved there when the configuration is loaded).
+    #[serde(default)]
+    pub hot_paths: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Deprecated spelling of `[lints.rules]`.
+    #[serde(default)]
+    pub rules: Option<Spanned<BTreeMap<Spanned<String>, RuleSettings>>>,
+    /// Deprecated spelling of `[[lints.overrides]]`.
+    #[serde(default)]
+    pub overrides: Option<Spanned<Vec<PathOverride>>>,
 }

@@ -1,48 +1,18 @@
 //! The review's two checklists, ticked from the findings: "Architecture Compliance" and the
 //! "Performance Checklist" of the spec.
+//!
+//! A Performance Checklist item is ticked only when a rule that answers it ran (it is in the report's
+//! `rules_checked` with the item in its `checks`) and found nothing that counts; the line names those rules.
 
-use crate::report::{Category, Finding, Report};
-
-/// Kind of the architecture finding that means "new coupling introduced"; every other architecture kind is
-/// a crate-boundary violation.
-pub const NEW_COUPLING_KIND: &str = "arch::new-coupling";
-
-/// The spec's Performance Checklist, in its order, with the source-gate rules that check each item.
-pub const PERFORMANCE_CHECKLIST: &[(&str, &[&str])] = &[
-    (
-        "No unnecessary allocations in hot paths",
-        &["alloc-in-hot-loop", "clone-in-hot-loop"],
-    ),
-    (
-        "No quadratic algorithms on user-controlled input sizes",
-        &["quadratic"],
-    ),
-    ("String operations use interning where applicable", &[]),
-    (
-        "Collections use appropriate types (BTreeSet for ordered, HashMap for lookup)",
-        &["hash-in-hot-loop"],
-    ),
-    (
-        "Rc cloning is minimized; COW via `make_mut()` where mutation is needed",
-        &["clone-justified", "clone-in-hot-loop"],
-    ),
-    ("Error paths don't allocate more than success paths", &[]),
-    (
-        "No `format!()` in hot loops -- preallocate strings",
-        &["format-in-loop"],
-    ),
-    (
-        "Const generics used where array sizes are known at compile time",
-        &[],
-    ),
-];
+use crate::arch::Kind;
+use crate::report::{Category, ChecklistItem, Finding, Report};
 
 /// The state of one checklist line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckState {
-    /// Checked, nothing found.
+    /// Checked by these rules, nothing found.
     Passed,
-    /// Checked; these findings break it.
+    /// Checked; this many findings break it.
     Failed(usize),
     /// Not checked, and why.
     NotChecked(&'static str),
@@ -55,6 +25,8 @@ pub struct ChecklistLine {
     pub text: String,
     /// Its state.
     pub state: CheckState,
+    /// The rules that answer it (ids), when any ran.
+    pub checked_by: Vec<String>,
 }
 
 impl ChecklistLine {
@@ -62,6 +34,7 @@ impl ChecklistLine {
         ChecklistLine {
             text: text.into(),
             state,
+            checked_by: Vec::new(),
         }
     }
 }
@@ -84,8 +57,9 @@ pub fn architecture(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<
         .iter()
         .filter(|f| f.category == Category::Architecture)
         .collect();
-    let boundary = arch.iter().filter(|f| f.kind != NEW_COUPLING_KIND).count();
-    let coupling = arch.iter().filter(|f| f.kind == NEW_COUPLING_KIND).count();
+    let new_coupling = |f: &&&Finding| f.kind == Kind::NewCoupling.as_str();
+    let coupling = arch.iter().filter(new_coupling).count();
+    let boundary = arch.len() - coupling;
     let mut lines = vec![
         ChecklistLine::new("Crate boundaries respected", state(boundary)),
         ChecklistLine::new(
@@ -111,24 +85,31 @@ pub fn architecture(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<
     lines
 }
 
-/// The Performance Checklist, each item ticked when the rules that check it found nothing new.
-pub fn performance(_report: &Report, issues: &[Finding], gates_ran: bool) -> Vec<ChecklistLine> {
-    PERFORMANCE_CHECKLIST
+/// The Performance Checklist, each item ticked when the rules that answer it ran and found nothing new.
+pub fn performance(report: &Report, issues: &[Finding]) -> Vec<ChecklistLine> {
+    ChecklistItem::ALL
         .iter()
-        .map(|(text, rules)| {
+        .map(|item| {
+            let rules: Vec<_> = report
+                .rules_checked
+                .iter()
+                .filter(|r| r.checks.contains(item))
+                .collect();
             let st = if rules.is_empty() {
-                CheckState::NotChecked("no rule checks this: review by hand")
-            } else if !gates_ran {
-                CheckState::NotChecked("source gates not run")
+                CheckState::NotChecked("no rule that checks this ran: review by hand")
             } else {
                 state(
                     issues
                         .iter()
-                        .filter(|f| rules.contains(&f.rule_id.as_str()))
+                        .filter(|f| rules.iter().any(|r| r.kind == f.kind && r.id == f.rule_id))
                         .count(),
                 )
             };
-            ChecklistLine::new(*text, st)
+            ChecklistLine {
+                text: item.text().to_owned(),
+                state: st,
+                checked_by: rules.iter().map(|r| r.id.to_owned()).collect(),
+            }
         })
         .collect()
 }

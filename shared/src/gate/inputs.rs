@@ -3,29 +3,10 @@
 
 use std::path::Path;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
-use thiserror::Error;
+use miette::{NamedSource, SourceSpan};
 
-use crate::errors::Error;
+use crate::errors::{Error, ReportError};
 use crate::report::Report;
-
-/// A report file that is not a lumen-gate report.
-#[derive(Debug, Error, Diagnostic)]
-#[error("{path} is not a lumen-gate report: {message}")]
-#[diagnostic(
-    code(lumen_gate::bad_report),
-    help(
-        "pass a file written by `cargo lumen-arch --format json` or `cargo lumen-bench --format json`"
-    )
-)]
-pub struct BadReport {
-    path: String,
-    message: String,
-    #[source_code]
-    src: NamedSource<String>,
-    #[label("here")]
-    span: SourceSpan,
-}
 
 /// Reads and parses one report file.
 pub fn read_report(path: &Path) -> Result<Report, Error> {
@@ -37,12 +18,12 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
 pub fn parse_report(name: &str, text: String) -> Result<Report, Error> {
     serde_json::from_str(&text).map_err(|e| {
         let offset = offset_of(&text, e.line(), e.column());
-        Error::Other(Box::new(BadReport {
+        Error::from(ReportError::Malformed {
             path: name.to_owned(),
             message: e.to_string(),
             src: NamedSource::new(name, text),
             span: SourceSpan::new(offset.into(), 0),
-        }))
+        })
     })
 }
 
@@ -69,6 +50,6 @@ mod tests {
     #[test]
     fn bad_json_is_an_error_not_a_panic() {
         let err = parse_report("r.json", "{\"format_version\": 1,".to_owned());
-        assert!(err.is_err());
+        assert!(matches!(err, Err(Error::Report(_))));
     }
 }

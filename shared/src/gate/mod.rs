@@ -1,9 +1,8 @@
-//! The review verdict (`cargo lumen-gate`): merges the tools' reports, ranks the findings, ticks the
-//! checklists and decides APPROVED or CHANGES REQUESTED.
+//! The review (`cargo lumen-gate`): merges the tools' reports, ranks the findings, ticks the checklists and
+//! decides APPROVED or CHANGES REQUESTED with the verdict policy that decides every tool's exit code.
 
 pub mod cfg;
 pub mod checklist;
-pub mod format;
 pub mod inputs;
 pub mod review;
-pub mod run;
+pub mod verdict;

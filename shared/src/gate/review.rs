@@ -1,76 +1,13 @@
-//! Merging the tools' reports and deciding the verdict.
+//! Merging the tools' reports into one review, ranking its findings, and deciding its verdict.
 
 use std::collections::BTreeSet;
 
-use miette::Diagnostic;
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
-
-use crate::gate::cfg::VerdictConfig;
+use crate::errors::{ReportError, Result};
 use crate::gate::checklist::{self, ChecklistLine};
+use crate::gate::verdict::{self, Verdict, VerdictConfig};
 use crate::report::{
-    BaseRevision, Baseline, BenchStatus, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION,
-    Report, Severity, Tool,
+    BaseRevision, Baseline, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION, Report, Tool,
 };
-
-/// Reports that cannot be merged.
-#[derive(Debug, Error, Diagnostic)]
-pub enum MergeError {
-    /// A report was written by an incompatible version of the tools.
-    #[error("{file}: report format version {found}, this tool reads version {expected}")]
-    #[diagnostic(
-        code(lumen_gate::report_version),
-        help("write the report again with the same lumen-gate version as `cargo lumen-gate`")
-    )]
-    Version {
-        /// The report file.
-        file: String,
-        /// The version in it.
-        found: u32,
-        /// The version this build reads.
-        expected: u32,
-    },
-    /// Two reports compare against different base commits.
-    #[error("reports compare against different base commits: {first} and {second}")]
-    #[diagnostic(
-        code(lumen_gate::report_base_mismatch),
-        help("run every step with the same --base")
-    )]
-    BaseMismatch {
-        /// One base.
-        first: String,
-        /// The other.
-        second: String,
-    },
-}
-
-/// The review's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Verdict {
-    /// Nothing blocks.
-    Approved,
-    /// Something blocks: see the items to fix.
-    ChangesRequested,
-}
-
-impl Verdict {
-    /// `APPROVED` or `CHANGES REQUESTED`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Approved => "APPROVED",
-            Verdict::ChangesRequested => "CHANGES REQUESTED",
-        }
-    }
-
-    /// The exit code for CI: 0 approved, 1 changes requested.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Verdict::Approved => crate::exit_codes::SUCCESS,
-            Verdict::ChangesRequested => crate::exit_codes::CHECK_FAILED,
-        }
-    }
-}
 
 /// The finished review, ready to render.
 #[derive(Clone, Debug)]
@@ -92,75 +29,56 @@ pub struct Review {
     /// The specific items to fix, one line each.
     pub to_fix: Vec<String>,
     /// Which tools contributed.
-    pub tools: BTreeSet<ToolName>,
+    pub tools: BTreeSet<Tool>,
 }
 
-/// A tool's name, ordered for display.
-pub type ToolName = &'static str;
-
-fn tool_name(tool: Tool) -> ToolName {
-    match tool {
-        Tool::Arch => "architecture rules",
-        Tool::Bench => "benchmarks",
-        Tool::Gate => "source gates",
-    }
-}
-
-/// Merges reports into one gate report: findings de-duplicated, benchmarks by name, rules by id.
+/// Merges reports into one: findings de-duplicated, benchmarks by name, rules by kind and id.
 ///
-/// `sources` names each report (a file, or the step that made it) for error messages.
-pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<ToolName>), MergeError> {
+/// Each report comes with a name (its file, or the part that made it) for error messages.
+pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)> {
     let mut merged = Report::new(Tool::Gate, String::new());
     let mut tools = BTreeSet::new();
-    let mut seen_findings = BTreeSet::new();
-    let mut seen_benchmarks = BTreeSet::new();
-    let mut seen_rules = BTreeSet::new();
-    for (source, report) in reports {
+    for (name, report) in reports {
         if report.format_version != REPORT_FORMAT_VERSION {
-            return Err(MergeError::Version {
-                file: source,
+            return Err(ReportError::Version {
+                file: name,
                 found: report.format_version,
                 expected: REPORT_FORMAT_VERSION,
-            });
+            }
+            .into());
         }
         merge_base(&mut merged.base, report.base)?;
         if merged.workspace_root.is_empty() {
             merged.workspace_root = report.workspace_root;
         }
-        tools.insert(tool_name(report.tool));
-        for finding in report.findings {
-            if seen_findings.insert(finding.dedup_key()) {
-                merged.findings.push(finding);
-            }
-        }
-        for bench in report.benchmarks {
-            // cloned: the set keeps the name while the result moves into the report
-            if seen_benchmarks.insert(bench.name.clone()) {
-                merged.benchmarks.push(bench);
-            }
-        }
-        for rule in report.rules_checked {
-            // cloned: as above
-            if seen_rules.insert((rule.kind.clone(), rule.id.clone())) {
-                merged.rules_checked.push(rule);
-            }
-        }
+        tools.insert(report.tool);
+        merged.findings.extend(report.findings);
+        merged.benchmarks.extend(report.benchmarks);
+        merged.rules_checked.extend(report.rules_checked);
         merged.problems.extend(report.problems);
     }
     merged.sort();
+    merged
+        .findings
+        .dedup_by(|a, b| a.identity() == b.identity());
     merged.benchmarks.sort_by(|a, b| a.name.cmp(&b.name));
+    merged.benchmarks.dedup_by(|a, b| a.name == b.name);
+    merged
+        .rules_checked
+        .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    merged
+        .rules_checked
+        .dedup_by(|a, b| (&a.kind, &a.id) == (&b.kind, &b.id));
     Ok((merged, tools))
 }
 
-fn merge_base(
-    into: &mut Option<BaseRevision>,
-    base: Option<BaseRevision>,
-) -> Result<(), MergeError> {
+fn merge_base(into: &mut Option<BaseRevision>, base: Option<BaseRevision>) -> Result<()> {
     match (into.as_ref(), base) {
-        (Some(a), Some(b)) if a.commit != b.commit => Err(MergeError::BaseMismatch {
+        (Some(a), Some(b)) if a.commit != b.commit => Err(ReportError::BaseMismatch {
             first: format!("{} ({})", a.rev, a.commit),
             second: format!("{} ({})", b.rev, b.commit),
-        }),
+        }
+        .into()),
         (None, Some(b)) => {
             *into = Some(b);
             Ok(())
@@ -169,27 +87,13 @@ fn merge_base(
     }
 }
 
-/// Whether `finding` blocks under `policy` (before the warning budget).
-pub fn blocks(finding: &Finding, policy: &VerdictConfig) -> bool {
-    if finding.baseline == Baseline::PreExisting {
-        return false;
-    }
-    match (finding.category, finding.severity) {
-        (_, Severity::Info) => false,
-        (Category::Benchmark, _) => policy.block_on_regression,
-        (Category::Architecture, Severity::Warning) => policy.block_on_architecture,
-        (_, Severity::Critical) => policy.block_on_critical,
-        (_, Severity::Warning) => false,
-    }
-}
-
 /// Ranks findings: severity, then impact (benchmark regressions by size, architecture, code quality,
 /// performance checklist), then place.
 pub fn rank(findings: &mut [Finding], benchmarks: &[BenchmarkResult]) {
     let regression_size = |f: &Finding| -> i64 {
-        benchmarks
-            .iter()
-            .find(|b| f.crates.first() == Some(&b.name) || f.message.contains(&b.name))
+        f.benchmark
+            .as_deref()
+            .and_then(|name| benchmarks.iter().find(|b| b.name == name))
             .and_then(|b| b.primary.change_pct)
             .map(|pct| -(pct * 1000.0) as i64)
             .unwrap_or(0)
@@ -214,9 +118,9 @@ fn category_rank(c: Category) -> u8 {
     }
 }
 
-/// Makes the review: splits new from pre-existing findings, ranks them, fills the checklists, applies the
-/// verdict policy.
-pub fn decide(report: Report, tools: BTreeSet<ToolName>, policy: &VerdictConfig) -> Review {
+/// Makes the review: splits new from pre-existing findings, ranks them, fills the checklists, and decides
+/// the verdict with [`verdict::decide`].
+pub fn decide(report: Report, tools: BTreeSet<Tool>, policy: &VerdictConfig) -> Review {
     let (mut issues, mut pre_existing): (Vec<Finding>, Vec<Finding>) = report
         .findings
         .iter()
@@ -224,81 +128,119 @@ pub fn decide(report: Report, tools: BTreeSet<ToolName>, policy: &VerdictConfig)
         .partition(|f| f.baseline != Baseline::PreExisting);
     rank(&mut issues, &report.benchmarks);
     rank(&mut pre_existing, &report.benchmarks);
-
-    let mut blocking: BTreeSet<usize> = issues
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| blocks(f, policy))
-        .map(|(i, _)| i)
-        .collect();
-    let mut to_fix: Vec<String> = blocking.iter().map(|&i| fix_item(&issues[i])).collect();
-
-    if let Some(budget) = policy.warning_budget {
-        let warnings: Vec<usize> = issues
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| f.severity == Severity::Warning && !blocking.contains(i))
-            .map(|(i, _)| i)
-            .collect();
-        if warnings.len() as u64 > u64::from(budget) {
-            to_fix.push(format!(
-                "{} new warnings exceed the budget of {budget}: fix at least {}",
-                warnings.len(),
-                warnings.len() as u64 - u64::from(budget)
-            ));
-            blocking.extend(warnings);
-        }
-    }
-
-    // A benchmark marked regressed without a finding still blocks.
-    if policy.block_on_regression {
-        for bench in report
-            .benchmarks
-            .iter()
-            .filter(|b| b.status == BenchStatus::Regressed)
-        {
-            if !issues
-                .iter()
-                .any(|f| f.category == Category::Benchmark && f.message.contains(&bench.name))
-            {
-                to_fix.push(format!(
-                    "benchmark {} regressed: {}",
-                    bench.name,
-                    crate::gate::format::change(&bench.metric, &bench.primary)
-                ));
-            }
-        }
-    }
-
-    let verdict = if to_fix.is_empty() {
-        Verdict::Approved
-    } else {
-        Verdict::ChangesRequested
-    };
-    let architecture =
-        checklist::architecture(&report, &issues, tools.contains("architecture rules"));
-    let performance = checklist::performance(&report, &issues, tools.contains("source gates"));
+    let decision = verdict::decide(&issues, &report.benchmarks, policy);
+    let architecture = checklist::architecture(&report, &issues, tools.contains(&Tool::Arch));
+    let performance = checklist::performance(&report, &issues);
     Review {
         report,
         issues,
         pre_existing,
-        blocking,
+        blocking: decision.blocking,
         architecture,
         performance,
-        verdict,
-        to_fix,
+        verdict: decision.verdict,
+        to_fix: decision.to_fix,
         tools,
     }
 }
 
-fn fix_item(f: &Finding) -> String {
-    let place = f
-        .location
-        .as_ref()
-        .map(|l| format!(" ({l})"))
-        .unwrap_or_default();
-    match &f.help {
-        Some(help) => format!("{}{place}: {help}", f.message),
-        None => format!("{}{place}", f.message),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::Error;
+    use crate::report::{Location, RuleChecked, Severity};
+
+    fn finding(rule: &str, line: u32, severity: Severity) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            kind: format!("lints::{rule}"),
+            category: Category::CodeQuality,
+            severity,
+            message: format!("{rule} at {line}"),
+            why: None,
+            help: None,
+            impact: None,
+            location: Some(Location {
+                file: "src/lib.rs".into(),
+                line,
+                column: 1,
+                length: 0,
+            }),
+            package: None,
+            crates: vec![],
+            paths: vec![],
+            benchmark: None,
+            baseline: Baseline::NoBase,
+        }
+    }
+
+    fn report(tool: Tool, findings: Vec<Finding>) -> Report {
+        let mut r = Report::new(tool, "/ws");
+        r.findings = findings;
+        r.rules_checked.push(RuleChecked {
+            id: "no-unwrap".into(),
+            kind: "lints::no-unwrap".into(),
+            description: "d".into(),
+            checks: vec![],
+        });
+        r
+    }
+
+    #[test]
+    fn merging_the_same_report_twice_counts_each_finding_and_rule_once() {
+        let a = report(
+            Tool::Lints,
+            vec![finding("no-unwrap", 3, Severity::Critical)],
+        );
+        let b = a.clone(); // cloned: the same report given twice
+        let (merged, tools) = merge(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.findings.len(), 1);
+        assert_eq!(merged.rules_checked.len(), 1);
+        assert_eq!(tools, BTreeSet::from([Tool::Lints]));
+    }
+
+    #[test]
+    fn an_old_format_version_or_another_base_is_refused() {
+        let mut old = report(Tool::Arch, vec![]);
+        old.format_version = 1;
+        let Err(Error::Report(e)) = merge(vec![("old.json".into(), old)]) else {
+            panic!("an old report must be refused")
+        };
+        assert!(matches!(*e, ReportError::Version { found: 1, .. }));
+        let based = |commit: &str| {
+            let mut r = report(Tool::Arch, vec![]);
+            r.base = Some(BaseRevision {
+                rev: "main".into(),
+                commit: commit.into(),
+            });
+            r
+        };
+        let Err(Error::Report(e)) =
+            merge(vec![("a".into(), based("aaa")), ("b".into(), based("bbb"))])
+        else {
+            panic!("two bases must be refused")
+        };
+        assert!(matches!(*e, ReportError::BaseMismatch { .. }));
+    }
+
+    #[test]
+    fn the_review_ranks_critical_first_and_keeps_pre_existing_apart() {
+        let mut old = finding("no-panic", 1, Severity::Critical);
+        old.baseline = Baseline::PreExisting;
+        let r = report(
+            Tool::Lints,
+            vec![
+                finding("format-in-loop", 2, Severity::Warning),
+                old,
+                finding("no-unwrap", 9, Severity::Critical),
+            ],
+        );
+        let (merged, tools) = merge(vec![("lints".into(), r)]).unwrap();
+        let review = decide(merged, tools, &VerdictConfig::default());
+        let order: Vec<&str> = review.issues.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(order, ["no-unwrap", "format-in-loop"]);
+        assert_eq!(review.pre_existing.len(), 1);
+        assert_eq!(review.blocking, BTreeSet::from([0]));
+        assert_eq!(review.verdict, Verdict::ChangesRequested);
     }
 }

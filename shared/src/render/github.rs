@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::gate::review::Review;
+use crate::gate::verdict::Verdict;
 use crate::report::{Finding, Severity};
 
 /// Writes one annotation per finding that counts (pre-existing ones as notices).
@@ -17,7 +18,7 @@ pub fn write_annotations(review: &Review, out: &mut dyn Write) -> std::io::Resul
     writeln!(
         out,
         "::{} title=lumen-gate::{}",
-        if review.verdict == crate::gate::review::Verdict::Approved {
+        if review.verdict == Verdict::Approved {
             "notice"
         } else {
             "error"
@@ -70,18 +71,14 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Appends the markdown review to the file named by `$GITHUB_STEP_SUMMARY`, if set.
-pub fn append_step_summary(markdown: &str) -> std::io::Result<bool> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return Ok(false);
-    };
+/// Appends the markdown review to the step summary file (`$GITHUB_STEP_SUMMARY`).
+pub fn append_step_summary(path: &std::path::Path, markdown: &str) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)?;
     file.write_all(markdown.as_bytes())?;
-    file.write_all(b"\n")?;
-    Ok(true)
+    file.write_all(b"\n")
 }
 
 #[cfg(test)]

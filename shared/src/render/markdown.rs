@@ -3,8 +3,9 @@
 use std::fmt::Write;
 
 use crate::gate::checklist::{CheckState, ChecklistLine};
-use crate::gate::format;
-use crate::gate::review::{Review, Verdict};
+use crate::gate::review::Review;
+use crate::gate::verdict::Verdict;
+use crate::render::bench::bench_row;
 use crate::report::{BenchStatus, Finding, Severity};
 
 /// Renders the review as markdown.
@@ -44,7 +45,7 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     writeln!(out, "| Benchmark | Before | After | Change |")?;
     writeln!(out, "|-----------|--------|-------|--------|")?;
     for b in &r.report.benchmarks {
-        writeln!(out, "{}", format::bench_row(b))?;
+        writeln!(out, "{}", bench_row(b))?;
     }
     if r.report.benchmarks.is_empty() {
         writeln!(out, "| (none run) | - | - | - |")?;
@@ -96,10 +97,13 @@ pub fn issue_line(f: &Finding, prefix: &str) -> String {
 }
 
 fn checklist_line(line: &ChecklistLine) -> String {
+    let rules = line.checked_by.join(", ");
     match &line.state {
-        CheckState::Passed => format!("- [x] {}", line.text),
         CheckState::Failed(_) if line.text.starts_with("Issue:") => format!("- [ ] {}", line.text),
-        CheckState::Failed(n) => format!("- [ ] {} ({n} found)", line.text),
+        CheckState::Passed if rules.is_empty() => format!("- [x] {}", line.text),
+        CheckState::Passed => format!("- [x] {} (checked by {rules})", line.text),
+        CheckState::Failed(n) if rules.is_empty() => format!("- [ ] {} ({n} found)", line.text),
+        CheckState::Failed(n) => format!("- [ ] {} ({n} found by {rules})", line.text),
         CheckState::NotChecked(why) => format!("- [ ] {} (not checked: {why})", line.text),
     }
 }
@@ -116,7 +120,7 @@ pub fn summary(r: &Review) -> String {
         Verdict::Approved => "PASS".to_owned(),
         Verdict::ChangesRequested => "FAIL".to_owned(),
     };
-    let tools: Vec<&str> = r.tools.iter().copied().collect();
+    let tools: Vec<&str> = r.tools.iter().map(|t| t.part_name()).collect();
     let scope = match &r.report.base {
         Some(base) => format!(" against base {} ({})", base.rev, short(&base.commit)),
         None => String::new(),

@@ -1,6 +1,8 @@
 //! Renderers of a [`crate::report::Report`] and of the review: human diagnostics, JSON, markdown, GitHub
-//! workflow commands and SARIF.
+//! workflow commands and SARIF, and the tools' own text outputs.
 
+pub mod arch;
+pub mod bench;
 pub mod github;
 pub mod human;
 pub mod markdown;

@@ -1,16 +1,20 @@
 //! Writing a [`Review`] in any `--format`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use camino::Utf8Path;
 
-use crate::gate::review::{Review, Verdict};
+use crate::gate::review::Review;
+use crate::gate::verdict::Verdict;
 use crate::output::{Format, Verbosity};
 use crate::render::human::{self, HumanStyle};
 use crate::render::{github, markdown, sarif, write_json};
 
 /// Writes `review` in `format`. Human output shows a diagnostic (with the source line) for each issue that
-/// counts, then the review text; `-q` leaves out the diagnostics.
+/// counts, then the review text, then the files that could not be checked and a count per rule; `-q`
+/// leaves out all but the review text. `--format github` writes the annotations only: the markdown for
+/// `$GITHUB_STEP_SUMMARY` is [`markdown::review`].
 pub fn write_review(
     review: &Review,
     format: Format,
@@ -27,23 +31,56 @@ pub fn write_review(
             }
             let text = text()?;
             if style.color {
-                out.write_all(colorize(&text, review.verdict).as_bytes())
+                out.write_all(colorize(&text, review.verdict).as_bytes())?;
             } else {
-                out.write_all(text.as_bytes())
+                out.write_all(text.as_bytes())?;
             }
+            if verbosity > Verbosity::Quiet {
+                write_counts(review, out)?;
+            }
+            Ok(())
         }
         Format::Markdown => out.write_all(text()?.as_bytes()),
         Format::Json => write_json(&review.report, out),
-        Format::Github => {
-            github::write_annotations(review, out)?;
-            github::append_step_summary(&text()?).map(|_| ())
-        }
+        Format::Github => github::write_annotations(review, out),
         Format::Sarif => {
             let log =
                 serde_json::to_string_pretty(&sarif::log(review)).map_err(std::io::Error::other)?;
             writeln!(out, "{log}")
         }
     }
+}
+
+/// The files that could not be checked, and the summary line of counts per rule.
+fn write_counts(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
+    for problem in &review.report.problems {
+        let at = problem
+            .location
+            .as_ref()
+            .map(|l| format!("{}:{}: ", l.file, l.line))
+            .unwrap_or_default();
+        writeln!(out, "warning: could not check {at}{}", problem.message)?;
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &review.report.findings {
+        *counts.entry(f.rule_id.as_str()).or_default() += 1;
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(rule, n)| format!("{rule}: {n}"))
+        .collect();
+    let total = review.report.findings.len();
+    writeln!(
+        out,
+        "lumen-gate: {total} {} ({}); verdict {}",
+        if total == 1 { "finding" } else { "findings" },
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join(", ")
+        },
+        review.verdict.label()
+    )
 }
 
 /// Bold headings, red/yellow severities, and a green or red verdict.

@@ -4,13 +4,15 @@
 //! all write a [`Report`]; `cargo lumen-gate --report FILE` reads them back and merges them. The JSON schema
 //! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
 
+pub mod figures;
+
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report format. Bump on any incompatible change.
-pub const REPORT_FORMAT_VERSION: u32 = 1;
+pub const REPORT_FORMAT_VERSION: u32 = 2;
 
 /// Which tool wrote a report.
 #[derive(
@@ -22,8 +24,22 @@ pub enum Tool {
     Arch,
     /// `cargo lumen-bench`.
     Bench,
-    /// `cargo lumen-gate` (the source gates and the verdict).
+    /// The lints: the source scanner of `cargo lumen-gate` (code-quality gates and performance checklist).
+    Lints,
+    /// `cargo lumen-gate`: a review merged from the other tools' reports.
     Gate,
+}
+
+impl Tool {
+    /// The part's name in the review: "architecture rules", "benchmarks", "lints", "review".
+    pub fn part_name(self) -> &'static str {
+        match self {
+            Tool::Arch => "architecture rules",
+            Tool::Bench => "benchmarks",
+            Tool::Lints => "lints",
+            Tool::Gate => "review",
+        }
+    }
 }
 
 /// How serious a finding is. Ordered from most to least serious.
@@ -50,16 +66,6 @@ impl Severity {
             Severity::Critical => "CRITICAL",
             Severity::Warning => "WARNING",
             Severity::Info => "INFO",
-        }
-    }
-
-    /// Parses the configuration spelling (`critical`, `warning`, `info`, any case).
-    pub fn from_config(s: &str) -> Option<Severity> {
-        match s.to_ascii_lowercase().as_str() {
-            "critical" => Some(Severity::Critical),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
         }
     }
 }
@@ -169,7 +175,7 @@ pub struct DepPath {
 pub struct Finding {
     /// The id of the rule that produced it (`no-unwrap`, or an architecture rule's configured id).
     pub rule_id: String,
-    /// The kind of rule, namespaced by tool: `arch::forbid`, `gate::no-unwrap`, `bench::regression`.
+    /// The kind of rule, namespaced by tool: `arch::forbid`, `lints::no-unwrap`, `bench::regression`.
     pub kind: String,
     /// The part of the review it belongs to.
     pub category: Category,
@@ -198,19 +204,22 @@ pub struct Finding {
     /// For architecture findings: every shortest dependency path that explains it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<DepPath>,
+    /// For benchmark findings: the name of the benchmark (as in [`BenchmarkResult::name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<String>,
     /// New relative to the base revision, or pre-existing.
     #[serde(default)]
     pub baseline: Baseline,
 }
 
 impl Finding {
-    /// A key that identifies the same finding across reports, for de-duplication.
-    pub fn dedup_key(&self) -> (String, String, Option<Location>, String) {
+    /// What identifies the same finding across reports, for de-duplication.
+    pub fn identity(&self) -> (&str, &str, Option<&Location>, &str) {
         (
-            self.kind.clone(),     // cloned: the key must own its parts to outlive the finding
-            self.rule_id.clone(),  // cloned: as above
-            self.location.clone(), // cloned: as above
-            self.message.clone(),  // cloned: as above
+            &self.kind,
+            &self.rule_id,
+            self.location.as_ref(),
+            &self.message,
         )
     }
 }
@@ -282,15 +291,78 @@ pub struct BenchmarkResult {
     pub status: BenchStatus,
 }
 
+/// An item of the review's "Performance Checklist" (the spec's "apply to every review"), in its order.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChecklistItem {
+    /// No unnecessary allocations in hot paths.
+    HotPathAllocations,
+    /// No quadratic algorithms on user-controlled input sizes.
+    Quadratic,
+    /// String operations use interning where applicable.
+    StringInterning,
+    /// Collections use appropriate types (BTreeSet for ordered, HashMap for lookup).
+    CollectionTypes,
+    /// Rc cloning is minimized; COW via `make_mut()` where mutation is needed.
+    RcCloning,
+    /// Error paths don't allocate more than success paths.
+    ErrorPathAllocations,
+    /// No `format!()` in hot loops -- preallocate strings.
+    FormatInLoops,
+    /// Const generics used where array sizes are known at compile time.
+    ConstGenerics,
+}
+
+impl ChecklistItem {
+    /// Every item, in the spec's order.
+    pub const ALL: [ChecklistItem; 8] = [
+        ChecklistItem::HotPathAllocations,
+        ChecklistItem::Quadratic,
+        ChecklistItem::StringInterning,
+        ChecklistItem::CollectionTypes,
+        ChecklistItem::RcCloning,
+        ChecklistItem::ErrorPathAllocations,
+        ChecklistItem::FormatInLoops,
+        ChecklistItem::ConstGenerics,
+    ];
+
+    /// The item's text, exactly as the spec writes it.
+    pub fn text(self) -> &'static str {
+        match self {
+            ChecklistItem::HotPathAllocations => "No unnecessary allocations in hot paths",
+            ChecklistItem::Quadratic => "No quadratic algorithms on user-controlled input sizes",
+            ChecklistItem::StringInterning => "String operations use interning where applicable",
+            ChecklistItem::CollectionTypes => {
+                "Collections use appropriate types (BTreeSet for ordered, HashMap for lookup)"
+            }
+            ChecklistItem::RcCloning => {
+                "Rc cloning is minimized; COW via `make_mut()` where mutation is needed"
+            }
+            ChecklistItem::ErrorPathAllocations => {
+                "Error paths don't allocate more than success paths"
+            }
+            ChecklistItem::FormatInLoops => "No `format!()` in hot loops -- preallocate strings",
+            ChecklistItem::ConstGenerics => {
+                "Const generics used where array sizes are known at compile time"
+            }
+        }
+    }
+}
+
 /// A rule that was checked, listed so a clean report still says what it covered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleChecked {
     /// Rule id.
     pub id: String,
-    /// Rule kind (`arch::forbid`, `gate::no-unwrap`...).
+    /// Rule kind (`arch::forbid`, `lints::no-unwrap`...).
     pub kind: String,
     /// One line on what it checks.
     pub description: String,
+    /// The Performance Checklist items this rule answers: ticked when it finds nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<ChecklistItem>,
 }
 
 /// A file or target that could not be checked; the rest of the run went on.
@@ -375,7 +447,16 @@ impl Report {
                 .then_with(|| a.location.cmp(&b.location))
                 .then_with(|| a.rule_id.cmp(&b.rule_id))
                 .then_with(|| a.message.cmp(&b.message))
+                .then_with(|| a.kind.cmp(&b.kind))
         });
+    }
+
+    /// The findings that count: all but those that already existed at the base.
+    pub fn counted_findings(&self) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.baseline != Baseline::PreExisting)
+            .collect()
     }
 
     /// Serializes to pretty JSON.
@@ -419,8 +500,6 @@ mod tests {
     #[test]
     fn severities_order_most_serious_first() {
         assert!(Severity::Critical < Severity::Warning && Severity::Warning < Severity::Info);
-        assert_eq!(Severity::from_config("Warning"), Some(Severity::Warning));
-        assert_eq!(Severity::from_config("fatal"), None);
     }
 
     #[test]
@@ -444,6 +523,7 @@ mod tests {
             package: None,
             crates: vec!["a".into(), "b".into()],
             paths: vec![],
+            benchmark: None,
             baseline: Baseline::New,
         });
         let back: Report = serde_json::from_str(&report.to_json().unwrap()).unwrap();

@@ -1,5 +1,5 @@
-//! The source scanner: the review's code-quality gates and performance checklist over library code, without
-//! compiling it.
+//! The lints: a source scanner for the review's code-quality gates and performance checklist over library
+//! code, without compiling it.
 //!
 //! Library code is what each selected crate's lib target reaches through its module tree, less
 //! `#[cfg(test)]` items and `#[test]` fns; tests/, benches/, examples/, build.rs and binaries are not library
@@ -17,40 +17,33 @@ pub mod visitor;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8PathBuf;
 use cargo_metadata::{Package, TargetKind};
 use rayon::prelude::*;
 
-use crate::config::ConfigSource;
 use crate::errors::Result;
 use crate::git::{ChangedLines, Repo};
+use crate::lints::cfg::Target;
+use crate::lints::rules::RuleId;
+use crate::lints::settings::Settings;
+use crate::lints::suppress::{Suppressions, clone_justified};
+use crate::lints::visitor::{AnyAliases, Hit, IdentType, scan_file};
 use crate::report::{
     BaseRevision, Baseline, Finding, Location, Problem, Report, RuleChecked, Tool,
 };
-use crate::scan::cfg::{GateConfig, Target};
-use crate::scan::rules::rule;
-use crate::scan::settings::Settings;
-use crate::scan::suppress::{Suppressions, clone_justified};
-use crate::scan::visitor::{AnyAliases, Hit, IdentType, scan_file};
 use crate::workspace::{Members, PackageSelection, relative_to};
 
-/// How to run the scanner.
+/// How to run the lints.
 #[derive(Clone, Debug, Default)]
-pub struct ScanOptions {
+pub struct LintOptions {
     /// Only lines added or changed since this git revision are new; the rest are pre-existing.
     pub base: Option<String>,
     /// Which members to scan.
     pub selection: PackageSelection,
 }
 
-/// Scans the selected members of `ws`.
-pub fn scan(
-    ws: &Members,
-    cfg: &GateConfig,
-    source: Option<&ConfigSource>,
-    opts: &ScanOptions,
-) -> Result<Report> {
-    let settings = Settings::new(cfg, source)?;
+/// Runs the lints on the selected members of `ws`.
+pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Report> {
     let members = ws.select(&opts.selection)?;
     let base = match &opts.base {
         Some(rev) => {
@@ -68,15 +61,16 @@ pub fn scan(
     };
     let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
         .par_iter()
-        .map(|pkg| scan_package(ws, &settings, pkg))
+        .map(|pkg| scan_package(ws, settings, pkg))
         .collect();
-    let mut report = Report::new(Tool::Gate, ws.root.as_str());
+    let mut report = Report::new(Tool::Lints, ws.root.as_str());
     report.rules_checked = settings
         .enabled()
         .map(|r| RuleChecked {
             id: r.id.to_owned(),
-            kind: format!("gate::{}", r.id),
+            kind: kind(r.rule),
             description: r.description.to_owned(),
+            checks: r.checks.to_vec(),
         })
         .collect();
     for (findings, problems) in results {
@@ -89,6 +83,11 @@ pub fn scan(
     }
     report.sort();
     Ok(report)
+}
+
+/// A lint finding's `kind`: `lints::no-unwrap`.
+pub fn kind(rule: RuleId) -> String {
+    format!("lints::{}", rule.as_str())
 }
 
 /// The roots to scan in `pkg`: its lib, and its bins and tests when a rule asks for them.
@@ -134,9 +133,9 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                     settings.hot_fn(p)
                 });
                 let lines: Vec<&str> = text.lines().collect();
-                result
-                    .hits
-                    .retain(|h| h.rule != "clone-justified" || !clone_justified(&lines, h.line));
+                result.hits.retain(|h| {
+                    h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line)
+                });
                 (rel, target, result, Suppressions::read(text))
             });
         files.extend(scanned);
@@ -170,7 +169,7 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
         );
         for (line, column) in &suppressions.missing_reason {
             hits.push(Hit {
-                rule: "suppression-reason",
+                rule: RuleId::SuppressionReason,
                 line: *line,
                 column: *column,
                 length: 0,
@@ -180,7 +179,9 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
             });
         }
         for hit in hits {
-            if hit.rule != "suppression-reason" && suppressions.allows(hit.rule, hit.line) {
+            if hit.rule != RuleId::SuppressionReason
+                && suppressions.allows(hit.rule.as_str(), hit.line)
+            {
                 continue;
             }
             let hit_target = if hit.test { Target::Test } else { target };
@@ -201,7 +202,7 @@ fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
         return None;
     };
     Some(Hit {
-        rule: "no-box-dyn-any",
+        rule: RuleId::NoBoxDynAny,
         line: t.line,
         column: t.column,
         length: t.length,
@@ -218,12 +219,12 @@ fn finding(
     hit: Hit,
     target: Target,
 ) -> Option<Finding> {
-    let info = rule(hit.rule)?;
+    let info = hit.rule.info();
     let severity = settings.severity(info, rel, hit.hot, target)?;
     let place = if hit.hot { " in a hot path" } else { "" };
     Some(Finding {
         rule_id: info.id.to_owned(),
-        kind: format!("gate::{}", info.id),
+        kind: kind(info.rule),
         category: info.category,
         severity,
         message: format!("`{}` {}{place}", hit.what, info.phrase),
@@ -239,6 +240,7 @@ fn finding(
         package: Some(package.to_owned()),
         crates: Vec::new(),
         paths: Vec::new(),
+        benchmark: None,
         baseline: Baseline::NoBase,
     })
 }
@@ -249,16 +251,15 @@ fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Findin
         .iter()
         .filter_map(|f| f.location.as_ref().map(|l| l.file.clone())) // cloned: the set owns the names
         .collect();
-    let repo_root = Utf8Path::from_path(repo.root())
-        .map(Utf8Path::to_owned)
-        .unwrap_or_default();
-    let root = std::fs::canonicalize(ws.root.as_std_path())
-        .ok()
-        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok())
-        .unwrap_or_else(|| ws.root.clone()); // cloned: fallback owns its path
+    let root_in_repo = repo.relative_path(ws.root.as_std_path())?;
     let mut changed: BTreeMap<String, ChangedLines> = BTreeMap::new();
     for file in files {
-        let in_repo = relative_to(&repo_root, &root.join(&file));
+        let in_repo = root_in_repo.join(&file);
+        let in_repo = in_repo
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let lines = repo.changed_lines(commit, &in_repo)?;
         changed.insert(file, lines);
     }
@@ -272,13 +273,4 @@ fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Findin
         };
     }
     Ok(())
-}
-
-/// Counts of findings per rule, for the summary line.
-pub fn counts(report: &Report) -> BTreeMap<&str, usize> {
-    let mut counts = BTreeMap::new();
-    for f in &report.findings {
-        *counts.entry(f.rule_id.as_str()).or_default() += 1;
-    }
-    counts
 }

@@ -1,6 +1,55 @@
-//! The source rules: ids, default severities, and what each says to do instead.
+//! The lint rules: ids, default severities, and what each says to do instead.
 
-use crate::report::{Category, Severity};
+use crate::report::{Category, ChecklistItem, Severity};
+
+/// A lint rule's id: written in kebab-case in the configuration, suppressions and reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleId {
+    /// `no-unwrap`.
+    NoUnwrap,
+    /// `no-panic`.
+    NoPanic,
+    /// `clone-justified`.
+    CloneJustified,
+    /// `no-box-dyn-any`.
+    NoBoxDynAny,
+    /// `no-silent-failure`.
+    NoSilentFailure,
+    /// `bounded-alloc`.
+    BoundedAlloc,
+    /// `format-in-loop`.
+    FormatInLoop,
+    /// `alloc-in-hot-loop`.
+    AllocInHotLoop,
+    /// `hash-in-hot-loop`.
+    HashInHotLoop,
+    /// `quadratic`.
+    Quadratic,
+    /// `clone-in-hot-loop`.
+    CloneInHotLoop,
+    /// `catch-unwind-in-hot-path`.
+    CatchUnwindInHotPath,
+    /// `suppression-reason`.
+    SuppressionReason,
+}
+
+impl RuleId {
+    /// The id as written: `no-unwrap`.
+    pub fn as_str(self) -> &'static str {
+        self.info().id
+    }
+
+    /// The rule's fixed description.
+    pub fn info(self) -> &'static RuleInfo {
+        // RULES lists every id once, in the enum's order (a test checks it).
+        &RULES[self as usize]
+    }
+
+    /// The id written `text`, if there is one.
+    pub fn parse(text: &str) -> Option<RuleId> {
+        RULES.iter().find(|r| r.id == text).map(|r| r.rule)
+    }
+}
 
 /// Where a rule applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +65,9 @@ pub enum Scope {
 /// A rule's fixed description.
 #[derive(Debug)]
 pub struct RuleInfo {
-    /// Rule id (kebab-case).
+    /// The rule.
+    pub rule: RuleId,
+    /// Its id as written (kebab-case).
     pub id: &'static str,
     /// What is wrong with the matched code, after its name: "in library code", "inside a loop".
     pub phrase: &'static str,
@@ -32,11 +83,14 @@ pub struct RuleInfo {
     pub help: &'static str,
     /// Estimated impact.
     pub impact: &'static str,
+    /// The Performance Checklist items it answers.
+    pub checks: &'static [ChecklistItem],
 }
 
 /// Every rule the scanner has.
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {
+        rule: RuleId::NoUnwrap,
         id: "no-unwrap",
         phrase: "in library code",
         category: Category::CodeQuality,
@@ -45,8 +99,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`.unwrap()` or `.expect(..)` in library code",
         help: "propagate the error with `?` or handle it explicitly",
         impact: "a panic in library code aborts the caller's program",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::NoPanic,
         id: "no-panic",
         phrase: "in library code",
         category: Category::CodeQuality,
@@ -55,8 +111,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`panic!`, `todo!`, `unimplemented!` or `unreachable!` in library code",
         help: "return an error instead of panicking",
         impact: "a panic in library code aborts the caller's program",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::CloneJustified,
         id: "clone-justified",
         phrase: "without a comment saying why",
         category: Category::CodeQuality,
@@ -65,8 +123,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`.clone()` with no comment on its line or the line above saying why",
         help: "borrow instead, or add a comment explaining why the clone is needed",
         impact: "an unexplained allocation or reference-count bump",
+        checks: &[ChecklistItem::RcCloning],
     },
     RuleInfo {
+        rule: RuleId::NoBoxDynAny,
         id: "no-box-dyn-any",
         phrase: "instead of a typed enum",
         category: Category::CodeQuality,
@@ -75,8 +135,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`Box<dyn Any>` in any spelling",
         help: "use a typed enum",
         impact: "type errors move from compile time to run time",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::NoSilentFailure,
         id: "no-silent-failure",
         phrase: "drops an error silently",
         category: Category::CodeQuality,
@@ -85,8 +147,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "an error dropped without a trace (`let _ = ..`, `.ok();`, empty `Err` arms)",
         help: "propagate the error, or log it and say why it is safe to continue",
         impact: "failures vanish and surface later as wrong results",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::BoundedAlloc,
         id: "bounded-alloc",
         phrase: "sized by a runtime value with no visible bound",
         category: Category::CodeQuality,
@@ -95,8 +159,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "an allocation sized by a runtime value with no visible bound",
         help: "cap the size (`n.min(LIMIT)`) or stream the data",
         impact: "untrusted input can exhaust memory",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::FormatInLoop,
         id: "format-in-loop",
         phrase: "inside a loop",
         category: Category::Performance,
@@ -105,8 +171,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`format!`, `.to_string()`, `String::from` or `.to_owned()` inside a loop",
         help: "preallocate one String outside the loop and write into it",
         impact: "one heap allocation per loop iteration",
+        checks: &[ChecklistItem::FormatInLoops],
     },
     RuleInfo {
+        rule: RuleId::AllocInHotLoop,
         id: "alloc-in-hot-loop",
         phrase: "allocates inside a loop",
         category: Category::Performance,
@@ -115,8 +183,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`Vec::new`, `vec!`, `Box::new`, `.collect()` or `.to_vec()` inside a loop in a hot path",
         help: "hoist the allocation out of the loop and reuse it",
         impact: "allocation per loop iteration in a hot path",
+        checks: &[ChecklistItem::HotPathAllocations],
     },
     RuleInfo {
+        rule: RuleId::HashInHotLoop,
         id: "hash-in-hot-loop",
         phrase: "hashes inside a loop",
         category: Category::Performance,
@@ -125,8 +195,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "a hash map or set lookup inside a loop in a hot path",
         help: "index a Vec or resolve the key once outside the loop",
         impact: "a hash computation per loop iteration in a hot path",
+        checks: &[ChecklistItem::CollectionTypes],
     },
     RuleInfo {
+        rule: RuleId::Quadratic,
         id: "quadratic",
         phrase: "makes the loop quadratic",
         category: Category::Performance,
@@ -135,8 +207,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "a linear search or shift inside a loop, or nested loops over the same collection",
         help: "use a set or map for membership, VecDeque for front removal, or one pass",
         impact: "O(n^2) time on input-sized collections",
+        checks: &[ChecklistItem::Quadratic],
     },
     RuleInfo {
+        rule: RuleId::CloneInHotLoop,
         id: "clone-in-hot-loop",
         phrase: "copies inside a loop",
         category: Category::Performance,
@@ -145,8 +219,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`.clone()` inside a loop in a hot path",
         help: "borrow, or use Rc and `Rc::make_mut` for copy-on-write",
         impact: "a copy per loop iteration in a hot path",
+        checks: &[ChecklistItem::HotPathAllocations, ChecklistItem::RcCloning],
     },
     RuleInfo {
+        rule: RuleId::CatchUnwindInHotPath,
         id: "catch-unwind-in-hot-path",
         phrase: "sets up unwinding on every call",
         category: Category::Performance,
@@ -155,8 +231,10 @@ pub const RULES: &[RuleInfo] = &[
         description: "`catch_unwind` in a hot path",
         help: "use it only for crash protection at the edge, not for expected errors",
         impact: "unwinding setup cost on every call in a hot path",
+        checks: &[],
     },
     RuleInfo {
+        rule: RuleId::SuppressionReason,
         id: "suppression-reason",
         phrase: "needs `-- reason`",
         category: Category::CodeQuality,
@@ -165,22 +243,22 @@ pub const RULES: &[RuleInfo] = &[
         description: "a `lumen-gate: allow(..)` comment without `-- reason`",
         help: "write `// lumen-gate: allow(rule-id) -- why this is fine`",
         impact: "an unexplained exception to the review's rules",
+        checks: &[],
     },
 ];
-
-/// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn rule_ids_are_unique_kebab_case() {
+    fn rule_ids_are_unique_kebab_case_and_in_the_enums_order() {
         let ids: std::collections::BTreeSet<_> = RULES.iter().map(|r| r.id).collect();
         assert_eq!(ids.len(), RULES.len());
+        for (i, info) in RULES.iter().enumerate() {
+            assert_eq!(info.rule as usize, i, "{} is out of order", info.id);
+            assert_eq!(RuleId::parse(info.id), Some(info.rule));
+        }
         assert!(
             RULES
                 .iter()

@@ -1,4 +1,6 @@
-//! Output settings shared by the three tools: colour and format.
+//! Output settings shared by the three tools: colour, format, verbosity, and progress on stderr.
+
+pub mod progress;
 
 use std::io::IsTerminal;
 

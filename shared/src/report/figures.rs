@@ -1,6 +1,7 @@
-//! Number formatting for the review: instruction counts and signed percentages.
+//! How the report's figures read: instruction counts with separators, signed percentages, durations.
+//! Shared by the tools' messages and the renderers.
 
-use crate::report::{BenchmarkResult, MetricChange};
+use crate::report::MetricChange;
 
 /// An integer-valued figure with thousands separators: `1234567` -> `1,234,567`.
 pub fn count(value: f64) -> String {
@@ -39,25 +40,6 @@ pub fn change(metric: &str, m: &MetricChange) -> String {
         }
         _ => "new".to_owned(),
     }
-}
-
-/// A `| name | before | after | change |` row of the Benchmarks Run table (no line end).
-pub fn bench_row(b: &BenchmarkResult) -> String {
-    let before = b
-        .primary
-        .before
-        .map(|v| value(&b.metric, v))
-        .unwrap_or_else(|| "-".to_owned());
-    let change = b
-        .primary
-        .change_pct
-        .map(percent)
-        .unwrap_or_else(|| "new".to_owned());
-    format!(
-        "| {} | {before} | {} | {change} |",
-        b.name,
-        value(&b.metric, b.primary.after)
-    )
 }
 
 /// A figure with its unit: `1,234 Ir` for instruction counts, `12.35 µs` for criterion's `time_ns`.

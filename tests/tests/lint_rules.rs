@@ -1,4 +1,4 @@
-//! The source gates end to end (`cargo lumen-gate --only lints`) on the `scan-rules` fixture: every rule's
+//! The source gates end to end (`cargo lumen-gate --only lints`) on the `lint-rules` fixture: every rule's
 //! true positives and near misses, exact to the column; bad input; `--base`.
 
 use lumen_gate_tests::{CheckoutState, TempProject, tool};
@@ -106,10 +106,10 @@ fn lines(report: &Value) -> Vec<String> {
 
 #[test]
 fn every_rule_finds_its_true_positives_and_no_near_misses() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[gate]\nhot-paths = [\"gates::hot::dispatch\"]\n",
+        "[lints]\nhot-paths = [\"gates::hot::dispatch\"]\n",
     );
     let (code, r, stderr) = lints(&p, &[]);
     assert_eq!(code, 1, "{stderr}");
@@ -119,7 +119,7 @@ fn every_rule_finds_its_true_positives_and_no_near_misses() {
 
 #[test]
 fn hot_paths_by_file_glob_and_cold_code() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     let (_, r, _) = lints(&p, &[]);
     let hot: Vec<String> = lines(&r)
         .into_iter()
@@ -135,7 +135,7 @@ fn hot_paths_by_file_glob_and_cold_code() {
     );
     p.write(
         "lumen-gate.toml",
-        "[gate]\nhot-paths = [\"gates/src/hot.rs\"]\n",
+        "[lints]\nhot-paths = [\"gates/src/hot.rs\"]\n",
     );
     let (_, r, _) = lints(&p, &[]);
     let cold_hits = lines(&r)
@@ -150,10 +150,10 @@ fn hot_paths_by_file_glob_and_cold_code() {
 
 #[test]
 fn rule_settings_and_path_overrides() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[gate.rules.no-unwrap]\nseverity = \"info\"\nexclude = [\"gates/src/elsewhere/**\"]\n\n[[gate.overrides]]\npaths = [\"gates/src/panics.rs\"]\nrules = { no-panic = \"off\" }\n",
+        "[lints.rules.no-unwrap]\nseverity = \"info\"\nexclude = [\"gates/src/elsewhere/**\"]\n\n[[lints.overrides]]\npaths = [\"gates/src/panics.rs\"]\nrules = { no-panic = \"off\" }\n",
     );
     let (_, r, _) = lints(&p, &[]);
     let l = lines(&r);
@@ -171,10 +171,10 @@ fn rule_settings_and_path_overrides() {
 
 #[test]
 fn test_targets_are_scanned_only_when_a_rule_says_so() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[gate.rules.no-unwrap]\ntargets = [\"lib\", \"test\"]\n",
+        "[lints.rules.no-unwrap]\ntargets = [\"lib\", \"test\"]\n",
     );
     let (_, r, _) = lints(&p, &[]);
     let l = lines(&r);
@@ -192,10 +192,10 @@ fn test_targets_are_scanned_only_when_a_rule_says_so() {
 
 #[test]
 fn unknown_rule_and_bad_severity_point_into_the_config() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[gate.rules.no-unwarp]\nseverity = \"warning\"\n",
+        "[lints.rules.no-unwarp]\nseverity = \"warning\"\n",
     );
     let out = tool(BIN)
         .args(["--only", "lints", "--manifest-path"])
@@ -208,7 +208,7 @@ fn unknown_rule_and_bad_severity_point_into_the_config() {
     assert!(stderr.contains("lumen-gate.toml:1:"), "{stderr}");
     p.write(
         "lumen-gate.toml",
-        "[gate.rules.no-unwrap]\nseverity = \"fatal\"\n",
+        "[lints.rules.no-unwrap]\nseverity = \"fatal\"\n",
     );
     let out = tool(BIN)
         .args(["--only", "lints", "--manifest-path"])
@@ -216,12 +216,46 @@ fn unknown_rule_and_bad_severity_point_into_the_config() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown severity `fatal`"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown variant `fatal`"), "{stderr}");
+    assert!(stderr.contains("lumen-gate.toml:2:"), "{stderr}");
+}
+
+#[test]
+fn settings_under_the_old_gate_section_still_apply_with_a_deprecation_warning() {
+    let p = TempProject::new("lint-rules");
+    p.write(
+        "lumen-gate.toml",
+        "[gate]\nhot-paths = [\"gates/src/hot.rs\"]\n\n[gate.rules.no-unwrap]\nseverity = \"info\"\n",
+    );
+    let old = tool(BIN)
+        .args(["--only", "lints", "--format", "json", "--manifest-path"])
+        .arg(p.manifest())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&old.stderr);
+    assert_eq!(
+        stderr.matches("deprecated").count(),
+        2,
+        "one warning per old key: {stderr}"
+    );
+    p.write(
+        "lumen-gate.toml",
+        "[lints]\nhot-paths = [\"gates/src/hot.rs\"]\n\n[lints.rules.no-unwrap]\nseverity = \"info\"\n",
+    );
+    let new = tool(BIN)
+        .args(["--only", "lints", "--format", "json", "--manifest-path"])
+        .arg(p.manifest())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&new.stderr).contains("deprecated"));
+    assert_eq!(old.status.code(), new.status.code());
+    assert_eq!(old.stdout, new.stdout, "the same findings either way");
 }
 
 #[test]
 fn bad_files_are_reported_and_the_rest_still_scanned() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.write(
         "gates/src/lib.rs",
         &(p.read("gates/src/lib.rs") + "mod broken;\nmod missing;\nmod latin;\nmod looped;\n"),
@@ -282,7 +316,7 @@ fn bad_files_are_reported_and_the_rest_still_scanned() {
 
 #[test]
 fn base_marks_only_changed_lines_as_new_and_leaves_the_checkout_alone() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     p.git_init();
     let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
     let text = p.read("gates/src/unwraps.rs");
@@ -334,7 +368,7 @@ fn base_marks_only_changed_lines_as_new_and_leaves_the_checkout_alone() {
 
 #[test]
 fn human_output_has_diagnostics_and_a_count_per_rule() {
-    let p = TempProject::new("scan-rules");
+    let p = TempProject::new("lint-rules");
     let out = tool(BIN)
         .args(["--only", "lints", "-p", "gates", "--manifest-path"])
         .arg(p.manifest())

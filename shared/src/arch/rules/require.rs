@@ -5,27 +5,88 @@ use std::collections::BTreeSet;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
-use crate::arch::graph::{ArchGraph, EdgeFilter};
-use crate::arch::rules::RuleMeta;
+use crate::arch::cfg::RequireRule;
+use crate::arch::graph::EdgeFilter;
+use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{DepKind, Finding};
 use crate::source::attrs::is_cfg_test;
 use crate::source::crate_files;
 
-/// Evaluates a require rule on the members it matches.
-pub fn check<'g>(
-    graph: &ArchGraph<'g>,
-    members: &[PackageMetadata<'g>],
+/// A compiled require rule.
+#[derive(Clone, Debug)]
+pub struct Require {
+    /// Id, why, severity.
+    pub meta: RuleMeta,
+    /// The crates.
+    pub crates: CratePattern,
+    /// The required dependency.
+    pub depends_on: String,
+    /// The trait to implement.
+    pub implements: Option<String>,
+}
+
+/// The rule's one-line description.
+pub(super) fn describe(r: &RequireRule) -> String {
+    match &r.implements {
+        Some(t) => format!(
+            "`{}` must depend on `{}` and implement `{}`",
+            r.crates.get_ref(),
+            r.depends_on.get_ref(),
+            t.get_ref()
+        ),
+        None => format!(
+            "`{}` must depend on `{}`",
+            r.crates.get_ref(),
+            r.depends_on.get_ref()
+        ),
+    }
+}
+
+impl Require {
+    /// Compiles the configured rule; `None` when a pattern is invalid (the error is in `checker`).
+    pub(super) fn compile(
+        r: &RequireRule,
+        meta: RuleMeta,
+        checker: &mut PatternChecker<'_>,
+    ) -> Option<Require> {
+        let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
+        dep?;
+        Some(Require {
+            meta,
+            crates: crates?,
+            depends_on: r.depends_on.get_ref().to_owned(),
+            implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
+        })
+    }
+
+    /// Evaluates the rule on the members it matches.
+    pub(super) fn check(&self, ctx: &mut Context<'_, '_>) -> Vec<Finding> {
+        check(
+            ctx,
+            &self.meta,
+            &self.crates,
+            &self.depends_on,
+            self.implements.as_deref(),
+        )
+    }
+}
+
+fn check(
+    ctx: &Context<'_, '_>,
     meta: &RuleMeta,
-    crates: &crate::arch::patterns::CratePattern,
+    crates: &CratePattern,
     depends_on: &str,
     implements: Option<&str>,
 ) -> Vec<Finding> {
+    let graph = ctx.graph;
     let normal = EdgeFilter {
         kinds: vec![DepKind::Normal],
         include_optional: false,
     };
     let mut findings = Vec::new();
-    for pkg in members
+    for pkg in ctx
+        .members
         .iter()
         .filter(|m| crates.matches(m.name()) && m.name() != depends_on)
     {
@@ -68,7 +129,7 @@ pub fn check<'g>(
 }
 
 /// True if the library of `pkg` has `impl <path ending in trait_name> for ...` outside test code.
-pub fn implements_trait(pkg: PackageMetadata<'_>, trait_name: &str) -> bool {
+fn implements_trait(pkg: PackageMetadata<'_>, trait_name: &str) -> bool {
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return false;
     };

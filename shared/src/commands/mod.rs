@@ -1,10 +1,24 @@
-//! Command-line arguments shared by the three tools (clap derive), flattened into each tool's own parser.
+//! The three commands, as the binaries call them: arguments in (clap derive), the tools run, the report
+//! rendered, an exit code out. A binary holds only its `cargo` subcommand enum and calls [`arch::main`],
+//! [`bench::main`] or [`gate::main`].
+//!
+//! Also here: the arguments the three share, and the whole configuration file's type ([`config`]).
 
-use std::path::PathBuf;
+pub mod arch;
+pub mod bench;
+pub mod config;
+pub mod gate;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use camino::Utf8PathBuf;
 
+use crate::config::ConfigWarning;
+use crate::errors::{Error, Result};
+use crate::lock::WhenLocked;
 use crate::output::{ColorChoice, Format, Verbosity};
+use crate::render::human::{HumanStyle, render_diagnostic};
 use crate::workspace::{LoadOptions, PackageSelection};
 
 /// Which workspace, and which of its packages.
@@ -31,13 +45,16 @@ pub struct WorkspaceArgs {
     /// Require Cargo.lock to be up to date.
     #[arg(long)]
     pub locked: bool,
+    /// Fail (exit 2) instead of waiting when another run holds this workspace's lumen-gate state.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 impl WorkspaceArgs {
     /// Options for `cargo metadata`.
     pub fn load_options(&self) -> LoadOptions {
         LoadOptions {
-            manifest_path: self.manifest_path.clone(), // cloned: LoadOptions owns its paths
+            manifest_path: self.manifest_path.to_owned(),
             current_dir: None,
             offline: self.offline,
             locked: self.locked,
@@ -48,9 +65,18 @@ impl WorkspaceArgs {
     /// The package selection.
     pub fn selection(&self) -> PackageSelection {
         PackageSelection {
-            packages: self.packages.clone(), // cloned: the selection owns its names
+            packages: self.packages.to_vec(),
             workspace: self.workspace,
-            exclude: self.exclude.clone(), // cloned: as above
+            exclude: self.exclude.to_vec(),
+        }
+    }
+
+    /// What to do when another run holds the workspace's state.
+    pub fn when_locked(&self) -> WhenLocked {
+        if self.no_wait {
+            WhenLocked::Fail
+        } else {
+            WhenLocked::Wait
         }
     }
 }
@@ -86,6 +112,14 @@ impl OutputArgs {
             Verbosity::Normal
         }
     }
+
+    /// How human output on stdout looks.
+    fn style(&self) -> HumanStyle {
+        HumanStyle {
+            color: self.color.should_color(&std::io::stdout()),
+            width: 100,
+        }
+    }
 }
 
 /// The arguments of this process, with the cargo subcommand word inserted when it is missing, so the
@@ -107,17 +141,54 @@ pub fn normalize_args(
     args
 }
 
-/// Prints a tool error to stderr as a miette diagnostic and returns exit code 2.
-pub fn report_error(error: &dyn miette::Diagnostic, color: ColorChoice) -> i32 {
-    use std::io::Write;
-    let style = crate::render::human::HumanStyle {
+/// Runs a command: signal handling installed, an error printed as a miette diagnostic, the exit code
+/// returned (the command's own, or the error's: 2, or 130 when interrupted).
+fn main_with(color: ColorChoice, run: impl FnOnce() -> Result<i32>) -> i32 {
+    crate::process::install_signal_handlers();
+    match run() {
+        Ok(code) => code,
+        Err(error) => {
+            print_diagnostic(&error, color);
+            error.exit_code()
+        }
+    }
+}
+
+/// Prints a diagnostic to stderr; nothing more can be done if stderr itself is gone.
+fn print_diagnostic(diagnostic: &dyn miette::Diagnostic, color: ColorChoice) {
+    let style = HumanStyle {
         color: color.should_color(&std::io::stderr()),
         width: 100,
     };
-    let text = crate::render::human::render_diagnostic(error, style);
-    // Nothing more can be done if stderr itself is gone.
-    let _ignored = std::io::stderr().write_all(text.as_bytes());
-    crate::exit_codes::TOOL_ERROR
+    let text = render_diagnostic(diagnostic, style);
+    let _unwritten = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Prints the configuration's warnings (deprecated keys...) to stderr, unless quiet.
+fn print_warnings(warnings: &[ConfigWarning], output: &OutputArgs) {
+    if output.verbosity() > Verbosity::Quiet {
+        for w in warnings {
+            print_diagnostic(w, output.color);
+        }
+    }
+}
+
+/// A report that could not be rendered (its JSON serialization failed).
+fn render_error(e: std::io::Error) -> Error {
+    Error::io("could not render", "the report", e)
+}
+
+/// Writes `bytes` to stdout.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("could not write to", "stdout", e))
+}
+
+/// Writes `bytes` to the `--output` file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::io("could not write", path, e))
 }
 
 #[cfg(test)]

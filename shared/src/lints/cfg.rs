@@ -1,33 +1,32 @@
-//! `[gate]` configuration: hot paths, per-rule settings, per-path overrides and the verdict policy.
+//! `[lints]` configuration: hot paths, per-rule settings and per-path overrides.
 //!
 //! ```toml
-//! [gate]
+//! [lints]
 //! hot-paths = ["rust/lumen-vm/src/vm/**", "lumen_vm::values::*"]   # file globs or fn-path globs
 //!
-//! [gate.rules.no-unwrap]
+//! [lints.rules.no-unwrap]
 //! severity = "warning"        # critical | warning | info | off
 //! exclude = ["src/legacy/**"] # file globs where the rule is off
 //! targets = ["lib", "bin"]    # lib (default), bin, test
 //!
-//! [[gate.overrides]]
+//! [[lints.overrides]]
 //! paths = ["crates/cli/**"]
 //! rules = { clone-justified = "off", format-in-loop = "info" }
-//!
-//! [gate.verdict]
-//! warning-budget = 10
 //! ```
+//!
+//! Until version 0.1 these keys lived under `[gate]`; they are still read from there, with a warning.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::gate::cfg::VerdictConfig;
+use crate::config::validate::Level;
 
-/// `[gate]`.
+/// `[lints]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct GateConfig {
+pub struct LintsConfig {
     /// Hot paths: globs of files (relative to the workspace root) or of fn paths (`crate::module::fn`).
     #[serde(default)]
     pub hot_paths: Vec<Spanned<String>>,
@@ -37,18 +36,15 @@ pub struct GateConfig {
     /// Per-path severity overrides.
     #[serde(default)]
     pub overrides: Vec<PathOverride>,
-    /// The verdict policy.
-    #[serde(default)]
-    pub verdict: VerdictConfig,
 }
 
-/// `[gate.rules.<id>]`.
+/// `[lints.rules.<id>]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleSettings {
     /// Severity everywhere (hot paths included), or `off`.
     #[serde(default)]
-    pub severity: Option<Spanned<String>>,
+    pub severity: Option<Level>,
     /// File globs where the rule is off.
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
@@ -69,12 +65,12 @@ pub enum Target {
     Test,
 }
 
-/// `[[gate.overrides]]`.
+/// `[[lints.overrides]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PathOverride {
     /// File globs this override applies to.
     pub paths: Vec<Spanned<String>>,
-    /// Rule id to severity (or `off`).
-    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Rule id to level.
+    pub rules: BTreeMap<Spanned<String>, Level>,
 }

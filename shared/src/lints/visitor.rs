@@ -12,7 +12,8 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-use crate::scan::syntax::{
+use crate::lints::rules::RuleId;
+use crate::lints::syntax::{
     Holds, boxed, call_name, collection_key, holds_expr, holds_type, is_dyn_any, is_unbounded,
     receiver_name, single_ident,
 };
@@ -21,8 +22,8 @@ use crate::source::attrs::{is_cfg_test, is_test_fn};
 /// One place a rule matches, before suppression and severity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hit {
-    /// Rule id.
-    pub rule: &'static str,
+    /// The rule.
+    pub rule: RuleId,
     /// 1-based line.
     pub line: u32,
     /// 1-based column.
@@ -122,7 +123,7 @@ impl Scanner<'_> {
         !self.loops.is_empty()
     }
 
-    fn hit(&mut self, rule: &'static str, span: Span, what: impl Into<String>) {
+    fn hit(&mut self, rule: RuleId, span: Span, what: impl Into<String>) {
         let start = span.start();
         let end = span.end();
         let length = if end.line == start.line {
@@ -204,17 +205,17 @@ impl Scanner<'_> {
         let span = mac.path.span();
         match name.as_str() {
             "panic" | "todo" | "unimplemented" | "unreachable" => {
-                self.hit("no-panic", span, format!("{name}!"))
+                self.hit(RuleId::NoPanic, span, format!("{name}!"))
             }
-            "format" if self.in_loop() => self.hit("format-in-loop", span, "format!"),
-            "vec" if self.in_loop() && self.hot() => self.hit("alloc-in-hot-loop", span, "vec!"),
+            "format" if self.in_loop() => self.hit(RuleId::FormatInLoop, span, "format!"),
+            "vec" if self.in_loop() && self.hot() => self.hit(RuleId::AllocInHotLoop, span, "vec!"),
             _ => {}
         }
         if name == "vec"
             && let Ok(repeat) = mac.parse_body_with(parse_repeat)
         {
             if is_unbounded(&repeat.1) {
-                self.hit("bounded-alloc", mac.span(), "vec![x; n]");
+                self.hit(RuleId::BoundedAlloc, mac.span(), "vec![x; n]");
             }
             self.visit_expr(&repeat.0);
             self.visit_expr(&repeat.1);
@@ -238,32 +239,32 @@ impl Scanner<'_> {
         let in_loop = self.in_loop();
         let hot = self.hot();
         match (name.as_str(), argc) {
-            ("unwrap", 0) => self.hit("no-unwrap", span, ".unwrap()"),
-            ("expect", 1) => self.hit("no-unwrap", span, ".expect(..)"),
+            ("unwrap", 0) => self.hit(RuleId::NoUnwrap, span, ".unwrap()"),
+            ("expect", 1) => self.hit(RuleId::NoUnwrap, span, ".expect(..)"),
             ("clone", 0) => {
-                self.hit("clone-justified", span, ".clone()");
+                self.hit(RuleId::CloneJustified, span, ".clone()");
                 if in_loop && hot {
-                    self.hit("clone-in-hot-loop", span, ".clone()");
+                    self.hit(RuleId::CloneInHotLoop, span, ".clone()");
                 }
             }
             ("unwrap_or_default", 0) if returns_result(&m.receiver) => self.hit(
-                "no-silent-failure",
+                RuleId::NoSilentFailure,
                 span,
                 ".unwrap_or_default() on a Result",
             ),
             ("reserve" | "reserve_exact", 1) if is_unbounded(&m.args[0]) => {
-                self.hit("bounded-alloc", span, format!(".{name}(n)"))
+                self.hit(RuleId::BoundedAlloc, span, format!(".{name}(n)"))
             }
             ("read_to_end", 1) if !chain_has(&m.receiver, "take") => self.hit(
-                "bounded-alloc",
+                RuleId::BoundedAlloc,
                 span,
                 ".read_to_end(..) on an unbounded reader",
             ),
             ("to_string" | "to_owned", 0) if in_loop => {
-                self.hit("format-in-loop", span, format!(".{name}()"))
+                self.hit(RuleId::FormatInLoop, span, format!(".{name}()"))
             }
             ("collect" | "to_vec", 0) if in_loop && hot => {
-                self.hit("alloc-in-hot-loop", span, format!(".{name}()"))
+                self.hit(RuleId::AllocInHotLoop, span, format!(".{name}()"))
             }
             _ => {}
         }
@@ -278,16 +279,16 @@ impl Scanner<'_> {
         let first_is_zero = m.args.first().is_some_and(|a| matches!(a, Expr::Lit(l) if matches!(&l.lit, syn::Lit::Int(i) if i.base10_digits() == "0")));
         match name {
             "contains" if holds == Some(Holds::Sequence) => {
-                self.hit("quadratic", span, ".contains(..) on a Vec in a loop")
+                self.hit(RuleId::Quadratic, span, ".contains(..) on a Vec in a loop")
             }
             "position" if chain_has(&m.receiver, "iter") => {
-                self.hit("quadratic", span, ".iter().position(..) in a loop")
+                self.hit(RuleId::Quadratic, span, ".iter().position(..) in a loop")
             }
             "remove" if m.args.len() == 1 && first_is_zero && holds != Some(Holds::Hashed) => {
-                self.hit("quadratic", span, ".remove(0) in a loop")
+                self.hit(RuleId::Quadratic, span, ".remove(0) in a loop")
             }
             "insert" if m.args.len() == 2 && first_is_zero && holds != Some(Holds::Hashed) => {
-                self.hit("quadratic", span, ".insert(0, ..) in a loop")
+                self.hit(RuleId::Quadratic, span, ".insert(0, ..) in a loop")
             }
             _ => {}
         }
@@ -297,7 +298,7 @@ impl Scanner<'_> {
                     && matches!(name, "get" | "get_mut" | "insert" | "remove" | "contains"));
             if hashed_lookup {
                 self.hit(
-                    "hash-in-hot-loop",
+                    RuleId::HashInHotLoop,
                     span,
                     format!(".{name}(..) on a hash map/set"),
                 );
@@ -315,22 +316,22 @@ impl Scanner<'_> {
                 if c.args.first().is_some_and(is_unbounded) =>
             {
                 self.hit(
-                    "bounded-alloc",
+                    RuleId::BoundedAlloc,
                     span,
                     format!("{}::with_capacity(n)", prev.as_deref().unwrap_or_default()),
                 )
             }
             (Some("String"), "from") if self.in_loop() => {
-                self.hit("format-in-loop", span, "String::from")
+                self.hit(RuleId::FormatInLoop, span, "String::from")
             }
             (Some("Vec"), "new") | (Some("Box"), "new") if self.in_loop() && self.hot() => self
                 .hit(
-                    "alloc-in-hot-loop",
+                    RuleId::AllocInHotLoop,
                     span,
                     format!("{}::new", prev.as_deref().unwrap_or_default()),
                 ),
             (_, "catch_unwind") if self.hot() => {
-                self.hit("catch-unwind-in-hot-path", span, "catch_unwind")
+                self.hit(RuleId::CatchUnwindInHotPath, span, "catch_unwind")
             }
             _ => {}
         }
@@ -475,7 +476,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     fn visit_type(&mut self, ty: &'ast syn::Type) {
         if let Some(inner) = boxed(ty) {
             if is_dyn_any(inner) {
-                self.hit("no-box-dyn-any", ty.span(), "Box<dyn Any>");
+                self.hit(RuleId::NoBoxDynAny, ty.span(), "Box<dyn Any>");
             } else if let Some(name) = single_ident(inner) {
                 self.ident_type(name, true, ty.span());
             }
@@ -492,7 +493,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             && self.loops.iter().flatten().any(|outer| outer == k)
         {
             self.hit(
-                "quadratic",
+                RuleId::Quadratic,
                 f.expr.span(),
                 format!("nested loops over `{k}`"),
             );
@@ -546,7 +547,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                 _ => false,
             };
             if discards && fallible {
-                self.hit("no-silent-failure", l.span(), "let _ = ..");
+                self.hit(RuleId::NoSilentFailure, l.span(), "let _ = ..");
             }
             let kind = match &l.pat {
                 syn::Pat::Type(pt) => holds_type(&pt.ty),
@@ -574,14 +575,14 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             && m.args.is_empty()
         {
             let span = m.method.span();
-            self.hit("no-silent-failure", span, ".ok(); discards the error");
+            self.hit(RuleId::NoSilentFailure, span, ".ok(); discards the error");
         }
         visit::visit_stmt(self, s);
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
         if is_err_wildcard(&a.pat) && is_empty_block(&a.body) {
-            self.hit("no-silent-failure", a.pat.span(), "Err(_) => {}");
+            self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
         visit::visit_arm(self, a);
     }
@@ -592,7 +593,11 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             && i.then_branch.stmts.is_empty()
             && i.else_branch.is_none()
         {
-            self.hit("no-silent-failure", l.pat.span(), "if let Err(_) = .. {}");
+            self.hit(
+                RuleId::NoSilentFailure,
+                l.pat.span(),
+                "if let Err(_) = .. {}",
+            );
         }
         visit::visit_expr_if(self, i);
     }

@@ -12,11 +12,112 @@ use camino::Utf8Path;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
-use crate::arch::rules::RuleMeta;
+use crate::arch::cfg::OnlyThroughRule;
+use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn};
 use crate::source::crate_files;
 use crate::workspace::relative_to;
+
+/// A compiled only-through rule.
+#[derive(Clone, Debug)]
+pub struct OnlyThrough {
+    /// Id, why, severity.
+    pub meta: RuleMeta,
+    /// Using crates.
+    pub from: CratePattern,
+    /// The used crate's package name.
+    pub to: String,
+    /// Allowed module paths, as segments after the crate name.
+    pub modules: Vec<Vec<String>>,
+    /// Check test code too.
+    pub include_tests: bool,
+}
+
+/// The rule's one-line description.
+pub(super) fn describe(r: &OnlyThroughRule) -> String {
+    format!(
+        "`{}` may use `{}` only through {}",
+        r.from.get_ref(),
+        r.to.get_ref(),
+        r.modules
+            .iter()
+            .map(|m| format!("`{}`", m.get_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+impl OnlyThrough {
+    /// Compiles the configured rule: module paths must start with the `to` crate's name.
+    pub(super) fn compile(
+        r: &OnlyThroughRule,
+        meta: RuleMeta,
+        checker: &mut PatternChecker<'_>,
+    ) -> Option<OnlyThrough> {
+        let crate_ident = r.to.get_ref().replace('-', "_");
+        let mut modules = Vec::new();
+        for module in &r.modules {
+            let mut segments = module.get_ref().split("::").map(str::to_owned);
+            if segments.next().as_deref() != Some(crate_ident.as_str()) {
+                checker.validator.error(
+                    module,
+                    format!(
+                        "module path `{}` does not start with `{crate_ident}`",
+                        module.get_ref()
+                    ),
+                    "must name a module of the `to` crate",
+                    Some(format!("write it as `{crate_ident}::module`")),
+                );
+                continue;
+            }
+            modules.push(segments.collect());
+        }
+        let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
+        to?;
+        Some(OnlyThrough {
+            meta,
+            from: from?,
+            to: r.to.get_ref().to_owned(),
+            modules,
+            include_tests: r.include_tests,
+        })
+    }
+
+    /// Every use of `to` in the sources of the `from` crates that depend on it, outside the modules.
+    pub(super) fn check(&self, ctx: &mut Context<'_, '_>) -> Vec<Finding> {
+        let graph = ctx.graph;
+        let Some(b) = graph.ws.graph.workspace().member_by_name(&self.to).ok() else {
+            return Vec::new();
+        };
+        let mut findings = Vec::new();
+        for a in ctx
+            .members
+            .iter()
+            .filter(|m| self.from.matches(m.name()) && m.id() != b.id())
+        {
+            if !a.direct_links().any(|l| l.to().id() == b.id()) {
+                continue;
+            }
+            let surface = ctx
+                .surfaces
+                .entry(b.id().clone()) // cloned: the cache owns its key
+                .or_insert_with(|| CrateSurface::read(b).0);
+            findings.extend(check(
+                &graph.ws.root,
+                &self.meta,
+                *a,
+                b,
+                surface,
+                &self.modules,
+                self.include_tests,
+                &mut ctx.problems,
+            ));
+        }
+        findings
+    }
+}
 
 /// What B exposes: re-exports and declared items per module (crate-relative paths).
 #[derive(Debug, Default)]
@@ -379,7 +480,7 @@ pub fn extern_name(a: PackageMetadata<'_>, b: PackageMetadata<'_>) -> Option<Str
 
 /// Evaluates one only-through rule for crate `a` using crate `b`.
 #[allow(clippy::too_many_arguments)]
-pub fn check(
+fn check(
     root: &Utf8Path,
     meta: &RuleMeta,
     a: PackageMetadata<'_>,

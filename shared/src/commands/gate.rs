@@ -1,0 +1,249 @@
+//! `cargo lumen-gate`: the review. Runs the architecture rules, the lints and (with `--bench`) the
+//! benchmarks, or merges their reports from earlier CI steps, and renders the verdict.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::arch::{self, CheckOptions};
+use crate::bench::limits::Limits;
+use crate::bench::{self, BenchOptions};
+use crate::commands::config::LoadedConfig;
+use crate::commands::{
+    OutputArgs, WorkspaceArgs, main_with, print_warnings, render_error, write_file, write_stdout,
+};
+use crate::config::preset::Preset;
+use crate::errors::{Error, Result};
+use crate::gate::inputs::read_report;
+use crate::gate::review::{self, Review};
+use crate::lints::settings::Settings;
+use crate::lints::{self, LintOptions};
+use crate::lock::WhenLocked;
+use crate::output::Format;
+use crate::output::progress::{Progress, ProgressMode};
+use crate::render::github::append_step_summary;
+use crate::render::human::HumanStyle;
+use crate::render::markdown;
+use crate::render::review::write_review;
+use crate::report::{Report, Tool};
+use crate::workspace::{Members, PackageSelection, Workspace};
+
+/// The examples at the end of `--help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  cargo lumen-gate                              review the workspace: architecture rules and lints
+  cargo lumen-gate --base origin/main           only what changed since origin/main can block
+  cargo lumen-gate --format markdown            the review text for a pull-request comment
+  cargo lumen-gate --format github              annotations, and the review in $GITHUB_STEP_SUMMARY
+  cargo lumen-gate --format sarif --output lumen.sarif --output-format sarif
+  cargo lumen-gate --only lints -p my-crate     only the lints, on one package
+  cargo lumen-gate --report arch.json --report bench.json   merge reports of earlier CI steps
+
+Exit codes: 0 APPROVED, 1 CHANGES REQUESTED, 2 the gate could not run (config, git, cargo),
+130 interrupted.";
+
+/// Arguments of `cargo lumen-gate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Workspace and package selection.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Format of the file written with --output.
+    #[arg(long, value_enum, default_value_t = Format::Json, value_name = "FORMAT")]
+    pub output_format: Format,
+    /// Compare with a git revision: only findings new since it can block.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Run only these parts (repeatable).
+    #[arg(long, value_enum, value_name = "PART")]
+    pub only: Vec<Part>,
+    /// Also run the benchmarks against --base.
+    #[arg(long)]
+    pub bench: bool,
+    /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
+    #[arg(long = "report", value_name = "FILE")]
+    pub reports: Vec<PathBuf>,
+    /// A built-in architecture rule set.
+    #[arg(long, value_enum)]
+    pub preset: Option<Preset>,
+}
+
+/// A part of the review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Part {
+    /// The lints (code-quality gates and performance checklist).
+    Lints,
+    /// The architecture rules.
+    Arch,
+    /// The benchmarks.
+    Bench,
+}
+
+impl Part {
+    /// The tool whose report holds this part.
+    fn tool(self) -> Tool {
+        match self {
+            Part::Lints => Tool::Lints,
+            Part::Arch => Tool::Arch,
+            Part::Bench => Tool::Bench,
+        }
+    }
+}
+
+/// What the review runs.
+#[derive(Clone, Debug)]
+struct Plan {
+    base: Option<String>,
+    only: Vec<Part>,
+    bench: bool,
+    preset: Option<Preset>,
+    selection: PackageSelection,
+    when_locked: WhenLocked,
+}
+
+impl Plan {
+    /// True when `part` runs (unless a given report already holds it): `--only` when given, else the
+    /// lints and the architecture rules, and the benchmarks with `--bench`.
+    fn wants(&self, part: Part) -> bool {
+        if self.only.is_empty() {
+            part != Part::Bench || self.bench
+        } else {
+            self.only.contains(&part)
+        }
+    }
+}
+
+/// Runs `cargo lumen-gate` and returns its exit code.
+pub fn main(args: Args) -> i32 {
+    main_with(args.output.color, || run(args))
+}
+
+fn run(args: Args) -> Result<i32> {
+    let plan = Plan {
+        base: args.base,
+        only: args.only,
+        bench: args.bench,
+        preset: args.preset,
+        selection: args.workspace.selection(),
+        when_locked: args.workspace.when_locked(),
+    };
+    let mut given = Vec::new();
+    for path in &args.reports {
+        given.push((path.display().to_string(), read_report(path)?));
+    }
+    let given_tools: BTreeSet<Tool> = given.iter().map(|(_, r)| r.tool).collect();
+    let runs = |part: Part| plan.wants(part) && !given_tools.contains(&part.tool());
+    // The lints alone need only the members (`cargo metadata --no-deps`, no resolution).
+    let load = args.workspace.load_options();
+    let (members, ws) = if runs(Part::Arch) || runs(Part::Bench) {
+        let ws = Workspace::load(&load)?;
+        (ws.members_only(), Some(ws))
+    } else {
+        (Members::load(&load)?, None)
+    };
+    let loaded = crate::commands::config::load(&members.root, args.workspace.config.as_deref())?;
+    print_warnings(&loaded.warnings, &args.output);
+    let verbosity = args.output.verbosity();
+    let mut progress = Progress::new(ProgressMode::detect(verbosity));
+
+    let mut reports = given;
+    if runs(Part::Arch) {
+        let report = run_arch(ws.as_ref(), &loaded, &plan, &mut progress)?;
+        reports.push((Tool::Arch.part_name().to_owned(), report));
+    }
+    if runs(Part::Lints) {
+        let (settings, warnings) = Settings::new(&loaded.config.lints, loaded.source.as_ref())?;
+        print_warnings(&warnings, &args.output);
+        let opts = LintOptions {
+            base: plan.base.to_owned(),
+            selection: plan.selection.to_owned(),
+        };
+        let report = lints::check(&members, &settings, &opts)?;
+        reports.push((Tool::Lints.part_name().to_owned(), report));
+    }
+    if runs(Part::Bench) {
+        let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;
+        reports.push((Tool::Bench.part_name().to_owned(), report));
+    }
+    let (mut merged, tools) = review::merge(reports)?;
+    if merged.workspace_root.is_empty() {
+        merged.workspace_root = members.root.to_string();
+    }
+    let review = review::decide(merged, tools, &loaded.config.gate.verdict);
+    write(&review, &args.output, args.output_format)?;
+    Ok(review.verdict.exit_code())
+}
+
+fn graph(ws: Option<&Workspace>) -> Result<&Workspace> {
+    ws.ok_or_else(|| {
+        Error::usage(
+            "the architecture rules and benchmarks need the workspace graph, which was not loaded",
+            None,
+        )
+    })
+}
+
+fn run_arch(
+    ws: Option<&Workspace>,
+    loaded: &LoadedConfig,
+    plan: &Plan,
+    progress: &mut Progress,
+) -> Result<Report> {
+    let opts = CheckOptions {
+        base: plan.base.to_owned(),
+        preset: plan.preset,
+        selection: plan.selection.to_owned(),
+        when_locked: plan.when_locked,
+    };
+    arch::check(
+        graph(ws)?,
+        &loaded.config.arch,
+        loaded.source.as_ref(),
+        &opts,
+        progress,
+    )
+}
+
+fn run_bench(
+    ws: Option<&Workspace>,
+    loaded: &LoadedConfig,
+    plan: &Plan,
+    progress: &mut Progress,
+) -> Result<Report> {
+    let limits = Limits::new(&loaded.config.bench, loaded.source.as_ref())?;
+    let opts = BenchOptions {
+        base: plan.base.to_owned(),
+        selection: plan.selection.to_owned(),
+        when_locked: plan.when_locked,
+        ..BenchOptions::default()
+    };
+    bench::run(graph(ws)?, &loaded.config.bench, &limits, &opts, progress)
+}
+
+/// Writes the review to stdout, the step summary with `--format github`, and the `--output` file.
+fn write(review: &Review, output: &OutputArgs, file_format: Format) -> Result<()> {
+    let verbosity = output.verbosity();
+    let mut out = Vec::new();
+    write_review(review, output.format, output.style(), verbosity, &mut out)
+        .map_err(render_error)?;
+    write_stdout(&out)?;
+    if output.format == Format::Github
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let text = markdown::review(review).map_err(|e| render_error(std::io::Error::other(e)))?;
+        append_step_summary(path.as_ref(), &text)
+            .map_err(|e| Error::io("could not append the review to", &path, e))?;
+    }
+    if let Some(path) = &output.output {
+        let plain = HumanStyle {
+            color: false,
+            width: 100,
+        };
+        let mut file = Vec::new();
+        write_review(review, file_format, plain, verbosity, &mut file).map_err(render_error)?;
+        write_file(path, &file)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! `[lints]` validated: rule ids known, globs compiled; and the severity of a hit.
+
+use std::collections::BTreeMap;
+
+use globset::GlobSet;
+use toml::Spanned;
+
+use crate::config::validate::{Level, Validator};
+use crate::config::{ConfigSource, ConfigWarning};
+use crate::errors::Error;
+use crate::lints::cfg::{LintsConfig, Target};
+use crate::lints::rules::{RULES, RuleId, RuleInfo, Scope};
+use crate::report::Severity;
+
+struct RuleSetting {
+    level: Option<Level>,
+    exclude: Option<GlobSet>,
+    targets: Vec<Target>,
+}
+
+/// The lints' settings, ready to apply.
+pub struct Settings {
+    hot_files: GlobSet,
+    hot_fns: GlobSet,
+    rules: BTreeMap<RuleId, RuleSetting>,
+    overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
+}
+
+impl Settings {
+    /// Validates `cfg`; problems point into `source`. Returns the warnings too.
+    pub fn new(
+        cfg: &LintsConfig,
+        source: Option<&ConfigSource>,
+    ) -> Result<(Settings, Vec<ConfigWarning>), Error> {
+        let mut v = Validator::new(source);
+        let (fns, files): (Vec<_>, Vec<_>) = cfg
+            .hot_paths
+            .iter()
+            .partition(|p| p.get_ref().contains("::"));
+        let hot_files = v.glob_set(files);
+        let hot_fns = v.glob_set(fns);
+        let mut rules = BTreeMap::new();
+        for (id, s) in &cfg.rules {
+            let Some(rule) = known_rule(id, &mut v) else {
+                continue;
+            };
+            let exclude = (!s.exclude.is_empty()).then(|| v.glob_set(&s.exclude));
+            rules.insert(
+                rule,
+                RuleSetting {
+                    level: s.severity,
+                    exclude,
+                    targets: s.targets.as_deref().unwrap_or(&[Target::Lib]).to_vec(),
+                },
+            );
+        }
+        let mut overrides = Vec::new();
+        for o in &cfg.overrides {
+            let paths = v.glob_set(&o.paths);
+            let levels = o
+                .rules
+                .iter()
+                .filter_map(|(id, level)| Some((known_rule(id, &mut v)?, *level)))
+                .collect();
+            overrides.push((paths, levels));
+        }
+        let warnings = v.finish()?;
+        let settings = Settings {
+            hot_files,
+            hot_fns,
+            rules,
+            overrides,
+        };
+        Ok((settings, warnings))
+    }
+
+    /// True if the file (relative to the workspace root) is a hot path.
+    pub fn hot_file(&self, rel: &str) -> bool {
+        self.hot_files.is_match(rel)
+    }
+
+    /// True if the fn path (`crate::module::Type::fn`) is a hot path.
+    pub fn hot_fn(&self, path: &str) -> bool {
+        self.hot_fns.is_match(path)
+    }
+
+    /// Whether any rule scans this kind of target.
+    pub fn wants(&self, target: Target) -> bool {
+        target == Target::Lib || self.rules.values().any(|r| r.targets.contains(&target))
+    }
+
+    /// The severity of a hit of `rule` in `file`, or `None` when it is not reported there.
+    pub fn severity(
+        &self,
+        info: &RuleInfo,
+        file: &str,
+        hot: bool,
+        target: Target,
+    ) -> Option<Severity> {
+        let setting = self.rules.get(&info.rule);
+        let targets = setting
+            .map(|s| s.targets.as_slice())
+            .unwrap_or(&[Target::Lib]);
+        if !targets.contains(&target) {
+            return None;
+        }
+        if setting
+            .and_then(|s| s.exclude.as_ref())
+            .is_some_and(|g| g.is_match(file))
+        {
+            return None;
+        }
+        let mut level = match info.scope {
+            Scope::HotOnly if !hot => return None,
+            Scope::Checklist if hot => Level::Critical,
+            _ => Level::from(info.default),
+        };
+        if let Some(l) = setting.and_then(|s| s.level) {
+            level = l;
+        }
+        for (paths, levels) in &self.overrides {
+            if paths.is_match(file)
+                && let Some(l) = levels.get(&info.rule)
+            {
+                level = *l;
+            }
+        }
+        level.severity()
+    }
+
+    /// Every rule that can report, for `rules_checked`.
+    pub fn enabled(&self) -> impl Iterator<Item = &'static RuleInfo> + '_ {
+        RULES.iter().filter(|r| {
+            !matches!(
+                self.rules.get(&r.rule).and_then(|s| s.level),
+                Some(Level::Off)
+            )
+        })
+    }
+}
+
+fn known_rule(id: &Spanned<String>, v: &mut Validator<'_>) -> Option<RuleId> {
+    let found = RuleId::parse(id.get_ref());
+    if found.is_none() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        v.error(
+            id,
+            format!("unknown rule `{}`", id.get_ref()),
+            "no such rule",
+            Some(format!("rules: {}", ids.join(", "))),
+        );
+    }
+    found
+}
