@@ -94,11 +94,6 @@ impl Repo {
         })
     }
 
-    /// The top-level directory of the working tree.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// `dir` relative to the repository's top-level directory. Symlinks are resolved on both sides first
     /// when a plain prefix does not match (a workspace reached through a symlink).
     pub fn relative_path(&self, dir: &Path) -> Result<PathBuf, GitError> {

@@ -18,20 +18,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod arch;
-pub mod base;
-pub mod bench;
+mod arch;
+mod base;
+mod bench;
 pub mod commands;
-pub mod config;
-pub mod errors;
-pub mod exit_codes;
-pub mod gate;
-pub mod git;
-pub mod lints;
-pub mod lock;
-pub mod output;
-pub mod process;
-pub mod render;
+mod config;
+mod errors;
+mod exit_codes;
+mod gate;
+mod git;
+mod lints;
+mod lock;
+mod output;
+mod process;
+mod render;
 pub mod report;
-pub mod source;
-pub mod workspace;
+mod source;
+mod workspace;

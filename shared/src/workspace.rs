@@ -3,6 +3,7 @@
 //! `cargo metadata --no-deps` (no dependency resolution: several times faster on a workspace with many
 //! dependencies).
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -35,8 +36,10 @@ pub struct Workspace {
     pub target_dir: Utf8PathBuf,
     /// The package graph (all features enabled, so optional edges are present).
     pub graph: PackageGraph,
-    /// The same metadata, as cargo_metadata types.
-    pub metadata: cargo_metadata::Metadata,
+    /// The members and their targets, as cargo_metadata types.
+    pub members: Members,
+    /// Every package's `[features]` table, by package id (taken out of the metadata's packages).
+    pub features: HashMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -166,20 +169,25 @@ impl Workspace {
 
     /// Builds a workspace from `cargo metadata` JSON (recorded, or just produced).
     pub fn from_json(json: &str) -> Result<Workspace> {
-        let metadata: cargo_metadata::Metadata =
+        let mut metadata: cargo_metadata::Metadata =
             serde_json::from_str(json).map_err(|e| Error::MetadataOutput {
                 source: Box::new(e),
             })?;
         let graph = PackageGraph::from_json(json).map_err(|e| Error::MetadataOutput {
             source: Box::new(e),
         })?;
+        let features = metadata
+            .packages
+            .iter_mut()
+            .map(|p| (p.id.repr.to_owned(), std::mem::take(&mut p.features)))
+            .collect();
+        let members = Members::from_metadata(metadata);
         Ok(Workspace {
-            // cloned: the paths are kept beside the metadata they come from
-            root: metadata.workspace_root.clone(),
-            // cloned: as above
-            target_dir: metadata.target_directory.clone(),
+            root: members.root.to_owned(),
+            target_dir: members.target_dir.to_owned(),
             graph,
-            metadata,
+            members,
+            features,
         })
     }
 
@@ -210,11 +218,6 @@ impl Workspace {
     pub fn member(&self, id: &PackageId) -> Option<PackageMetadata<'_>> {
         self.graph.metadata(id).ok().filter(|m| m.in_workspace())
     }
-
-    /// The members and their targets, without the graph.
-    pub fn members_only(&self) -> Members {
-        Members::from_metadata(&self.metadata)
-    }
 }
 
 /// A workspace's members and their targets, without the dependency graph.
@@ -230,25 +233,19 @@ pub struct Members {
 
 impl Members {
     /// The members of `metadata` (full or `--no-deps` output), sorted by name.
-    fn from_metadata(metadata: &cargo_metadata::Metadata) -> Members {
+    fn from_metadata(metadata: cargo_metadata::Metadata) -> Members {
         let ids: std::collections::BTreeSet<_> = metadata.workspace_members.iter().collect();
         let mut packages: Vec<_> = metadata
             .packages
-            .iter()
+            .into_iter()
             .filter(|p| ids.contains(&p.id))
-            .cloned() // cloned: Members owns its packages (a few per workspace)
             .collect();
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         Members {
-            root: metadata.workspace_root.clone(), // cloned: Members owns its paths
-            target_dir: metadata.target_directory.clone(), // cloned: as above
+            root: metadata.workspace_root,
+            target_dir: metadata.target_directory,
             packages,
         }
-    }
-
-    /// This workspace's lumen-gate state directory (see [`state_dir`]).
-    pub fn state_dir(&self) -> Utf8PathBuf {
-        state_dir(&self.target_dir, &self.root)
     }
 
     /// Runs `cargo metadata --no-deps`: members only, no resolution.
@@ -260,7 +257,7 @@ impl Members {
             serde_json::from_str(&json).map_err(|e| Error::MetadataOutput {
                 source: Box::new(e),
             })?;
-        Ok(Members::from_metadata(&metadata))
+        Ok(Members::from_metadata(metadata))
     }
 
     /// The members chosen by `-p`/`--workspace`/`--exclude`; with none of them, every member.
@@ -321,7 +318,7 @@ impl PackageSelection {
             .find(|name| !members.contains(&name.as_str()))
         {
             Some(name) => Err(Error::UnknownPackage {
-                name: name.clone(), // cloned: the error owns its message parts
+                name: name.to_string(),
                 members: members.join(", "),
             }),
             None => Ok(()),

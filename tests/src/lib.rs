@@ -203,9 +203,37 @@ pub fn redact_root(text: &str, root: &Path) -> String {
     text.replace(&canonical, "[ROOT]").replace(&root, "[ROOT]")
 }
 
+/// How a tool run ended and what it printed.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output as JSON, or `Null` when it is not JSON (the tool failed).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Runs `cmd` to the end and captures it: the one run-and-capture helper of the tests.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("the tool must start");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// A command for one of the dup binaries, with colour and backtraces off.
-pub fn tool(bin_path: &str) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(bin_path);
+pub fn tool(bin_path: &str) -> Command {
+    let mut cmd = Command::new(bin_path);
     cmd.env("NO_COLOR", "1")
         .env("CARGO_TERM_COLOR", "never")
         .env("RUST_BACKTRACE", "0")
@@ -214,8 +242,21 @@ pub fn tool(bin_path: &str) -> assert_cmd::Command {
             "LUMEN_GATE_CACHE_DIR",
             bench_target_dir().join("no-runner-cache"),
         )
-        .env_remove("GITHUB_STEP_SUMMARY");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CI");
     cmd
+}
+
+/// The directory of the real toolchain binaries (`<sysroot>/bin`: cargo, rustc), not rustup's proxies,
+/// which only work with the CARGO_HOME they were installed in. Tests that rewrite PATH put this on it.
+pub fn toolchain_bin() -> PathBuf {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("rustc must be installed to run these tests");
+    assert!(out.status.success(), "rustc --print sysroot failed");
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("bin")
 }
 
 /// The target directory every benchmark test shares, so gungraun and its runner harness are built once.
@@ -252,3 +293,17 @@ pub fn require_bench_tools() {
         );
     }
 }
+
+/// True while `/proc/PID/stat` shows a process that is neither a zombie nor dead.
+pub fn is_running(pid: &str) -> bool {
+    std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
+        let state = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next());
+        !matches!(state, Some('Z' | 'X') | None)
+    })
+}
+
+/// A build script for the `bench-gungraun` fixture's `calc` (`calc/build.rs`) that, once a file
+/// `hang-now` exists at the project root, writes its pid to `hang.pid` there and sleeps for ten minutes.
+pub const HANGING_BUILD_SCRIPT: &str = "fn main() {\n    let trigger = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang-now\");\n    println!(\"cargo:rerun-if-changed={trigger}\");\n    if std::path::Path::new(trigger).exists() {\n        let pid = std::process::id().to_string();\n        std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n        std::thread::sleep(std::time::Duration::from_secs(600));\n    }\n}\n";

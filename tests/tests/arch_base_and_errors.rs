@@ -1,30 +1,27 @@
 //! `cargo lumen-arch`: new coupling against a git base (the user's checkout untouched), the Lumen preset on
 //! a Lumen-shaped fixture, and bad input.
 
-use lumen_gate_tests::{CheckoutState, TempProject, tool};
+use lumen_gate_tests::{CheckoutState, Run, TempProject, run, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
 
-fn run(project: &TempProject, args: &[&str]) -> (i32, String, String) {
-    let out = tool(BIN)
+fn arch(project: &TempProject, args: &[&str]) -> Run {
+    run(tool(BIN)
         .arg("--manifest-path")
         .arg(project.manifest())
         .arg("--offline")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .args(args))
 }
 
 fn json(project: &TempProject, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
-    let (code, stdout, stderr) = run(project, &all);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = arch(project, &all);
     let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     (code, value)
 }
@@ -103,14 +100,14 @@ fn new_coupling_against_a_base_leaves_the_checkout_untouched() {
 #[test]
 fn base_outside_git_or_missing_revision_is_exit_2() {
     let p = TempProject::new("arch-rules");
-    let (code, _, stderr) = run(&p, &["--base", "HEAD~1"]);
+    let Run { code, stderr, .. } = arch(&p, &["--base", "HEAD~1"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("is not inside a git repository"),
         "{stderr}"
     );
     p.git_init();
-    let (code, _, stderr) = run(&p, &["--base", "no-such-branch"]);
+    let Run { code, stderr, .. } = arch(&p, &["--base", "no-such-branch"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("revision `no-such-branch` not found"),
@@ -210,7 +207,7 @@ fn missing_manifest_and_non_workspace_are_exit_2() {
 
     let p = TempProject::empty();
     p.write("Cargo.toml", "this is not a manifest\n");
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("`cargo metadata` failed"), "{stderr}");
 
@@ -224,7 +221,7 @@ fn missing_manifest_and_non_workspace_are_exit_2() {
 fn broken_config_and_unknown_crate_point_into_the_file() {
     let p = TempProject::new("arch-rules");
     p.write("lumen-gate.toml", "[[arch.forbid]\nid = 1\n");
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid configuration in"), "{stderr}");
     assert!(stderr.contains("lumen-gate.toml:1:"), "{stderr}");
@@ -233,7 +230,7 @@ fn broken_config_and_unknown_crate_point_into_the_file() {
         "lumen-gate.toml",
         "[[arch.forbid]]\nid = \"x\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"lumen-nope\"\n",
     );
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("`lumen-nope` matches no crate in the workspace graph"),
@@ -242,7 +239,7 @@ fn broken_config_and_unknown_crate_point_into_the_file() {
     assert!(stderr.contains("lumen-gate.toml:5:6"), "{stderr}");
 
     p.write("lumen-gate.toml", "[[arch.forbid]]\nid = \"x\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"util\"\ncolour = \"red\"\n");
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown field `colour`"), "{stderr}");
 
@@ -250,7 +247,7 @@ fn broken_config_and_unknown_crate_point_into_the_file() {
         "lumen-gate.toml",
         "[[arch.forbid]]\nid = \"x\"\nwhy = \"w\"\nfrom = \"[app\"\nto = \"util\"\n",
     );
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad glob `[app`"), "{stderr}");
     assert!(!stderr.contains("panicked"));
@@ -259,7 +256,7 @@ fn broken_config_and_unknown_crate_point_into_the_file() {
 #[test]
 fn preset_on_a_workspace_without_lumen_crates_is_a_clear_error() {
     let p = TempProject::new("arch-rules");
-    let (code, _, stderr) = run(&p, &["--preset", "lumen"]);
+    let Run { code, stderr, .. } = arch(&p, &["--preset", "lumen"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("<preset lumen>"), "{stderr}");
     assert!(stderr.contains("matches no crate"), "{stderr}");
@@ -273,7 +270,7 @@ fn a_stale_lockfile_is_reported_not_rewritten() {
         &format!("{PLUGIN_A}util = {{ path = \"../util\" }}\n"),
     );
     let lock = p.read("Cargo.lock");
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("Cargo.lock of"), "{stderr}");
     assert!(stderr.contains("never modifies your checkout"), "{stderr}");
@@ -284,7 +281,7 @@ fn a_stale_lockfile_is_reported_not_rewritten() {
 fn a_workspace_without_lockfile_is_left_without_one() {
     let p = TempProject::new("arch-rules");
     std::fs::remove_file(p.root().join("Cargo.lock")).unwrap();
-    let (code, _, stderr) = run(&p, &[]);
+    let Run { code, stderr, .. } = arch(&p, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!p.root().join("Cargo.lock").exists());
 }

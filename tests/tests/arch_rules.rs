@@ -1,30 +1,17 @@
 //! `cargo lumen-arch` end to end on the `arch-rules` fixture: each rule kind, passing and violating, with
 //! findings, paths, file:line spans, JSON and exit codes.
 
-use lumen_gate_tests::{TempProject, tool};
+use lumen_gate_tests::{Run, TempProject, run, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn arch(project: &TempProject, args: &[&str]) -> Run {
-    let out = tool(BIN)
+    run(tool(BIN)
         .arg("--manifest-path")
         .arg(project.manifest())
         .arg("--offline")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .args(args))
 }
 
 /// Writes `rules` as lumen-gate.toml and runs with `--format json`.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use lumen_gate_tests::{
-    CheckoutState, TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool,
+    CheckoutState, TempProject, bench_target_dir, require_bench_tools, run, take_bench_turn, tool,
 };
 use serde_json::Value;
 
@@ -12,17 +12,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_lumen-bench-dup");
 
 fn bench(p: &TempProject, args: &[&str]) -> (i32, Value, String) {
     require_bench_tools();
-    let out = tool(BIN)
+    let r = run(tool(BIN)
         .args(["--format", "json", "-q", "--manifest-path"])
         .arg(p.manifest())
         .args(args)
-        .env("CARGO_TARGET_DIR", bench_target_dir())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), value, stderr)
+        .env("CARGO_TARGET_DIR", bench_target_dir()));
+    (r.code, r.json(), r.stderr)
 }
 
 const SLOWER: &str = "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n";
@@ -143,7 +138,7 @@ fn a_randomly_seeded_hashmap_is_caught_by_check_determinism() {
         .unwrap()
         .iter()
         .filter(|f| f["kind"] == "bench::nondeterministic")
-        .map(|f| f["crates"][0].as_str().unwrap())
+        .map(|f| f["benchmark"].as_str().unwrap())
         .collect();
     assert_eq!(flagged, ["calc::arithmetic::first_small_key"], "{r:#}");
 }
@@ -218,4 +213,44 @@ fn iai_callgrind_0_16_works_as_well() {
         .find(|b| b["name"] == "calc::arithmetic::times.small")
         .unwrap();
     assert_eq!(times["primary"]["change_pct"].as_f64(), Some(0.0));
+}
+
+#[test]
+fn two_runs_at_once_both_report_the_regression() {
+    let _turn = take_bench_turn();
+    let (p, base) = repo_with_slower_head();
+    // Both sides built once, as in a CI cache.
+    let (code, _, stderr) = bench(&p, &["--base", &base]);
+    assert_eq!(code, 1, "{stderr}");
+    let start = || {
+        tool(BIN)
+            .args(["--format", "json", "--base", &base, "--manifest-path"])
+            .arg(p.manifest())
+            .env("CARGO_TARGET_DIR", bench_target_dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = start();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let second = start();
+    let mut waited = false;
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        waited |= stderr.contains("waiting for another lumen-bench");
+        let r: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        assert_eq!(out.status.code(), Some(1), "{stderr}\n{r:#}");
+        let sum = r["benchmarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "calc::arithmetic::sum.hundred")
+            .unwrap();
+        assert_eq!(sum["status"], "regressed", "{r:#}");
+        assert!(sum["primary"]["before"].as_f64().is_some(), "{r:#}");
+    }
+    assert!(waited, "the second run waits for the first and says so");
 }

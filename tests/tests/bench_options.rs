@@ -4,32 +4,22 @@
 
 use std::path::Path;
 
-use lumen_gate_tests::{TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool};
+use lumen_gate_tests::{
+    HANGING_BUILD_SCRIPT, Run, TempProject, bench_target_dir, is_running, require_bench_tools, run,
+    take_bench_turn, tool, toolchain_bin,
+};
 use serde_json::Value;
 
 const BENCH: &str = env!("CARGO_BIN_EXE_lumen-bench-dup");
 const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
 
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
 fn bench_in(p: &TempProject, target_dir: &Path, args: &[&str]) -> Run {
     require_bench_tools();
-    let out = tool(BENCH)
+    run(tool(BENCH)
         .args(["--format", "json", "--manifest-path"])
         .arg(p.manifest())
         .args(args)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        json: serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .env("CARGO_TARGET_DIR", target_dir))
 }
 
 fn bench(p: &TempProject, args: &[&str]) -> Run {
@@ -104,7 +94,7 @@ fn partitions_split_the_targets_and_the_gate_merges_the_slices() {
                 file.to_str().unwrap(),
             ],
         );
-        assert_eq!(r.code, 1, "{}\n{:#}", r.stderr, r.json);
+        assert_eq!(r.code, 1, "{}\n{:#}", r.stderr, r.json());
         // Lines, not a bar, when stderr is not a terminal: one per phase of each run.
         for line in [
             format!("bench: build base {base}: calc/"),
@@ -156,10 +146,7 @@ fn a_bench_past_the_time_limit_is_stopped_with_its_process_group_and_named() {
     let _turn = take_bench_turn();
     let p = TempProject::new("bench-gungraun");
     // A build script that hangs once `hang-now` exists: the limit covers the build as well as the run.
-    p.write(
-        "calc/build.rs",
-        "fn main() {\n    let trigger = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang-now\");\n    println!(\"cargo:rerun-if-changed={trigger}\");\n    if std::path::Path::new(trigger).exists() {\n        let pid = std::process::id().to_string();\n        std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n        std::thread::sleep(std::time::Duration::from_secs(600));\n    }\n}\n",
-    );
+    p.write("calc/build.rs", HANGING_BUILD_SCRIPT);
     p.write("lumen-gate.toml", "[bench]\ntimeout-secs = 1200\n");
     // Everything built first, under the configured limit, so the limited run below only reruns the script.
     let built = bench(&p, &["-q"]);
@@ -275,33 +262,30 @@ fn install_runner_installs_the_matching_runner_into_the_cache_and_uses_it() {
     std::os::unix::fs::symlink(iai, wrong.join("gungraun-runner")).unwrap();
     let path = format!("{}:{}", wrong.display(), std::env::var("PATH").unwrap());
     let cache = p.root().join("cache");
-    let run = |extra: &[&str]| {
-        let out = tool(BENCH)
+    let install = |extra: &[&str]| {
+        run(tool(BENCH)
             .args(["--format", "json", "-q", "--manifest-path"])
             .arg(p.manifest())
             .args(extra)
             .env("PATH", &path)
             .env("LUMEN_GATE_CACHE_DIR", &cache)
             // cargo install builds there too, so a second run of this test builds incrementally
-            .env("CARGO_TARGET_DIR", bench_target_dir())
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+            .env("CARGO_TARGET_DIR", bench_target_dir()))
     };
-    let (code, _, stderr) = run(&[]);
-    assert_eq!(code, Some(2), "{stderr}");
+    let Run { code, stderr, .. } = install(&[]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("gungraun-runner 0.16.1 is installed, but calc uses gungraun 0.20.0"),
         "{stderr}"
     );
     assert!(stderr.contains("--install-runner"), "{stderr}");
 
-    let (code, stdout, stderr) = run(&["--install-runner"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = install(&["--install-runner"]);
+    assert_eq!(code, 0, "{stderr}");
     let installed = cache.join("runners/gungraun-runner-0.20.0/bin/gungraun-runner");
     let says = std::process::Command::new(&installed)
         .arg("--version")
@@ -312,37 +296,31 @@ fn install_runner_installs_the_matching_runner_into_the_cache_and_uses_it() {
     assert_eq!(names(&r).len(), 2, "{r:#}");
 
     // Installed once: the next run uses the cache without the flag.
-    let (code, _, stderr) = run(&[]);
-    assert_eq!(code, Some(0), "{stderr}");
+    let Run { code, stderr, .. } = install(&[]);
+    assert_eq!(code, 0, "{stderr}");
 }
 
 #[test]
 fn missing_valgrind_is_exit_2_with_how_to_install_it() {
     let p = TempProject::new("bench-gungraun");
-    // Nothing on PATH: cargo is still found through $CARGO, valgrind is not.
-    let empty = p.root().join("empty-bin");
-    std::fs::create_dir_all(&empty).unwrap();
+    // Only the toolchain's own directory on PATH (the real cargo and rustc, no rustup proxy, which
+    // needs its CARGO_HOME): cargo metadata runs, valgrind is not found.
+    let bin = toolchain_bin();
+    assert!(
+        !bin.join("valgrind").exists(),
+        "the toolchain directory has a valgrind"
+    );
     let out = tool(BENCH)
         .args(["--manifest-path"])
         .arg(p.manifest())
-        .env("PATH", &empty)
-        .env("CARGO", which("cargo"))
+        .env("PATH", &bin)
+        .env("CARGO", bin.join("cargo"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("valgrind is not installed"), "{stderr}");
     assert!(stderr.contains("apt-get install valgrind"), "{stderr}");
-}
-
-/// True while `/proc/PID/stat` shows a process that is neither a zombie nor dead.
-fn is_running(pid: &str) -> bool {
-    std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
-        let state = stat
-            .rsplit_once(") ")
-            .and_then(|(_, rest)| rest.chars().next());
-        !matches!(state, Some('Z' | 'X') | None)
-    })
 }
 
 fn which(program: &str) -> std::path::PathBuf {
@@ -366,22 +344,22 @@ fn criterion_reports_a_significant_slowdown_with_its_interval_and_gates_only_whe
     let without = bench(&p, &[]);
     assert_eq!(without.code, 0, "{}", without.stderr);
     assert_eq!(
-        names(&without.json).len(),
+        names(&without.json()).len(),
         0,
         "criterion runs only with --criterion"
     );
     assert!(
-        without.json["problems"][0]["message"]
+        without.json()["problems"][0]["message"]
             .as_str()
             .unwrap()
             .contains("pass --criterion"),
         "{:#}",
-        without.json
+        without.json()
     );
 
     let r = bench(&p, &["--criterion", "--base", &base]);
-    assert_eq!(r.code, 0, "INFO by default: {}\n{:#}", r.stderr, r.json);
-    let b = &r.json["benchmarks"][0];
+    assert_eq!(r.code, 0, "INFO by default: {}\n{:#}", r.stderr, r.json());
+    let b = &r.json()["benchmarks"][0];
     assert_eq!(b["name"], "calc/timing/sum_to_2000");
     assert_eq!(b["metric"], "time_ns");
     assert_eq!(b["runner"], "criterion");
@@ -390,7 +368,7 @@ fn criterion_reports_a_significant_slowdown_with_its_interval_and_gates_only_whe
     assert_eq!(wall["significant"], true, "{b:#}");
     assert!(wall["lower_pct"].as_f64().unwrap() > 100.0, "{b:#}");
     assert!(b["primary"]["after"].as_f64() > b["primary"]["before"].as_f64());
-    let f = &r.json["findings"][0];
+    let f = &r.json()["findings"][0];
     assert_eq!(f["rule_id"], "wall-clock-regression");
     assert_eq!(f["severity"], "INFO");
 
@@ -399,7 +377,7 @@ fn criterion_reports_a_significant_slowdown_with_its_interval_and_gates_only_whe
         "[bench.criterion]\nseverity = \"critical\"\n",
     );
     let gated = bench(&p, &["--criterion", "--base", &base, "-q"]);
-    assert_eq!(gated.code, 1, "{}\n{:#}", gated.stderr, gated.json);
-    assert_eq!(gated.json["findings"][0]["severity"], "CRITICAL");
-    assert_eq!(gated.json["benchmarks"][0]["status"], "regressed");
+    assert_eq!(gated.code, 1, "{}\n{:#}", gated.stderr, gated.json());
+    assert_eq!(gated.json()["findings"][0]["severity"], "CRITICAL");
+    assert_eq!(gated.json()["benchmarks"][0]["status"], "regressed");
 }

@@ -3,26 +3,20 @@
 //! Needs valgrind and gungraun-runner 0.20.0 (`bash scripts/install-tools.sh`).
 
 use lumen_gate_tests::{
-    CheckoutState, TempProject, bench_target_dir, require_bench_tools, take_bench_turn, tool,
+    CheckoutState, Run, TempProject, bench_target_dir, require_bench_tools, run, take_bench_turn,
+    tool,
 };
 use serde_json::Value;
 
 const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
 
-fn gate(p: &TempProject, args: &[&str]) -> (i32, String, String) {
+fn gate(p: &TempProject, args: &[&str]) -> Run {
     require_bench_tools();
-    let out = tool(GATE)
+    run(tool(GATE)
         .args(["-q", "--manifest-path"])
         .arg(p.manifest())
         .args(args)
-        .env("CARGO_TARGET_DIR", bench_target_dir())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .env("CARGO_TARGET_DIR", bench_target_dir()))
 }
 
 #[test]
@@ -72,7 +66,11 @@ fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
     p.update_lockfile();
     let state = CheckoutState::capture(p.root());
 
-    let (code, stdout, stderr) = gate(&p, &["--base", &base, "--bench", "--format", "json"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = gate(&p, &["--base", &base, "--bench", "--format", "json"]);
     assert_eq!(
         CheckoutState::capture(p.root()),
         state,
@@ -100,7 +98,7 @@ fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
             "arch::forbid calc-stands-alone",
             "arch::new-coupling new-coupling",
             "bench::regression ir-regression",
-            "gate::no-unwrap no-unwrap"
+            "lints::no-unwrap no-unwrap"
         ],
         "{r:#}"
     );
@@ -124,7 +122,7 @@ fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
         .unwrap();
     assert_eq!(sum["status"], "regressed");
 
-    let (_, md, _) = gate(&p, &["--base", &base, "--bench", "--format", "markdown"]);
+    let Run { stdout: md, .. } = gate(&p, &["--base", &base, "--bench", "--format", "markdown"]);
     assert!(
         md.contains("| calc::arithmetic::sum.hundred | 415 Ir | "),
         "{md}"
@@ -136,7 +134,11 @@ fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
     p.write("calc/Cargo.toml", &manifest);
     p.update_lockfile();
     let reverted = CheckoutState::capture(p.root());
-    let (code, md, stderr) = gate(&p, &["--base", &base, "--bench", "--format", "markdown"]);
+    let Run {
+        code,
+        stdout: md,
+        stderr,
+    } = gate(&p, &["--base", &base, "--bench", "--format", "markdown"]);
     assert_eq!(code, 0, "{md}\n{stderr}");
     assert!(md.contains("\n### Verdict\nAPPROVED\n"), "{md}");
     assert!(
@@ -144,4 +146,30 @@ fn unwrap_forbidden_dependency_and_slower_function_are_exactly_what_is_new() {
         "{md}"
     );
     assert_eq!(CheckoutState::capture(p.root()), reverted);
+}
+
+#[test]
+fn lumen_bench_and_the_review_decide_alike_under_every_policy() {
+    let _turn = take_bench_turn();
+    require_bench_tools();
+    let p = TempProject::new("bench-gungraun");
+    let base = p.base_then_change(
+        "calc/src/lib.rs",
+        "        total = black_box(total.wrapping_add(i));\n",
+        "        total = black_box(total.wrapping_add(i));\n        total = black_box(total ^ 1) ^ 1;\n",
+        "slower sum_to",
+    );
+    for (policy, expected) in [
+        ("", 1),
+        ("[gate.verdict]\nblock-on-regression = false\n", 0),
+    ] {
+        p.write("lumen-gate.toml", policy);
+        let bench = run(tool(env!("CARGO_BIN_EXE_lumen-bench-dup"))
+            .args(["-q", "--base", &base, "--manifest-path"])
+            .arg(p.manifest())
+            .env("CARGO_TARGET_DIR", bench_target_dir()));
+        let review = gate(&p, &["--only", "bench", "--base", &base]);
+        assert_eq!(bench.code, expected, "{policy}: {}", bench.stderr);
+        assert_eq!(review.code, expected, "{policy}: {}", review.stderr);
+    }
 }

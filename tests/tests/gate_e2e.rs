@@ -1,7 +1,7 @@
 //! `cargo lumen-gate` end to end: golden output of every format on an approved and a failing workspace, a
 //! change against a base in a real git repository, merging reports of earlier steps.
 
-use lumen_gate_tests::{CheckoutState, TempProject, redact_root, tool};
+use lumen_gate_tests::{CheckoutState, TempProject, redact_root, run, tool};
 use serde_json::Value;
 
 const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
@@ -17,17 +17,15 @@ struct Out {
 }
 
 fn gate(p: &TempProject, args: &[&str]) -> Out {
-    let out = tool(GATE)
+    let r = run(tool(GATE)
         .args(["--offline", "--manifest-path"])
         .arg(p.manifest())
-        .args(args)
-        .output()
-        .unwrap();
+        .args(args));
     Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: redact_root(&String::from_utf8_lossy(&out.stdout), p.root()),
-        raw: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: r.code,
+        stdout: redact_root(&r.stdout, p.root()),
+        raw: r.stdout,
+        stderr: r.stderr,
     }
 }
 

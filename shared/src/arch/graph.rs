@@ -2,7 +2,7 @@
 //! shortest path between two crates (guppy has no path API: a BFS that keeps every predecessor at equal
 //! depth, as the guppy notes describe).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use guppy::PackageId;
 use guppy::graph::{DependencyReq, PackageLink, PackageMetadata};
@@ -75,22 +75,14 @@ pub struct ArchGraph<'g> {
     pub ws: &'g Workspace,
     /// Manifest spans.
     pub manifests: ManifestIndex,
-    features: HashMap<&'g str, &'g BTreeMap<String, Vec<String>>>,
 }
 
 impl<'g> ArchGraph<'g> {
     /// The graph of `ws`.
     pub fn new(ws: &'g Workspace) -> ArchGraph<'g> {
-        let features = ws
-            .metadata
-            .packages
-            .iter()
-            .map(|p| (p.id.repr.as_str(), &p.features))
-            .collect();
         ArchGraph {
             ws,
             manifests: ManifestIndex::new(&ws.root),
-            features,
         }
     }
 
@@ -120,7 +112,7 @@ impl<'g> ArchGraph<'g> {
             return Vec::new();
         }
         let dep = edge.link.dep_name();
-        let Some(features) = self.features.get(edge.link.from().id().repr()) else {
+        let Some(features) = self.ws.features.get(edge.link.from().id().repr()) else {
             return Vec::new();
         };
         features

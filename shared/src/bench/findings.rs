@@ -25,7 +25,8 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule.
-    pub const ALL: [RuleId; 5] = [
+    #[cfg(test)]
+    const ALL: [RuleId; 5] = [
         RuleId::IrRegression,
         RuleId::IrImprovement,
         RuleId::NondeterministicBenchmark,

@@ -137,11 +137,18 @@ fn run(args: Args) -> Result<i32> {
     let runs = |part: Part| plan.wants(part) && !given_tools.contains(&part.tool());
     // The lints alone need only the members (`cargo metadata --no-deps`, no resolution).
     let load = args.workspace.load_options();
-    let (members, ws) = if runs(Part::Arch) || runs(Part::Bench) {
-        let ws = Workspace::load(&load)?;
-        (ws.members_only(), Some(ws))
+    let ws = if runs(Part::Arch) || runs(Part::Bench) {
+        Some(Workspace::load(&load)?)
     } else {
-        (Members::load(&load)?, None)
+        None
+    };
+    let members_only;
+    let members = match &ws {
+        Some(ws) => &ws.members,
+        None => {
+            members_only = Members::load(&load)?;
+            &members_only
+        }
     };
     let loaded = crate::commands::config::load(&members.root, args.workspace.config.as_deref())?;
     print_warnings(&loaded.warnings, &args.output);
@@ -160,7 +167,7 @@ fn run(args: Args) -> Result<i32> {
             base: plan.base.to_owned(),
             selection: plan.selection.to_owned(),
         };
-        let report = lints::check(&members, &settings, &opts)?;
+        let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));
     }
     if runs(Part::Bench) {

@@ -15,7 +15,7 @@ pub mod suppress;
 pub mod syntax;
 pub mod visitor;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use camino::Utf8PathBuf;
 use cargo_metadata::{Package, TargetKind};
@@ -126,8 +126,10 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
         let (scanned, walk_problems) =
             crate::source::crate_files(&root, include_tests, &|file, ast, text| {
                 let rel = relative_to(&ws.root, &file.path);
-                let mut prefix = vec![crate_ident.clone()]; // cloned: each file's fn paths start with the crate name
-                prefix.extend(file.module_path.iter().cloned()); // cloned: as above
+                let prefix = std::iter::once(crate_ident.as_str())
+                    .chain(file.module_path.iter().map(String::as_str))
+                    .map(str::to_owned)
+                    .collect();
                 let test_file = file.test_only || target == Target::Test;
                 let mut result = scan_file(ast, prefix, settings.hot_file(&rel), test_file, &|p| {
                     settings.hot_fn(p)
@@ -150,13 +152,9 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
         }));
     }
     let mut aliases = AnyAliases::default();
-    for (_, (_, _, result, _)) in &files {
-        aliases
-            .dyn_any
-            .extend(result.aliases.dyn_any.iter().cloned()); // cloned: the crate's alias set
-        aliases
-            .box_any
-            .extend(result.aliases.box_any.iter().cloned()); // cloned: as above
+    for (_, (_, _, result, _)) in &mut files {
+        aliases.dyn_any.append(&mut result.aliases.dyn_any);
+        aliases.box_any.append(&mut result.aliases.box_any);
     }
     let mut findings = Vec::new();
     for (_, (rel, target, result, suppressions)) in files {
@@ -247,25 +245,30 @@ fn finding(
 
 /// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.
 fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Finding]) -> Result<()> {
-    let files: BTreeSet<String> = findings
-        .iter()
-        .filter_map(|f| f.location.as_ref().map(|l| l.file.clone())) // cloned: the set owns the names
-        .collect();
     let root_in_repo = repo.relative_path(ws.root.as_std_path())?;
-    let mut changed: BTreeMap<String, ChangedLines> = BTreeMap::new();
-    for file in files {
-        let in_repo = root_in_repo.join(&file);
-        let in_repo = in_repo
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let lines = repo.changed_lines(commit, &in_repo)?;
-        changed.insert(file, lines);
+    let mut changed: BTreeMap<&str, ChangedLines> = BTreeMap::new();
+    let mut new = Vec::with_capacity(findings.len());
+    for f in findings.iter() {
+        let Some(loc) = &f.location else {
+            new.push(true);
+            continue;
+        };
+        if !changed.contains_key(loc.file.as_str()) {
+            let in_repo = root_in_repo
+                .join(&loc.file)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            changed.insert(&loc.file, repo.changed_lines(commit, &in_repo)?);
+        }
+        new.push(
+            changed
+                .get(loc.file.as_str())
+                .is_none_or(|c| c.contains(loc.line)),
+        );
     }
-    for f in findings {
-        let Some(loc) = &f.location else { continue };
-        let new = changed.get(&loc.file).is_none_or(|c| c.contains(loc.line));
+    for (f, new) in findings.iter_mut().zip(new) {
         f.baseline = if new {
             Baseline::New
         } else {

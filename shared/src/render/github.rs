@@ -47,7 +47,7 @@ pub fn annotation(f: &Finding, level: &str) -> String {
         "title={}",
         escape_property(&format!("[{}] {}", f.severity.label(), f.rule_id))
     ));
-    let mut message = f.message.clone(); // cloned: extended with the help and impact below
+    let mut message = String::from(f.message.as_str());
     if let Some(help) = &f.help {
         message.push('\n');
         message.push_str(help);

@@ -84,7 +84,7 @@ impl<'a> FindingDiagnostic<'a> {
             help.push(format!("why: {why}"));
         }
         if let Some(h) = &finding.help {
-            help.push(h.clone()); // cloned: joined into the help text below
+            help.push(h.to_string());
         }
         if let Some(impact) = &finding.impact {
             help.push(format!("impact: {impact}"));

@@ -77,16 +77,16 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
 
 /// `**[CRITICAL]** description -- file:line -- estimated impact`.
 pub fn issue_line(f: &Finding, prefix: &str) -> String {
-    let place = f
-        .location
-        .as_ref()
-        .map(|l| l.to_string())
-        .or_else(|| f.package.clone()) // cloned: the line owns its text
-        .unwrap_or_else(|| "(workspace)".to_owned());
-    let impact = match (&f.impact, f.severity) {
-        (Some(i), _) => i.clone(), // cloned: as above
-        (None, Severity::Info) => f.help.clone().unwrap_or_else(|| "suggestion".to_owned()), // cloned: as above
-        (None, _) => f.help.clone().unwrap_or_else(|| "see rule".to_owned()), // cloned: as above
+    let place = match (&f.location, &f.package) {
+        (Some(l), _) => l.to_string(),
+        (None, Some(package)) => package.to_string(),
+        (None, None) => "(workspace)".to_owned(),
+    };
+    let impact = match (&f.impact, &f.help, f.severity) {
+        (Some(i), _, _) => i.as_str(),
+        (None, Some(help), _) => help.as_str(),
+        (None, None, Severity::Info) => "suggestion",
+        (None, None, _) => "see rule",
     };
     format!(
         "**[{}]** {prefix}[{}] {} -- {place} -- {impact}",

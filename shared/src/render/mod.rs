@@ -8,6 +8,8 @@ pub mod human;
 pub mod markdown;
 pub mod review;
 pub mod sarif;
+#[cfg(test)]
+mod tests;
 
 use std::io::Write;
 

@@ -64,7 +64,7 @@ pub fn log(review: &Review) -> Value {
 }
 
 fn result(f: &Finding, rule_index: usize, review: &Review) -> Value {
-    let mut text = f.message.clone(); // cloned: extended with the why and impact below
+    let mut text = String::from(f.message.as_str());
     if let Some(why) = &f.why {
         text.push_str(" Why: ");
         text.push_str(why);

@@ -3,4 +3,4 @@
 pub mod attrs;
 pub mod modtree;
 
-pub use modtree::{ModuleFile, SourceProblem, crate_files};
+pub use modtree::{SourceProblem, crate_files};

@@ -43,7 +43,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 7] = [
+    #[cfg(test)]
+    const ALL: [Kind; 7] = [
         Kind::Forbid,
         Kind::Layers,
         Kind::OnlyThrough,

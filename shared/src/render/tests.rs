@@ -1,9 +1,9 @@
 //! Golden tests of the review formats on reports with every kind of problem, and on a clean one.
 
-use lumen_gate_core::gate::review::{self, Review};
-use lumen_gate_core::gate::verdict::{Verdict, VerdictConfig};
-use lumen_gate_core::render::{github, markdown, sarif};
-use lumen_gate_core::report::*;
+use crate::gate::review::{self, Review};
+use crate::gate::verdict::{Verdict, VerdictConfig};
+use crate::render::{github, markdown, sarif};
+use crate::report::*;
 
 fn finding(
     rule: &str,
@@ -280,8 +280,10 @@ fn github_annotations() {
 
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../tests/schemas/sarif-schema-2.1.0.json"
+    ))
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for r in [failing(), review_of(vec![], &VerdictConfig::default())] {
         let log = sarif::log(&r);
