@@ -285,3 +285,26 @@ fn a_workspace_without_lockfile_is_left_without_one() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!p.root().join("Cargo.lock").exists());
 }
+
+#[test]
+fn a_workspace_reached_through_a_symlink_is_found_at_the_base() {
+    // The repository holds the workspace in a subdirectory; the user reaches it through a symlink,
+    // so cargo's workspace root is not under git's top-level directory as written.
+    let repo = TempProject::empty();
+    lumen_gate_tests::copy_dir(
+        &lumen_gate_tests::fixtures_dir().join("arch-rules"),
+        &repo.root().join("ws"),
+    );
+    repo.git_init();
+    let outside = TempProject::empty();
+    let link = outside.root().join("link");
+    std::os::unix::fs::symlink(repo.root().join("ws"), &link).unwrap();
+    let r = run(tool(BIN)
+        .args(["--offline", "--base", "HEAD", "--format", "json", "--manifest-path"])
+        .arg(link.join("Cargo.toml")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.json()["base"]["commit"],
+        repo.git(&["rev-parse", "HEAD"]).trim()
+    );
+}

@@ -152,3 +152,35 @@ fn known_rule(id: &Spanned<String>, v: &mut Validator<'_>) -> Option<RuleId> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_glob_is_an_error_even_without_a_file_to_point_into() {
+        // Settings built in code (a preset, defaults) have no source: a bad glob must still fail
+        // rather than become an empty set that turns the hot-path rules off.
+        let cfg = LintsConfig {
+            hot_paths: vec![Spanned::new(0..0, "src/[vm".to_owned())],
+            ..LintsConfig::default()
+        };
+        let err = Settings::new(&cfg, None).err().unwrap();
+        assert!(err.to_string().contains("bad glob `src/[vm`"), "{err}");
+    }
+
+    #[test]
+    fn hot_paths_split_into_file_and_fn_globs() {
+        let cfg = LintsConfig {
+            hot_paths: vec![
+                Spanned::new(0..0, "src/vm/**".to_owned()),
+                Spanned::new(0..0, "vm::dispatch::*".to_owned()),
+            ],
+            ..LintsConfig::default()
+        };
+        let (settings, warnings) = Settings::new(&cfg, None).unwrap();
+        assert!(warnings.is_empty());
+        assert!(settings.hot_file("src/vm/mod.rs") && !settings.hot_file("src/lib.rs"));
+        assert!(settings.hot_fn("vm::dispatch::run") && !settings.hot_fn("vm::load"));
+    }
+}
