@@ -52,7 +52,7 @@ ratio "$work/arch2.json" "thousands of violations"
 
 python3 scripts/gen-workspace.py 50 "$work/ws50"
 printf '%s' "${rules//crate-04/crate-003}" > "$work/ws50/lumen-gate.toml"
-echo "== 50 crates: cargo metadata vs cargo lumen-gate (arch + source gates, no benchmarks)"
+echo "== 50 crates: cargo metadata vs cargo lumen-gate (arch + lints, no benchmarks)"
 hyperfine --warmup 2 --runs 10 --export-json "$work/gate.json" \
   -n "cargo metadata" "cargo metadata --format-version 1 --all-features --offline --locked --manifest-path $work/ws50/Cargo.toml > /dev/null" \
   -n "cargo lumen-gate" "target/release/cargo-lumen-gate --offline --manifest-path $work/ws50/Cargo.toml --format json > /dev/null || test \$? -eq 1"

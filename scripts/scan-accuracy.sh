@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accuracy and speed of the source gates against clippy on real crates from crates.io.
+# Accuracy and speed of the lints against clippy on real crates from crates.io.
 #
 # For each crate: no-unwrap vs clippy::unwrap_used + expect_used, no-panic vs clippy::panic + todo +
 # unimplemented + unreachable, on library code; then the scan time against a clippy run whose dependencies

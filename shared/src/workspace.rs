@@ -1,5 +1,5 @@
 //! Loading a cargo workspace: one `cargo metadata` call, read both as [`cargo_metadata::Metadata`] and as a
-//! guppy [`PackageGraph`]; or, for the source gates alone, just its [`Members`] from
+//! guppy [`PackageGraph`]; or, for the lints alone, just its [`Members`] from
 //! `cargo metadata --no-deps` (no dependency resolution: several times faster on a workspace with many
 //! dependencies).
 

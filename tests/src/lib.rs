@@ -274,22 +274,28 @@ pub fn take_bench_turn() -> std::fs::File {
     lock
 }
 
-/// Fails with what to install when valgrind, gungraun-runner 0.20.0 or iai-callgrind-runner 0.16.1 is missing.
+/// Fails with what to install when valgrind, gungraun-runner 0.20.0 or iai-callgrind-runner 0.16.1 is
+/// missing (iai-callgrind-runner answers `--version` with an error that names its version).
 pub fn require_bench_tools() {
-    for (cmd, install) in [
-        ("valgrind", "apt-get install valgrind"),
+    for (cmd, version, install) in [
+        ("valgrind", "valgrind-", "apt-get install valgrind"),
         (
             "gungraun-runner",
+            "0.20.0",
             "cargo install gungraun-runner --version 0.20.0 --locked",
         ),
+        (
+            "iai-callgrind-runner",
+            "0.16.1",
+            "cargo install iai-callgrind-runner --version 0.16.1 --locked",
+        ),
     ] {
-        let ok = Command::new(cmd)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
+        let said = Command::new(cmd).arg("--version").output().map(|o| {
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+        });
         assert!(
-            ok,
-            "`{cmd}` is needed by the benchmark tests: {install} (or run bash scripts/install-tools.sh)"
+            said.is_ok_and(|text| text.contains(version)),
+            "`{cmd}` ({version}) is needed by the benchmark tests: {install} (or run bash scripts/install-tools.sh)"
         );
     }
 }

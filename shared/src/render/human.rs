@@ -28,7 +28,8 @@ impl Default for HumanStyle {
     }
 }
 
-/// The miette handler for `style`: unicode and colour on a colour terminal, plain ASCII otherwise.
+/// The miette handler for `style`: unicode with colour on a colour terminal, unicode without colour
+/// otherwise.
 pub fn handler(style: HumanStyle) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
