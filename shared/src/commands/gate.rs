@@ -178,7 +178,7 @@ fn run(args: Args) -> Result<i32> {
     if merged.workspace_root.is_empty() {
         merged.workspace_root = members.root.to_string();
     }
-    let review = review::decide(merged, tools, &loaded.config.gate.verdict);
+    let review = review::decide(merged, tools, &loaded.config.gate);
     write(&review, &args.output, args.output_format)?;
     Ok(review.verdict.exit_code())
 }

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use crate::errors::{ReportError, Result};
 use crate::gate::checklist::{self, ChecklistLine};
-use crate::gate::verdict::{self, Verdict, VerdictConfig};
+use crate::gate::cfg::GateConfig;
+use crate::gate::verdict::{self, Verdict};
 use crate::report::{
     BaseRevision, Baseline, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION, Report, Tool,
 };
@@ -16,8 +17,10 @@ pub struct Review {
     pub report: Report,
     /// Findings that count (new, or all without a base), ranked.
     pub issues: Vec<Finding>,
-    /// Findings that already existed at the base: listed, never blocking.
+    /// Findings that already existed at the base: counted, never blocking.
     pub pre_existing: Vec<Finding>,
+    /// Findings the baseline file accepts: counted, never blocking.
+    pub accepted: Vec<Finding>,
     /// Which of `issues` block, by index.
     pub blocking: BTreeSet<usize>,
     /// The "Architecture Compliance" checklist.
@@ -30,6 +33,8 @@ pub struct Review {
     pub to_fix: Vec<String>,
     /// Which tools contributed.
     pub tools: BTreeSet<Tool>,
+    /// At most this many findings are listed one by one (`[gate.review] max-items`).
+    pub max_items: usize,
 }
 
 /// Merges reports into one: findings de-duplicated, benchmarks by name, rules by kind and id.
@@ -118,29 +123,36 @@ fn category_rank(c: Category) -> u8 {
     }
 }
 
-/// Makes the review: splits new from pre-existing findings, ranks them, fills the checklists, and decides
-/// the verdict with [`verdict::decide`].
-pub fn decide(report: Report, tools: BTreeSet<Tool>, policy: &VerdictConfig) -> Review {
-    let (mut issues, mut pre_existing): (Vec<Finding>, Vec<Finding>) = report
-        .findings
-        .iter()
-        .cloned() // cloned: the review keeps the merged report whole beside its ranked lists
-        .partition(|f| f.baseline != Baseline::PreExisting);
-    rank(&mut issues, &report.benchmarks);
-    rank(&mut pre_existing, &report.benchmarks);
-    let decision = verdict::decide(&issues, &report.benchmarks, policy);
+/// Makes the review: splits the findings that count from pre-existing and accepted ones, ranks them, fills
+/// the checklists, and decides the verdict with [`verdict::decide`].
+pub fn decide(report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Review {
+    let (mut issues, mut pre_existing, mut accepted) = (Vec::new(), Vec::new(), Vec::new());
+    // cloned: the review keeps the merged report whole (for JSON and SARIF) beside its ranked lists
+    for f in report.findings.iter().cloned() {
+        match f.baseline {
+            Baseline::NoBase | Baseline::New => issues.push(f),
+            Baseline::PreExisting => pre_existing.push(f),
+            Baseline::Accepted => accepted.push(f),
+        }
+    }
+    for list in [&mut issues, &mut pre_existing, &mut accepted] {
+        rank(list, &report.benchmarks);
+    }
+    let decision = verdict::decide(&issues, &report.benchmarks, &cfg.verdict);
     let architecture = checklist::architecture(&report, &issues, tools.contains(&Tool::Arch));
     let performance = checklist::performance(&report, &issues);
     Review {
         report,
         issues,
         pre_existing,
+        accepted,
         blocking: decision.blocking,
         architecture,
         performance,
         verdict: decision.verdict,
         to_fix: decision.to_fix,
         tools,
+        max_items: cfg.review.max_items,
     }
 }
 
@@ -236,7 +248,7 @@ mod tests {
             ],
         );
         let (merged, tools) = merge(vec![("lints".into(), r)]).unwrap();
-        let review = decide(merged, tools, &VerdictConfig::default());
+        let review = decide(merged, tools, &GateConfig::default());
         let order: Vec<&str> = review.issues.iter().map(|f| f.rule_id.as_str()).collect();
         assert_eq!(order, ["no-unwrap", "format-in-loop"]);
         assert_eq!(review.pre_existing.len(), 1);

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::exit_codes;
-use crate::report::{Baseline, BenchStatus, BenchmarkResult, Category, Finding, Severity, figures};
+use crate::report::{BenchStatus, BenchmarkResult, Category, Finding, Severity, figures};
 
 /// `[gate.verdict]`. By default any new CRITICAL finding, any benchmark regression beyond its threshold,
 /// and any architecture violation (CRITICAL or WARNING) requests changes; WARNINGs elsewhere never block
@@ -87,7 +87,7 @@ pub struct Decision {
 
 /// Whether `finding` blocks under `policy` on its own (before the warning budget).
 fn blocks(finding: &Finding, policy: &VerdictConfig) -> bool {
-    if finding.baseline == Baseline::PreExisting {
+    if !finding.baseline.counts() {
         return false;
     }
     match (finding.category, finding.severity) {
@@ -120,9 +120,7 @@ pub fn decide<F: Borrow<Finding>>(
             .iter()
             .enumerate()
             .filter(|(i, f)| {
-                f.severity == Severity::Warning
-                    && f.baseline != Baseline::PreExisting
-                    && !blocking.contains(i)
+                f.severity == Severity::Warning && f.baseline.counts() && !blocking.contains(i)
             })
             .map(|(i, _)| i)
             .collect();
@@ -182,7 +180,7 @@ fn fix_item(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Location, MetricChange};
+    use crate::report::{Baseline, Location, MetricChange};
 
     fn finding(category: Category, severity: Severity, baseline: Baseline) -> Finding {
         Finding {

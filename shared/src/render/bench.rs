@@ -2,12 +2,13 @@
 //! then the findings and notes.
 
 use crate::output::Verbosity;
+use crate::render::escape;
 use crate::report::figures::{count, percent, value};
 use crate::report::{BenchmarkResult, Report};
 
 /// A `| name | before | after | change |` row of the Benchmarks Run table (no line end); the same row in
-/// the bench table and the markdown review.
-pub fn bench_row(b: &BenchmarkResult) -> String {
+/// the bench table and the markdown review. The name goes through `name` (escaping for where it is shown).
+pub fn bench_row(b: &BenchmarkResult, name: fn(&str) -> String) -> String {
     let before = b
         .primary
         .before
@@ -20,7 +21,7 @@ pub fn bench_row(b: &BenchmarkResult) -> String {
         .unwrap_or_else(|| "new".to_owned());
     format!(
         "| {} | {before} | {} | {change} |",
-        b.name,
+        name(&b.name),
         value(&b.metric, b.primary.after)
     )
 }
@@ -31,7 +32,7 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
         "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n",
     );
     for b in &report.benchmarks {
-        out.push_str(&bench_row(b));
+        out.push_str(&bench_row(b, escape::terminal));
         out.push('\n');
         if let Some(wall) = &b.wall_clock {
             out.push_str(&format!(
@@ -57,14 +58,18 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
         }
     }
     for f in &report.findings {
-        out.push_str(&format!("{}: {}", f.severity.label(), f.message));
+        out.push_str(&format!(
+            "{}: {}",
+            f.severity.label(),
+            escape::terminal(&f.message)
+        ));
         if let Some(impact) = &f.impact {
-            out.push_str(&format!(" ({impact})"));
+            out.push_str(&format!(" ({})", escape::terminal(impact)));
         }
         out.push('\n');
     }
     for p in &report.problems {
-        out.push_str(&format!("note: {}\n", p.message));
+        out.push_str(&format!("note: {}\n", escape::terminal(&p.message)));
     }
     out
 }

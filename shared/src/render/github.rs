@@ -1,5 +1,8 @@
-//! GitHub Actions output: one workflow command per finding (`::error file=..,line=..::message`), and the
-//! markdown review appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
+//! GitHub Actions output: one workflow command per blocking finding (`::error file=..,line=..::message`),
+//! and the markdown review appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
+//!
+//! GitHub shows at most 10 error and 10 warning annotations per step, so only blocking findings are
+//! annotated, most severe first (the review is ranked that way); SARIF keeps every finding.
 
 use std::io::Write;
 
@@ -7,13 +10,10 @@ use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
 use crate::report::{Finding, Severity};
 
-/// Writes one annotation per finding that counts (pre-existing ones as notices).
+/// Writes one annotation per blocking finding, most severe first, then the verdict.
 pub fn write_annotations(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
-    for f in &review.issues {
+    for f in review.blocking.iter().filter_map(|&i| review.issues.get(i)) {
         writeln!(out, "{}", annotation(f, level(f.severity)))?;
-    }
-    for f in &review.pre_existing {
-        writeln!(out, "{}", annotation(f, "notice"))?;
     }
     writeln!(
         out,

@@ -8,6 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
+use crate::render::escape;
 use crate::report::{Finding, Location, Severity};
 
 /// Rendering settings.
@@ -52,8 +53,8 @@ pub fn render_diagnostic(diag: &dyn Diagnostic, style: HumanStyle) -> String {
 }
 
 /// Writes one diagnostic per finding. Files are read from `root` to show the lines pointed at.
-pub fn write_findings(
-    findings: &[Finding],
+pub fn write_findings<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
     root: &Utf8Path,
     style: HumanStyle,
     out: &mut dyn Write,
@@ -82,13 +83,13 @@ impl<'a> FindingDiagnostic<'a> {
             .and_then(|loc| source_and_span(root, loc));
         let mut help = Vec::new();
         if let Some(why) = &finding.why {
-            help.push(format!("why: {why}"));
+            help.push(format!("why: {}", escape::terminal(why)));
         }
         if let Some(h) = &finding.help {
-            help.push(h.to_string());
+            help.push(escape::terminal(h));
         }
         if let Some(impact) = &finding.impact {
-            help.push(format!("impact: {impact}"));
+            help.push(format!("impact: {}", escape::terminal(impact)));
         }
         FindingDiagnostic {
             finding,
@@ -134,7 +135,12 @@ pub fn span_of(text: &str, loc: &Location) -> Option<SourceSpan> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {}", self.finding.rule_id, self.finding.message)
+        write!(
+            f,
+            "[{}] {}",
+            escape::terminal(&self.finding.rule_id),
+            escape::terminal(&self.finding.message)
+        )
     }
 }
 

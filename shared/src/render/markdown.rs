@@ -1,21 +1,52 @@
 //! The review in the spec's "Output Format", heading for heading, ready for a pull-request comment.
+//!
+//! It fits where it is posted, at any size: the findings that count are listed one by one up to
+//! `[gate.review] max-items` (blocking first), then counted; findings that do not block (INFO, pre-existing
+//! at the base, accepted by the baseline file) are a table of counts per rule in a collapsed block; and the
+//! whole text stays under [`MAX_CHARS`] (GitHub refuses a comment over 65,536 characters), listing fewer
+//! items when it would not. Every piece of text from the repository is escaped ([`escape`]).
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::gate::checklist::{CheckState, ChecklistLine};
 use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
 use crate::render::bench::bench_row;
-use crate::report::{BenchStatus, Finding, Severity};
+use crate::render::escape;
+use crate::report::{Baseline, BenchStatus, Category, Finding, Severity};
 
-/// Renders the review as markdown.
-pub fn review(review: &Review) -> Result<String, std::fmt::Error> {
-    let mut out = String::new();
-    write_review(review, &mut out)?;
-    Ok(out)
+/// The review never exceeds this many characters.
+pub const MAX_CHARS: usize = 60_000;
+
+/// Benchmark rows listed before the rest are counted.
+const MAX_BENCH_ROWS: usize = 200;
+
+/// How much is listed one by one.
+#[derive(Clone, Copy, Debug)]
+struct Budget {
+    items: usize,
+    bench_rows: usize,
 }
 
-fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
+/// Renders the review as markdown, within [`MAX_CHARS`].
+pub fn review(review: &Review) -> Result<String, std::fmt::Error> {
+    let mut budget = Budget {
+        items: review.max_items,
+        bench_rows: MAX_BENCH_ROWS,
+    };
+    loop {
+        let mut out = String::new();
+        write_review(review, budget, &mut out)?;
+        if out.chars().count() <= MAX_CHARS || (budget.items == 0 && budget.bench_rows == 0) {
+            return Ok(out);
+        }
+        budget.items /= 2;
+        budget.bench_rows /= 2;
+    }
+}
+
+fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
     writeln!(out, "## Performance Review")?;
     writeln!(out)?;
     writeln!(out, "### Summary")?;
@@ -23,39 +54,33 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     writeln!(out)?;
 
     writeln!(out, "### Issues Found")?;
-    if r.issues.is_empty() && r.pre_existing.is_empty() {
-        writeln!(out, "None.")?;
-    }
-    let mut n = 0;
-    for f in &r.issues {
-        n += 1;
-        writeln!(out, "{n}. {}", issue_line(f, ""))?;
-    }
-    for f in &r.pre_existing {
-        n += 1;
-        writeln!(
-            out,
-            "{n}. {}",
-            issue_line(f, "(pre-existing, not blocking) ")
-        )?;
-    }
+    write_issues(r, budget, out)?;
     writeln!(out)?;
 
     writeln!(out, "### Benchmarks Run")?;
-    writeln!(out, "| Benchmark | Before | After | Change |")?;
-    writeln!(out, "|-----------|--------|-------|--------|")?;
-    for b in &r.report.benchmarks {
-        writeln!(out, "{}", bench_row(b))?;
-    }
-    if r.report.benchmarks.is_empty() {
-        writeln!(out, "| (none run) | - | - | - |")?;
-    }
+    write_benchmarks(r, budget, out)?;
     writeln!(out)?;
 
     writeln!(out, "### Architecture Compliance")?;
+    let mut issue_lines = 0;
     for line in &r.architecture {
+        let is_issue = line.text.starts_with("Issue:");
+        if is_issue {
+            issue_lines += 1;
+            if issue_lines > budget.items {
+                continue;
+            }
+        }
         writeln!(out, "{}", checklist_line(line))?;
     }
+    if issue_lines > budget.items {
+        writeln!(
+            out,
+            "- [ ] ... and {} more architecture issues (see the JSON report)",
+            issue_lines - budget.items
+        )?;
+    }
+    write_crate_diagram(r, out)?;
     writeln!(out)?;
     writeln!(out, "Performance Checklist:")?;
     for line in &r.performance {
@@ -68,11 +93,179 @@ fn write_review(r: &Review, out: &mut String) -> std::fmt::Result {
     if r.verdict == Verdict::ChangesRequested {
         writeln!(out)?;
         writeln!(out, "Fix before merging:")?;
-        for (i, item) in r.to_fix.iter().enumerate() {
-            writeln!(out, "{}. {item}", i + 1)?;
+        for (i, item) in r.to_fix.iter().take(budget.items.max(1)).enumerate() {
+            writeln!(out, "{}. {}", i + 1, escape::markdown(item))?;
+        }
+        let rest = r.to_fix.len().saturating_sub(budget.items.max(1));
+        if rest > 0 {
+            writeln!(out, "... and {rest} more (see the JSON report)")?;
         }
     }
     Ok(())
+}
+
+/// The findings that count, blocking first, then the other new CRITICAL and WARNING findings, up to the
+/// budget; then the count of the rest; then the table of what does not block.
+fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
+    let listed: Vec<&Finding> = r
+        .blocking
+        .iter()
+        .filter_map(|&i| r.issues.get(i))
+        .chain(
+            r.issues
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| !r.blocking.contains(i) && f.severity != Severity::Info)
+                .map(|(_, f)| f),
+        )
+        .collect();
+    let not_listed = r.issues.len() - listed.len() + r.pre_existing.len() + r.accepted.len();
+    if listed.is_empty() && not_listed == 0 {
+        writeln!(out, "None.")?;
+    }
+    for (n, f) in listed.iter().take(budget.items).enumerate() {
+        writeln!(out, "{}. {}", n + 1, issue_line(f, ""))?;
+    }
+    if listed.len() > budget.items {
+        writeln!(
+            out,
+            "\n... and {} more new findings ({} of them blocking): the full list is in the JSON report (`--format json`) and SARIF (`--format sarif`).",
+            listed.len() - budget.items,
+            r.blocking.len().saturating_sub(budget.items)
+        )?;
+    }
+    if not_listed > 0 {
+        write_not_blocking(r, not_listed, out)?;
+    }
+    Ok(())
+}
+
+/// Counts per rule of what does not block: new INFO findings, pre-existing ones, accepted ones.
+fn write_not_blocking(r: &Review, total: usize, out: &mut String) -> std::fmt::Result {
+    #[derive(Default)]
+    struct Counts {
+        info: usize,
+        pre_existing: usize,
+        accepted: usize,
+    }
+    let mut rows: BTreeMap<(Severity, &str), Counts> = BTreeMap::new();
+    let info = r.issues.iter().filter(|f| f.severity == Severity::Info);
+    for f in info.chain(&r.pre_existing).chain(&r.accepted) {
+        let row = rows.entry((f.severity, f.rule_id.as_str())).or_default();
+        match f.baseline {
+            Baseline::PreExisting => row.pre_existing += 1,
+            Baseline::Accepted => row.accepted += 1,
+            Baseline::NoBase | Baseline::New => row.info += 1,
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "<details><summary>{total} {} not block (INFO, pre-existing at the base, accepted by the baseline)</summary>",
+        plural(total, "finding that does", "findings that do")
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| Rule | Severity | New (INFO) | Pre-existing | Accepted |")?;
+    writeln!(out, "|------|----------|------------|--------------|----------|")?;
+    for ((severity, rule), c) in &rows {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            escape::table_cell(rule),
+            severity.label(),
+            c.info,
+            c.pre_existing,
+            c.accepted
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "</details>")
+}
+
+fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
+    writeln!(out, "| Benchmark | Before | After | Change |")?;
+    writeln!(out, "|-----------|--------|-------|--------|")?;
+    let benches = &r.report.benchmarks;
+    if benches.is_empty() {
+        return writeln!(out, "| (none run) | - | - | - |");
+    }
+    // Changed benchmarks first when not all fit.
+    let changed = |s: BenchStatus| !matches!(s, BenchStatus::Unchanged | BenchStatus::New);
+    let mut shown: Vec<_> = benches.iter().filter(|b| changed(b.status)).collect();
+    shown.extend(benches.iter().filter(|b| !changed(b.status)));
+    for b in shown.iter().take(budget.bench_rows) {
+        writeln!(out, "{}", bench_row(b, escape::table_cell))?;
+    }
+    if shown.len() > budget.bench_rows {
+        writeln!(
+            out,
+            "| ... and {} more benchmarks (see the JSON report) | | | |",
+            shown.len() - budget.bench_rows
+        )?;
+    }
+    Ok(())
+}
+
+/// The crates of the broken crate-boundary rules and the edges of their paths, as a mermaid diagram
+/// (GitHub renders it), violating edges in red.
+fn write_crate_diagram(r: &Review, out: &mut String) -> std::fmt::Result {
+    const MAX_EDGES: usize = 60;
+    let mut nodes: Vec<&str> = Vec::new();
+    let mut edges: Vec<(usize, usize, bool)> = Vec::new();
+    let boundary = r.issues.iter().filter(|f| {
+        f.category == Category::Architecture && f.kind != crate::arch::Kind::NewCoupling.as_str()
+    });
+    for f in boundary {
+        for path in f.paths.iter().take(1) {
+            for hop in &path.hops {
+                let (from, to) = (node(&mut nodes, &hop.from), node(&mut nodes, &hop.to));
+                if !edges.iter().any(|(a, b, _)| (*a, *b) == (from, to)) && edges.len() < MAX_EDGES {
+                    edges.push((from, to, true));
+                }
+            }
+        }
+    }
+    if edges.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "<details><summary>Crates involved ({} crates, violating edges in red)</summary>",
+        nodes.len()
+    )?;
+    writeln!(out)?;
+    writeln!(out, "```mermaid")?;
+    writeln!(out, "flowchart LR")?;
+    for (i, name) in nodes.iter().enumerate() {
+        let label: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        writeln!(out, "  n{i}[\"{label}\"]")?;
+    }
+    for (from, to, _) in &edges {
+        writeln!(out, "  n{from} --> n{to}")?;
+    }
+    for (i, (_, _, violating)) in edges.iter().enumerate() {
+        if *violating {
+            writeln!(out, "  linkStyle {i} stroke:#d73a49,stroke-width:2px")?;
+        }
+    }
+    writeln!(out, "```")?;
+    writeln!(out)?;
+    writeln!(out, "</details>")
+}
+
+/// The index of `name` in `nodes`, added if new.
+fn node<'a>(nodes: &mut Vec<&'a str>, name: &'a str) -> usize {
+    match nodes.iter().position(|n| *n == name) {
+        Some(i) => i,
+        None => {
+            nodes.push(name);
+            nodes.len() - 1
+        }
+    }
 }
 
 /// `**[CRITICAL]** description -- file:line -- estimated impact`.
@@ -89,55 +282,81 @@ pub fn issue_line(f: &Finding, prefix: &str) -> String {
         (None, None, _) => "see rule",
     };
     format!(
-        "**[{}]** {prefix}[{}] {} -- {place} -- {impact}",
+        "**[{}]** {prefix}[{}] {} -- {} -- {}",
         f.severity.label(),
-        f.rule_id,
-        f.message
+        escape::markdown(&f.rule_id),
+        escape::markdown(&f.message),
+        escape::markdown(&place),
+        escape::markdown(impact)
     )
 }
 
 fn checklist_line(line: &ChecklistLine) -> String {
     let rules = line.checked_by.join(", ");
+    let text = escape::markdown(&line.text);
     match &line.state {
-        CheckState::Failed(_) if line.text.starts_with("Issue:") => format!("- [ ] {}", line.text),
-        CheckState::Passed if rules.is_empty() => format!("- [x] {}", line.text),
-        CheckState::Passed => format!("- [x] {} (checked by {rules})", line.text),
-        CheckState::Failed(n) if rules.is_empty() => format!("- [ ] {} ({n} found)", line.text),
-        CheckState::Failed(n) => format!("- [ ] {} ({n} found by {rules})", line.text),
-        CheckState::NotChecked(why) => format!("- [ ] {} (not checked: {why})", line.text),
+        CheckState::Failed(_) if line.text.starts_with("Issue:") => format!("- [ ] {text}"),
+        CheckState::Passed if rules.is_empty() => format!("- [x] {text}"),
+        CheckState::Passed => format!("- [x] {text} (checked by {rules})"),
+        CheckState::Failed(n) if rules.is_empty() => format!("- [ ] {text} ({n} found)"),
+        CheckState::Failed(n) => format!("- [ ] {text} ({n} found by {rules})"),
+        CheckState::NotChecked(why) => format!("- [ ] {text} (not checked: {why})"),
     }
 }
 
-/// The one-paragraph summary: pass/fail with the key findings and counts.
-pub fn summary(r: &Review) -> String {
-    let count = |sev: Severity| r.issues.iter().filter(|f| f.severity == sev).count();
-    let (crit, warn, info) = (
+/// Counts by severity: `2 CRITICAL, 1 WARNING, 0 INFO`.
+fn by_severity(findings: &[Finding]) -> String {
+    let count = |sev: Severity| findings.iter().filter(|f| f.severity == sev).count();
+    format!(
+        "{} CRITICAL, {} WARNING, {} INFO",
         count(Severity::Critical),
         count(Severity::Warning),
-        count(Severity::Info),
-    );
+        count(Severity::Info)
+    )
+}
+
+/// The one-paragraph summary: pass/fail, counts of new, pre-existing and accepted findings per severity,
+/// the top blocking items.
+pub fn summary(r: &Review) -> String {
     let mut s = match r.verdict {
         Verdict::Approved => "PASS".to_owned(),
         Verdict::ChangesRequested => "FAIL".to_owned(),
     };
     let tools: Vec<&str> = r.tools.iter().map(|t| t.part_name()).collect();
     let scope = match &r.report.base {
-        Some(base) => format!(" against base {} ({})", base.rev, short(&base.commit)),
+        Some(base) => format!(
+            " against base {} ({})",
+            escape::markdown(&base.rev),
+            short(&base.commit)
+        ),
         None => String::new(),
     };
+    let new = if r.report.base.is_some() { "new " } else { "" };
     s.push_str(&format!(
-        ": checked {}{scope} with {} rules. {} {} found ({crit} CRITICAL, {warn} WARNING, {info} INFO), {} blocking.",
-        if tools.is_empty() { "nothing".to_owned() } else { tools.join(", ") },
+        ": checked {}{scope} with {} rules. {} {new}{} ({}), {} blocking.",
+        if tools.is_empty() {
+            "nothing".to_owned()
+        } else {
+            tools.join(", ")
+        },
         r.report.rules_checked.len(),
         r.issues.len(),
-        plural(r.issues.len(), "issue", "issues"),
+        plural(r.issues.len(), "finding", "findings"),
+        by_severity(&r.issues),
         r.blocking.len(),
     ));
     if !r.pre_existing.is_empty() {
         s.push_str(&format!(
-            " {} pre-existing {} listed, not blocking.",
+            " {} pre-existing at the base ({}), not blocking.",
             r.pre_existing.len(),
-            plural(r.pre_existing.len(), "finding", "findings")
+            by_severity(&r.pre_existing)
+        ));
+    }
+    if !r.accepted.is_empty() {
+        s.push_str(&format!(
+            " {} accepted by the baseline ({}), not blocking.",
+            r.accepted.len(),
+            by_severity(&r.accepted)
         ));
     }
     let benches = &r.report.benchmarks;
@@ -161,10 +380,10 @@ pub fn summary(r: &Review) -> String {
         .iter()
         .take(3)
         .filter_map(|&i| r.issues.get(i))
-        .map(|f| format!("{} ({})", f.message, f.rule_id))
+        .map(|f| format!("{} ({})", escape::markdown(&f.message), f.rule_id))
         .collect();
     if !key.is_empty() {
-        s.push_str(&format!(" Key findings: {}.", key.join("; ")));
+        s.push_str(&format!(" Top blocking: {}.", key.join("; ")));
     }
     if !r.report.problems.is_empty() {
         s.push_str(&format!(

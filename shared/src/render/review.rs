@@ -11,9 +11,9 @@ use crate::output::{Format, Verbosity};
 use crate::render::human::{self, HumanStyle};
 use crate::render::{github, markdown, sarif, write_json};
 
-/// Writes `review` in `format`. Human output shows a diagnostic (with the source line) for each issue that
-/// counts, then the review text, then the files that could not be checked and a count per rule; `-q`
-/// leaves out all but the review text. `--format github` writes the annotations only: the markdown for
+/// Writes `review` in `format`. Human output shows a diagnostic (with the source line) for each blocking
+/// finding up to `[gate.review] max-items` (`-v`: for every finding), then the review text, then the files
+/// that could not be checked and a count per rule; `-q` leaves out all but the review text. `--format github` writes the annotations only: the markdown for
 /// `$GITHUB_STEP_SUMMARY` is [`markdown::review`].
 pub fn write_review(
     review: &Review,
@@ -25,9 +25,17 @@ pub fn write_review(
     let text = || markdown::review(review).map_err(std::io::Error::other);
     match format {
         Format::Human => {
-            if verbosity > Verbosity::Quiet {
-                let root = Utf8Path::new(&review.report.workspace_root);
-                human::write_findings(&review.issues, root, style, out)?;
+            let root = Utf8Path::new(&review.report.workspace_root);
+            if verbosity == Verbosity::Verbose {
+                let all = review.issues.iter().chain(&review.pre_existing).chain(&review.accepted);
+                human::write_findings(all, root, style, out)?;
+            } else if verbosity == Verbosity::Normal {
+                let blocking = review.blocking.iter().filter_map(|&i| review.issues.get(i));
+                human::write_findings(blocking.take(review.max_items), root, style, out)?;
+                let rest = review.blocking.len().saturating_sub(review.max_items);
+                if rest > 0 {
+                    writeln!(out, "... and {rest} more blocking findings (-v shows every finding)\n")?;
+                }
             }
             let text = text()?;
             if style.color {

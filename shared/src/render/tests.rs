@@ -1,5 +1,6 @@
 //! Golden tests of the review formats on reports with every kind of problem, and on a clean one.
 
+use crate::gate::cfg::GateConfig;
 use crate::gate::review::{self, Review};
 use crate::gate::verdict::{Verdict, VerdictConfig};
 use crate::render::{github, markdown, sarif};
@@ -160,13 +161,17 @@ fn bench_report() -> Report {
 }
 
 fn review_of(reports: Vec<Report>, policy: &VerdictConfig) -> Review {
+    let cfg = GateConfig {
+        verdict: policy.to_owned(),
+        ..GateConfig::default()
+    };
     let named = reports
         .into_iter()
         .enumerate()
         .map(|(i, r)| (format!("report{i}"), r))
         .collect();
     let (merged, tools) = review::merge(named).unwrap();
-    review::decide(merged, tools, policy)
+    review::decide(merged, tools, &cfg)
 }
 
 fn failing() -> Review {

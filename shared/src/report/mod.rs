@@ -97,6 +97,16 @@ pub enum Baseline {
     New,
     /// Already present at the base revision: reported, never blocks.
     PreExisting,
+    /// Accepted by the baseline file (`lumen-gate-baseline.json`): counted, never blocks.
+    Accepted,
+}
+
+impl Baseline {
+    /// True when the finding counts toward the verdict: not pre-existing at the base, not accepted by the
+    /// baseline file.
+    pub fn counts(self) -> bool {
+        matches!(self, Baseline::NoBase | Baseline::New)
+    }
 }
 
 /// A place in a file. Paths are relative to the workspace root, with `/` separators.
@@ -451,12 +461,10 @@ impl Report {
         });
     }
 
-    /// The findings that count: all but those that already existed at the base.
+    /// The findings that count: all but those that already existed at the base or that the baseline
+    /// file accepts.
     pub fn counted_findings(&self) -> Vec<&Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.baseline != Baseline::PreExisting)
-            .collect()
+        self.findings.iter().filter(|f| f.baseline.counts()).collect()
     }
 
     /// Serializes to pretty JSON.
@@ -469,6 +477,7 @@ fn baseline_rank(b: Baseline) -> u8 {
     match b {
         Baseline::New | Baseline::NoBase => 0,
         Baseline::PreExisting => 1,
+        Baseline::Accepted => 2,
     }
 }
 
