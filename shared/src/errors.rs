@@ -355,6 +355,26 @@ pub enum ReportError {
         #[label("here")]
         span: SourceSpan,
     },
+    /// The baseline file is not one this version reads (broken JSON, an unknown key, another version).
+    #[error("{path} is not a lumen-gate baseline: {message}")]
+    #[diagnostic(
+        code(lumen_gate::bad_baseline),
+        help(
+            "fix the line, or write the file again with `cargo lumen-gate --write-baseline=all` (it accepts every current finding)"
+        )
+    )]
+    BadBaseline {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// Its text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where.
+        #[label("here")]
+        span: SourceSpan,
+    },
     /// A report was written by an incompatible version of the tools.
     #[error("{file}: report format version {found}, this tool reads version {expected}")]
     #[diagnostic(

@@ -16,7 +16,9 @@ const FNS: usize = 15;
 fn file(crate_no: usize, file_no: usize) -> String {
     let mut text = format!("//! Generated module {file_no} of crate {crate_no}.\n\n");
     for f in 0..FNS {
-        text.push_str(&format!("/// Function {f}.\npub fn f{f}(items: &[u64]) -> u64 {{\n"));
+        text.push_str(&format!(
+            "/// Function {f}.\npub fn f{f}(items: &[u64]) -> u64 {{\n"
+        ));
         text.push_str("    let mut total = 0;\n");
         for i in 0..60 {
             text.push_str(&format!("    total += items.len() as u64 * {i};\n"));
@@ -48,7 +50,10 @@ fn generated_workspace() -> (TempProject, usize, usize) {
             &format!("[package]\nname = \"c{c}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
         );
         let mods: Vec<String> = (0..FILES).map(|m| format!("pub mod m{m};\n")).collect();
-        p.write(&format!("c{c}/src/lib.rs"), &format!("//! Crate {c}.\n{}", mods.concat()));
+        p.write(
+            &format!("c{c}/src/lib.rs"),
+            &format!("//! Crate {c}.\n{}", mods.concat()),
+        );
         for m in 0..FILES {
             let text = file(c, m);
             lines += text.lines().count();
@@ -98,10 +103,7 @@ fn a_review_of_3000_findings_fits_a_pull_request_comment() {
     );
     // The first 50 listed, blocking (CRITICAL) first, in the spec's item format; the rest counted.
     let section = md.split("### Issues Found\n").nth(1).unwrap();
-    let items: Vec<&str> = section
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .collect();
+    let items: Vec<&str> = section.lines().take_while(|l| !l.is_empty()).collect();
     assert_eq!(items.len(), 50, "{section:.3000}");
     for (i, item) in items.iter().enumerate() {
         assert!(
@@ -131,6 +133,10 @@ fn github_annotations_are_for_blocking_findings_only_most_severe_first() {
     let annotations: Vec<&str> = r.stdout.lines().collect();
     // One per blocking finding, then the verdict.
     assert_eq!(annotations.len(), critical + 1);
-    assert!(annotations[..critical].iter().all(|a| a.starts_with("::error ")));
+    assert!(
+        annotations[..critical]
+            .iter()
+            .all(|a| a.starts_with("::error "))
+    );
     assert!(annotations[critical].contains("Performance review: CHANGES REQUESTED"));
 }

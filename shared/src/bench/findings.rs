@@ -210,6 +210,7 @@ fn finding(
         crates: Vec::new(),
         paths: Vec::new(),
         benchmark: Some(name.to_owned()),
+        code: None,
         baseline: Baseline::New,
     }
 }

@@ -9,7 +9,7 @@ use crate::commands::{
 use crate::config::preset::Preset;
 use crate::errors::{Error, Result};
 use crate::exit_codes;
-use crate::gate::verdict;
+use crate::gate::{baseline, verdict};
 use crate::output::Format;
 use crate::output::progress::{Progress, ProgressMode};
 use crate::render::arch::{ArchView, write_human};
@@ -126,7 +126,11 @@ fn run(args: Args) -> Result<i32> {
         when_locked: args.workspace.when_locked(),
     };
     let mut progress = Progress::new(ProgressMode::detect(args.output.verbosity()));
-    let report = arch::check(&ws, arch_cfg, loaded.source.as_ref(), &opts, &mut progress)?;
+    let mut report = arch::check(&ws, arch_cfg, loaded.source.as_ref(), &opts, &mut progress)?;
+    // The baseline file accepts findings here as it does in the review, so the exit codes agree.
+    if let Some(file) = baseline::read(&baseline::path(&ws.root, &loaded.config.gate))? {
+        file.apply(&mut report.findings);
+    }
     let decision = verdict::decide(
         &report.counted_findings(),
         &report.benchmarks,

@@ -13,6 +13,7 @@ use crate::commands::{
 };
 use crate::config::preset::Preset;
 use crate::errors::{Error, Result};
+use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::lints::settings::Settings;
@@ -68,6 +69,26 @@ pub struct Args {
     /// A built-in architecture rule set.
     #[arg(long, value_enum)]
     pub preset: Option<Preset>,
+    /// Write the baseline file: every current finding when there is none (or with `=all`); otherwise
+    /// only remove the entries that are fixed, so the accepted debt never grows by accident.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "fixed"
+    )]
+    pub write_baseline: Option<WriteBaseline>,
+}
+
+/// What `--write-baseline` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WriteBaseline {
+    /// Remove the entries that match no finding any more (every current finding when there is no file).
+    Fixed,
+    /// Every current finding of the lints and the architecture rules.
+    All,
 }
 
 /// A part of the review.
@@ -178,7 +199,22 @@ fn run(args: Args) -> Result<i32> {
     if merged.workspace_root.is_empty() {
         merged.workspace_root = members.root.to_string();
     }
-    let review = review::decide(merged, tools, &loaded.config.gate);
+    let baseline_path = baseline::path(&members.root, &loaded.config.gate);
+    let mut file = baseline::read(&baseline_path)?;
+    if let Some(what) = args.write_baseline {
+        let entries = match (&file, what) {
+            (Some(existing), WriteBaseline::Fixed) => existing.pruned(&merged.findings),
+            _ => baseline::entries(&merged.findings)
+                .into_iter()
+                .flatten()
+                .collect(),
+        };
+        baseline::write(&baseline_path, entries)?;
+        file = baseline::read(&baseline_path)?;
+    }
+    let applied = file.map(|f| f.apply(&mut merged.findings));
+    let mut review = review::decide(merged, tools, &loaded.config.gate);
+    review.baseline = applied;
     write(&review, &args.output, args.output_format)?;
     Ok(review.verdict.exit_code())
 }

@@ -1,6 +1,9 @@
 //! `[gate]`: the review's own settings (the verdict policy).
 //!
 //! ```toml
+//! [gate]
+//! baseline = "lumen-gate-baseline.json"   # the default: accepted findings, written by --write-baseline
+//!
 //! [gate.review]
 //! max-items = 50                  # findings listed one by one in the review; the rest are counted
 //!
@@ -49,6 +52,9 @@ pub struct GateConfig {
     /// `[gate.review]`: how the review is written.
     #[serde(default)]
     pub review: ReviewConfig,
+    /// The baseline file, relative to the workspace root (default `lumen-gate-baseline.json`).
+    #[serde(default)]
+    pub baseline: Option<String>,
     /// Deprecated spelling of `[lints] hot-paths` (moved there when the configuration is loaded).
     #[serde(default)]
     pub hot_paths: Option<Spanned<Vec<Spanned<String>>>>,

@@ -28,7 +28,7 @@ pub fn parse_report(name: &str, text: String) -> Result<Report, Error> {
 }
 
 /// Byte offset of 1-based `line` and `column` (serde_json's numbering).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::errors::{ReportError, Result};
-use crate::gate::checklist::{self, ChecklistLine};
+use crate::gate::baseline::Applied;
 use crate::gate::cfg::GateConfig;
+use crate::gate::checklist::{self, ChecklistLine};
 use crate::gate::verdict::{self, Verdict};
 use crate::report::{
     BaseRevision, Baseline, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION, Report, Tool,
@@ -35,6 +36,8 @@ pub struct Review {
     pub tools: BTreeSet<Tool>,
     /// At most this many findings are listed one by one (`[gate.review] max-items`).
     pub max_items: usize,
+    /// What the baseline file did, when there is one.
+    pub baseline: Option<Applied>,
 }
 
 /// Merges reports into one: findings de-duplicated, benchmarks by name, rules by kind and id.
@@ -153,6 +156,7 @@ pub fn decide(report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Review
         to_fix: decision.to_fix,
         tools,
         max_items: cfg.review.max_items,
+        baseline: None,
     }
 }
 
@@ -182,6 +186,7 @@ mod tests {
             crates: vec![],
             paths: vec![],
             benchmark: None,
+            code: None,
             baseline: Baseline::NoBase,
         }
     }

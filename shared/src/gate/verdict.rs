@@ -202,6 +202,7 @@ mod tests {
             crates: vec![],
             paths: vec![],
             benchmark: None,
+            code: None,
             baseline,
         }
     }

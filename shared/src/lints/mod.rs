@@ -239,6 +239,7 @@ fn finding(
         crates: Vec::new(),
         paths: Vec::new(),
         benchmark: None,
+        code: None,
         baseline: Baseline::NoBase,
     })
 }

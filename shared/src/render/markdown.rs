@@ -165,8 +165,14 @@ fn write_not_blocking(r: &Review, total: usize, out: &mut String) -> std::fmt::R
         plural(total, "finding that does", "findings that do")
     )?;
     writeln!(out)?;
-    writeln!(out, "| Rule | Severity | New (INFO) | Pre-existing | Accepted |")?;
-    writeln!(out, "|------|----------|------------|--------------|----------|")?;
+    writeln!(
+        out,
+        "| Rule | Severity | New (INFO) | Pre-existing | Accepted |"
+    )?;
+    writeln!(
+        out,
+        "|------|----------|------------|--------------|----------|"
+    )?;
     for ((severity, rule), c) in &rows {
         writeln!(
             out,
@@ -219,7 +225,8 @@ fn write_crate_diagram(r: &Review, out: &mut String) -> std::fmt::Result {
         for path in f.paths.iter().take(1) {
             for hop in &path.hops {
                 let (from, to) = (node(&mut nodes, &hop.from), node(&mut nodes, &hop.to));
-                if !edges.iter().any(|(a, b, _)| (*a, *b) == (from, to)) && edges.len() < MAX_EDGES {
+                if !edges.iter().any(|(a, b, _)| (*a, *b) == (from, to)) && edges.len() < MAX_EDGES
+                {
                     edges.push((from, to, true));
                 }
             }
@@ -357,6 +364,13 @@ pub fn summary(r: &Review) -> String {
             " {} accepted by the baseline ({}), not blocking.",
             r.accepted.len(),
             by_severity(&r.accepted)
+        ));
+    }
+    if let Some(applied) = r.baseline.as_ref().filter(|a| a.fixed > 0) {
+        s.push_str(&format!(
+            " {} baselined {} fixed: run `cargo lumen-gate --write-baseline` to shrink the baseline.",
+            applied.fixed,
+            plural(applied.fixed, "finding is", "findings are")
         ));
     }
     let benches = &r.report.benchmarks;

@@ -27,14 +27,21 @@ pub fn write_review(
         Format::Human => {
             let root = Utf8Path::new(&review.report.workspace_root);
             if verbosity == Verbosity::Verbose {
-                let all = review.issues.iter().chain(&review.pre_existing).chain(&review.accepted);
+                let all = review
+                    .issues
+                    .iter()
+                    .chain(&review.pre_existing)
+                    .chain(&review.accepted);
                 human::write_findings(all, root, style, out)?;
             } else if verbosity == Verbosity::Normal {
                 let blocking = review.blocking.iter().filter_map(|&i| review.issues.get(i));
                 human::write_findings(blocking.take(review.max_items), root, style, out)?;
                 let rest = review.blocking.len().saturating_sub(review.max_items);
                 if rest > 0 {
-                    writeln!(out, "... and {rest} more blocking findings (-v shows every finding)\n")?;
+                    writeln!(
+                        out,
+                        "... and {rest} more blocking findings (-v shows every finding)\n"
+                    )?;
                 }
             }
             let text = text()?;

@@ -33,6 +33,7 @@ fn finding(
         crates: vec![],
         paths: vec![],
         benchmark: None,
+        code: None,
         baseline: Baseline::New,
     }
 }

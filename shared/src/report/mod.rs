@@ -217,9 +217,23 @@ pub struct Finding {
     /// For benchmark findings: the name of the benchmark (as in [`BenchmarkResult::name`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<String>,
-    /// New relative to the base revision, or pre-existing.
+    /// For findings in source code: the code matched, which identifies the finding across unrelated edits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeMatch>,
+    /// New relative to the base revision, pre-existing there, or accepted by the baseline file.
     #[serde(default)]
     pub baseline: Baseline,
+}
+
+/// The code a source-level finding matched.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct CodeMatch {
+    /// The enclosing item's path: `crate::module::Type::fn`.
+    pub item: String,
+    /// The matched code's tokens, whitespace-normalized (`s . parse () . unwrap ()`).
+    pub text: String,
 }
 
 impl Finding {
@@ -464,7 +478,10 @@ impl Report {
     /// The findings that count: all but those that already existed at the base or that the baseline
     /// file accepts.
     pub fn counted_findings(&self) -> Vec<&Finding> {
-        self.findings.iter().filter(|f| f.baseline.counts()).collect()
+        self.findings
+            .iter()
+            .filter(|f| f.baseline.counts())
+            .collect()
     }
 
     /// Serializes to pretty JSON.
@@ -533,6 +550,7 @@ mod tests {
             crates: vec!["a".into(), "b".into()],
             paths: vec![],
             benchmark: None,
+            code: None,
             baseline: Baseline::New,
         });
         let back: Report = serde_json::from_str(&report.to_json().unwrap()).unwrap();

@@ -107,6 +107,7 @@ impl RuleMeta {
             crates,
             paths,
             benchmark: None,
+            code: None,
             baseline: Default::default(),
         }
     }
