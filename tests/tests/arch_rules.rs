@@ -1,7 +1,7 @@
 //! `cargo lumen-arch` end to end on the `arch-rules` fixture: each rule kind, passing and violating, with
-//! findings, paths, file:line spans, JSON and exit codes.
+//! findings, paths, file:line spans, JSON and exit codes. Findings are JSON snapshots (`snapshots/`).
 
-use lumen_gate_tests::{Run, TempProject, run, tool};
+use lumen_gate_tests::{Run, TempProject, redact_root, run, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
@@ -21,50 +21,43 @@ fn json_with(rules: &str) -> (i32, Value) {
     json(&p, &[])
 }
 
+/// Runs with `--format json`: the exit code and the report, the temp root replaced by `[ROOT]`.
 fn json(p: &TempProject, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
     let run = arch(p, &all);
-    let value: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    let stdout = redact_root(&run.stdout, p.root());
+    let value: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {}", run.stderr));
     (run.code, value)
 }
 
-fn findings(report: &Value) -> Vec<&Value> {
-    report["findings"].as_array().unwrap().iter().collect()
+fn findings(report: &Value) -> &[Value] {
+    report["findings"].as_array().unwrap()
 }
 
-fn messages(report: &Value) -> Vec<String> {
-    findings(report)
-        .iter()
-        .map(|f| f["message"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn location(f: &Value) -> String {
-    format!(
-        "{}:{}",
-        f["location"]["file"].as_str().unwrap(),
-        f["location"]["line"]
-    )
-}
+/// `util` without its dev-dependency on `engine`, which closes the fixture's only cycle.
+const UTIL_WITHOUT_DEV_DEPENDENCY: &str = r#"[package]
+name = "util"
+version = "0.1.0"
+edition = "2021"
+publish = false
+"#;
 
 #[test]
 fn forbid_direct_edge_is_reported_at_its_manifest_line() {
     let (code, r) = json_with(
-        "[[arch.forbid]]\nid = \"app-not-util\"\nwhy = \"app must go through the engine\"\nfrom = \"app\"\nto = \"util\"\n",
+        r#"
+[[arch.forbid]]
+id = "app-not-util"
+why = "app must go through the engine"
+from = "app"
+to = "util"
+"#,
     );
     assert_eq!(code, 1);
-    let f = findings(&r);
-    assert_eq!(f.len(), 1, "{r:#}");
-    assert_eq!(f[0]["rule_id"], "app-not-util");
-    assert_eq!(f[0]["kind"], "arch::forbid");
-    assert_eq!(f[0]["severity"], "CRITICAL");
-    assert_eq!(f[0]["why"], "app must go through the engine");
-    assert_eq!(location(f[0]), "app/Cargo.toml:12");
-    assert_eq!(f[0]["location"]["column"], 1);
-    assert_eq!(f[0]["crates"], serde_json::json!(["app", "util"]));
-    assert_eq!(f[0]["message"], "`app` depends on `util` (normal)");
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    insta::assert_json_snapshot!("forbid_direct_edge", r["findings"]);
     // JSON report shape.
     assert_eq!(r["format_version"], 2);
     assert_eq!(r["tool"], "arch");
@@ -80,16 +73,28 @@ fn forbid_direct_edge_is_reported_at_its_manifest_line() {
 #[test]
 fn forbid_passes_when_no_edge_matches() {
     let (code, r) = json_with(
-        "[[arch.forbid]]\nid = \"leaf\"\nwhy = \"w\"\nfrom = \"util\"\nto = \"app\"\ntransitive = true\n",
+        r#"
+[[arch.forbid]]
+id = "leaf"
+why = "w"
+from = "util"
+to = "app"
+transitive = true
+"#,
     );
     assert_eq!(code, 0, "{r:#}");
-    assert!(findings(&r).is_empty());
+    assert!(findings(&r).is_empty(), "{r:#}");
 }
 
 #[test]
 fn forbid_transitive_lists_every_shortest_path() {
-    let rule =
-        "[[arch.forbid]]\nid = \"b-no-util\"\nwhy = \"w\"\nfrom = \"plugin-b\"\nto = \"util\"\n";
+    let rule = r#"
+[[arch.forbid]]
+id = "b-no-util"
+why = "w"
+from = "plugin-b"
+to = "util"
+"#;
     let (code, r) = json_with(rule);
     assert_eq!(
         code, 0,
@@ -97,115 +102,99 @@ fn forbid_transitive_lists_every_shortest_path() {
     );
     let (code, r) = json_with(&format!("{rule}transitive = true\n"));
     assert_eq!(code, 1);
-    let f = findings(&r);
-    assert_eq!(f.len(), 1, "{r:#}");
-    let paths: Vec<String> = f[0]["paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            let hops = p["hops"].as_array().unwrap();
-            let mut names = vec![hops[0]["from"].as_str().unwrap().to_owned()];
-            names.extend(hops.iter().map(|h| h["to"].as_str().unwrap().to_owned()));
-            names.join(" -> ")
-        })
-        .collect();
-    assert_eq!(
-        paths,
-        ["plugin-b -> engine -> util", "plugin-b -> helper -> util"]
-    );
-    let hop = &f[0]["paths"][0]["hops"][1];
-    assert_eq!(hop["declared_at"]["file"], "engine/Cargo.toml");
-    assert_eq!(hop["declared_at"]["line"], 8);
-    assert_eq!(location(f[0]), "plugin-b/Cargo.toml:8");
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // Two paths, plugin-b -> engine -> util and plugin-b -> helper -> util, each hop at its manifest line.
+    insta::assert_json_snapshot!("forbid_transitive_paths", r["findings"]);
 }
 
 #[test]
 fn optional_edges_carry_their_features_and_can_be_left_out() {
-    let rule =
-        "[[arch.forbid]]\nid = \"no-helper\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"helper\"\n";
+    let rule = r#"
+[[arch.forbid]]
+id = "no-helper"
+why = "w"
+from = "app"
+to = "helper"
+"#;
     let (code, r) = json_with(&format!("{rule}include-optional = false\n"));
     assert_eq!(code, 0, "{r:#}");
     let (code, r) = json_with(rule);
     assert_eq!(code, 1);
-    let hop = &findings(&r)[0]["paths"][0]["hops"][0];
-    assert_eq!(hop["optional"], true);
-    assert_eq!(hop["enabled_by"], serde_json::json!(["extras"]));
-    assert!(
-        messages(&r)[0].contains("optional, enabled by feature extras"),
-        "{r:#}"
-    );
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // The hop is optional, enabled by feature `extras`, and the message says so.
+    insta::assert_json_snapshot!("forbid_optional_edge", r["findings"]);
 }
 
 #[test]
 fn dev_edges_are_reported_as_dev_only_and_filtered_by_kind() {
-    let rule =
-        "[[arch.forbid]]\nid = \"util-no-engine\"\nwhy = \"w\"\nfrom = \"util\"\nto = \"engine\"\n";
-    let (code, _) = json_with(&format!("{rule}kinds = [\"normal\", \"build\"]\n"));
-    assert_eq!(code, 0);
+    let rule = r#"
+[[arch.forbid]]
+id = "util-no-engine"
+why = "w"
+from = "util"
+to = "engine"
+"#;
+    let (code, r) = json_with(&format!("{rule}kinds = [\"normal\", \"build\"]\n"));
+    assert_eq!(code, 0, "{r:#}");
     let (code, r) = json_with(&format!("{rule}kinds = [\"dev\"]\n"));
     assert_eq!(code, 1);
-    assert_eq!(
-        messages(&r),
-        ["`util` depends on `engine` (dev-dependency only: tests, benches and examples)"]
-    );
-    assert_eq!(
-        findings(&r)[0]["paths"][0]["hops"][0]["kinds"],
-        serde_json::json!(["dev"])
-    );
-    assert_eq!(location(findings(&r)[0]), "util/Cargo.toml:10");
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // A dev-only hop, declared at util/Cargo.toml:10 under [dev-dependencies].
+    insta::assert_json_snapshot!("forbid_dev_edge", r["findings"]);
 }
 
 #[test]
 fn layers_pass_and_fail() {
     let (code, r) = json_with(
-        "[[arch.layers]]\nid = \"layers\"\nwhy = \"w\"\nlayers = [[\"app\"], [\"plugin-*\", \"helper\"], [\"engine\"], [\"util\"]]\n",
+        r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["plugin-*", "helper"], ["engine"], ["util"]]
+"#,
     );
     assert_eq!(code, 0, "{r:#}");
     let (code, r) = json_with(
-        "[[arch.layers]]\nid = \"layers\"\nwhy = \"w\"\nlayers = [[\"app\"], [\"engine\"], [\"plugin-*\", \"helper\", \"util\"]]\n",
+        r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["engine"], ["plugin-*", "helper", "util"]]
+"#,
     );
     assert_eq!(code, 1);
-    let mut m = messages(&r);
-    m.sort();
-    assert_eq!(
-        m,
-        [
-            "`plugin-a` (layer 3) depends on `engine` (layer 2, higher) (normal)",
-            "`plugin-b` (layer 3) depends on `engine` (layer 2, higher) (normal)",
-        ]
-    );
+    assert_eq!(findings(&r).len(), 2, "{r:#}");
+    // plugin-a and plugin-b (layer 3) each depend on engine (layer 2).
+    insta::assert_json_snapshot!("layers_violated", r["findings"]);
 }
 
 #[test]
 fn only_through_follows_renames_and_reexports_and_skips_test_code() {
-    let rule = "[[arch.only-through]]\nid = \"engine-api-only\"\nwhy = \"the engine's internals may change\"\nfrom = \"app\"\nto = \"engine\"\nmodules = [\"engine::api\"]\n";
+    let rule = r#"
+[[arch.only-through]]
+id = "engine-api-only"
+why = "the engine's internals may change"
+from = "app"
+to = "engine"
+modules = ["engine::api"]
+"#;
     let (code, r) = json_with(rule);
     assert_eq!(code, 1);
-    let got: Vec<(String, String)> = findings(&r)
-        .iter()
-        .map(|f| (location(f), f["message"].as_str().unwrap().to_owned()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            (
-                "app/src/lib.rs:3".to_owned(),
-                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api".to_owned()
-            ),
-            ("app/src/lib.rs:8".to_owned(), "`app` uses `kernel::internal::poke`, outside kernel::api".to_owned()),
-        ]
-    );
-    assert_eq!(findings(&r)[1]["location"]["column"], 5);
-    let (_, r) = json_with(&format!("{rule}include-tests = true\n"));
+    assert_eq!(findings(&r).len(), 2, "{r:#}");
+    // app/src/lib.rs:3 `kernel::Secret` (re-exported from kernel::internal) and :8 `kernel::internal::poke`.
+    insta::assert_json_snapshot!("only_through_library_code", r["findings"]);
+    let (code, r) = json_with(&format!("{rule}include-tests = true\n"));
+    assert_eq!(code, 1);
     assert_eq!(
         findings(&r).len(),
         3,
         "test code counts when the rule says so: {r:#}"
     );
+    // The third is in the `#[cfg(test)]` module, app/src/lib.rs:15.
+    insta::assert_json_snapshot!("only_through_with_tests", r["findings"]);
     let (code, r) = json_with(&rule.replace(
-        "[\"engine::api\"]",
-        "[\"engine::api\", \"engine::internal\"]",
+        r#"["engine::api"]"#,
+        r#"["engine::api", "engine::internal"]"#,
     ));
     assert_eq!(code, 0, "{r:#}");
 }
@@ -213,57 +202,79 @@ fn only_through_follows_renames_and_reexports_and_skips_test_code() {
 #[test]
 fn require_dependency_and_trait_impl() {
     let (code, r) = json_with(
-        "[[arch.require]]\nid = \"plugins\"\nwhy = \"w\"\ncrates = \"plugin-*\"\ndepends-on = \"engine\"\nimplements = \"Plugin\"\n",
+        r#"
+[[arch.require]]
+id = "plugins"
+why = "w"
+crates = "plugin-*"
+depends-on = "engine"
+implements = "Plugin"
+"#,
     );
     assert_eq!(code, 1);
-    assert_eq!(
-        messages(&r),
-        ["`plugin-b` has no `impl Plugin for ...` in its library code"]
-    );
-    assert_eq!(location(findings(&r)[0]), "plugin-b/Cargo.toml:2");
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // plugin-b implements Plugin only in test code: a finding at its `[package] name` line.
+    insta::assert_json_snapshot!("require_trait_impl", r["findings"]);
     let (code, r) = json_with(
-        "[[arch.require]]\nid = \"helpers\"\nwhy = \"w\"\ncrates = \"plugin-*\"\ndepends-on = \"helper\"\n",
+        r#"
+[[arch.require]]
+id = "helpers"
+why = "w"
+crates = "plugin-*"
+depends-on = "helper"
+"#,
     );
     assert_eq!(code, 1);
-    assert_eq!(messages(&r), ["`plugin-a` does not depend on `helper`"]);
-    let (code, _) = json_with(
-        "[[arch.require]]\nid = \"engine\"\nwhy = \"w\"\ncrates = \"plugin-*\"\ndepends-on = \"engine\"\n",
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // plugin-a does not depend on helper.
+    insta::assert_json_snapshot!("require_dependency", r["findings"]);
+    let (code, r) = json_with(
+        r#"
+[[arch.require]]
+id = "engine"
+why = "w"
+crates = "plugin-*"
+depends-on = "engine"
+"#,
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{r:#}");
 }
 
 #[test]
 fn independent_crates() {
     let (code, r) = json_with(
-        "[[arch.independent]]\nid = \"plugins\"\nwhy = \"w\"\ncrates = [\"plugin-a\", \"plugin-b\"]\n",
+        r#"
+[[arch.independent]]
+id = "plugins"
+why = "w"
+crates = ["plugin-a", "plugin-b"]
+"#,
     );
     assert_eq!(code, 1);
-    assert_eq!(
-        messages(&r),
-        ["`plugin-b` depends on `plugin-a` (plugin-b -> plugin-a), but they must be independent"]
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // plugin-b -> plugin-a.
+    insta::assert_json_snapshot!("independent_violated", r["findings"]);
+    let (code, r) = json_with(
+        r#"
+[[arch.independent]]
+id = "apps"
+why = "w"
+crates = ["app", "plugin-a"]
+"#,
     );
-    let (code, _) = json_with(
-        "[[arch.independent]]\nid = \"apps\"\nwhy = \"w\"\ncrates = [\"app\", \"plugin-a\"]\n",
-    );
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{r:#}");
 }
 
 #[test]
 fn no_cycles_counts_dev_dependencies() {
     let (code, r) = json_with("[arch.no-cycles]\n");
     assert_eq!(code, 1);
-    assert_eq!(
-        messages(&r),
-        [
-            "dependency cycle: engine -> util -> engine (dev-dependency edges: util -> engine; cargo allows these, the rule does not)"
-        ]
-    );
+    assert_eq!(findings(&r).len(), 1, "{r:#}");
+    // engine -> util -> engine, closed by util's dev-dependency.
+    insta::assert_json_snapshot!("no_cycles_dev_cycle", r["findings"]);
     let p = TempProject::new("arch-rules");
     p.write("lumen-gate.toml", "[arch.no-cycles]\n");
-    p.write(
-        "util/Cargo.toml",
-        "[package]\nname = \"util\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
-    );
+    p.write("util/Cargo.toml", UTIL_WITHOUT_DEV_DEPENDENCY);
     p.update_lockfile();
     let (code, r) = json(&p, &[]);
     assert_eq!(code, 0, "{r:#}");
@@ -274,7 +285,20 @@ fn explain_shows_paths_with_kinds_and_manifest_lines() {
     let p = TempProject::new("arch-rules");
     p.write(
         "lumen-gate.toml",
-        "[[arch.forbid]]\nid = \"b-no-util\"\nwhy = \"w\"\nfrom = \"plugin-b\"\nto = \"util\"\ntransitive = true\n\n[[arch.forbid]]\nid = \"no-helper\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"helper\"\n",
+        r#"
+[[arch.forbid]]
+id = "b-no-util"
+why = "w"
+from = "plugin-b"
+to = "util"
+transitive = true
+
+[[arch.forbid]]
+id = "no-helper"
+why = "w"
+from = "app"
+to = "helper"
+"#,
     );
     let run = arch(&p, &["--explain"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -315,7 +339,16 @@ fn explain_shows_paths_with_kinds_and_manifest_lines() {
 #[test]
 fn human_output_points_at_the_manifest_line() {
     let p = TempProject::new("arch-rules");
-    p.write("lumen-gate.toml", "[[arch.forbid]]\nid = \"app-not-util\"\nwhy = \"go through the engine\"\nfrom = \"app\"\nto = \"util\"\n");
+    p.write(
+        "lumen-gate.toml",
+        r#"
+[[arch.forbid]]
+id = "app-not-util"
+why = "go through the engine"
+from = "app"
+to = "util"
+"#,
+    );
     let run = arch(&p, &[]);
     assert_eq!(run.code, 1);
     assert!(
@@ -330,7 +363,7 @@ fn human_output_points_at_the_manifest_line() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("util = { path = \"../util\" }"),
+        run.stdout.contains(r#"util = { path = "../util" }"#),
         "{}",
         run.stdout
     );
@@ -346,19 +379,24 @@ fn graph_output_marks_violating_edges() {
     let p = TempProject::new("arch-rules");
     p.write(
         "lumen-gate.toml",
-        "[[arch.layers]]\nid = \"layers\"\nwhy = \"w\"\nlayers = [[\"app\"], [\"engine\"], [\"plugin-*\", \"helper\", \"util\"]]\n",
+        r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["engine"], ["plugin-*", "helper", "util"]]
+"#,
     );
     let run = arch(&p, &["--graph", "mermaid"]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.starts_with("graph TD\n"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("subgraph layer2[\"layer 2\"]"),
+        run.stdout.contains(r#"subgraph layer2["layer 2"]"#),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("plugin_a -->|\"violates layers\"| engine"),
+            .contains(r#"plugin_a -->|"violates layers"| engine"#),
         "{}",
         run.stdout
     );
@@ -369,7 +407,7 @@ fn graph_output_marks_violating_edges() {
     );
     let run = arch(&p, &["--graph", "dot"]);
     assert!(
-        run.stdout.contains("\"plugin-b\" -> \"engine\" [color=red"),
+        run.stdout.contains(r#""plugin-b" -> "engine" [color=red"#),
         "{}",
         run.stdout
     );
@@ -379,12 +417,12 @@ fn graph_output_marks_violating_edges() {
 fn init_proposes_rules_the_graph_passes_and_keeps_comments() {
     let p = TempProject::new("arch-rules");
     // Leave the dev cycle out so the proposal (which includes no-cycles) passes.
-    p.write(
-        "util/Cargo.toml",
-        "[package]\nname = \"util\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
-    );
+    p.write("util/Cargo.toml", UTIL_WITHOUT_DEV_DEPENDENCY);
     p.update_lockfile();
-    p.write("lumen-gate.toml", "# Our rules.\n[gate] # keep me\n");
+    let ours = r#"# Our rules.
+[gate] # keep me
+"#;
+    p.write("lumen-gate.toml", ours);
     let run = tool(BIN)
         .args(["init", "--manifest-path"])
         .arg(p.manifest())
@@ -397,10 +435,7 @@ fn init_proposes_rules_the_graph_passes_and_keeps_comments() {
         String::from_utf8_lossy(&run.stderr)
     );
     let text = p.read("lumen-gate.toml");
-    assert!(
-        text.starts_with("# Our rules.\n[gate] # keep me\n"),
-        "{text}"
-    );
+    assert!(text.starts_with(ours), "{text}");
     assert!(text.contains("[[arch.layers]]"), "{text}");
     assert!(text.contains("  [\"util\"],\n]"), "{text}");
     let (code, r) = json(&p, &[]);
@@ -432,8 +467,9 @@ fn init_with_the_lumen_preset_writes_its_rules() {
         .unwrap();
     assert_eq!(run.status.code(), Some(0));
     let text = p.read("lumen-gate.toml");
-    assert!(text.contains("id = \"compiler-not-vm\""), "{text}");
+    assert!(text.contains(r#"id = "compiler-not-vm""#), "{text}");
     let (code, r) = json(&p, &[]);
     assert_eq!(code, 1);
     assert_eq!(findings(&r).len(), 8, "{r:#}");
+    insta::assert_json_snapshot!("lumen_preset", r["findings"]);
 }

@@ -17,6 +17,7 @@ fn arch_missing_manifest_is_exit_2() {
 fn help_texts() {
     for (name, bin) in [
         ("arch", env!("CARGO_BIN_EXE_lumen-arch-dup")),
+        ("bench", env!("CARGO_BIN_EXE_lumen-bench-dup")),
         ("gate", env!("CARGO_BIN_EXE_lumen-gate-dup")),
     ] {
         let out = tool(bin)

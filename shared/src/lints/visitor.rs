@@ -625,3 +625,580 @@ impl Scanner<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lints::rules::RuleId::*;
+
+    fn walk(src: &str, file_hot: bool, test_file: bool, hot_fn: &dyn Fn(&str) -> bool) -> FileScan {
+        let ast = syn::parse_file(src).unwrap();
+        scan_file(&ast, vec!["krate".to_owned()], file_hot, test_file, hot_fn)
+    }
+
+    /// The hits of `src` scanned as cold library code.
+    fn cold(src: &str) -> Vec<Hit> {
+        walk(src, false, false, &|_| false).hits
+    }
+
+    /// Asserts the hits, as (rule, line, column, what), compared in file order.
+    #[track_caller]
+    fn assert_hits(hits: &[Hit], expected: &[(RuleId, u32, u32, &str)]) {
+        let mut got: Vec<(RuleId, u32, u32, &str)> = hits
+            .iter()
+            .map(|h| (h.rule, h.line, h.column, h.what.as_str()))
+            .collect();
+        let mut expected = expected.to_vec();
+        for list in [&mut got, &mut expected] {
+            list.sort_by_key(|&(rule, line, column, _)| (line, column, rule));
+        }
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn unwrap_and_expect_are_hits_and_their_relatives_are_not() {
+        let hits = cold(
+            r#"fn f(x: Option<u8>, r: Result<u8, E>) -> u8 {
+    let a = x.unwrap();
+    let b = r.expect("checked above");
+    let c = x.unwrap_or(0) + x.unwrap_or_default();
+    let d = r.expect_err("no");
+    let e = wrapper.unwrap(1) + wrapper.expect();
+    let g = unwrap(x);
+    a
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoUnwrap, 2, 15, ".unwrap()"),
+                (NoUnwrap, 3, 15, ".expect(..)"),
+            ],
+        );
+        assert_eq!(
+            hits[0].length,
+            "unwrap()".len() as u32,
+            "from the method name to the closing paren"
+        );
+        assert!(hits.iter().all(|h| !h.hot && !h.test));
+    }
+
+    #[test]
+    fn panicking_macros_are_hits_and_asserts_are_not() {
+        let hits = cold(
+            r#"fn f(x: u8) -> u8 {
+    panic!("boom");
+    todo!();
+    let y = unimplemented!();
+    if x > 1 { unreachable!("x is small") }
+    std::panic!("qualified");
+    assert!(x > 0, "asserts state invariants");
+    debug_assert_eq!(x, 1);
+    print!("panic!");
+    x
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoPanic, 2, 5, "panic!"),
+                (NoPanic, 3, 5, "todo!"),
+                (NoPanic, 4, 13, "unimplemented!"),
+                (NoPanic, 5, 16, "unreachable!"),
+                (NoPanic, 6, 5, "panic!"),
+            ],
+        );
+    }
+
+    #[test]
+    fn every_clone_is_a_hit_for_the_justification_check() {
+        let hits = cold(
+            r#"fn f(v: &Vec<u8>, o: Option<&u8>) {
+    let a = v.clone();
+    // Cloned: the comment is judged later, not by the walk.
+    let b = v.clone();
+    let c = o.cloned();
+    a.clone_from(&b);
+    let d = v.clone(1);
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (CloneJustified, 2, 15, ".clone()"),
+                (CloneJustified, 4, 15, ".clone()"),
+            ],
+        );
+    }
+
+    #[test]
+    fn box_dyn_any_in_any_spelling_is_a_hit_and_other_boxes_are_not() {
+        let hits = cold(
+            r#"use std::any::Any;
+struct S {
+    a: Box<dyn Any>,
+    b: Box<dyn std::any::Any + Send + Sync>,
+    c: Box<(dyn core::any::Any)>,
+    d: Box<dyn Debug>,
+    e: &'static dyn Any,
+    f: Box<dyn my::Any>,
+}
+fn f() -> Vec<Box<dyn Any + Send>> {
+    Vec::new()
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoBoxDynAny, 3, 8, "Box<dyn Any>"),
+                (NoBoxDynAny, 4, 8, "Box<dyn Any>"),
+                (NoBoxDynAny, 5, 8, "Box<dyn Any>"),
+                (NoBoxDynAny, 10, 15, "Box<dyn Any>"),
+            ],
+        );
+    }
+
+    #[test]
+    fn aliases_of_dyn_any_are_collected_with_the_types_that_may_use_them() {
+        let scan = walk(
+            r#"type Dyn = dyn Any;
+type Boxed = Box<dyn Any + Send>;
+type Fine = Box<dyn Debug>;
+struct S {
+    d: Box<Dyn>,
+    e: Boxed,
+    f: Vec<Other>,
+    g: u8,
+}
+#[cfg(test)]
+fn t(x: Boxed) {}
+"#,
+            false,
+            false,
+            &|_| false,
+        );
+        assert_eq!(
+            scan.aliases,
+            AnyAliases {
+                dyn_any: vec!["Dyn".to_owned()],
+                box_any: vec!["Boxed".to_owned()],
+            }
+        );
+        // The alias of `Box<dyn Any>` is itself a `Box<dyn Any>`.
+        assert_hits(&scan.hits, &[(NoBoxDynAny, 2, 14, "Box<dyn Any>")]);
+        let types: Vec<(&str, bool, u32, u32, bool)> = scan
+            .ident_types
+            .iter()
+            .map(|t| (t.name.as_str(), t.boxed, t.line, t.column, t.test))
+            .collect();
+        // Lower-case names (`u8`) cannot be aliases of interest; `Box<Dyn>` also visits `Dyn` on its own.
+        assert_eq!(
+            types,
+            [
+                ("Dyn", true, 5, 8, false),
+                ("Dyn", false, 5, 12, false),
+                ("Boxed", false, 6, 8, false),
+                ("Other", false, 7, 12, false),
+                ("Boxed", false, 11, 9, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_dropped_silently_are_hits() {
+        let hits = cold(
+            r#"async fn f(tx: Sender<u8>, text: &str, opt: Option<u8>) {
+    let _ = std::fs::remove_file("x");
+    let _ = tx.send(1);
+    let _ = fut.await;
+    let _ = writeln!(out, "x");
+    std::fs::remove_file("x").ok();
+    let n: u8 = text.parse().unwrap_or_default();
+    let _ = 5;
+    let _ = value;
+    let _kept = std::fs::remove_file("x");
+    let kept = std::fs::remove_file("x").ok();
+    let m = opt.unwrap_or_default();
+    let _ = format!("{}", 1);
+    std::fs::remove_file("x").ok()
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoSilentFailure, 2, 5, "let _ = .."),
+                (NoSilentFailure, 3, 5, "let _ = .."),
+                (NoSilentFailure, 4, 5, "let _ = .."),
+                (NoSilentFailure, 5, 5, "let _ = .."),
+                (NoSilentFailure, 6, 31, ".ok(); discards the error"),
+                (NoSilentFailure, 7, 30, ".unwrap_or_default() on a Result"),
+            ],
+        );
+    }
+
+    #[test]
+    fn empty_err_arms_are_hits_and_handled_errors_are_not() {
+        let hits = cold(
+            r#"fn f(r: Result<u8, E>) {
+    match r {
+        Ok(_) => {}
+        Err(_) => {}
+    }
+    match r {
+        Ok(v) => use_it(v),
+        Err(..) => (),
+    }
+    match r {
+        Err(_) => log(),
+        Err(e) => {}
+        Ok(_) => {}
+    }
+    if let Err(_) = r {}
+    if let Err(_) = r {} else { g() }
+    if let Err(_) = r { log() }
+    if let Ok(_) = r {}
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoSilentFailure, 4, 9, "Err(_) => {}"),
+                (NoSilentFailure, 8, 9, "Err(_) => {}"),
+                (NoSilentFailure, 15, 12, "if let Err(_) = .. {}"),
+            ],
+        );
+    }
+
+    #[test]
+    fn allocations_sized_at_run_time_need_a_visible_bound() {
+        let hits = cold(
+            r#"fn f(n: usize, items: &[u8], r: &mut R, header: Header) {
+    let a = vec![0u8; n];
+    let b: Vec<u8> = Vec::with_capacity(n);
+    let c = String::with_capacity(header.size as usize);
+    let mut d = Vec::new();
+    d.reserve(n * 2);
+    d.reserve_exact(n);
+    r.read_to_end(&mut d);
+    let e = vec![0u8; 16];
+    let g = vec![0u8; MAX_ITEMS];
+    let h = Vec::with_capacity(items.len());
+    let i = String::with_capacity(n.min(LIMIT));
+    d.reserve(64);
+    r.take(1024).read_to_end(&mut d);
+    let j = vec![n, n];
+    let k = HashMap::with_capacity(n);
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (BoundedAlloc, 2, 13, "vec![x; n]"),
+                (BoundedAlloc, 3, 22, "Vec::with_capacity(n)"),
+                (BoundedAlloc, 4, 13, "String::with_capacity(n)"),
+                (BoundedAlloc, 6, 7, ".reserve(n)"),
+                (BoundedAlloc, 7, 7, ".reserve_exact(n)"),
+                (
+                    BoundedAlloc,
+                    8,
+                    7,
+                    ".read_to_end(..) on an unbounded reader",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn strings_built_inside_a_loop_are_hits_and_outside_are_not() {
+        let hits = cold(
+            r#"fn f(items: &[u8]) {
+    for i in items {
+        let a = format!("{i}");
+        let b = i.to_string();
+        let c = String::from("x");
+        let d = "x".to_owned();
+    }
+    while more() {
+        let w = format!("w");
+    }
+    loop {
+        let l = x.to_string();
+        break;
+    }
+    let e = format!("{}", 1);
+    let g = 1.to_string();
+    let h = String::from("x");
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (FormatInLoop, 3, 17, "format!"),
+                (FormatInLoop, 4, 19, ".to_string()"),
+                (FormatInLoop, 5, 17, "String::from"),
+                (FormatInLoop, 6, 21, ".to_owned()"),
+                (FormatInLoop, 9, 17, "format!"),
+                (FormatInLoop, 12, 19, ".to_string()"),
+            ],
+        );
+    }
+
+    #[test]
+    fn linear_work_inside_a_loop_is_quadratic() {
+        let hits = cold(
+            r#"fn f(items: Vec<u32>, other: Vec<u32>, seen: HashMap<u32, u32>) {
+    let mut out = Vec::new();
+    let mut queue = vec![1];
+    for x in &items {
+        if out.contains(x) {}
+        if seen.contains(x) {}
+        let p = items.iter().position(|y| y == x);
+        queue.remove(0);
+        queue.insert(0, *x);
+        seen.remove(0);
+        seen.insert(0, *x);
+        queue.remove(1);
+        for y in items.iter() {}
+        for z in &other {}
+        out.push(*x);
+    }
+    if out.contains(&1) {}
+    queue.remove(0);
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (Quadratic, 5, 16, ".contains(..) on a Vec in a loop"),
+                (Quadratic, 7, 30, ".iter().position(..) in a loop"),
+                (Quadratic, 8, 15, ".remove(0) in a loop"),
+                (Quadratic, 9, 15, ".insert(0, ..) in a loop"),
+                (Quadratic, 13, 18, "nested loops over `items`"),
+            ],
+        );
+    }
+
+    const HOT_AND_COLD: &str = r#"fn hot(items: &[u32], map: HashMap<u32, u32>) {
+    for x in items {
+        let v = Vec::new();
+        let w = vec![1];
+        let b = Box::new(1);
+        let c = x.clone();
+        let d: Vec<u32> = items.iter().copied().collect();
+        let e = items.to_vec();
+        map.get(x);
+        map.contains_key(x);
+    }
+    let _ok = std::panic::catch_unwind(|| 1);
+}
+fn cold(items: &[u32], map: HashMap<u32, u32>) {
+    for x in items {
+        let v = Vec::new();
+        let c = x.clone();
+        map.get(x);
+    }
+    let _ok = std::panic::catch_unwind(|| 1);
+}
+"#;
+
+    #[test]
+    fn hot_only_rules_fire_in_a_hot_fn_and_not_in_a_cold_one() {
+        let scan = walk(HOT_AND_COLD, false, false, &|path| path == "krate::hot");
+        assert_hits(
+            &scan.hits,
+            &[
+                (AllocInHotLoop, 3, 17, "Vec::new"),
+                (AllocInHotLoop, 4, 17, "vec!"),
+                (AllocInHotLoop, 5, 17, "Box::new"),
+                (CloneJustified, 6, 19, ".clone()"),
+                (CloneInHotLoop, 6, 19, ".clone()"),
+                (AllocInHotLoop, 7, 49, ".collect()"),
+                (AllocInHotLoop, 8, 23, ".to_vec()"),
+                (HashInHotLoop, 9, 13, ".get(..) on a hash map/set"),
+                (HashInHotLoop, 10, 13, ".contains_key(..) on a hash map/set"),
+                (CatchUnwindInHotPath, 12, 15, "catch_unwind"),
+                (CloneJustified, 17, 19, ".clone()"),
+            ],
+        );
+        let outside: Vec<u32> = scan
+            .hits
+            .iter()
+            .filter(|h| !h.hot)
+            .map(|h| h.line)
+            .collect();
+        assert_eq!(
+            outside,
+            [17],
+            "only the hit in `cold` is outside the hot path"
+        );
+    }
+
+    #[test]
+    fn a_hot_file_makes_every_fn_hot() {
+        let scan = walk(HOT_AND_COLD, true, false, &|_| false);
+        let cold_fn: Vec<(RuleId, u32)> = scan
+            .hits
+            .iter()
+            .filter(|h| h.line > 13)
+            .map(|h| (h.rule, h.line))
+            .collect();
+        assert_eq!(
+            cold_fn,
+            [
+                (AllocInHotLoop, 16),
+                (CloneJustified, 17),
+                (CloneInHotLoop, 17),
+                (HashInHotLoop, 18),
+                (CatchUnwindInHotPath, 20),
+            ]
+        );
+        assert!(scan.hits.iter().all(|h| h.hot));
+    }
+
+    #[test]
+    fn hot_fns_are_matched_by_their_module_and_type_path() {
+        let src = r#"mod inner {
+    impl Engine {
+        fn run(&self) {
+            for x in xs { let v = Vec::new(); }
+        }
+        fn idle(&self) {
+            for x in xs { let v = Vec::new(); }
+        }
+    }
+}
+"#;
+        let asked = std::cell::RefCell::new(Vec::new());
+        let scan = walk(src, false, false, &|path| {
+            asked.borrow_mut().push(path.to_owned());
+            path == "krate::inner::Engine::run"
+        });
+        assert_hits(&scan.hits, &[(AllocInHotLoop, 4, 35, "Vec::new")]);
+        assert_eq!(
+            asked.into_inner(),
+            ["krate::inner::Engine::run", "krate::inner::Engine::idle"]
+        );
+    }
+
+    #[test]
+    fn test_code_is_marked_test() {
+        let scan = walk(
+            r#"fn lib(x: Option<u8>) { x.unwrap(); }
+#[cfg(test)]
+mod tests {
+    fn helper(x: Option<u8>) { x.unwrap(); }
+}
+#[test]
+fn t(x: Option<u8>) { x.unwrap(); }
+#[cfg(test)]
+impl S { fn f(x: Option<u8>) { x.unwrap(); } }
+#[cfg(not(test))]
+fn n(x: Option<u8>) { x.unwrap(); }
+#[tokio::test]
+async fn a(x: Option<u8>) { x.unwrap(); }
+#[cfg(all(test, feature = "slow"))]
+fn s(x: Option<u8>) { x.unwrap(); }
+fn after(x: Option<u8>) { x.unwrap(); }
+"#,
+            false,
+            false,
+            &|_| false,
+        );
+        let test: Vec<(u32, bool)> = scan.hits.iter().map(|h| (h.line, h.test)).collect();
+        assert_eq!(
+            test,
+            [
+                (1, false),
+                (4, true),
+                (7, true),
+                (9, true),
+                (11, false),
+                (13, true),
+                (15, true),
+                (16, false),
+            ]
+        );
+        let file = walk(
+            "fn lib(x: Option<u8>) { x.unwrap(); }\n",
+            false,
+            true,
+            &|_| false,
+        );
+        assert!(
+            file.hits[0].test,
+            "a test-only file is test code throughout"
+        );
+    }
+
+    #[test]
+    fn macro_arguments_are_walked_as_expressions() {
+        let hits = cold(
+            r#"fn f(x: Option<u8>, v: Vec<u8>, n: usize) {
+    println!("{}", x.unwrap());
+    let s = format!("{:?}", v.clone());
+    assert_eq!(x.expect("set"), 1);
+    my_macro!(x.unwrap());
+    let w = vec![x.unwrap(); n];
+    println!("x.unwrap()");
+    other!(x.unwrap() => y);
+}
+item_macro!(x.unwrap());
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (NoUnwrap, 2, 22, ".unwrap()"),
+                (CloneJustified, 3, 31, ".clone()"),
+                (NoUnwrap, 4, 18, ".expect(..)"),
+                (NoUnwrap, 5, 17, ".unwrap()"),
+                (BoundedAlloc, 6, 13, "vec![x; n]"),
+                (NoUnwrap, 6, 20, ".unwrap()"),
+                (NoUnwrap, 10, 15, ".unwrap()"),
+            ],
+        );
+    }
+
+    #[test]
+    fn macro_rules_bodies_are_not_walked() {
+        let hits = cold(
+            r#"macro_rules! m {
+    ($e:expr) => { $e.unwrap(); panic!("in a template") };
+}
+fn f() { m!(x); }
+"#,
+        );
+        assert_hits(&hits, &[]);
+    }
+
+    #[test]
+    fn a_closure_is_not_part_of_the_enclosing_loop() {
+        let hits = cold(
+            r#"fn f(items: &[u8]) {
+    for i in items {
+        let g = || format!("{i}");
+        let names: Vec<String> = items.iter().map(|x| x.to_string()).collect();
+        let s = format!("{i}");
+    }
+    let h = || for j in items { let t = j.to_string(); };
+}
+"#,
+        );
+        assert_hits(
+            &hits,
+            &[
+                (FormatInLoop, 5, 17, "format!"),
+                (FormatInLoop, 7, 43, ".to_string()"),
+            ],
+        );
+    }
+}

@@ -113,3 +113,281 @@ impl Forbid {
         findings
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::arch::rules::tests::{
+        at, check, check_members, fixture, fixture_on_disk, messages, paths,
+    };
+    use crate::report::{DepKind, Hop, Location, Severity};
+
+    #[test]
+    fn a_direct_edge_is_one_finding_with_its_one_hop() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "app-not-util"
+why = "app must go through the engine"
+from = "app"
+to = "util"
+severity = "warning"
+"#,
+        );
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let f = &findings[0];
+        assert_eq!(f.rule_id, "app-not-util");
+        assert_eq!(f.kind, "arch::forbid");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.why.as_deref(), Some("app must go through the engine"));
+        assert_eq!(f.message, "`app` depends on `util` (normal)");
+        assert_eq!(f.crates, ["app", "util"]);
+        assert_eq!(f.package.as_deref(), Some("app"));
+        assert_eq!(f.paths.len(), 1);
+        assert_eq!(
+            f.paths[0].hops,
+            [Hop {
+                from: "app".to_owned(),
+                to: "util".to_owned(),
+                kinds: vec![DepKind::Normal],
+                optional: false,
+                enabled_by: Vec::new(),
+                declared_at: None,
+            }],
+            "no manifest is read under the fake root"
+        );
+        assert_eq!(f.location, None);
+    }
+
+    #[test]
+    fn no_finding_when_no_edge_matches() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "leaf"
+why = "w"
+from = "util"
+to = "app"
+transitive = true
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn the_manifest_line_of_each_hop_is_the_declaration_of_the_dependency() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.forbid]]
+id = "b-no-util"
+why = "w"
+from = "plugin-b"
+to = "util"
+transitive = true
+"#,
+        );
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let declared: Vec<Vec<Option<String>>> = findings[0]
+            .paths
+            .iter()
+            .map(|p| p.hops.iter().map(|h| at(h.declared_at.as_ref())).collect())
+            .collect();
+        assert_eq!(
+            declared,
+            [
+                [
+                    Some("plugin-b/Cargo.toml:8:1".to_owned()),
+                    Some("engine/Cargo.toml:8:1".to_owned())
+                ],
+                [
+                    Some("plugin-b/Cargo.toml:10:1".to_owned()),
+                    Some("helper/Cargo.toml:8:1".to_owned())
+                ],
+            ]
+        );
+        assert_eq!(
+            findings[0].location,
+            Some(Location {
+                file: "plugin-b/Cargo.toml".to_owned(),
+                line: 8,
+                column: 1,
+                length: 6,
+            }),
+            "a finding is located at the first hop of its first path"
+        );
+    }
+
+    #[test]
+    fn a_renamed_dependency_is_found_at_its_key() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.forbid]]
+id = "app-not-engine"
+why = "w"
+from = "app"
+to = "engine"
+"#,
+        );
+        assert_eq!(messages(&findings), ["`app` depends on `engine` (normal)"]);
+        assert_eq!(
+            at(findings[0].location.as_ref()).as_deref(),
+            Some("app/Cargo.toml:11:1")
+        );
+    }
+
+    #[test]
+    fn transitive_lists_every_shortest_path_and_direct_only_does_not() {
+        let rule = r#"
+[[arch.forbid]]
+id = "b-no-util"
+why = "w"
+from = "plugin-b"
+to = "util"
+"#;
+        let ws = fixture();
+        assert_eq!(check(&ws, rule), [], "plugin-b has no direct edge to util");
+        let findings = check(&ws, &format!("{rule}transitive = true\n"));
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-b` depends on `util` through plugin-b -> engine -> util (first hop: normal)"]
+        );
+        // plugin-b -> plugin-a -> engine -> util is longer: not a shortest path.
+        assert_eq!(
+            paths(&findings[0]),
+            ["plugin-b -> engine -> util", "plugin-b -> helper -> util"]
+        );
+        assert_eq!(findings[0].crates, ["plugin-b", "engine", "util"]);
+    }
+
+    #[test]
+    fn transitive_with_a_direct_edge_says_so() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "b-no-engine"
+why = "w"
+from = "plugin-b"
+to = "engine"
+transitive = true
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-b` depends on `engine` (normal)"]
+        );
+        assert_eq!(paths(&findings[0]), ["plugin-b -> engine"]);
+    }
+
+    #[test]
+    fn optional_edges_carry_their_features_and_can_be_left_out() {
+        let rule = r#"
+[[arch.forbid]]
+id = "no-helper"
+why = "w"
+from = "app"
+to = "helper"
+"#;
+        let ws = fixture();
+        assert_eq!(check(&ws, &format!("{rule}include-optional = false\n")), []);
+        let findings = check(&ws, rule);
+        assert_eq!(
+            messages(&findings),
+            ["`app` depends on `helper` (normal, optional, enabled by feature extras)"]
+        );
+        let hop = &findings[0].paths[0].hops[0];
+        assert!(hop.optional);
+        assert_eq!(hop.enabled_by, ["extras"]);
+    }
+
+    #[test]
+    fn dev_edges_are_dev_only_and_filtered_by_kind() {
+        let rule = r#"
+[[arch.forbid]]
+id = "util-no-engine"
+why = "w"
+from = "util"
+to = "engine"
+"#;
+        let ws = fixture();
+        assert_eq!(
+            check(&ws, &format!("{rule}kinds = [\"normal\", \"build\"]\n")),
+            []
+        );
+        let findings = check(&ws, &format!("{rule}kinds = [\"dev\"]\n"));
+        assert_eq!(
+            messages(&findings),
+            ["`util` depends on `engine` (dev-dependency only: tests, benches and examples)"]
+        );
+        assert_eq!(findings[0].paths[0].hops[0].kinds, [DepKind::Dev]);
+    }
+
+    #[test]
+    fn dev_edges_count_only_as_the_first_hop() {
+        // helper -> util is normal, util -> engine is dev: cargo never builds a dependency's dev-dependencies,
+        // so engine is not reached from helper.
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "helper-leaf"
+why = "w"
+from = "helper"
+to = "*"
+transitive = true
+"#,
+        );
+        assert_eq!(messages(&findings), ["`helper` depends on `util` (normal)"]);
+    }
+
+    #[test]
+    fn globs_match_several_crates_on_both_sides() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "nothing-on-util"
+why = "w"
+from = "*"
+to = "u*"
+kinds = ["normal"]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` depends on `util` (normal)",
+                "`engine` depends on `util` (normal)",
+                "`helper` depends on `util` (normal)",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_members_checked_have_their_edges_checked() {
+        let ws = fixture();
+        let members: Vec<_> = ws
+            .members()
+            .into_iter()
+            .filter(|m| m.name() == "plugin-a")
+            .collect();
+        let findings = check_members(
+            &ws,
+            &members,
+            r#"
+[[arch.forbid]]
+id = "plugins-not-engine"
+why = "w"
+from = "plugin-*"
+to = "engine"
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-a` depends on `engine` (normal)"]
+        );
+    }
+}

@@ -84,3 +84,87 @@ impl Independent {
         findings
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::arch::rules::tests::{check, fixture, messages, paths};
+
+    #[test]
+    fn independent_crates_pass() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.independent]]
+id = "apps"
+why = "w"
+crates = ["app", "plugin-a"]
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn a_direct_edge_inside_the_set_is_a_finding() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.independent]]
+id = "plugins"
+why = "w"
+crates = ["plugin-*"]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`plugin-b` depends on `plugin-a` (plugin-b -> plugin-a), but they must be independent"
+            ]
+        );
+        assert_eq!(findings[0].rule_id, "plugins");
+        assert_eq!(findings[0].kind, "arch::independent");
+        assert_eq!(findings[0].crates, ["plugin-b", "plugin-a"]);
+    }
+
+    #[test]
+    fn an_indirect_path_counts_with_every_shortest_path() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.independent]]
+id = "b-and-util"
+why = "w"
+crates = ["plugin-b", "util"]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`plugin-b` depends on `util` (plugin-b -> engine -> util), but they must be independent"
+            ]
+        );
+        assert_eq!(
+            paths(&findings[0]),
+            ["plugin-b -> engine -> util", "plugin-b -> helper -> util"]
+        );
+    }
+
+    #[test]
+    fn the_kinds_decide_which_edges_count() {
+        let rule = r#"
+[[arch.independent]]
+id = "engine-util"
+why = "w"
+crates = ["engine", "util"]
+"#;
+        let ws = fixture();
+        assert_eq!(
+            messages(&check(&ws, rule)),
+            ["`engine` depends on `util` (engine -> util), but they must be independent"],
+            "the default kinds (normal, build) leave util's dev edge out"
+        );
+        assert_eq!(
+            messages(&check(&ws, &format!("{rule}kinds = [\"dev\"]\n"))),
+            ["`util` depends on `engine` (util -> engine), but they must be independent"]
+        );
+    }
+}

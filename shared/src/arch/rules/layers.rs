@@ -91,3 +91,94 @@ impl Layers {
         findings
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::arch::rules::tests::{check, fixture, fixture_on_disk, messages, paths};
+
+    #[test]
+    fn layers_the_graph_respects_pass() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["plugin-*", "helper"], ["engine"], ["util"]]
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn a_lower_layer_depending_on_a_higher_one_is_one_finding_per_edge() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["engine"], ["plugin-*", "helper", "util"]]
+"#,
+        );
+        // plugin-b -> plugin-a and helper -> util stay inside layer 3: allowed.
+        assert_eq!(
+            messages(&findings),
+            [
+                "`plugin-a` (layer 3) depends on `engine` (layer 2, higher) (normal)",
+                "`plugin-b` (layer 3) depends on `engine` (layer 2, higher) (normal)",
+            ]
+        );
+        assert_eq!(findings[1].crates, ["plugin-b", "engine"]);
+        assert_eq!(paths(&findings[1]), ["plugin-b -> engine"]);
+        let location = findings[1].location.as_ref().unwrap();
+        assert_eq!(
+            (location.file.as_str(), location.line),
+            ("plugin-b/Cargo.toml", 8)
+        );
+    }
+
+    #[test]
+    fn dev_edges_count_only_when_the_rule_says_so() {
+        let rule = r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["app"], ["plugin-*", "helper"], ["engine"], ["util"]]
+"#;
+        let ws = fixture();
+        assert_eq!(
+            check(&ws, rule),
+            [],
+            "the default kinds are normal and build"
+        );
+        let findings = check(
+            &ws,
+            &format!("{rule}kinds = [\"normal\", \"build\", \"dev\"]\n"),
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`util` (layer 4) depends on `engine` (layer 3, higher) (dev-dependency only: tests, benches and examples)"
+            ]
+        );
+    }
+
+    #[test]
+    fn crates_in_no_layer_are_not_checked() {
+        // engine and helper depend on util too, but are in no layer.
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.layers]]
+id = "layers"
+why = "w"
+layers = [["util"], ["app"]]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`app` (layer 2) depends on `util` (layer 1, higher) (normal)"]
+        );
+    }
+}

@@ -449,4 +449,301 @@ mod tests {
         assert_eq!(unique.len(), Kind::ALL.len());
         assert!(Kind::ALL.iter().all(|k| k.as_str().starts_with("arch::")));
     }
+
+    // What the rules' unit tests share: the `tests/fixtures/arch-rules` workspace, loaded from recorded
+    // `cargo metadata` JSON (guppy's `fixtures/small/*.json` habit), and the steps from a TOML string to
+    // findings.
+    //
+    // `testdata/arch-rules.json` was recorded with
+    //   cargo metadata --format-version 1 --all-features --offline \
+    //     --manifest-path tests/fixtures/arch-rules/Cargo.toml
+    // and every absolute path under the fixture rewritten to start with `/fixture`. Record it again when the
+    // fixture's manifests change.
+    //
+    // The fixture's edges (all normal unless noted): app -> engine (renamed `kernel`), util,
+    // helper (optional, feature `extras`); engine -> util; helper -> util; plugin-a -> engine;
+    // plugin-b -> engine, plugin-a, helper; util -> engine (dev).
+
+    use crate::arch::cfg::ArchSection;
+    use crate::config::ConfigSource;
+    use crate::errors::Error;
+    use crate::report::Location;
+    use crate::workspace::Workspace;
+
+    /// The root the recorded JSON was rewritten to.
+    pub(super) const FAKE_ROOT: &str = "/fixture";
+
+    /// The recorded `cargo metadata` output of the fixture, rooted at [`FAKE_ROOT`].
+    pub(super) fn recorded() -> serde_json::Value {
+        serde_json::from_str(include_str!("testdata/arch-rules.json")).unwrap()
+    }
+
+    /// The fixture's workspace, rooted at [`FAKE_ROOT`]: nothing is read from disk, so manifest lines
+    /// (`declared_at`, a finding's location) and sources are unknown.
+    pub(super) fn fixture() -> Workspace {
+        load(&recorded())
+    }
+
+    /// A workspace from (possibly edited) recorded JSON.
+    pub(super) fn load(json: &serde_json::Value) -> Workspace {
+        Workspace::from_json(&json.to_string()).unwrap()
+    }
+
+    /// The fixture's workspace rooted at the real `tests/fixtures/arch-rules`, for what reads manifests
+    /// and sources.
+    pub(super) fn fixture_on_disk() -> Workspace {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/arch-rules");
+        let dir = std::fs::canonicalize(dir).unwrap();
+        // Escaped as a JSON string's contents, so any path stays valid JSON.
+        let quoted = serde_json::to_string(dir.to_str().unwrap()).unwrap();
+        let text =
+            include_str!("testdata/arch-rules.json").replace(FAKE_ROOT, quoted.trim_matches('"'));
+        Workspace::from_json(&text).unwrap()
+    }
+
+    /// The package id of the fixture's member `name` in the recording.
+    fn package_id(name: &str) -> String {
+        format!("path+file://{FAKE_ROOT}/{name}#0.1.0")
+    }
+
+    /// `json` without the dependency of package `from` on package `to` (every kind of it), in the
+    /// manifest's list and in the resolve graph alike.
+    pub(super) fn without_dependency(json: &mut serde_json::Value, from: &str, to: &str) {
+        let (from_id, to_id) = (package_id(from), package_id(to));
+        let mut removed = 0;
+        for pkg in json["packages"].as_array_mut().unwrap() {
+            if pkg["id"] == from_id.as_str() {
+                let deps = pkg["dependencies"].as_array_mut().unwrap();
+                let before = deps.len();
+                deps.retain(|d| d["name"] != to);
+                removed += before - deps.len();
+            }
+        }
+        for node in json["resolve"]["nodes"].as_array_mut().unwrap() {
+            if node["id"] == from_id.as_str() {
+                node["dependencies"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|d| *d != to_id.as_str());
+                node["deps"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|d| d["pkg"] != to_id.as_str());
+            }
+        }
+        assert!(
+            removed > 0,
+            "{from} has no dependency on {to} in the recording"
+        );
+    }
+
+    /// `json` with a normal dependency of package `from` on package `to` (by its own name), in the manifest's
+    /// list and in the resolve graph alike.
+    pub(super) fn with_dependency(json: &mut serde_json::Value, from: &str, to: &str) {
+        let (from_id, to_id) = (package_id(from), package_id(to));
+        let mut added = 0;
+        for pkg in json["packages"].as_array_mut().unwrap() {
+            if pkg["id"] == from_id.as_str() {
+                pkg["dependencies"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({
+                        "name": to, "source": null, "req": "*", "kind": null, "rename": null,
+                        "optional": false, "uses_default_features": true, "features": [],
+                        "target": null, "registry": null, "path": format!("{FAKE_ROOT}/{to}"),
+                    }));
+                added += 1;
+            }
+        }
+        for node in json["resolve"]["nodes"].as_array_mut().unwrap() {
+            if node["id"] == from_id.as_str() {
+                node["dependencies"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(to_id.as_str().into());
+                node["deps"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({
+                        "name": to.replace('-', "_"), "pkg": to_id,
+                        "dep_kinds": [{"kind": null, "target": null}],
+                    }));
+                added += 1;
+            }
+        }
+        assert_eq!(added, 2, "no package {from} in the recording");
+    }
+
+    /// The `[arch]` rules in `toml`, compiled against `ws`'s package names; fails on a configuration error.
+    pub(super) fn compile_rules(ws: &Workspace, toml: &str) -> Vec<Rule> {
+        let (rules, result) = try_compile(ws, toml);
+        result.unwrap();
+        rules
+    }
+
+    /// The configuration errors of the `[arch]` rules in `toml`: (1-based line and text they point at,
+    /// message).
+    pub(super) fn compile_errors(ws: &Workspace, toml: &str) -> Vec<(usize, String, String)> {
+        match try_compile(ws, toml).1 {
+            Err(Error::Config(invalid)) => invalid
+                .errors
+                .iter()
+                .map(|e| {
+                    let span = e.span().unwrap();
+                    let line = toml[..span.start].matches('\n').count() + 1;
+                    (line, toml[span].to_owned(), e.message().to_owned())
+                })
+                .collect(),
+            other => panic!("expected configuration errors, got {other:?}"),
+        }
+    }
+
+    fn try_compile(ws: &Workspace, toml: &str) -> (Vec<Rule>, Result<(), Error>) {
+        let source = ConfigSource {
+            path: "lumen-gate.toml".into(),
+            text: toml.to_owned(),
+        };
+        let section: ArchSection = toml::from_str(toml).unwrap();
+        let names = ws.graph.packages().map(|p| p.name()).collect();
+        let mut checker = PatternChecker::new(Some(&source), names);
+        let rules = compile(&section.arch, &mut checker);
+        let result = checker.validator.finish().map(|_| ());
+        (rules, result)
+    }
+
+    /// Compiles the rules in `toml` and checks them on every member of `ws`, through [`Rule::check`].
+    pub(super) fn check(ws: &Workspace, toml: &str) -> Vec<Finding> {
+        let members = ws.members();
+        check_members(ws, &members, toml)
+    }
+
+    /// Compiles the rules in `toml` and checks them on `members`; fails when a file could not be read.
+    pub(super) fn check_members<'g>(
+        ws: &'g Workspace,
+        members: &[PackageMetadata<'g>],
+        toml: &str,
+    ) -> Vec<Finding> {
+        let rules = compile_rules(ws, toml);
+        let graph = ArchGraph::new(ws);
+        let mut ctx = Context::new(&graph, members);
+        let findings = rules.iter().flat_map(|r| r.check(&mut ctx)).collect();
+        assert!(ctx.problems.is_empty(), "{:?}", ctx.problems);
+        findings
+    }
+
+    /// The findings' messages, in order.
+    pub(super) fn messages(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.message.as_str()).collect()
+    }
+
+    /// Every path of a finding as `a -> b -> c`.
+    pub(super) fn paths(finding: &Finding) -> Vec<String> {
+        finding
+            .paths
+            .iter()
+            .map(|p| {
+                let mut names: Vec<&str> = p
+                    .hops
+                    .first()
+                    .map(|h| h.from.as_str())
+                    .into_iter()
+                    .collect();
+                names.extend(p.hops.iter().map(|h| h.to.as_str()));
+                names.join(" -> ")
+            })
+            .collect()
+    }
+
+    /// `file:line:column` of a location.
+    pub(super) fn at(location: Option<&Location>) -> Option<String> {
+        location.map(|l| format!("{}:{}:{}", l.file, l.line, l.column))
+    }
+
+    #[test]
+    fn the_recording_loads_with_every_member_and_its_edges() {
+        let ws = fixture();
+        assert_eq!(ws.root, FAKE_ROOT);
+        let members: Vec<&str> = ws.members().iter().map(|m| m.name()).collect();
+        assert_eq!(
+            members,
+            ["app", "engine", "helper", "plugin-a", "plugin-b", "util"]
+        );
+        let app = ws.graph.workspace().member_by_name("app").unwrap();
+        let mut deps: Vec<(&str, &str)> = app
+            .direct_links()
+            .map(|l| (l.dep_name(), l.to().name()))
+            .collect();
+        deps.sort();
+        assert_eq!(
+            deps,
+            [("helper", "helper"), ("kernel", "engine"), ("util", "util")]
+        );
+        let on_disk = fixture_on_disk();
+        assert!(
+            on_disk.root.join("app/Cargo.toml").is_file(),
+            "{}",
+            on_disk.root
+        );
+    }
+
+    #[test]
+    fn a_dependency_can_be_left_out_of_the_recording() {
+        let mut json = recorded();
+        without_dependency(&mut json, "plugin-b", "plugin-a");
+        let ws = load(&json);
+        let b = ws.graph.workspace().member_by_name("plugin-b").unwrap();
+        let mut deps: Vec<&str> = b.direct_links().map(|l| l.to().name()).collect();
+        deps.sort();
+        assert_eq!(deps, ["engine", "helper"]);
+    }
+
+    #[test]
+    fn an_unknown_crate_is_a_configuration_error_at_its_place() {
+        let errors = compile_errors(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "x"
+why = "w"
+from = "app"
+to = "nothing-*"
+"#,
+        );
+        assert_eq!(
+            errors,
+            [(
+                6,
+                "\"nothing-*\"".to_owned(),
+                "`nothing-*` matches no crate in the workspace graph".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_duplicate_rule_id_is_a_configuration_error() {
+        let errors = compile_errors(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "same"
+why = "w"
+from = "app"
+to = "util"
+
+[[arch.independent]]
+id = "same"
+why = "w"
+crates = ["app"]
+"#,
+        );
+        assert_eq!(
+            errors,
+            [(
+                9,
+                "\"same\"".to_owned(),
+                "duplicate rule id `same`".to_owned()
+            )]
+        );
+    }
 }

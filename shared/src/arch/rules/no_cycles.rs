@@ -69,3 +69,73 @@ impl NoCycles {
         findings
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::arch::rules::tests::{
+        check, fixture, load, messages, paths, recorded, with_dependency, without_dependency,
+    };
+    use crate::report::DepKind;
+
+    #[test]
+    fn a_cycle_closed_by_a_dev_dependency_is_a_finding() {
+        let findings = check(&fixture(), "[arch.no-cycles]\n");
+        assert_eq!(
+            messages(&findings),
+            [
+                "dependency cycle: engine -> util -> engine (dev-dependency edges: util -> engine; cargo allows these, the rule does not)"
+            ]
+        );
+        let f = &findings[0];
+        assert_eq!(f.rule_id, "no-cycles", "the default id");
+        assert_eq!(f.crates, ["engine", "util", "engine"]);
+        assert_eq!(paths(f), ["engine -> util -> engine"]);
+        let kinds: Vec<&[DepKind]> = f.paths[0].hops.iter().map(|h| h.kinds.as_slice()).collect();
+        assert_eq!(kinds, [&[DepKind::Normal][..], &[DepKind::Dev][..]]);
+    }
+
+    #[test]
+    fn no_cycle_no_finding() {
+        let mut json = recorded();
+        without_dependency(&mut json, "util", "engine");
+        let findings = check(
+            &load(&json),
+            r#"
+[arch.no-cycles]
+id = "acyclic"
+why = "w"
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn a_cycle_of_normal_edges_has_no_dev_note() {
+        // plugin-a -> engine, and (recorded edit) engine -> plugin-a: a cycle without util's dev edge.
+        let mut json = recorded();
+        without_dependency(&mut json, "util", "engine");
+        with_dependency(&mut json, "engine", "plugin-a");
+        let findings = check(&load(&json), "[arch.no-cycles]\n");
+        assert_eq!(
+            messages(&findings),
+            ["dependency cycle: engine -> plugin-a -> engine"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_through_three_crates_is_walked_hop_by_hop() {
+        // plugin-b -> plugin-a -> engine, and (recorded edit) engine -> plugin-b.
+        let mut json = recorded();
+        without_dependency(&mut json, "util", "engine");
+        with_dependency(&mut json, "engine", "plugin-b");
+        let findings = check(&load(&json), "[arch.no-cycles]\n");
+        assert_eq!(
+            messages(&findings),
+            ["dependency cycle: engine -> plugin-b -> plugin-a -> engine"]
+        );
+        assert_eq!(
+            paths(&findings[0]),
+            ["engine -> plugin-b -> plugin-a -> engine"]
+        );
+    }
+}

@@ -571,3 +571,172 @@ fn check(
     }
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CrateSurface, extern_name};
+    use crate::arch::rules::tests::{
+        at, check, compile_errors, fixture, fixture_on_disk, messages,
+    };
+
+    const APP_ENGINE_API: &str = r#"
+[[arch.only-through]]
+id = "engine-api-only"
+why = "the engine's internals may change"
+from = "app"
+to = "engine"
+modules = ["engine::api"]
+"#;
+
+    #[test]
+    fn uses_outside_the_modules_are_found_through_the_rename_and_reexports() {
+        // app/src/lib.rs: `use kernel::api::start;` (allowed), `use kernel::Secret;` (a re-export of
+        // kernel::internal::Secret), `kernel::internal::poke();`, and the same in its `#[cfg(test)]` module.
+        let findings = check(&fixture_on_disk(), APP_ENGINE_API);
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
+                "`app` uses `kernel::internal::poke`, outside kernel::api",
+            ]
+        );
+        let places: Vec<Option<String>> =
+            findings.iter().map(|f| at(f.location.as_ref())).collect();
+        assert_eq!(
+            places,
+            [
+                Some("app/src/lib.rs:3:5".to_owned()),
+                Some("app/src/lib.rs:8:5".to_owned())
+            ]
+        );
+        let f = &findings[1];
+        assert_eq!(f.kind, "arch::only-through");
+        assert_eq!(f.crates, ["app", "engine"]);
+        assert_eq!(
+            f.help.as_deref(),
+            Some("use `engine` only through kernel::api")
+        );
+    }
+
+    #[test]
+    fn test_code_counts_when_the_rule_says_so() {
+        let findings = check(
+            &fixture_on_disk(),
+            &format!("{APP_ENGINE_API}include-tests = true\n"),
+        );
+        let places: Vec<Option<String>> =
+            findings.iter().map(|f| at(f.location.as_ref())).collect();
+        assert_eq!(
+            places,
+            [
+                Some("app/src/lib.rs:3:5".to_owned()),
+                Some("app/src/lib.rs:8:5".to_owned()),
+                Some("app/src/lib.rs:15:9".to_owned()),
+            ]
+        );
+        assert_eq!(
+            findings[2].message,
+            "`app` uses `kernel::internal::poke`, outside kernel::api"
+        );
+    }
+
+    #[test]
+    fn uses_inside_the_modules_pass() {
+        let rule = APP_ENGINE_API.replace(
+            r#"["engine::api"]"#,
+            r#"["engine::api", "engine::internal"]"#,
+        );
+        assert_eq!(check(&fixture_on_disk(), &rule), []);
+    }
+
+    #[test]
+    fn a_trait_path_in_an_impl_is_a_use_and_test_impls_are_skipped() {
+        // plugin-a: `impl engine::Plugin for A` in its library; plugin-b: the same inside `#[cfg(test)]`.
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.only-through]]
+id = "plugins-through-api"
+why = "w"
+from = "plugin-*"
+to = "engine"
+modules = ["engine::api"]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-a` uses `engine::Plugin`, outside engine::api"]
+        );
+        assert_eq!(
+            at(findings[0].location.as_ref()).as_deref(),
+            Some("plugin-a/src/lib.rs:6:6")
+        );
+    }
+
+    #[test]
+    fn a_crate_that_does_not_depend_on_the_target_is_not_read() {
+        // Under the fake root no source exists: reading one would be a problem, and `check` fails on those.
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.only-through]]
+id = "helper-engine"
+why = "w"
+from = "helper"
+to = "engine"
+modules = ["engine::api"]
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn a_module_outside_the_target_crate_is_a_configuration_error() {
+        let errors = compile_errors(
+            &fixture(),
+            r#"
+[[arch.only-through]]
+id = "bad"
+why = "w"
+from = "app"
+to = "engine"
+modules = ["engine::api", "kernel::api"]
+"#,
+        );
+        assert_eq!(
+            errors,
+            [(
+                7,
+                r#""kernel::api""#.to_owned(),
+                "module path `kernel::api` does not start with `engine`".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_name_a_crate_uses_is_its_dependency_key() {
+        let ws = fixture();
+        let member = |name| ws.graph.workspace().member_by_name(name).unwrap();
+        assert_eq!(
+            extern_name(member("app"), member("engine")).as_deref(),
+            Some("kernel")
+        );
+        assert_eq!(
+            extern_name(member("plugin-b"), member("plugin-a")).as_deref(),
+            Some("plugin_a")
+        );
+        assert_eq!(extern_name(member("engine"), member("app")), None);
+    }
+
+    #[test]
+    fn the_surface_follows_reexports_to_where_items_are_declared() {
+        let ws = fixture_on_disk();
+        let engine = ws.graph.workspace().member_by_name("engine").unwrap();
+        let (surface, problems) = CrateSurface::read(engine);
+        assert!(problems.is_empty(), "{problems:?}");
+        let path = |p: &str| p.split("::").map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(surface.resolve(&path("Secret")), path("internal::Secret"));
+        assert_eq!(surface.resolve(&path("api::start")), path("api::start"));
+        assert_eq!(surface.resolve(&path("Plugin")), path("Plugin"));
+    }
+}

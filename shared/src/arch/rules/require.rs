@@ -175,3 +175,149 @@ impl<'ast> Visit<'ast> for ImplFinder<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::arch::rules::tests::{at, check, fixture_on_disk, messages};
+
+    #[test]
+    fn crates_that_depend_and_implement_pass() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "plugin-a"
+why = "w"
+crates = "plugin-a"
+depends-on = "engine"
+implements = "Plugin"
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn an_impl_in_test_code_does_not_count() {
+        // plugin-b implements Plugin only inside `#[cfg(test)] mod tests`.
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "plugins"
+why = "plugins plug into the engine"
+crates = "plugin-*"
+depends-on = "engine"
+implements = "engine::Plugin"
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-b` has no `impl engine::Plugin for ...` in its library code"]
+        );
+        let f = &findings[0];
+        assert_eq!(f.kind, "arch::require");
+        assert_eq!(f.crates, ["plugin-b", "engine"]);
+        assert_eq!(
+            f.help.as_deref(),
+            Some("implement `engine`'s `engine::Plugin` trait")
+        );
+        assert_eq!(
+            at(f.location.as_ref()).as_deref(),
+            Some("plugin-b/Cargo.toml:2:1")
+        );
+        assert!(f.paths.is_empty());
+    }
+
+    #[test]
+    fn a_missing_dependency_is_a_finding_at_the_package_name() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "helpers"
+why = "w"
+crates = "plugin-*"
+depends-on = "helper"
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-a` does not depend on `helper`"]
+        );
+        let f = &findings[0];
+        assert_eq!(
+            f.help.as_deref(),
+            Some("add `helper` to [dependencies] of `plugin-a`")
+        );
+        assert_eq!(
+            at(f.location.as_ref()).as_deref(),
+            Some("plugin-a/Cargo.toml:2:1")
+        );
+    }
+
+    #[test]
+    fn a_renamed_dependency_counts_by_its_package_name() {
+        // app depends on engine under the key `kernel`.
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "app-engine"
+why = "w"
+crates = "app"
+depends-on = "engine"
+"#,
+        );
+        assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn optional_and_dev_dependencies_do_not_count() {
+        // app -> helper is optional, util -> engine is a dev-dependency.
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "app-helper"
+why = "w"
+crates = "app"
+depends-on = "helper"
+
+[[arch.require]]
+id = "util-engine"
+why = "w"
+crates = "util"
+depends-on = "engine"
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` does not depend on `helper`",
+                "`util` does not depend on `engine`",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_required_crate_itself_is_not_checked_and_indirect_dependencies_do_not_count() {
+        let findings = check(
+            &fixture_on_disk(),
+            r#"
+[[arch.require]]
+id = "all-util"
+why = "w"
+crates = "*"
+depends-on = "util"
+"#,
+        );
+        // plugin-a and plugin-b reach util only through engine.
+        assert_eq!(
+            messages(&findings),
+            [
+                "`plugin-a` does not depend on `util`",
+                "`plugin-b` does not depend on `util`",
+            ]
+        );
+    }
+}
