@@ -110,7 +110,7 @@ pub fn read(path: &Path) -> Result<Option<BaselineFile>> {
         ReportError::BadBaseline {
             path: name.to_owned(),
             message,
-            src: NamedSource::new(name.to_owned(), text),
+            src: NamedSource::new(&name, text),
             span: SourceSpan::new(offset.into(), 0),
         }
         .into()

@@ -29,7 +29,7 @@ use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
 use crate::lints::visitor::{AnyAliases, Hit, IdentType, scan_file};
 use crate::report::{
-    BaseRevision, Baseline, Finding, Location, Problem, Report, RuleChecked, Tool,
+    BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Tool,
 };
 use crate::workspace::{Members, PackageSelection, relative_to};
 
@@ -131,9 +131,14 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                     .map(str::to_owned)
                     .collect();
                 let test_file = file.test_only || target == Target::Test;
-                let mut result = scan_file(ast, prefix, settings.hot_file(&rel), test_file, &|p| {
-                    settings.hot_fn(p)
-                });
+                let mut result = scan_file(
+                    ast,
+                    text,
+                    prefix,
+                    settings.hot_file(&rel),
+                    test_file,
+                    &|p| settings.hot_fn(p),
+                );
                 let lines: Vec<&str> = text.lines().collect();
                 result.hits.retain(|h| {
                     h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line)
@@ -157,7 +162,7 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
         aliases.box_any.append(&mut result.aliases.box_any);
     }
     let mut findings = Vec::new();
-    for (_, (rel, target, result, suppressions)) in files {
+    for (_, (rel, target, result, mut suppressions)) in files {
         let mut hits = result.hits;
         hits.extend(
             result
@@ -165,15 +170,17 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                 .iter()
                 .filter_map(|t| alias_hit(t, &aliases)),
         );
-        for (line, column) in &suppressions.missing_reason {
+        for (line, column, comment) in std::mem::take(&mut suppressions.missing_reason) {
             hits.push(Hit {
                 rule: RuleId::SuppressionReason,
-                line: *line,
-                column: *column,
+                line,
+                column,
                 length: 0,
                 what: "allow(..) without a reason".to_owned(),
                 hot: false,
                 test: false,
+                item: String::new(),
+                code: comment,
             });
         }
         for hit in hits {
@@ -207,6 +214,8 @@ fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
         what: via,
         hot: t.hot,
         test: t.test,
+        item: t.item.to_owned(),
+        code: t.code.to_owned(),
     })
 }
 
@@ -239,7 +248,10 @@ fn finding(
         crates: Vec::new(),
         paths: Vec::new(),
         benchmark: None,
-        code: None,
+        code: Some(CodeMatch {
+            item: hit.item,
+            text: hit.code,
+        }),
         baseline: Baseline::NoBase,
     })
 }

@@ -11,8 +11,8 @@ pub struct Suppressions {
     /// Line of a comment with a reason -> the rule ids it allows, and whether the comment stands alone on
     /// its line (then it also covers the next line).
     pub allowed: BTreeMap<u32, (Vec<String>, bool)>,
-    /// Comments without a reason: (line, column).
-    pub missing_reason: Vec<(u32, u32)>,
+    /// Comments without a reason: (line, column, the comment's text).
+    pub missing_reason: Vec<(u32, u32, String)>,
 }
 
 impl Suppressions {
@@ -44,7 +44,8 @@ impl Suppressions {
             let line_no = i as u32 + 1;
             if reason.is_empty() {
                 let column = line[..comment_at + start].chars().count() as u32 + 1;
-                out.missing_reason.push((line_no, column));
+                out.missing_reason
+                    .push((line_no, column, comment.trim().to_owned()));
             } else {
                 let standalone = line[..comment_at].trim().is_empty();
                 out.allowed.insert(line_no, (ids, standalone));
@@ -93,7 +94,10 @@ mod tests {
             Suppressions::read("a(); // lumen-gate: allow(no-unwrap) -- here only\nb();\n");
         assert!(trailing.allows("no-unwrap", 1));
         assert!(!trailing.allows("no-unwrap", 2));
-        assert_eq!(s.missing_reason, vec![(4, 9)]);
+        assert_eq!(
+            s.missing_reason,
+            vec![(4, 9, "// lumen-gate: allow(no-unwrap)".to_owned())]
+        );
     }
 
     #[test]

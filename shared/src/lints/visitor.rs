@@ -36,6 +36,41 @@ pub struct Hit {
     pub hot: bool,
     /// Inside test code.
     pub test: bool,
+    /// The enclosing item's path: `crate::module::Type::fn`.
+    pub item: String,
+    /// The matched code's tokens (whitespace-normalized, at most [`CODE_LIMIT`] characters).
+    pub code: String,
+}
+
+/// How much of the matched code a hit keeps to identify it.
+pub const CODE_LIMIT: usize = 160;
+
+/// The source text of `span` in `text` without its layout: whitespace (line breaks included) removed,
+/// but one space kept between two word characters (`let x`). At most [`CODE_LIMIT`] characters: what
+/// identifies a hit across reformatting.
+fn code_text(text: &str, span: Span) -> String {
+    let source = text.get(span.byte_range()).unwrap_or_default();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut gap = false;
+    for c in source.chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && word(c) && out.ends_with(word) {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+        if out.len() >= CODE_LIMIT * 4 {
+            break;
+        }
+    }
+    match out.char_indices().nth(CODE_LIMIT) {
+        Some((at, _)) => out[..at].to_owned(),
+        None => out,
+    }
 }
 
 /// Type aliases a file defines that name `dyn Any` (`type D = dyn Any;`) or `Box<dyn Any>`.
@@ -64,6 +99,10 @@ pub struct IdentType {
     pub test: bool,
     /// Inside a hot path.
     pub hot: bool,
+    /// The enclosing item's path.
+    pub item: String,
+    /// The type's source text.
+    pub code: String,
 }
 
 /// What a file yielded.
@@ -83,12 +122,15 @@ pub struct FileScan {
 /// `file_hot` says whether the file matches a hot-path glob; `hot_fn` matches fn paths.
 pub fn scan_file(
     ast: &syn::File,
+    text: &str,
     module_fn_prefix: Vec<String>,
     file_hot: bool,
     test_file: bool,
     hot_fn: &dyn Fn(&str) -> bool,
 ) -> FileScan {
     let mut v = Scanner {
+        text,
+        current: None,
         path: module_fn_prefix,
         file_hot,
         hot_fn,
@@ -103,6 +145,10 @@ pub fn scan_file(
 }
 
 struct Scanner<'a> {
+    /// The file's text, for the code a hit matched.
+    text: &'a str,
+    /// The span of the innermost node being matched, whose source text identifies a hit.
+    current: Option<Span>,
     path: Vec<String>,
     file_hot: bool,
     hot_fn: &'a dyn Fn(&str) -> bool,
@@ -131,12 +177,15 @@ impl Scanner<'_> {
         } else {
             0
         };
+        let code = code_text(self.text, self.current.unwrap_or(span));
         self.out.hits.push(Hit {
             rule,
             line: start.line as u32,
             column: start.column as u32 + 1,
             length,
             what: what.into(),
+            item: self.path.join("::"),
+            code,
             hot: self.hot(),
             test: self.test_depth > 0,
         });
@@ -196,6 +245,7 @@ impl Scanner<'_> {
 
     /// Walks a macro invocation's tokens as expressions where they parse as such.
     fn macro_tokens(&mut self, mac: &syn::Macro) {
+        self.current = Some(mac.span());
         let name = mac
             .path
             .segments
@@ -229,6 +279,7 @@ impl Scanner<'_> {
     }
 
     fn method_call(&mut self, m: &syn::ExprMethodCall) {
+        self.current = Some(m.span());
         let name = m.method.to_string();
         let argc = m.args.len();
         let span = m
@@ -307,6 +358,7 @@ impl Scanner<'_> {
     }
 
     fn call(&mut self, c: &syn::ExprCall) {
+        self.current = Some(c.span());
         let Some((prev, last)) = call_name(&c.func) else {
             return;
         };
@@ -474,6 +526,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_type(&mut self, ty: &'ast syn::Type) {
+        self.current = Some(ty.span());
         if let Some(inner) = boxed(ty) {
             if is_dyn_any(inner) {
                 self.hit(RuleId::NoBoxDynAny, ty.span(), "Box<dyn Any>");
@@ -488,6 +541,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
+        self.current = Some(f.expr.span());
         let key = collection_key(&f.expr);
         if let Some(k) = &key
             && self.loops.iter().flatten().any(|outer| outer == k)
@@ -534,6 +588,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
+        self.current = Some(l.span());
         if let Some(init) = &l.init {
             let discards = matches!(&l.pat, syn::Pat::Wild(_));
             let fallible = match &*init.expr {
@@ -570,6 +625,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+        self.current = Some(s.span());
         if let syn::Stmt::Expr(Expr::MethodCall(m), Some(_)) = s
             && m.method == "ok"
             && m.args.is_empty()
@@ -581,6 +637,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
+        self.current = Some(a.pat.span());
         if is_err_wildcard(&a.pat) && is_empty_block(&a.body) {
             self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
@@ -588,6 +645,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.current = Some(i.cond.span());
         if let Expr::Let(l) = &*i.cond
             && is_err_wildcard(&l.pat)
             && i.then_branch.stmts.is_empty()
@@ -622,6 +680,8 @@ impl Scanner<'_> {
             },
             test: self.test_depth > 0,
             hot: self.hot(),
+            item: self.path.join("::"),
+            code: code_text(self.text, span),
         });
     }
 }
@@ -633,7 +693,14 @@ mod tests {
 
     fn walk(src: &str, file_hot: bool, test_file: bool, hot_fn: &dyn Fn(&str) -> bool) -> FileScan {
         let ast = syn::parse_file(src).unwrap();
-        scan_file(&ast, vec!["krate".to_owned()], file_hot, test_file, hot_fn)
+        scan_file(
+            &ast,
+            src,
+            vec!["krate".to_owned()],
+            file_hot,
+            test_file,
+            hot_fn,
+        )
     }
 
     /// The hits of `src` scanned as cold library code.
@@ -1200,5 +1267,39 @@ fn f() { m!(x); }
                 (FormatInLoop, 7, 43, ".to_string()"),
             ],
         );
+    }
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::*;
+
+    fn hits(src: &str) -> Vec<Hit> {
+        let ast = syn::parse_file(src).unwrap();
+        scan_file(&ast, src, vec!["krate".to_owned()], false, false, &|_| {
+            false
+        })
+        .hits
+    }
+
+    #[test]
+    fn a_hit_is_identified_by_its_item_and_code_whatever_the_layout() {
+        let one_line = hits("fn f() { let n: u32 = s.trim().parse().unwrap(); }\n");
+        let reformatted = hits(
+            "\n\n// moved down and reformatted\nfn f() {\n    let n: u32 = s\n        .trim()\n        .parse()\n        .unwrap();\n}\n",
+        );
+        assert_eq!(one_line.len(), 1);
+        assert_eq!(reformatted.len(), 1);
+        assert_eq!(one_line[0].item, "krate::f");
+        assert_eq!(one_line[0].code, "s.trim().parse().unwrap()");
+        assert_eq!(reformatted[0].code, one_line[0].code);
+        assert_ne!(reformatted[0].line, one_line[0].line);
+    }
+
+    #[test]
+    fn items_nest_through_modules_impls_and_fns() {
+        let h = hits("mod m { struct S; impl S { fn g(&self) { x.unwrap(); } } }\n");
+        assert_eq!(h[0].item, "krate::m::S::g");
+        assert_eq!(h[0].code, "x.unwrap()");
     }
 }

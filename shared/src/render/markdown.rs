@@ -22,18 +22,66 @@ pub const MAX_CHARS: usize = 60_000;
 /// Benchmark rows listed before the rest are counted.
 const MAX_BENCH_ROWS: usize = 200;
 
-/// How much is listed one by one.
+/// Where the text is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// Rendered markdown (a pull-request comment, a step summary): repository text escaped for markdown,
+    /// collapsed blocks, a mermaid diagram.
+    Markdown,
+    /// A terminal: the same text with repository text stripped of control characters, no HTML.
+    Terminal,
+}
+
+impl Flavor {
+    fn text(self, s: &str) -> String {
+        match self {
+            Flavor::Markdown => escape::markdown(s),
+            Flavor::Terminal => escape::terminal(s),
+        }
+    }
+
+    fn cell(self) -> fn(&str) -> String {
+        match self {
+            Flavor::Markdown => escape::table_cell,
+            Flavor::Terminal => escape::terminal,
+        }
+    }
+
+    /// Opens a collapsed block with this summary line.
+    fn open(self, out: &mut String, summary: &str) -> std::fmt::Result {
+        match self {
+            Flavor::Markdown => writeln!(out, "<details><summary>{summary}</summary>\n"),
+            Flavor::Terminal => writeln!(out, "{summary}:\n"),
+        }
+    }
+
+    fn close(self, out: &mut String) -> std::fmt::Result {
+        match self {
+            Flavor::Markdown => writeln!(out, "\n</details>"),
+            Flavor::Terminal => Ok(()),
+        }
+    }
+}
+
+/// How much is listed one by one, and for where.
 #[derive(Clone, Copy, Debug)]
 struct Budget {
     items: usize,
     bench_rows: usize,
+    flavor: Flavor,
 }
 
 /// Renders the review as markdown, within [`MAX_CHARS`].
 pub fn review(review: &Review) -> Result<String, std::fmt::Error> {
+    review_for(review, Flavor::Markdown)
+}
+
+/// Renders the review for `flavor`, within [`MAX_CHARS`].
+pub fn review_for(review: &Review, flavor: Flavor) -> Result<String, std::fmt::Error> {
     let mut budget = Budget {
         items: review.max_items,
         bench_rows: MAX_BENCH_ROWS,
+        flavor,
     };
     loop {
         let mut out = String::new();
@@ -50,7 +98,7 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
     writeln!(out, "## Performance Review")?;
     writeln!(out)?;
     writeln!(out, "### Summary")?;
-    writeln!(out, "{}", summary(r))?;
+    writeln!(out, "{}", summary(r, budget.flavor))?;
     writeln!(out)?;
 
     writeln!(out, "### Issues Found")?;
@@ -71,7 +119,7 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
                 continue;
             }
         }
-        writeln!(out, "{}", checklist_line(line))?;
+        writeln!(out, "{}", checklist_line(line, budget.flavor))?;
     }
     if issue_lines > budget.items {
         writeln!(
@@ -80,11 +128,13 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
             issue_lines - budget.items
         )?;
     }
-    write_crate_diagram(r, out)?;
+    if budget.flavor == Flavor::Markdown {
+        write_crate_diagram(r, out)?;
+    }
     writeln!(out)?;
     writeln!(out, "Performance Checklist:")?;
     for line in &r.performance {
-        writeln!(out, "{}", checklist_line(line))?;
+        writeln!(out, "{}", checklist_line(line, budget.flavor))?;
     }
     writeln!(out)?;
 
@@ -94,7 +144,7 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
         writeln!(out)?;
         writeln!(out, "Fix before merging:")?;
         for (i, item) in r.to_fix.iter().take(budget.items.max(1)).enumerate() {
-            writeln!(out, "{}. {}", i + 1, escape::markdown(item))?;
+            writeln!(out, "{}. {}", i + 1, budget.flavor.text(item))?;
         }
         let rest = r.to_fix.len().saturating_sub(budget.items.max(1));
         if rest > 0 {
@@ -124,7 +174,7 @@ fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
         writeln!(out, "None.")?;
     }
     for (n, f) in listed.iter().take(budget.items).enumerate() {
-        writeln!(out, "{}. {}", n + 1, issue_line(f, ""))?;
+        writeln!(out, "{}. {}", n + 1, issue_line(f, budget.flavor))?;
     }
     if listed.len() > budget.items {
         writeln!(
@@ -135,13 +185,18 @@ fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
         )?;
     }
     if not_listed > 0 {
-        write_not_blocking(r, not_listed, out)?;
+        write_not_blocking(r, not_listed, budget.flavor, out)?;
     }
     Ok(())
 }
 
 /// Counts per rule of what does not block: new INFO findings, pre-existing ones, accepted ones.
-fn write_not_blocking(r: &Review, total: usize, out: &mut String) -> std::fmt::Result {
+fn write_not_blocking(
+    r: &Review,
+    total: usize,
+    flavor: Flavor,
+    out: &mut String,
+) -> std::fmt::Result {
     #[derive(Default)]
     struct Counts {
         info: usize,
@@ -159,12 +214,13 @@ fn write_not_blocking(r: &Review, total: usize, out: &mut String) -> std::fmt::R
         }
     }
     writeln!(out)?;
-    writeln!(
+    flavor.open(
         out,
-        "<details><summary>{total} {} not block (INFO, pre-existing at the base, accepted by the baseline)</summary>",
-        plural(total, "finding that does", "findings that do")
+        &format!(
+            "{total} {} not block (INFO, pre-existing at the base, accepted by the baseline)",
+            plural(total, "finding that does", "findings that do")
+        ),
     )?;
-    writeln!(out)?;
     writeln!(
         out,
         "| Rule | Severity | New (INFO) | Pre-existing | Accepted |"
@@ -177,15 +233,14 @@ fn write_not_blocking(r: &Review, total: usize, out: &mut String) -> std::fmt::R
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            escape::table_cell(rule),
+            flavor.cell()(rule),
             severity.label(),
             c.info,
             c.pre_existing,
             c.accepted
         )?;
     }
-    writeln!(out)?;
-    writeln!(out, "</details>")
+    flavor.close(out)
 }
 
 fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
@@ -200,7 +255,7 @@ fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
     let mut shown: Vec<_> = benches.iter().filter(|b| changed(b.status)).collect();
     shown.extend(benches.iter().filter(|b| !changed(b.status)));
     for b in shown.iter().take(budget.bench_rows) {
-        writeln!(out, "{}", bench_row(b, escape::table_cell))?;
+        writeln!(out, "{}", bench_row(b, budget.flavor.cell()))?;
     }
     if shown.len() > budget.bench_rows {
         writeln!(
@@ -276,7 +331,7 @@ fn node<'a>(nodes: &mut Vec<&'a str>, name: &'a str) -> usize {
 }
 
 /// `**[CRITICAL]** description -- file:line -- estimated impact`.
-pub fn issue_line(f: &Finding, prefix: &str) -> String {
+pub fn issue_line(f: &Finding, flavor: Flavor) -> String {
     let place = match (&f.location, &f.package) {
         (Some(l), _) => l.to_string(),
         (None, Some(package)) => package.to_string(),
@@ -289,18 +344,18 @@ pub fn issue_line(f: &Finding, prefix: &str) -> String {
         (None, None, _) => "see rule",
     };
     format!(
-        "**[{}]** {prefix}[{}] {} -- {} -- {}",
+        "**[{}]** [{}] {} -- {} -- {}",
         f.severity.label(),
-        escape::markdown(&f.rule_id),
-        escape::markdown(&f.message),
-        escape::markdown(&place),
-        escape::markdown(impact)
+        flavor.text(&f.rule_id),
+        flavor.text(&f.message),
+        flavor.text(&place),
+        flavor.text(impact)
     )
 }
 
-fn checklist_line(line: &ChecklistLine) -> String {
+fn checklist_line(line: &ChecklistLine, flavor: Flavor) -> String {
     let rules = line.checked_by.join(", ");
-    let text = escape::markdown(&line.text);
+    let text = flavor.text(&line.text);
     match &line.state {
         CheckState::Failed(_) if line.text.starts_with("Issue:") => format!("- [ ] {text}"),
         CheckState::Passed if rules.is_empty() => format!("- [x] {text}"),
@@ -324,7 +379,7 @@ fn by_severity(findings: &[Finding]) -> String {
 
 /// The one-paragraph summary: pass/fail, counts of new, pre-existing and accepted findings per severity,
 /// the top blocking items.
-pub fn summary(r: &Review) -> String {
+pub fn summary(r: &Review, flavor: Flavor) -> String {
     let mut s = match r.verdict {
         Verdict::Approved => "PASS".to_owned(),
         Verdict::ChangesRequested => "FAIL".to_owned(),
@@ -333,7 +388,7 @@ pub fn summary(r: &Review) -> String {
     let scope = match &r.report.base {
         Some(base) => format!(
             " against base {} ({})",
-            escape::markdown(&base.rev),
+            flavor.text(&base.rev),
             short(&base.commit)
         ),
         None => String::new(),
@@ -394,7 +449,7 @@ pub fn summary(r: &Review) -> String {
         .iter()
         .take(3)
         .filter_map(|&i| r.issues.get(i))
-        .map(|f| format!("{} ({})", escape::markdown(&f.message), f.rule_id))
+        .map(|f| format!("{} ({})", flavor.text(&f.message), f.rule_id))
         .collect();
     if !key.is_empty() {
         s.push_str(&format!(" Top blocking: {}.", key.join("; ")));

@@ -25,6 +25,10 @@ pub fn write_review(
     let text = || markdown::review(review).map_err(std::io::Error::other);
     match format {
         Format::Human => {
+            let text = || {
+                markdown::review_for(review, markdown::Flavor::Terminal)
+                    .map_err(std::io::Error::other)
+            };
             let root = Utf8Path::new(&review.report.workspace_root);
             if verbosity == Verbosity::Verbose {
                 let all = review
