@@ -300,7 +300,14 @@ fn a_workspace_reached_through_a_symlink_is_found_at_the_base() {
     let link = outside.root().join("link");
     std::os::unix::fs::symlink(repo.root().join("ws"), &link).unwrap();
     let r = run(tool(BIN)
-        .args(["--offline", "--base", "HEAD", "--format", "json", "--manifest-path"])
+        .args([
+            "--offline",
+            "--base",
+            "HEAD",
+            "--format",
+            "json",
+            "--manifest-path",
+        ])
         .arg(link.join("Cargo.toml")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
