@@ -4,7 +4,7 @@ pub mod attrs;
 pub mod modtree;
 pub mod paths;
 
-pub use modtree::{SourceProblem, crate_files};
+pub use modtree::{SourceProblem, crate_files, top_level_modules};
 
 /// Where a piece of syntax is in its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

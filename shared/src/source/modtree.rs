@@ -73,6 +73,23 @@ where
     (files, problems)
 }
 
+/// The names of the modules the crate root `root_file` declares (`mod x;` and inline `mod x { .. }`, test
+/// modules included), sorted. Modules declared by macros are not seen.
+pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProblem> {
+    let (_, ast) = parse(root_file)?;
+    let mut names: Vec<String> = ast
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
+}
+
 /// Reads and parses one file: its text and syntax tree.
 fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
     let problem = |line: u32, column: u32, message: String| SourceProblem {

@@ -1,6 +1,9 @@
 //! Paths as written in Rust sources: `use` trees flattened into one path per imported name, paths anchored at
 //! `crate`, `self` or `super` made crate-relative, and the names items declare.
 
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
 /// How a flattened `use` path ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UseEnd {
@@ -18,21 +21,24 @@ pub struct UsePath {
     pub segments: Vec<String>,
     /// The name it is imported under, or a glob.
     pub end: UseEnd,
+    /// Where this path's own part of the tree starts: the whole tree, or its branch of the innermost group
+    /// (`gate::verdict` in `use crate::{gate::verdict, report}`).
+    pub span: Span,
 }
 
 /// Flattens a use tree into one [`UsePath`] per imported name or glob.
 pub fn flatten_use(tree: &syn::UseTree) -> Vec<UsePath> {
     let mut out = Vec::new();
-    flatten(tree, Vec::new(), &mut out);
+    flatten(tree, Vec::new(), tree.span(), &mut out);
     out
 }
 
-fn flatten(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<UsePath>) {
+fn flatten(tree: &syn::UseTree, prefix: Vec<String>, span: Span, out: &mut Vec<UsePath>) {
     match tree {
         syn::UseTree::Path(p) => {
             let mut next = prefix;
             next.push(p.ident.to_string());
-            flatten(&p.tree, next, out);
+            flatten(&p.tree, next, span, out);
         }
         syn::UseTree::Name(n) => {
             let name = n.ident.to_string();
@@ -41,6 +47,7 @@ fn flatten(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<UsePath>) {
                 out.push(UsePath {
                     segments: prefix,
                     end: UseEnd::Name(last),
+                    span,
                 });
             } else {
                 let mut segments = prefix;
@@ -48,6 +55,7 @@ fn flatten(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<UsePath>) {
                 out.push(UsePath {
                     segments,
                     end: UseEnd::Name(name),
+                    span,
                 });
             }
         }
@@ -59,15 +67,17 @@ fn flatten(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<UsePath>) {
             out.push(UsePath {
                 segments,
                 end: UseEnd::Name(r.rename.to_string()),
+                span,
             });
         }
         syn::UseTree::Glob(_) => out.push(UsePath {
             segments: prefix,
             end: UseEnd::Glob,
+            span,
         }),
         syn::UseTree::Group(g) => {
             for item in &g.items {
-                flatten(item, prefix.clone(), out); // cloned: each branch extends its own copy
+                flatten(item, prefix.clone(), item.span(), out); // cloned: each branch extends its own copy
             }
         }
     }
@@ -125,30 +135,31 @@ mod tests {
         parts.iter().map(|s| (*s).to_owned()).collect()
     }
 
-    fn flat(src: &str) -> Vec<(String, UseEnd)> {
+    fn flat(src: &str) -> Vec<(String, UseEnd, usize)> {
         let item: syn::ItemUse = syn::parse_str(src).unwrap();
         flatten_use(&item.tree)
             .into_iter()
-            .map(|u| (u.segments.join("::"), u.end))
+            .map(|u| (u.segments.join("::"), u.end, u.span.start().column))
             .collect()
     }
 
     #[test]
-    fn use_trees_flatten_into_one_path_per_name() {
+    fn use_trees_flatten_with_the_span_of_their_branch() {
         assert_eq!(
             flat("use crate::{gate::verdict, report::{self as r, *}};"),
             [
                 (
                     "crate::gate::verdict".to_owned(),
-                    UseEnd::Name("verdict".to_owned())
+                    UseEnd::Name("verdict".to_owned()),
+                    12
                 ),
-                ("crate::report".to_owned(), UseEnd::Name("r".to_owned())),
-                ("crate::report".to_owned(), UseEnd::Glob),
+                ("crate::report".to_owned(), UseEnd::Name("r".to_owned()), 36),
+                ("crate::report".to_owned(), UseEnd::Glob, 47),
             ]
         );
         assert_eq!(
             flat("use super::x::{self};"),
-            [("super::x".to_owned(), UseEnd::Name("x".to_owned()))]
+            [("super::x".to_owned(), UseEnd::Name("x".to_owned()), 15)]
         );
     }
 

@@ -13,7 +13,7 @@ use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -27,7 +27,7 @@ pub struct OnlyThrough {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// Using crates.
-    pub from: CratePattern,
+    pub from: NamePattern,
     /// The used crate's package name.
     pub to: String,
     /// Allowed module paths, as segments after the crate name.
