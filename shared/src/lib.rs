@@ -14,7 +14,8 @@
 //! - The foundation, which knows no tool: [`workspace`], [`config`], [`report`], [`output`], [`errors`],
 //!   [`exit_codes`], [`git`], [`base`], [`source`], [`lock`], [`process`].
 //!
-//! A test (`tests/tests/layers.rs`) holds every `use crate::` line to these directions.
+//! The rules `core-layers` and `tools-independent` (`[[arch.module-layers]]` in `lumen-gate.toml`) hold every
+//! path between these modules to these directions.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -40,6 +40,9 @@ pub struct ArchConfig {
     /// `[[arch.only-through]]`: A may use B only through given modules.
     #[serde(default)]
     pub only_through: Vec<OnlyThroughRule>,
+    /// `[[arch.module-layers]]`: layers between the top-level modules of one crate.
+    #[serde(default)]
+    pub module_layers: Vec<ModuleLayersRule>,
     /// `[[arch.require]]`: crates must depend on B (and implement a trait of B).
     #[serde(default)]
     pub require: Vec<RequireRule>,
@@ -113,6 +116,41 @@ pub struct OnlyThroughRule {
     /// The allowed module paths, written with the crate name (`lumen_compiler::lir`).
     pub modules: Vec<Spanned<String>>,
     /// Also check test code (`#[cfg(test)]` items and integration tests).
+    #[serde(default)]
+    pub include_tests: bool,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.module-layers]]`.
+///
+/// ```toml
+/// [[arch.module-layers]]
+/// id = "core-layers"
+/// why = "each layer imports only the layers below it"
+/// crate = "lumen-gate-core"
+/// layers = [["commands"], ["render"], ["gate"], ["arch", "bench", "lints"], ["errors", "config"]]
+/// independent = true     # default false: modules of one layer must not use each other
+/// include-tests = false  # default false: #[cfg(test)] code and #[test] fns are not checked
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModuleLayersRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The crate whose library is checked (a workspace member).
+    #[serde(rename = "crate")]
+    pub crate_name: Spanned<String>,
+    /// Layers from the top (may use everything below) to the bottom; each a list of top-level module names
+    /// or globs.
+    pub layers: Vec<Vec<Spanned<String>>>,
+    /// Modules of one layer must not use each other either.
+    #[serde(default)]
+    pub independent: bool,
+    /// Also check test code (`#[cfg(test)]` items and modules, `#[test]` fns).
     #[serde(default)]
     pub include_tests: bool,
     /// Severity of a violation.

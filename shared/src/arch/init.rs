@@ -19,6 +19,7 @@ const RULE_KEYS: &[&str] = &[
     "forbid",
     "layers",
     "only-through",
+    "module-layers",
     "require",
     "independent",
     "no-cycles",

@@ -51,13 +51,12 @@ pub fn load_rules(
     source: Option<&ConfigSource>,
     preset: Option<Preset>,
 ) -> Result<Vec<Rule>> {
-    let names: Vec<&str> = ws.graph.packages().map(|p| p.name()).collect();
-    let mut checker = PatternChecker::new(source, names.to_vec());
+    let mut checker = PatternChecker::new(source, &ws.graph);
     let mut rules = compile(cfg, &mut checker);
     checker.validator.finish()?;
     if let Some(preset) = preset {
         let (config, preset_source) = preset.parse::<ArchSection>()?;
-        let mut checker = PatternChecker::new(Some(&preset_source), names);
+        let mut checker = PatternChecker::new(Some(&preset_source), &ws.graph);
         rules.extend(compile(&config.arch, &mut checker));
         checker.validator.finish()?;
     }
@@ -66,7 +65,7 @@ pub fn load_rules(
             new_coupling: Some(NewCouplingRule::default()),
             ..ArchConfig::default()
         };
-        rules.extend(compile(&default, &mut PatternChecker::lenient(Vec::new())));
+        rules.extend(compile(&default, &mut PatternChecker::lenient()));
     }
     Ok(rules)
 }
@@ -99,14 +98,10 @@ pub fn check(
         let base_graph = ArchGraph::new(&base.workspace);
         // The same rules, compiled leniently against the base graph: a crate that is new since the base
         // simply matches nothing there.
-        let base_names: Vec<&str> = base.workspace.graph.packages().map(|p| p.name()).collect();
-        let mut base_rules = compile(cfg, &mut PatternChecker::lenient(base_names.to_vec()));
+        let mut base_rules = compile(cfg, &mut PatternChecker::lenient());
         if let Some(preset) = opts.preset {
             let (config, _) = preset.parse::<ArchSection>()?;
-            base_rules.extend(compile(
-                &config.arch,
-                &mut PatternChecker::lenient(base_names),
-            ));
+            base_rules.extend(compile(&config.arch, &mut PatternChecker::lenient()));
         }
         let base_members = base.workspace.members();
         let (base_findings, _) = evaluate(&base_graph, &base_members, &base_rules);

@@ -1,78 +1,165 @@
-//! Crate names and globs in rules, checked against the graph: a name or glob that matches no package is a
-//! configuration error pointing at it.
+//! Crate and module names and globs in rules, checked against the workspace: a name or glob that matches no
+//! package (or no module of the crate it is about) is a configuration error pointing at it.
 
+use camino::Utf8Path;
 use globset::GlobMatcher;
+use guppy::graph::{BuildTargetId, PackageGraph};
 use toml::Spanned;
 
 use crate::config::ConfigSource;
 use crate::config::validate::Validator;
 
-/// A crate name or glob from the configuration.
+/// How many known names a "matches nothing" error lists.
+const SHOWN_NAMES: usize = 12;
+
+/// A crate or module name, or a glob of them, from the configuration.
 #[derive(Clone, Debug)]
-pub struct CratePattern {
+pub struct NamePattern {
     /// As written.
     pub text: String,
     matcher: GlobMatcher,
 }
 
-impl CratePattern {
+impl NamePattern {
     /// True if `name` matches.
     pub fn matches(&self, name: &str) -> bool {
         self.matcher.is_match(name)
     }
 }
 
-/// Compiles patterns against the graph's package names, collecting errors in its [`Validator`].
+/// Compiles patterns against the graph, collecting errors in its [`Validator`].
 pub struct PatternChecker<'a> {
-    names: Vec<&'a str>,
+    /// The graph names are checked against; `None` for the base revision's graph, where a crate or module
+    /// may not exist yet and a pattern that matches nothing simply matches nothing.
+    graph: Option<&'a PackageGraph>,
     /// The errors found so far, each pointing at its place in the configuration.
     pub validator: Validator<'a>,
-    /// Whether a pattern that matches no package is an error (HEAD) or simply matches nothing (the base
-    /// revision's graph, where a crate may not exist yet).
-    strict: bool,
 }
 
 impl<'a> PatternChecker<'a> {
-    /// A checker against these package names; errors point into `source`.
-    pub fn new(source: Option<&'a ConfigSource>, names: Vec<&'a str>) -> PatternChecker<'a> {
+    /// A checker against the packages of `graph`; errors point into `source`.
+    pub fn new(source: Option<&'a ConfigSource>, graph: &'a PackageGraph) -> PatternChecker<'a> {
         PatternChecker {
-            names,
+            graph: Some(graph),
             validator: Validator::new(source),
-            strict: true,
         }
     }
 
     /// A checker for the base revision's graph: patterns that match nothing are accepted.
-    pub fn lenient(names: Vec<&'a str>) -> PatternChecker<'a> {
+    pub fn lenient() -> PatternChecker<'a> {
         PatternChecker {
-            names,
+            graph: None,
             validator: Validator::new(None),
-            strict: false,
         }
     }
 
-    /// Compiles `pattern`; records an error when it is a bad glob or matches no package.
-    pub fn pattern(&mut self, pattern: &Spanned<String>) -> Option<CratePattern> {
-        let matcher = self.validator.glob(pattern)?.compile_matcher();
-        if self.strict && !self.names.iter().any(|n| matcher.is_match(n)) {
-            let mut known: Vec<&str> = self.names.to_vec();
-            known.sort_unstable();
-            known.dedup();
-            let shown: Vec<&str> = known.into_iter().take(12).collect();
+    /// Compiles the crate name or glob `pattern`; records an error when it is a bad glob or matches no
+    /// package.
+    pub fn pattern(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        let Some(graph) = self.graph else {
+            return self.compile(pattern);
+        };
+        let names: Vec<&str> = graph.packages().map(|p| p.name()).collect();
+        self.matching(
+            pattern,
+            &names,
+            format!(
+                "`{}` matches no crate in the workspace graph",
+                pattern.get_ref()
+            ),
+            "unknown crate",
+            "crates include",
+        )
+    }
+
+    /// Compiles the module name or glob `pattern` for `crate_name`, whose top-level modules are `modules`
+    /// (`None` when unknown: a lenient checker, or a crate root that cannot be read); records an error when
+    /// it is a bad glob or matches none of them.
+    pub fn module_pattern(
+        &mut self,
+        pattern: &Spanned<String>,
+        crate_name: &str,
+        modules: Option<&[String]>,
+    ) -> Option<NamePattern> {
+        let Some(modules) = modules else {
+            return self.compile(pattern);
+        };
+        let names: Vec<&str> = modules.iter().map(String::as_str).collect();
+        self.matching(
+            pattern,
+            &names,
+            format!(
+                "`{}` matches no top-level module of `{crate_name}`",
+                pattern.get_ref()
+            ),
+            "unknown module",
+            &format!("modules of `{crate_name}`"),
+        )
+    }
+
+    /// The library root file (`src/lib.rs`) of the workspace member `name`; records an error when `name` is
+    /// not a member or has no library target. Always `None` for a lenient checker, which knows no graph.
+    pub fn member_library(&mut self, name: &Spanned<String>) -> Option<&'a Utf8Path> {
+        let graph = self.graph?;
+        let Ok(member) = graph.workspace().member_by_name(name.get_ref()) else {
+            let mut members: Vec<&str> = graph.workspace().iter().map(|m| m.name()).collect();
+            members.sort_unstable();
             self.validator.error(
-                pattern,
-                format!(
-                    "`{}` matches no crate in the workspace graph",
-                    pattern.get_ref()
-                ),
-                "unknown crate",
-                Some(format!("crates include: {}", shown.join(", "))),
+                name,
+                format!("`{}` is not a workspace member", name.get_ref()),
+                "not a member",
+                Some(format!("members: {}", members.join(", "))),
             );
             return None;
-        }
-        Some(CratePattern {
+        };
+        let Some(lib) = member.build_target(&BuildTargetId::Library) else {
+            self.validator.error(
+                name,
+                format!("`{}` has no library target", name.get_ref()),
+                "no library",
+                Some("name a member with a library (`src/lib.rs`)".to_owned()),
+            );
+            return None;
+        };
+        Some(lib.path())
+    }
+
+    /// True when names are checked against a graph (false for the base revision's).
+    pub fn is_strict(&self) -> bool {
+        self.graph.is_some()
+    }
+
+    fn compile(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        let matcher = self.validator.glob(pattern)?.compile_matcher();
+        Some(NamePattern {
             text: pattern.get_ref().to_owned(),
             matcher,
         })
+    }
+
+    /// Compiles `pattern`; an error with `message` when it matches none of `names`.
+    fn matching(
+        &mut self,
+        pattern: &Spanned<String>,
+        names: &[&str],
+        message: String,
+        label: &str,
+        known: &str,
+    ) -> Option<NamePattern> {
+        let compiled = self.compile(pattern)?;
+        if names.iter().any(|n| compiled.matches(n)) {
+            return Some(compiled);
+        }
+        let mut shown: Vec<&str> = names.to_vec();
+        shown.sort_unstable();
+        shown.dedup();
+        shown.truncate(SHOWN_NAMES);
+        self.validator.error(
+            pattern,
+            message,
+            label,
+            Some(format!("{known}: {}", shown.join(", "))),
+        );
+        None
     }
 }

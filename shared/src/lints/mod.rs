@@ -146,15 +146,7 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                 (rel, target, result, Suppressions::read(text))
             });
         files.extend(scanned);
-        problems.extend(walk_problems.into_iter().map(|p| Problem {
-            location: Some(Location {
-                file: relative_to(&ws.root, &p.path),
-                line: p.line.max(1),
-                column: p.column.max(1),
-                length: 0,
-            }),
-            message: p.message,
-        }));
+        problems.extend(walk_problems.into_iter().map(|p| p.into_problem(&ws.root)));
     }
     let mut aliases = AnyAliases::default();
     for (_, (_, _, result, _)) in &mut files {

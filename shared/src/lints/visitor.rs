@@ -17,6 +17,7 @@ use crate::lints::syntax::{
     Holds, boxed, call_name, collection_key, holds_expr, holds_type, is_dyn_any, is_unbounded,
     receiver_name, single_ident,
 };
+use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn};
 
 /// One place a rule matches, before suppression and severity.
@@ -170,18 +171,16 @@ impl Scanner<'_> {
     }
 
     fn hit(&mut self, rule: RuleId, span: Span, what: impl Into<String>) {
-        let start = span.start();
-        let end = span.end();
-        let length = if end.line == start.line {
-            end.column.saturating_sub(start.column) as u32
-        } else {
-            0
-        };
+        let Place {
+            line,
+            column,
+            length,
+        } = Place::of(span);
         let code = code_text(self.text, self.current.unwrap_or(span));
         self.out.hits.push(Hit {
             rule,
-            line: start.line as u32,
-            column: start.column as u32 + 1,
+            line,
+            column,
             length,
             what: what.into(),
             item: self.path.join("::"),
@@ -666,18 +665,17 @@ impl Scanner<'_> {
         if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
             return;
         }
-        let start = span.start();
-        let end = span.end();
+        let Place {
+            line,
+            column,
+            length,
+        } = Place::of(span);
         self.out.ident_types.push(IdentType {
             name,
             boxed,
-            line: start.line as u32,
-            column: start.column as u32 + 1,
-            length: if end.line == start.line {
-                end.column.saturating_sub(start.column) as u32
-            } else {
-                0
-            },
+            line,
+            column,
+            length,
             test: self.test_depth > 0,
             hot: self.hot(),
             item: self.path.join("::"),

@@ -61,6 +61,28 @@ pub fn is_test_fn(attrs: &[Attribute]) -> bool {
     })
 }
 
+/// The attributes of an item (none for the kinds that carry none).
+pub fn item_attrs(item: &syn::Item) -> &[Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
 /// The value of `#[path = "..."]`, if present.
 pub fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|attr| {

@@ -12,7 +12,9 @@ use std::sync::Mutex;
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 
+use crate::report::{Location, Problem};
 use crate::source::attrs::{is_cfg_test, path_attr};
+use crate::workspace::relative_to;
 
 /// One source file of a crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +71,67 @@ where
     files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     (files, problems)
+}
+
+/// The names of the modules the crate root `root_file` declares (`mod x;` and inline `mod x { .. }`, test
+/// modules included), sorted. Modules declared by macros are not seen.
+pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProblem> {
+    let (_, ast) = parse(root_file)?;
+    let mut names: Vec<String> = ast
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
+}
+
+/// Reads and parses one file: its text and syntax tree.
+fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
+    let problem = |line: u32, column: u32, message: String| SourceProblem {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| problem(0, 0, format!("cannot read file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32
+            + 1;
+        problem(line, 0, "file is not valid UTF-8".to_owned())
+    })?;
+    let ast = syn::parse_file(&text).map_err(|e| {
+        let start = e.span().start();
+        problem(
+            start.line as u32,
+            start.column as u32 + 1,
+            format!("cannot parse: {e}"),
+        )
+    })?;
+    Ok((text, ast))
+}
+
+impl SourceProblem {
+    /// The report's problem for it, the file relative to the workspace `root`.
+    pub fn into_problem(self, root: &Utf8Path) -> Problem {
+        Problem {
+            location: Some(Location {
+                file: relative_to(root, &self.path),
+                line: self.line.max(1),
+                column: self.column.max(1),
+                length: 0,
+            }),
+            message: self.message,
+        }
+    }
 }
 
 struct Walker<'a, R, F> {
@@ -135,36 +198,13 @@ where
             );
             return;
         }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.problem(&path, 0, 0, format!("cannot read file: {e}"));
-                return;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..offset]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u32
-                    + 1;
-                self.problem(&path, line, 0, "file is not valid UTF-8".to_owned());
-                return;
-            }
-        };
-        let ast = match syn::parse_file(&text) {
-            Ok(ast) => ast,
-            Err(e) => {
-                let start = e.span().start();
-                self.problem(
-                    &path,
-                    start.line as u32,
-                    start.column as u32 + 1,
-                    format!("cannot parse: {e}"),
-                );
+        let (text, ast) = match parse(&path) {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                self.problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(problem);
                 return;
             }
         };

@@ -2,7 +2,7 @@
 
 use crate::arch::cfg::ForbidRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{
     Context, PATH_LIMIT, RuleMeta, edge_finding, edge_label, kinds_label, path_finding,
 };
@@ -14,9 +14,9 @@ pub struct Forbid {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// Depending crates.
-    pub from: CratePattern,
+    pub from: NamePattern,
     /// Forbidden dependencies.
-    pub to: CratePattern,
+    pub to: NamePattern,
     /// Indirect dependencies count.
     pub transitive: bool,
     /// Edges that count.

@@ -4,7 +4,7 @@ use guppy::graph::PackageMetadata;
 
 use crate::arch::cfg::IndependentRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, path_finding};
 use crate::report::Finding;
 
@@ -14,7 +14,7 @@ pub struct Independent {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// The set.
-    pub crates: Vec<CratePattern>,
+    pub crates: Vec<NamePattern>,
     /// Edges that count.
     pub filter: EdgeFilter,
 }

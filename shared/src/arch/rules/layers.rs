@@ -2,7 +2,7 @@
 
 use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta, edge_finding, edge_label};
 use crate::report::Finding;
 
@@ -12,7 +12,7 @@ pub struct Layers {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// Top first.
-    pub layers: Vec<Vec<CratePattern>>,
+    pub layers: Vec<Vec<NamePattern>>,
     /// Edges that count.
     pub filter: EdgeFilter,
 }

@@ -5,6 +5,7 @@
 pub mod forbid;
 pub mod independent;
 pub mod layers;
+pub mod module_layers;
 pub mod new_coupling;
 pub mod no_cycles;
 pub mod only_through;
@@ -18,7 +19,7 @@ use toml::Spanned;
 
 use crate::arch::cfg::ArchConfig;
 use crate::arch::graph::{ArchGraph, Edge};
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::report::{Category, DepKind, DepPath, Finding, Problem, RuleChecked, Severity};
 
 /// The kind of an architecture rule; findings carry [`Kind::as_str`] as their `kind`.
@@ -30,6 +31,8 @@ pub enum Kind {
     Layers,
     /// `[[arch.only-through]]`.
     OnlyThrough,
+    /// `[[arch.module-layers]]`: layers between the modules of one crate.
+    ModuleLayers,
     /// `[[arch.require]]`.
     Require,
     /// `[[arch.independent]]`.
@@ -44,10 +47,11 @@ pub enum Kind {
 impl Kind {
     /// Every kind.
     #[cfg(test)]
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::Forbid,
         Kind::Layers,
         Kind::OnlyThrough,
+        Kind::ModuleLayers,
         Kind::Require,
         Kind::Independent,
         Kind::NoCycles,
@@ -60,6 +64,7 @@ impl Kind {
             Kind::Forbid => "arch::forbid",
             Kind::Layers => "arch::layers",
             Kind::OnlyThrough => "arch::only-through",
+            Kind::ModuleLayers => "arch::module-layers",
             Kind::Require => "arch::require",
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
@@ -122,6 +127,8 @@ pub enum Rule {
     Layers(layers::Layers),
     /// A may use B only through some modules (source-level).
     OnlyThrough(only_through::OnlyThrough),
+    /// Modules of one crate in layers (source-level).
+    ModuleLayers(module_layers::ModuleLayers),
     /// Crates must depend on B and possibly implement its trait.
     Require(require::Require),
     /// Crates of a set must not depend on each other.
@@ -142,6 +149,8 @@ pub struct Context<'a, 'g> {
     pub problems: Vec<Problem>,
     /// Crate surfaces read by only-through rules, by package.
     surfaces: HashMap<PackageId, only_through::CrateSurface>,
+    /// Libraries read by module-layers rules, by package and whether test code was read.
+    module_scans: HashMap<(PackageId, bool), module_layers::CrateScan>,
 }
 
 impl<'a, 'g> Context<'a, 'g> {
@@ -152,6 +161,7 @@ impl<'a, 'g> Context<'a, 'g> {
             members,
             problems: Vec::new(),
             surfaces: HashMap::new(),
+            module_scans: HashMap::new(),
         }
     }
 }
@@ -163,6 +173,7 @@ impl Rule {
             Rule::Forbid(r) => &r.meta,
             Rule::Layers(r) => &r.meta,
             Rule::OnlyThrough(r) => &r.meta,
+            Rule::ModuleLayers(r) => &r.meta,
             Rule::Require(r) => &r.meta,
             Rule::Independent(r) => &r.meta,
             Rule::NoCycles(r) => &r.meta,
@@ -187,6 +198,7 @@ impl Rule {
             Rule::Forbid(r) => r.check(ctx),
             Rule::Layers(r) => r.check(ctx),
             Rule::OnlyThrough(r) => r.check(ctx),
+            Rule::ModuleLayers(r) => r.check(ctx),
             Rule::Require(r) => r.check(ctx),
             Rule::Independent(r) => r.check(ctx),
             Rule::NoCycles(r) => r.check(ctx),
@@ -194,9 +206,9 @@ impl Rule {
         }
     }
 
-    /// Lines for `--explain RULE`: which crates each pattern matches, among `names`.
+    /// Lines for `--explain RULE`: which crates (or modules) each pattern matches, among `names`.
     pub fn describe(&self, names: &[&str]) -> Vec<String> {
-        let matching = |p: &CratePattern| -> String {
+        let matching = |p: &NamePattern| -> String {
             let m: Vec<&str> = names.iter().copied().filter(|n| p.matches(n)).collect();
             format!("`{}` matches {}", p.text, m.join(", "))
         };
@@ -225,6 +237,7 @@ impl Rule {
                     format!("to: `{}`, allowed modules: {}", r.to, allowed.join(", ")),
                 ]
             }
+            Rule::ModuleLayers(r) => r.explain_lines(),
             Rule::Require(r) => {
                 let mut lines = vec![
                     format!("crates: {}", matching(&r.crates)),
@@ -284,6 +297,19 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             description,
         );
         rules.extend(only_through::OnlyThrough::compile(r, meta, checker).map(Rule::OnlyThrough));
+    }
+    for r in &cfg.module_layers {
+        let description = module_layers::describe(r);
+        let meta = ids.meta(
+            checker,
+            &r.id,
+            Kind::ModuleLayers,
+            &r.why,
+            r.severity,
+            description,
+        );
+        rules
+            .extend(module_layers::ModuleLayers::compile(r, meta, checker).map(Rule::ModuleLayers));
     }
     for r in &cfg.require {
         let meta = ids.meta(
@@ -605,8 +631,7 @@ mod tests {
             text: toml.to_owned(),
         };
         let section: ArchSection = toml::from_str(toml).unwrap();
-        let names = ws.graph.packages().map(|p| p.name()).collect();
-        let mut checker = PatternChecker::new(Some(&source), names);
+        let mut checker = PatternChecker::new(Some(&source), &ws.graph);
         let rules = compile(&section.arch, &mut checker);
         let result = checker.validator.finish().map(|_| ());
         (rules, result)

@@ -13,11 +13,12 @@ use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
-use crate::source::attrs::{is_cfg_test, is_test_fn};
-use crate::source::crate_files;
+use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
+use crate::source::paths::{UseEnd, UsePath, crate_relative, flatten_use, item_name};
+use crate::source::{Place, crate_files};
 use crate::workspace::relative_to;
 
 /// A compiled only-through rule.
@@ -26,7 +27,7 @@ pub struct OnlyThrough {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// Using crates.
-    pub from: CratePattern,
+    pub from: NamePattern,
     /// The used crate's package name.
     pub to: String,
     /// Allowed module paths, as segments after the crate name.
@@ -161,11 +162,10 @@ impl CrateSurface {
         for item in items {
             match item {
                 syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
-                    let mut flat = Vec::new();
-                    flatten_use(&u.tree, Vec::new(), &mut flat);
-                    for (path, alias) in flat {
-                        let target = self.crate_relative(module, &path);
-                        match alias {
+                    for used in flatten_use(&u.tree) {
+                        let target = crate_relative(module, &used.segments)
+                            .unwrap_or_else(|| [module, &used.segments].concat());
+                        match used.end {
                             UseEnd::Name(name) => {
                                 let mut key = module.to_vec();
                                 key.push(name);
@@ -186,19 +186,6 @@ impl CrateSurface {
                 }
                 _ => {}
             }
-        }
-    }
-
-    /// A `use` path written in `module`, made crate-relative.
-    fn crate_relative(&self, module: &[String], path: &[String]) -> Vec<String> {
-        match path.first().map(String::as_str) {
-            Some("crate") => path[1..].to_vec(),
-            Some("self") => [module, &path[1..]].concat(),
-            Some("super") => {
-                let parent = &module[..module.len().saturating_sub(1)];
-                [parent, &path[1..]].concat()
-            }
-            _ => [module, path].concat(),
         }
     }
 
@@ -251,66 +238,6 @@ impl CrateSurface {
     }
 }
 
-fn item_name(item: &syn::Item) -> Option<String> {
-    let ident = match item {
-        syn::Item::Const(i) => &i.ident,
-        syn::Item::Enum(i) => &i.ident,
-        syn::Item::Fn(i) => &i.sig.ident,
-        syn::Item::Mod(i) => &i.ident,
-        syn::Item::Static(i) => &i.ident,
-        syn::Item::Struct(i) => &i.ident,
-        syn::Item::Trait(i) => &i.ident,
-        syn::Item::Type(i) => &i.ident,
-        syn::Item::Union(i) => &i.ident,
-        syn::Item::Macro(i) => i.ident.as_ref()?,
-        _ => return None,
-    };
-    Some(ident.to_string())
-}
-
-/// How a flattened `use` path ends.
-enum UseEnd {
-    /// Imported under this name.
-    Name(String),
-    /// `*`.
-    Glob,
-}
-
-/// Flattens a use tree into (path, end) pairs; `self` in a group names the group's module itself.
-fn flatten_use(tree: &syn::UseTree, prefix: Vec<String>, out: &mut Vec<(Vec<String>, UseEnd)>) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            let mut next = prefix;
-            next.push(p.ident.to_string());
-            flatten_use(&p.tree, next, out);
-        }
-        syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
-            if name == "self" {
-                let last = prefix.last().cloned().unwrap_or_default(); // cloned: the alias owns it
-                out.push((prefix, UseEnd::Name(last)));
-            } else {
-                let mut path = prefix;
-                path.push(name.clone()); // cloned: used as both path end and alias
-                out.push((path, UseEnd::Name(name)));
-            }
-        }
-        syn::UseTree::Rename(r) => {
-            let mut path = prefix;
-            if r.ident != "self" {
-                path.push(r.ident.to_string());
-            }
-            out.push((path, UseEnd::Name(r.rename.to_string())));
-        }
-        syn::UseTree::Glob(_) => out.push((prefix, UseEnd::Glob)),
-        syn::UseTree::Group(g) => {
-            for item in &g.items {
-                flatten_use(item, prefix.clone(), out); // cloned: each branch extends its own copy
-            }
-        }
-    }
-}
-
 /// A path in A's sources that reaches into B.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Use {
@@ -329,16 +256,14 @@ struct UseFinder<'a> {
 
 impl UseFinder<'_> {
     fn record(&mut self, segments: Vec<String>, span: proc_macro2::Span, written: String) {
-        let start = span.start();
-        let end = span.end();
-        let length = if end.line == start.line {
-            (end.column.saturating_sub(start.column)) as u32
-        } else {
-            0
-        };
+        let Place {
+            line,
+            column,
+            length,
+        } = Place::of(span);
         self.found.push(Use {
-            line: start.line as u32,
-            column: start.column as u32 + 1,
+            line,
+            column,
             length,
             written,
             segments,
@@ -366,9 +291,12 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
     }
 
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        let mut flat = Vec::new();
-        flatten_use(&u.tree, Vec::new(), &mut flat);
-        for (path, end) in flat {
+        for UsePath {
+            segments: path,
+            end,
+            ..
+        } in flatten_use(&u.tree)
+        {
             let Some(first) = path.first() else { continue };
             if !self.names.contains(first) {
                 continue;
@@ -399,27 +327,6 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
             );
         }
         syn::visit::visit_path(self, path);
-    }
-}
-
-fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Const(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::ExternCrate(i) => &i.attrs,
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::ForeignMod(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Static(i) => &i.attrs,
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Trait(i) => &i.attrs,
-        syn::Item::TraitAlias(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Union(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        _ => &[],
     }
 }
 
@@ -511,17 +418,7 @@ fn check(
                 finder.visit_file(ast);
                 finder.found
             });
-        for p in file_problems {
-            problems.push(Problem {
-                location: Some(Location {
-                    file: relative_to(root, &p.path),
-                    line: p.line.max(1),
-                    column: p.column.max(1),
-                    length: 0,
-                }),
-                message: p.message,
-            });
-        }
+        problems.extend(file_problems.into_iter().map(|p| p.into_problem(root)));
         for (file, mut uses) in files {
             uses.sort();
             uses.dedup_by(|x, y| x.line == y.line && x.written == y.written);

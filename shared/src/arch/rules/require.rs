@@ -7,7 +7,7 @@ use syn::visit::Visit;
 
 use crate::arch::cfg::RequireRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::patterns::{CratePattern, PatternChecker};
+use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{DepKind, Finding};
 use crate::source::attrs::is_cfg_test;
@@ -19,7 +19,7 @@ pub struct Require {
     /// Id, why, severity.
     pub meta: RuleMeta,
     /// The crates.
-    pub crates: CratePattern,
+    pub crates: NamePattern,
     /// The required dependency.
     pub depends_on: String,
     /// The trait to implement.
@@ -75,7 +75,7 @@ impl Require {
 fn check(
     ctx: &Context<'_, '_>,
     meta: &RuleMeta,
-    crates: &CratePattern,
+    crates: &NamePattern,
     depends_on: &str,
     implements: Option<&str>,
 ) -> Vec<Finding> {
