@@ -53,6 +53,8 @@ silent.rs:12:12 no-silent-failure CRITICAL
 silent.rs:13:22 no-silent-failure CRITICAL
 suppressed.rs:7:15 no-unwrap CRITICAL
 suppressed.rs:7:28 suppression-reason WARNING
+truth.rs:54:15 no-unwrap CRITICAL
+truth.rs:56:22 no-unwrap WARNING
 unwraps.rs:12:15 no-unwrap CRITICAL
 unwraps.rs:13:15 no-unwrap CRITICAL
 unwraps.rs:14:29 no-unwrap CRITICAL
@@ -180,7 +182,7 @@ fn test_targets_are_scanned_only_when_a_rule_says_so() {
     let l = lines(&r);
     for expected in [
         "gates/tests/it.rs:5:13 no-unwrap CRITICAL",
-        "lib.rs:19:17 no-unwrap CRITICAL",
+        "lib.rs:20:17 no-unwrap CRITICAL",
         "unwraps.rs:29:13 no-unwrap CRITICAL",
     ] {
         assert!(
@@ -378,7 +380,7 @@ fn human_output_has_diagnostics_and_a_count_per_rule() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("[gates/src/unwraps.rs:12:15]"), "{stdout}");
     assert!(stdout.contains("let x = a.unwrap();"), "{stdout}");
-    assert!(stdout.contains("no-unwrap: 5"), "{stdout}");
+    assert!(stdout.contains("no-unwrap: 7"), "{stdout}");
     assert!(stdout.contains("verdict CHANGES REQUESTED"), "{stdout}");
     let out = tool(BIN)
         .args(["--only", "lints", "-p", "nope", "--manifest-path"])

@@ -9,6 +9,7 @@
 //! lint does not flag them either). `.unwrap()`/`.expect(..)` are matched by name, without types.
 
 pub mod cfg;
+pub mod crate_index;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
@@ -24,12 +25,14 @@ use rayon::prelude::*;
 use crate::errors::Result;
 use crate::git::{ChangedLines, Repo};
 use crate::lints::cfg::Target;
+use crate::lints::crate_index::{CrateIndex, Judgement};
 use crate::lints::rules::RuleId;
 use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
 use crate::lints::visitor::{AnyAliases, Hit, IdentType, scan_file};
 use crate::report::{
-    BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Tool,
+    BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Severity,
+    Tool,
 };
 use crate::workspace::{Members, PackageSelection, relative_to};
 
@@ -153,6 +156,7 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
         aliases.dyn_any.append(&mut result.aliases.dyn_any);
         aliases.box_any.append(&mut result.aliases.box_any);
     }
+    let index = CrateIndex::new(files.iter().map(|(_, (_, _, result, _))| &result.defs));
     let mut findings = Vec::new();
     for (_, (rel, target, result, mut suppressions)) in files {
         let mut hits = result.hits;
@@ -173,6 +177,7 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                 test: false,
                 item: String::new(),
                 code: comment,
+                condition: None,
             });
         }
         for hit in hits {
@@ -181,8 +186,16 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
             {
                 continue;
             }
+            let judgement = hit
+                .condition
+                .as_ref()
+                .map_or(Judgement::Finding, |c| index.judge(c));
+            if judgement == Judgement::NotAFinding {
+                continue;
+            }
             let hit_target = if hit.test { Target::Test } else { target };
-            if let Some(f) = finding(settings, &pkg.name, &rel, hit, hit_target) {
+            let unsure = judgement == Judgement::Unsure;
+            if let Some(f) = finding(settings, &pkg.name, &rel, hit, hit_target, unsure) {
                 findings.push(f);
             }
         }
@@ -208,6 +221,7 @@ fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
         test: t.test,
         item: t.item.to_owned(),
         code: t.code.to_owned(),
+        condition: None,
     })
 }
 
@@ -217,10 +231,19 @@ fn finding(
     rel: &str,
     hit: Hit,
     target: Target,
+    unsure: bool,
 ) -> Option<Finding> {
     let info = hit.rule.info();
-    let severity = settings.severity(info, rel, hit.hot, target)?;
-    let place = if hit.hot { " in a hot path" } else { "" };
+    let mut severity = settings.severity(info, rel, hit.hot, target)?;
+    let mut place = if hit.hot { " in a hot path" } else { "" }.to_owned();
+    if unsure {
+        // The crate defines a method of this name and the receiver's type is not visible: it may be
+        // the crate's own. Reported, never as CRITICAL.
+        severity = severity.max(Severity::Warning);
+        place.push_str(
+            " (maybe the crate's own method of that name: the receiver's type is not visible)",
+        );
+    }
     Some(Finding {
         rule_id: info.id.to_owned(),
         kind: kind(info.rule),

@@ -17,27 +17,223 @@ pub fn call_name(func: &Expr) -> Option<(Option<String>, String)> {
     Some((prev, last))
 }
 
-/// True when a size expression has no visible bound: not a literal, not a constant (UPPER_CASE path),
-/// not `.len()` of something already in memory, and not capped with `.min(..)` / `.clamp(..)`.
-pub fn is_unbounded(size: &Expr) -> bool {
-    match size {
-        Expr::Lit(_) => false,
-        Expr::Path(p) => !p.path.segments.last().is_some_and(|s| {
-            s.ident
-                .to_string()
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+/// What a size expression shows about its bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Bounded where it is written: a literal, a constant, `.len()` of something in memory, a `.min(..)`
+    /// or `.clamp(..)`, a cast to a narrow integer.
+    Visible,
+    /// `x.f as usize` and nothing else: bounded when every field `f` of the crate is a narrow integer.
+    Field(String),
+    /// No bound in sight.
+    None,
+}
+
+/// Whether a size expression has a visible bound. A `.len()`, `.count()`, `.min(..)`, `.clamp(..)` or a
+/// narrowing cast anywhere in it bounds it (`bytes.len().saturating_mul(2)`); so does a local that
+/// `bounded_local` says was assigned a bounded value (`let len = encoded.len();`).
+pub fn bound_of(size: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> Bound {
+    if has_visible_bound(size, bounded_local) {
+        return Bound::Visible;
+    }
+    match strip(size) {
+        Expr::Cast(c) => match strip(&c.expr) {
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) => Bound::Field(n.to_string()),
+                syn::Member::Unnamed(_) => Bound::None,
+            },
+            _ => Bound::None,
+        },
+        _ => Bound::None,
+    }
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::Group(g) => strip(&g.expr),
+        Expr::Reference(r) => strip(&r.expr),
+        other => other,
+    }
+}
+
+fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool {
+    match expr {
+        Expr::Lit(_) => true,
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            is_constant_name(&name) || (p.path.segments.len() == 1 && bounded_local(&name))
         }),
-        Expr::MethodCall(m) => !matches!(
-            m.method.to_string().as_str(),
-            "min" | "clamp" | "len" | "count"
-        ),
-        Expr::Paren(p) => is_unbounded(&p.expr),
-        Expr::Binary(b) => is_unbounded(&b.left) || is_unbounded(&b.right),
-        Expr::Cast(c) => is_unbounded(&c.expr),
-        Expr::Field(_) | Expr::Index(_) | Expr::Call(_) => true,
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "min" | "clamp" | "len" | "count" | "capacity"
+            ) || has_visible_bound(&m.receiver, bounded_local)
+                || m.args.iter().any(|a| {
+                    // `n.saturating_mul(2)`: the other operand does not bound `n`.
+                    matches!(m.method.to_string().as_str(), "min")
+                        && has_visible_bound(a, bounded_local)
+                })
+        }
+        Expr::Call(c) => call_name(&c.func).is_some_and(|(_, last)| match last.as_str() {
+            "size_of" | "size_of_val" | "align_of" => true,
+            "min" => c.args.iter().any(|a| has_visible_bound(a, bounded_local)),
+            _ => false,
+        }),
+        Expr::Paren(p) => has_visible_bound(&p.expr, bounded_local),
+        Expr::Group(g) => has_visible_bound(&g.expr, bounded_local),
+        Expr::Binary(b) => match b.op {
+            // A sum, difference or product is bounded when each side is; a division or a remainder by a
+            // bounded value, and a shift right, are bounded by the left side only when it is.
+            syn::BinOp::Add(_) | syn::BinOp::Sub(_) | syn::BinOp::Mul(_) => {
+                has_visible_bound(&b.left, bounded_local)
+                    && has_visible_bound(&b.right, bounded_local)
+            }
+            syn::BinOp::Rem(_) => has_visible_bound(&b.right, bounded_local),
+            _ => has_visible_bound(&b.left, bounded_local),
+        },
+        Expr::Cast(c) => is_narrow_type(&c.ty) || has_visible_bound(&c.expr, bounded_local),
+        Expr::Field(_) | Expr::Index(_) => false,
         _ => false,
     }
+}
+
+/// `MAX_ITEMS`, `N`: an all-caps name is a constant.
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+}
+
+/// `u8`, `i16`, `bool`...: a type whose values are few.
+pub fn is_narrow_type(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p.path.get_ident().is_some_and(|i| {
+            matches!(i.to_string().as_str(), "u8" | "u16" | "i8" | "i16" | "bool")
+        }),
+        Type::Paren(p) => is_narrow_type(&p.elem),
+        Type::Group(g) => is_narrow_type(&g.elem),
+        _ => false,
+    }
+}
+
+/// True when `arg` cannot be a `&str` (`Option::expect`'s and `Result::expect`'s argument): a reference
+/// to or a value of an enum variant or unit struct (`&TokenKind::End`, `Tok::Ident(..)`), a number, a
+/// character, a boolean, a struct literal, a tuple, an array, a closure.
+pub fn cannot_be_str(arg: &Expr) -> bool {
+    match arg {
+        Expr::Reference(r) => cannot_be_str(&r.expr),
+        Expr::Paren(p) => cannot_be_str(&p.expr),
+        Expr::Lit(l) => !matches!(l.lit, syn::Lit::Str(_)),
+        Expr::Path(p) => {
+            p.path.segments.len() >= 2
+                && p.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| is_camel_case(&s.ident.to_string()))
+        }
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| is_camel_case(&s.ident.to_string())),
+            _ => false,
+        },
+        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Closure(_) | Expr::Range(_) => {
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `End`, `TokenKind`: starts upper case, not all caps (a constant could be a `&str`).
+fn is_camel_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Calls that return a `Result` in std (and the common I/O and channel APIs), by name: when the crate
+/// defines no function of that name, `let _ = x.name(..)` drops an error.
+pub const KNOWN_RESULT_CALLS: &[&str] = &[
+    "send",
+    "try_send",
+    "recv",
+    "try_recv",
+    "recv_timeout",
+    "join",
+    "write",
+    "write_all",
+    "write_fmt",
+    "flush",
+    "read",
+    "read_exact",
+    "read_to_end",
+    "read_to_string",
+    "read_line",
+    "sync_all",
+    "sync_data",
+    "set_len",
+    "seek",
+    "rewind",
+    "set_permissions",
+    "set_nonblocking",
+    "set_read_timeout",
+    "set_write_timeout",
+    "set_nodelay",
+    "shutdown",
+    "kill",
+    "wait",
+    "try_wait",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "create_dir",
+    "create_dir_all",
+    "copy",
+    "rename",
+    "hard_link",
+    "metadata",
+    "symlink_metadata",
+    "canonicalize",
+    "read_dir",
+    "lock",
+    "try_lock",
+    "parse",
+    "try_into",
+    "try_from",
+    "from_str",
+    "set_current_dir",
+    "spawn",
+    "output",
+    "status",
+    "connect",
+    "bind",
+    "accept",
+    "persist",
+    "unlock",
+    "catch_unwind",
+];
+
+/// True when a closure logs what it is given: its body uses a logging macro (`eprintln!`, `println!`,
+/// `log::warn!`, `tracing::error!`...).
+pub fn closure_logs(expr: &Expr) -> bool {
+    let Expr::Closure(c) = expr else { return false };
+    let text = tokens_text(&c.body);
+    [
+        "eprintln !",
+        "println !",
+        "error !",
+        "warn !",
+        "info !",
+        "debug !",
+        "trace !",
+        "eprint !",
+        "log !",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
 }
 
 /// True for `dyn Any`, `dyn std::any::Any + Send + Sync`, `dyn core::any::Any`.
@@ -58,6 +254,34 @@ pub fn is_dyn_any(ty: &Type) -> bool {
         }),
         Type::Paren(p) => is_dyn_any(&p.elem),
         Type::Group(g) => is_dyn_any(&g.elem),
+        _ => false,
+    }
+}
+
+/// True for `dyn Any + Send` (with or without `'static`): the panic payload type, which std dictates
+/// (`catch_unwind`, `resume_unwind`, `JoinHandle::join`, `thread::Result`), so not a design choice.
+pub fn is_panic_payload(ty: &Type) -> bool {
+    match ty {
+        Type::TraitObject(t) => {
+            let mut names = Vec::new();
+            for b in &t.bounds {
+                match b {
+                    syn::TypeParamBound::Trait(tb) => names.push(
+                        tb.path
+                            .segments
+                            .last()
+                            .map(|s| s.ident.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    syn::TypeParamBound::Lifetime(l) if l.ident == "static" => {}
+                    _ => return false,
+                }
+            }
+            names.sort();
+            names == ["Any", "Send"]
+        }
+        Type::Paren(p) => is_panic_payload(&p.elem),
+        Type::Group(g) => is_panic_payload(&g.elem),
         _ => false,
     }
 }
@@ -91,8 +315,12 @@ pub fn single_ident(ty: &Type) -> Option<String> {
 /// What a local variable holds, as far as its declaration shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holds {
-    /// A Vec, slice or array: linear search.
-    Sequence,
+    /// A `Vec` (or `SmallVec`): grows, searched linearly, shifts on front insertion and removal.
+    Vec,
+    /// A `VecDeque`: searched linearly, O(1) at both ends.
+    Deque,
+    /// A slice or an array: a fixed size that the function does not grow.
+    Slice,
     /// A HashMap or HashSet: hashing per lookup.
     Hashed,
 }
@@ -101,11 +329,12 @@ pub enum Holds {
 pub fn holds_type(ty: &Type) -> Option<Holds> {
     match ty {
         Type::Reference(r) => holds_type(&r.elem),
-        Type::Slice(_) | Type::Array(_) => Some(Holds::Sequence),
+        Type::Slice(_) | Type::Array(_) => Some(Holds::Slice),
         Type::Path(p) => {
             let last = p.path.segments.last()?.ident.to_string();
             match last.as_str() {
-                "Vec" | "VecDeque" | "SmallVec" => Some(Holds::Sequence),
+                "Vec" | "SmallVec" => Some(Holds::Vec),
+                "VecDeque" => Some(Holds::Deque),
                 "HashMap" | "HashSet" | "IndexMap" | "IndexSet" | "FxHashMap" | "FxHashSet" => {
                     Some(Holds::Hashed)
                 }
@@ -122,13 +351,20 @@ pub fn holds_expr(expr: &Expr) -> Option<Holds> {
         Expr::Call(c) => {
             let (prev, _) = call_name(&c.func)?;
             match prev?.as_str() {
-                "Vec" | "VecDeque" => Some(Holds::Sequence),
+                "Vec" => Some(Holds::Vec),
+                "VecDeque" => Some(Holds::Deque),
                 "HashMap" | "HashSet" => Some(Holds::Hashed),
                 _ => None,
             }
         }
-        Expr::Macro(m) if m.mac.path.is_ident("vec") => Some(Holds::Sequence),
-        Expr::Reference(r) => holds_expr(&r.expr),
+        Expr::Macro(m) if m.mac.path.is_ident("vec") => Some(Holds::Vec),
+        Expr::MethodCall(m) if m.method == "collect" => m.turbofish.as_ref().and_then(|t| {
+            t.args.first().and_then(|a| match a {
+                syn::GenericArgument::Type(ty) => holds_type(ty),
+                _ => None,
+            })
+        }),
+        Expr::MethodCall(m) if m.method == "to_vec" => Some(Holds::Vec),
         _ => None,
     }
 }
@@ -183,15 +419,57 @@ mod tests {
         syn::parse_str(s).unwrap()
     }
 
+    fn bound(s: &str) -> Bound {
+        bound_of(&expr(s), &|name| name == "len")
+    }
+
     #[test]
     fn bounds() {
-        assert!(!is_unbounded(&expr("16")));
-        assert!(!is_unbounded(&expr("MAX_ITEMS")));
-        assert!(!is_unbounded(&expr("n.min(LIMIT)")));
-        assert!(!is_unbounded(&expr("items.len()")));
-        assert!(is_unbounded(&expr("n")));
-        assert!(is_unbounded(&expr("header.size as usize")));
-        assert!(is_unbounded(&expr("n * 2")));
+        for visible in [
+            "16",
+            "MAX_ITEMS",
+            "n.min(LIMIT)",
+            "items.len()",
+            "bytes.len().saturating_mul(2)",
+            "n.clamp(1, MAX)",
+            "std::cmp::min(n, 255)",
+            "len",
+            "len * 2",
+            "h.count as u8 as usize",
+            "(n as u16) as usize",
+        ] {
+            assert_eq!(bound(visible), Bound::Visible, "{visible}");
+        }
+        assert_eq!(
+            bound("header.size as usize"),
+            Bound::Field("size".to_owned())
+        );
+        for none in [
+            "n",
+            "n * 2",
+            "n.saturating_mul(2)",
+            "header.size",
+            "read_u32()",
+        ] {
+            assert_eq!(bound(none), Bound::None, "{none}");
+        }
+    }
+
+    #[test]
+    fn arguments_that_cannot_be_a_str() {
+        for not_str in [
+            "&TokenKind::End",
+            "Tok::Ident(x)",
+            "3",
+            "'c'",
+            "(1, 2)",
+            "Kind::Semi",
+        ] {
+            assert!(cannot_be_str(&expr(not_str)), "{not_str}");
+        }
+        for maybe in ["\"message\"", "MSG", "msg", "&format!(\"x\")", "self.msg()"] {
+            assert!(!cannot_be_str(&expr(maybe)), "{maybe}");
+        }
     }
 
     #[test]
@@ -211,12 +489,10 @@ mod tests {
 
     #[test]
     fn collections() {
-        assert_eq!(holds_type(&ty("&[u8]")), Some(Holds::Sequence));
+        assert_eq!(holds_type(&ty("&[u8]")), Some(Holds::Slice));
+        assert_eq!(holds_type(&ty("VecDeque<u8>")), Some(Holds::Deque));
         assert_eq!(holds_type(&ty("HashMap<K, V>")), Some(Holds::Hashed));
-        assert_eq!(
-            holds_expr(&expr("Vec::with_capacity(4)")),
-            Some(Holds::Sequence)
-        );
+        assert_eq!(holds_expr(&expr("Vec::with_capacity(4)")), Some(Holds::Vec));
         assert_eq!(
             collection_key(&expr("&self.items")),
             collection_key(&expr("self.items.iter()"))

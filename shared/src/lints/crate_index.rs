@@ -1,0 +1,272 @@
+//! What one crate defines, gathered from all its files, to judge the hits whose truth depends on it: a
+//! method call that may be the crate's own method rather than std's, a `let _ =` whose callee may not
+//! return a `Result`, an allocation bounded by a narrow field.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::lints::syntax::KNOWN_RESULT_CALLS;
+use crate::lints::visitor::{Condition, Defs, Receiver};
+
+/// The judgement of a conditional hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// It is a finding.
+    Finding,
+    /// It may be one: the syntax cannot tell (reported, never as CRITICAL).
+    Unsure,
+    /// It is not one.
+    NotAFinding,
+}
+
+/// A crate's definitions, by name.
+#[derive(Debug, Default)]
+pub struct CrateIndex {
+    /// Methods of each type: inherent ones and those of trait impls (not `Clone::clone`: implementing
+    /// `Clone` still makes `.clone()` a clone).
+    methods_of: HashMap<String, HashSet<String>>,
+    /// The crate's traits each type implements.
+    traits_of: HashMap<String, HashSet<String>>,
+    /// Methods each trait of the crate declares.
+    trait_methods: HashMap<String, HashSet<String>>,
+    /// Every method name the crate defines anywhere.
+    all_methods: HashSet<String>,
+    /// Functions and methods by name: (owner type, returns a `Result`).
+    fns: HashMap<String, Vec<(Option<String>, bool)>>,
+    /// Struct fields by name: (type's last segment, a narrow integer).
+    fields: HashMap<String, Vec<(Option<String>, bool)>>,
+}
+
+impl CrateIndex {
+    /// The index of every file's definitions.
+    pub fn new<'a>(all: impl IntoIterator<Item = &'a Defs>) -> CrateIndex {
+        let mut index = CrateIndex::default();
+        for defs in all {
+            for (owner, trait_name, method) in &defs.impl_methods {
+                if let Some(t) = trait_name {
+                    index
+                        .traits_of
+                        .entry(owner.to_owned())
+                        .or_default()
+                        .insert(t.to_owned());
+                }
+                if trait_name.as_deref() == Some("Clone") && method == "clone" {
+                    continue;
+                }
+                index
+                    .methods_of
+                    .entry(owner.to_owned())
+                    .or_default()
+                    .insert(method.to_owned());
+                index.all_methods.insert(method.to_owned());
+            }
+            for (trait_name, method) in &defs.trait_methods {
+                index
+                    .trait_methods
+                    .entry(trait_name.to_owned())
+                    .or_default()
+                    .insert(method.to_owned());
+                index.all_methods.insert(method.to_owned());
+            }
+            for (owner, name, result) in &defs.fns {
+                index
+                    .fns
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((owner.to_owned(), *result));
+            }
+            for (name, ty, narrow) in &defs.fields {
+                index
+                    .fields
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((ty.to_owned(), *narrow));
+            }
+        }
+        index
+    }
+
+    /// Whether a hit with this condition is a finding.
+    pub fn judge(&self, condition: &Condition) -> Judgement {
+        match condition {
+            Condition::NotCrateMethod { name, receiver } => self.method(name, receiver),
+            Condition::ReturnsResult { name, receiver } => {
+                if self.returns_result(name, receiver.as_ref()) {
+                    Judgement::Finding
+                } else {
+                    Judgement::NotAFinding
+                }
+            }
+            Condition::NotNarrowField { field } => match self.fields.get(field) {
+                Some(decls) if decls.iter().all(|(_, narrow)| *narrow) => Judgement::NotAFinding,
+                _ => Judgement::Finding,
+            },
+        }
+    }
+
+    /// True when type `ty` has a method `name` in the crate: its own, or one its crate traits declare.
+    fn has_method(&self, ty: &str, name: &str) -> bool {
+        self.methods_of.get(ty).is_some_and(|m| m.contains(name))
+            || self.traits_of.get(ty).is_some_and(|traits| {
+                traits
+                    .iter()
+                    .any(|t| self.trait_methods.get(t).is_some_and(|m| m.contains(name)))
+            })
+    }
+
+    fn method(&self, name: &str, receiver: &Receiver) -> Judgement {
+        let unknown = || {
+            if self.all_methods.contains(name) {
+                Judgement::Unsure
+            } else {
+                Judgement::Finding
+            }
+        };
+        let judged = |own: bool| {
+            if own {
+                Judgement::NotAFinding
+            } else {
+                Judgement::Finding
+            }
+        };
+        match receiver {
+            Receiver::Type(t) => judged(self.has_method(t, name)),
+            Receiver::Trait(t) => {
+                judged(self.trait_methods.get(t).is_some_and(|m| m.contains(name)))
+            }
+            Receiver::Field(f) => match self.fields.get(f) {
+                Some(decls) if !decls.is_empty() => judged(
+                    decls
+                        .iter()
+                        .any(|(ty, _)| ty.as_deref().is_some_and(|ty| self.has_method(ty, name))),
+                ),
+                _ => unknown(),
+            },
+            Receiver::Unknown => unknown(),
+        }
+    }
+
+    fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> bool {
+        let Some(all) = self.fns.get(name) else {
+            return KNOWN_RESULT_CALLS.contains(&name);
+        };
+        let owned: Vec<bool> = match receiver {
+            Some(Receiver::Type(t)) => all
+                .iter()
+                .filter(|(owner, _)| owner.as_deref() == Some(t.as_str()))
+                .map(|(_, r)| *r)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if owned.is_empty() {
+            all.iter().any(|(_, r)| *r)
+        } else {
+            owned.into_iter().any(|r| r)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> CrateIndex {
+        let defs = Defs {
+            impl_methods: vec![
+                ("Parser".into(), None, "expect".into()),
+                ("Token".into(), Some("Clone".into()), "clone".into()),
+                ("Lexer".into(), Some("Source".into()), "peek".into()),
+            ],
+            trait_methods: vec![("Source".into(), "bump".into())],
+            fns: vec![
+                (Some("Parser".into()), "is_done".into(), false),
+                (None, "save".into(), true),
+                (Some("Cache".into()), "insert".into(), false),
+            ],
+            fields: vec![
+                ("count".into(), Some("u8".into()), true),
+                ("parser".into(), Some("Parser".into()), false),
+                ("len".into(), Some("u32".into()), false),
+            ],
+        };
+        CrateIndex::new([&defs])
+    }
+
+    fn method(name: &str, receiver: Receiver) -> Judgement {
+        index().judge(&Condition::NotCrateMethod {
+            name: name.into(),
+            receiver,
+        })
+    }
+
+    #[test]
+    fn a_crate_method_on_the_receivers_type_is_not_stds() {
+        assert_eq!(
+            method("expect", Receiver::Type("Parser".into())),
+            Judgement::NotAFinding
+        );
+        assert_eq!(
+            method("expect", Receiver::Field("parser".into())),
+            Judgement::NotAFinding
+        );
+        assert_eq!(
+            method("expect", Receiver::Type("Option".into())),
+            Judgement::Finding
+        );
+        // A default method of a crate trait the type implements.
+        assert_eq!(
+            method("bump", Receiver::Type("Lexer".into())),
+            Judgement::NotAFinding
+        );
+        assert_eq!(
+            method("bump", Receiver::Trait("Source".into())),
+            Judgement::NotAFinding
+        );
+        // Unknown receiver: unsure when the crate has a method of that name, a finding otherwise.
+        assert_eq!(method("expect", Receiver::Unknown), Judgement::Unsure);
+        assert_eq!(method("unwrap", Receiver::Unknown), Judgement::Finding);
+        // Implementing Clone does not make `.clone()` something else.
+        assert_eq!(
+            method("clone", Receiver::Type("Token".into())),
+            Judgement::Finding
+        );
+        assert_eq!(method("clone", Receiver::Unknown), Judgement::Finding);
+    }
+
+    #[test]
+    fn let_underscore_counts_only_calls_that_return_a_result() {
+        let judge = |name: &str, receiver: Option<Receiver>| {
+            index().judge(&Condition::ReturnsResult {
+                name: name.into(),
+                receiver,
+            })
+        };
+        assert_eq!(judge("save", None), Judgement::Finding);
+        assert_eq!(
+            judge("is_done", Some(Receiver::Type("Parser".into()))),
+            Judgement::NotAFinding
+        );
+        // Not the crate's: std's known fallible calls only.
+        assert_eq!(judge("send", Some(Receiver::Unknown)), Judgement::Finding);
+        assert_eq!(
+            judge("pop", Some(Receiver::Unknown)),
+            Judgement::NotAFinding
+        );
+        // The crate's own `insert` returns no Result.
+        assert_eq!(
+            judge("insert", Some(Receiver::Unknown)),
+            Judgement::NotAFinding
+        );
+    }
+
+    #[test]
+    fn narrow_fields_bound_an_allocation() {
+        let judge = |field: &str| {
+            index().judge(&Condition::NotNarrowField {
+                field: field.into(),
+            })
+        };
+        assert_eq!(judge("count"), Judgement::NotAFinding);
+        assert_eq!(judge("len"), Judgement::Finding);
+        assert_eq!(judge("unknown"), Judgement::Finding);
+    }
+}
