@@ -12,8 +12,8 @@ use crate::lints::visitor::{Condition, Defs, Receiver};
 pub enum Judgement {
     /// It is a finding.
     Finding,
-    /// It may be one: the syntax cannot tell (reported, never as CRITICAL).
-    Unsure,
+    /// It may be one: the syntax cannot tell why not (reported, never as CRITICAL).
+    Unsure(&'static str),
     /// It is not one.
     NotAFinding,
 }
@@ -34,7 +34,34 @@ pub struct CrateIndex {
     fns: HashMap<String, Vec<(Option<String>, bool)>>,
     /// Struct fields by name: (type's last segment, a narrow integer).
     fields: HashMap<String, Vec<(Option<String>, bool)>>,
+    /// Types of the crate that implement `fmt::Write`.
+    fmt_writers: HashSet<String>,
 }
+
+/// Why a method call may be the crate's own.
+const MAYBE_OWN_METHOD: &str =
+    "maybe the crate's own method of that name: the receiver's type is not visible";
+/// Why a `write!` may not drop anything.
+const MAYBE_INFALLIBLE: &str =
+    "the writer's type is not visible: writing into a String cannot fail";
+
+/// std writers that cannot fail: strings and byte vectors.
+const INFALLIBLE_WRITERS: &[&str] = &["String", "Vec"];
+/// std writers that can.
+const FALLIBLE_WRITERS: &[&str] = &[
+    "File",
+    "Stdout",
+    "Stderr",
+    "StdoutLock",
+    "StderrLock",
+    "BufWriter",
+    "LineWriter",
+    "TcpStream",
+    "UnixStream",
+    "ChildStdin",
+    "io::Write",
+    "Formatter",
+];
 
 impl CrateIndex {
     /// The index of every file's definitions.
@@ -74,6 +101,9 @@ impl CrateIndex {
                     .or_default()
                     .push((owner.to_owned(), *result));
             }
+            index
+                .fmt_writers
+                .extend(defs.fmt_writers.iter().map(String::to_owned));
             for (name, ty, narrow) in &defs.fields {
                 index
                     .fields
@@ -96,6 +126,7 @@ impl CrateIndex {
                     Judgement::NotAFinding
                 }
             }
+            Condition::WriteCanFail { target } => self.write(target),
             Condition::NotNarrowField { field } => match self.fields.get(field) {
                 Some(decls) if decls.iter().all(|(_, narrow)| *narrow) => Judgement::NotAFinding,
                 _ => Judgement::Finding,
@@ -113,10 +144,30 @@ impl CrateIndex {
             })
     }
 
+    fn write(&self, target: &Receiver) -> Judgement {
+        let of_type = |ty: &str| {
+            if INFALLIBLE_WRITERS.contains(&ty) || self.fmt_writers.contains(ty) {
+                Judgement::NotAFinding
+            } else if FALLIBLE_WRITERS.contains(&ty) {
+                Judgement::Finding
+            } else {
+                Judgement::Unsure(MAYBE_INFALLIBLE)
+            }
+        };
+        match target {
+            Receiver::Type(t) => of_type(t),
+            Receiver::Field(f) => match self.fields.get(f).map(Vec::as_slice) {
+                Some([(Some(ty), _)]) => of_type(ty),
+                _ => Judgement::Unsure(MAYBE_INFALLIBLE),
+            },
+            Receiver::Trait(_) | Receiver::Unknown => Judgement::Unsure(MAYBE_INFALLIBLE),
+        }
+    }
+
     fn method(&self, name: &str, receiver: &Receiver) -> Judgement {
         let unknown = || {
             if self.all_methods.contains(name) {
-                Judgement::Unsure
+                Judgement::Unsure(MAYBE_OWN_METHOD)
             } else {
                 Judgement::Finding
             }
@@ -182,6 +233,7 @@ mod tests {
                 (None, "save".into(), true),
                 (Some("Cache".into()), "insert".into(), false),
             ],
+            fmt_writers: vec!["Styled".into()],
             fields: vec![
                 ("count".into(), Some("u8".into()), true),
                 ("parser".into(), Some("Parser".into()), false),
@@ -222,7 +274,10 @@ mod tests {
             Judgement::NotAFinding
         );
         // Unknown receiver: unsure when the crate has a method of that name, a finding otherwise.
-        assert_eq!(method("expect", Receiver::Unknown), Judgement::Unsure);
+        assert_eq!(
+            method("expect", Receiver::Unknown),
+            Judgement::Unsure(MAYBE_OWN_METHOD)
+        );
         assert_eq!(method("unwrap", Receiver::Unknown), Judgement::Finding);
         // Implementing Clone does not make `.clone()` something else.
         assert_eq!(
@@ -255,6 +310,24 @@ mod tests {
         assert_eq!(
             judge("insert", Some(Receiver::Unknown)),
             Judgement::NotAFinding
+        );
+    }
+
+    #[test]
+    fn writing_into_a_string_cannot_fail() {
+        let judge = |target: Receiver| index().judge(&Condition::WriteCanFail { target });
+        assert_eq!(
+            judge(Receiver::Type("String".into())),
+            Judgement::NotAFinding
+        );
+        assert_eq!(
+            judge(Receiver::Type("Styled".into())),
+            Judgement::NotAFinding
+        );
+        assert_eq!(judge(Receiver::Type("File".into())), Judgement::Finding);
+        assert_eq!(
+            judge(Receiver::Unknown),
+            Judgement::Unsure(MAYBE_INFALLIBLE)
         );
     }
 

@@ -194,7 +194,10 @@ fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Findin
                 continue;
             }
             let hit_target = if hit.test { Target::Test } else { target };
-            let unsure = judgement == Judgement::Unsure;
+            let unsure = match judgement {
+                Judgement::Unsure(why) => Some(why),
+                _ => None,
+            };
             if let Some(f) = finding(settings, &pkg.name, &rel, hit, hit_target, unsure) {
                 findings.push(f);
             }
@@ -231,18 +234,15 @@ fn finding(
     rel: &str,
     hit: Hit,
     target: Target,
-    unsure: bool,
+    unsure: Option<&str>,
 ) -> Option<Finding> {
     let info = hit.rule.info();
     let mut severity = settings.severity(info, rel, hit.hot, target)?;
     let mut place = if hit.hot { " in a hot path" } else { "" }.to_owned();
-    if unsure {
-        // The crate defines a method of this name and the receiver's type is not visible: it may be
-        // the crate's own. Reported, never as CRITICAL.
+    if let Some(why) = unsure {
+        // The syntax cannot tell whether it is a finding: reported, never as CRITICAL.
         severity = severity.max(Severity::Warning);
-        place.push_str(
-            " (maybe the crate's own method of that name: the receiver's type is not visible)",
-        );
+        place.push_str(&format!(" ({why})"));
     }
     Some(Finding {
         rule_id: info.id.to_owned(),

@@ -72,6 +72,13 @@ pub enum Condition {
         /// For a method: its receiver.
         receiver: Option<Receiver>,
     },
+    /// `write!` into `target`: not a finding into a `String` or a crate type that implements
+    /// `fmt::Write` (they cannot fail); a finding into a type the crate does not make a `fmt::Write`;
+    /// unsure when the target's type is not visible.
+    WriteCanFail {
+        /// The writer.
+        target: Receiver,
+    },
     /// Not a finding when every field of this name in the crate is a narrow integer (`u8`, `u16`...).
     NotNarrowField {
         /// The field.
@@ -103,11 +110,23 @@ fn code_text(text: &str, span: Span) -> String {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::new();
     let mut gap = false;
+    // Inside a string literal the text is kept as written.
+    let (mut in_str, mut escaped) = (false, false);
     for c in source.chars() {
+        if in_str {
+            out.push(c);
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
         if c.is_whitespace() {
             gap = true;
             continue;
         }
+        in_str = c == '"';
         if gap && word(c) && out.ends_with(word) {
             out.push(' ');
         }
@@ -143,6 +162,8 @@ pub struct Defs {
     pub fns: Vec<(Option<String>, String, bool)>,
     /// Struct fields: (name, its type's last path segment, a narrow integer type).
     pub fields: Vec<(String, Option<String>, bool)>,
+    /// Types with an `impl fmt::Write` (written with its `fmt` path): writing into them cannot fail.
+    pub fmt_writers: Vec<String>,
 }
 
 /// A type written as a single identifier, to check against the crate's aliases afterwards.
@@ -194,6 +215,7 @@ pub fn scan_file(
     hot_fn: &dyn Fn(&str) -> bool,
 ) -> FileScan {
     let mut v = Scanner {
+        write_import: imported_write(ast),
         text,
         current: None,
         path: module_fn_prefix,
@@ -235,6 +257,8 @@ enum Owner {
 }
 
 struct Scanner<'a> {
+    /// What a bare `Write` means in this file.
+    write_import: Option<&'static str>,
     /// The file's text, for the code a hit matched.
     text: &'a str,
     /// The span of the innermost node being matched, whose source text identifies a hit.
@@ -367,14 +391,15 @@ impl Scanner<'_> {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
                 && let syn::Pat::Ident(id) = &*pt.pat
-                && let Some(scope) = self.locals.last_mut()
             {
                 let local = Local {
                     holds: holds_type(&pt.ty),
-                    type_name: type_name(&pt.ty),
+                    type_name: self.qualified(type_name(&pt.ty)),
                     bounded: is_narrow_type(&pt.ty),
                 };
-                scope.vars.insert(id.ident.to_string(), local);
+                if let Some(scope) = self.locals.last_mut() {
+                    scope.vars.insert(id.ident.to_string(), local);
+                }
             }
         }
     }
@@ -625,14 +650,22 @@ impl Scanner<'_> {
             holds: ty
                 .and_then(holds_type)
                 .or_else(|| init.and_then(holds_expr)),
-            type_name: ty
-                .and_then(type_name)
+            type_name: self
+                .qualified(ty.and_then(type_name))
                 .or_else(|| init.and_then(constructed_type)),
             bounded: ty.is_some_and(is_narrow_type)
                 || init.is_some_and(|e| bound_of(e, &bounded_local) == Bound::Visible),
         };
         if let Some(scope) = self.locals.last_mut() {
             scope.vars.insert(name, local);
+        }
+    }
+
+    /// A bare `Write` made `io::Write` or `fmt::Write`, as the file's imports say.
+    fn qualified(&self, name: Option<String>) -> Option<String> {
+        match (name, self.write_import) {
+            (Some(n), Some(w)) if n == "Write" => Some(w.to_owned()),
+            (n, _) => n,
         }
     }
 
@@ -665,8 +698,48 @@ fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Reference(r) => type_name(&r.elem),
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        // `impl Write`, `dyn io::Write`: the trait, as `io::Write` or `fmt::Write` when written so.
+        syn::Type::ImplTrait(t) => trait_name(&t.bounds),
+        syn::Type::TraitObject(t) => trait_name(&t.bounds),
         _ => None,
     }
+}
+
+/// `io::Write` or `fmt::Write` for a bound written with its module, else the trait's last segment.
+fn trait_name(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<String> {
+    bounds.iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            let segs: Vec<String> = t
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let last = segs.last()?;
+            Some(match segs.iter().rev().nth(1) {
+                Some(module) if module == "io" || module == "fmt" => format!("{module}::{last}"),
+                _ => last.to_owned(),
+            })
+        }
+        _ => None,
+    })
+}
+
+/// Which `Write` a bare `Write` names in a file: `io::Write` or `fmt::Write`, as its `use` items say.
+fn imported_write(ast: &syn::File) -> Option<&'static str> {
+    ast.items.iter().find_map(|item| {
+        let syn::Item::Use(u) = item else { return None };
+        let text = crate::lints::syntax::tokens_text(&u.tree);
+        if !text.contains("Write") {
+            None
+        } else if text.contains("io") {
+            Some("io::Write")
+        } else if text.contains("fmt") {
+            Some("fmt::Write")
+        } else {
+            None
+        }
+    })
 }
 
 /// The type a constructor call names: `Parser::new(..)`, `Parser::from(..)` -> `Parser`.
@@ -824,6 +897,14 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             .as_ref()
             .and_then(|(_, path, _)| path.segments.last())
             .map(|s| s.ident.to_string());
+        let fmt_write = i.trait_.as_ref().is_some_and(|(_, path, _)| {
+            path.segments.len() >= 2
+                && path.segments.iter().any(|s| s.ident == "fmt")
+                && path.segments.last().is_some_and(|s| s.ident == "Write")
+        });
+        if let (true, Some(owner)) = (fmt_write, &self_name) {
+            self.out.defs.fmt_writers.push(owner.to_owned());
+        }
         if let Some(owner) = &self_name {
             for item in &i.items {
                 if let syn::ImplItem::Fn(f) = item {
@@ -995,7 +1076,14 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                         .last()
                         .is_some_and(|s| s.ident == "write" || s.ident == "writeln") =>
                 {
-                    Some(None)
+                    // Writing into a `String` (any `fmt::Write` of the crate) cannot fail.
+                    let target = m
+                        .mac
+                        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+                        .ok()
+                        .and_then(|args| args.first().map(|t| self.receiver(t)))
+                        .unwrap_or(Receiver::Unknown);
+                    Some(Some(Condition::WriteCanFail { target }))
                 }
                 other => self.result_condition(other).map(Some),
             };

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Precision of every lint rule on real crates from crates.io, from hand-labelled samples, and recall of
+no-unwrap / no-panic against clippy, line for line.
+
+    python3 scripts/lint-precision.py            # the figures (and the samples still to label)
+    python3 scripts/lint-precision.py --clippy   # also recall against clippy (builds each crate)
+
+The crates and their hot paths are in scripts/precision/crates.txt; the labels in
+scripts/precision/labels.tsv, one line per sampled finding:
+
+    crate  rule  file  line  item  code  label  note
+
+`label` is `tp` (a Rust expert agrees), `fp` (a Rust expert would call it false) or empty (not labelled
+yet). A finding is keyed by crate, rule, file, item and code, so labels survive line moves. For every
+rule, up to 25 findings are sampled (all when there are fewer), in an order fixed by a hash of the key,
+so a re-run samples the same ones; findings that a rule change removes or adds show up as unlabelled or
+as labels without a finding.
+"""
+
+import collections
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "scripts", "precision")
+SAMPLE = 25
+
+
+def sh(args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def crates():
+    out = []
+    for line in open(os.path.join(DATA, "crates.txt")):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            spec, *hot = line.split()
+            out.append((spec, hot))
+    return out
+
+
+def fetch(spec, work):
+    """The crate's published source, copied into `work` as a workspace of its own."""
+    name, version = spec.split("@")
+    fetch_dir = os.path.join(work, "fetch-" + name)
+    os.makedirs(os.path.join(fetch_dir, "src"), exist_ok=True)
+    open(os.path.join(fetch_dir, "src", "lib.rs"), "w").close()
+    with open(os.path.join(fetch_dir, "Cargo.toml"), "w") as f:
+        f.write(f'[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n\n'
+                f'[dependencies]\n{name} = "={version}"\n\n[workspace]\n')
+    sh(["cargo", "fetch", "-q", "--manifest-path", os.path.join(fetch_dir, "Cargo.toml")])
+    home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    registry = os.path.join(home, "registry", "src")
+    src = next(os.path.join(registry, d, f"{name}-{version}") for d in os.listdir(registry)
+               if os.path.isdir(os.path.join(registry, d, f"{name}-{version}")))
+    dest = os.path.join(work, name)
+    shutil.copytree(src, dest)
+    manifest = os.path.join(dest, "Cargo.toml")
+    text = open(manifest).read()
+    if "[workspace]" not in text:
+        with open(manifest, "a") as f:
+            f.write("\n[workspace]\n")
+    return name, dest
+
+
+def scan(gate, name, dest, hot):
+    if hot:
+        with open(os.path.join(dest, "lumen-gate.toml"), "w") as f:
+            f.write("[lints]\nhot-paths = [" + ", ".join(json.dumps(h) for h in hot) + "]\n")
+    out = subprocess.run([gate, "--only", "lints", "--format", "json", "-q", "--manifest-path",
+                          os.path.join(dest, "Cargo.toml")], capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"lumen-gate failed on {name}:\n{out.stderr}")
+    return json.loads(out.stdout)["findings"]
+
+
+def key(crate, f):
+    code = f.get("code") or {}
+    return (crate, f["rule_id"], f["location"]["file"], code.get("item", ""), code.get("text", ""))
+
+
+def order(k):
+    return hashlib.sha1("\t".join(k).encode()).hexdigest()
+
+
+def read_labels():
+    labels = {}
+    path = os.path.join(DATA, "labels.tsv")
+    if not os.path.exists(path):
+        return labels
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = line.rstrip("\n").split("\t")
+        cols += [""] * (8 - len(cols))
+        crate, rule, file, _line, item, code, label, note = cols[:8]
+        labels[(crate, rule, file, item, code)] = (label, note)
+    return labels
+
+
+def context(dest, f, around=3):
+    path = os.path.join(dest, f["location"]["file"])
+    lines = open(path, encoding="utf-8", errors="replace").read().splitlines()
+    at = f["location"]["line"] - 1
+    lo, hi = max(0, at - around), min(len(lines), at + around + 1)
+    return "\n".join(f"      {'>' if i == at else ' '} {i + 1:5} {lines[i]}" for i in range(lo, hi))
+
+
+def clippy_lines(dest):
+    """(file, line) of clippy's unwrap_used/expect_used and panic/todo/unimplemented/unreachable."""
+    lints = ["-A", "clippy::all", "-W", "clippy::unwrap_used", "-W", "clippy::expect_used", "-W",
+             "clippy::panic", "-W", "clippy::todo", "-W", "clippy::unimplemented", "-W",
+             "clippy::unreachable"]
+    out = subprocess.run(["cargo", "clippy", "-q", "--lib", "--message-format=json", "--"] + lints,
+                         cwd=dest, capture_output=True, text=True)
+    found = {"no-unwrap": set(), "no-panic": set()}
+    for line in out.stdout.splitlines():
+        m = json.loads(line)
+        if m.get("reason") != "compiler-message" or not m["message"].get("code"):
+            continue
+        code = m["message"]["code"]["code"]
+        rule = "no-unwrap" if code in ("clippy::unwrap_used", "clippy::expect_used") else "no-panic"
+        for span in m["message"]["spans"]:
+            if span["is_primary"]:
+                found[rule].add((span["file_name"], span["line_start"]))
+    return found
+
+
+def main():
+    with_clippy = "--clippy" in sys.argv
+    sh(["cargo", "build", "--release", "--locked", "-q", "-p", "cargo-lumen-gate"], cwd=ROOT)
+    gate = os.path.join(ROOT, "target", "release", "cargo-lumen-gate")
+    labels = read_labels()
+    work = tempfile.mkdtemp(prefix="lint-precision-")
+    try:
+        findings = []  # (key, finding, dest)
+        recall = collections.defaultdict(lambda: [0, 0])
+        for spec, hot in crates():
+            name, dest = fetch(spec, work)
+            for f in scan(gate, name, dest, hot):
+                findings.append((key(name, f), f, dest))
+            if with_clippy:
+                ours = {"no-unwrap": set(), "no-panic": set()}
+                for k, f, d in findings:
+                    if k[0] == name and k[1] in ours:
+                        ours[k[1]].add((f["location"]["file"], f["location"]["line"]))
+                for rule, lines in clippy_lines(dest).items():
+                    recall[rule][0] += len(lines & ours[rule])
+                    recall[rule][1] += len(lines)
+        by_rule = collections.defaultdict(list)
+        for item in findings:
+            by_rule[item[0][1]].append(item)
+        print(f"{'rule':26} {'findings':>8} {'sampled':>7} {'labelled':>8} {'tp':>4} {'fp':>4} {'precision':>9}")
+        todo = []
+        seen = set()
+        for rule in sorted(by_rule):
+            items = sorted(by_rule[rule], key=lambda i: order(i[0]))
+            sample = items[:SAMPLE]
+            tp = fp = 0
+            for k, f, dest in sample:
+                seen.add(k)
+                label = labels.get(k, ("", ""))[0]
+                if label == "tp":
+                    tp += 1
+                elif label == "fp":
+                    fp += 1
+                else:
+                    todo.append((k, f, dest))
+            done = tp + fp
+            precision = f"{tp / done:.2f}" if done else "-"
+            crates_count = collections.Counter(k[0] for k, _, _ in items)
+            print(f"{rule:26} {len(items):>8} {len(sample):>7} {done:>8} {tp:>4} {fp:>4} {precision:>9}"
+                  f"   ({', '.join(f'{c} {n}' for c, n in sorted(crates_count.items()))})")
+        if with_clippy:
+            for rule, (hit, total) in sorted(recall.items()):
+                share = f"{hit / total:.2f}" if total else "-"
+                print(f"recall of {rule} against clippy: {hit}/{total} = {share}")
+        stale = [k for k in labels if k not in seen]
+        if stale:
+            print(f"\n{len(stale)} labels match no sampled finding any more (a rule changed).")
+        if todo:
+            print(f"\n{len(todo)} sampled findings to label (append to scripts/precision/labels.tsv):")
+            for k, f, dest in todo:
+                loc = f["location"]
+                print(f"\n{k[0]}\t{k[1]}\t{loc['file']}\t{loc['line']}\t{k[3]}\t{k[4]}\t\t")
+                print(f"      {f['severity']} {f['message']}")
+                print(context(dest, f))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
