@@ -124,6 +124,21 @@ impl<'a> PatternChecker<'a> {
         Some(lib.path())
     }
 
+    /// Checks that `name` is one name, not a glob (a key that the rule compares by name); records an error
+    /// at it otherwise.
+    pub fn one_name(&mut self, name: &Spanned<String>, key: &str) -> bool {
+        let is_glob = name.get_ref().contains(['*', '?', '[', '{']);
+        if is_glob {
+            self.validator.error(
+                name,
+                format!("`{key}` names one crate, not a glob: `{}`", name.get_ref()),
+                "a glob",
+                Some(format!("write one crate name in `{key}`")),
+            );
+        }
+        !is_glob
+    }
+
     /// True when names are checked against a graph (false for the base revision's).
     pub fn is_strict(&self) -> bool {
         self.graph.is_some()

@@ -75,8 +75,13 @@ impl OnlyThrough {
             }
             modules.push(segments.collect());
         }
-        let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
-        to?;
+        // `to` is read as a crate's sources: one workspace member with a library.
+        let one = checker.one_name(&r.to, "to");
+        let from = checker.pattern(&r.from);
+        let member = one && (!checker.is_strict() || checker.member_library(&r.to).is_some());
+        if !member {
+            return None;
+        }
         Some(OnlyThrough {
             meta,
             from: from?,
@@ -635,5 +640,19 @@ modules = ["engine::api", "kernel::api"]
         assert_eq!(surface.resolve(&path("Secret")), path("internal::Secret"));
         assert_eq!(surface.resolve(&path("api::start")), path("api::start"));
         assert_eq!(surface.resolve(&path("Plugin")), path("Plugin"));
+    }
+
+    #[test]
+    fn to_is_one_workspace_member_with_a_library() {
+        let rule = |to: &str| {
+            format!(
+                "[[arch.only-through]]\nid = \"o\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"{to}\"\nmodules = [\"{}::api\"]\n",
+                to.replace('-', "_")
+            )
+        };
+        let glob = compile_errors(&fixture(), &rule("engin?"));
+        assert_eq!(glob[0].2, "`to` names one crate, not a glob: `engin?`");
+        let unknown = compile_errors(&fixture(), &rule("nope"));
+        assert_eq!(unknown[0].2, "`nope` is not a workspace member");
     }
 }

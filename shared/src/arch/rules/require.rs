@@ -50,8 +50,9 @@ impl Require {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Require> {
+        let one = checker.one_name(&r.depends_on, "depends-on");
         let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
-        dep?;
+        dep.filter(|_| one)?;
         Some(Require {
             meta,
             crates: crates?,
@@ -178,7 +179,9 @@ impl<'ast> Visit<'ast> for ImplFinder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::arch::rules::tests::{at, check, fixture_on_disk, messages};
+    use crate::arch::rules::tests::{
+        at, check, compile_errors, fixture, fixture_on_disk, messages,
+    };
 
     #[test]
     fn crates_that_depend_and_implement_pass() {
@@ -318,6 +321,22 @@ depends-on = "util"
                 "`plugin-a` does not depend on `util`",
                 "`plugin-b` does not depend on `util`",
             ]
+        );
+    }
+
+    #[test]
+    fn depends_on_is_one_crate_not_a_glob() {
+        let errors = compile_errors(
+            &fixture(),
+            "[[arch.require]]\nid = \"r\"\nwhy = \"w\"\ncrates = \"plugin-b\"\ndepends-on = \"plugin-*\"\n",
+        );
+        assert_eq!(
+            errors,
+            [(
+                5,
+                "\"plugin-*\"".to_owned(),
+                "`depends-on` names one crate, not a glob: `plugin-*`".to_owned()
+            )]
         );
     }
 }
