@@ -7,6 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use guppy::PackageId;
 use guppy::graph::{DependencyReq, PackageLink, PackageMetadata};
 
+use crate::arch::impact::LineCounts;
 use crate::arch::spans::ManifestIndex;
 use crate::report::{DepKind, DepPath, Hop};
 use crate::workspace::Workspace;
@@ -75,6 +76,8 @@ pub struct ArchGraph<'g> {
     pub ws: &'g Workspace,
     /// Manifest spans.
     pub manifests: ManifestIndex,
+    /// Lines of code of the members, counted for impacts.
+    pub lines: LineCounts,
 }
 
 impl<'g> ArchGraph<'g> {
@@ -83,6 +86,7 @@ impl<'g> ArchGraph<'g> {
         ArchGraph {
             ws,
             manifests: ManifestIndex::new(&ws.root),
+            lines: LineCounts::default(),
         }
     }
 

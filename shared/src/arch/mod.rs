@@ -8,6 +8,7 @@ pub mod cfg;
 pub mod explain;
 pub mod graph;
 pub mod graph_output;
+pub mod impact;
 pub mod init;
 pub mod patterns;
 pub mod rules;

@@ -139,6 +139,13 @@ impl<'a> PatternChecker<'a> {
         !is_glob
     }
 
+    /// The library root of the package `name`, when the graph has one by that name (no error otherwise).
+    pub fn library_of(&self, name: &str) -> Option<&'a Utf8Path> {
+        let graph = self.graph?;
+        let pkg = graph.packages().find(|p| p.name() == name)?;
+        pkg.build_target(&BuildTargetId::Library).map(|t| t.path())
+    }
+
     /// True when names are checked against a graph (false for the base revision's).
     pub fn is_strict(&self) -> bool {
         self.graph.is_some()

@@ -19,6 +19,7 @@ use toml::Spanned;
 
 use crate::arch::cfg::ArchConfig;
 use crate::arch::graph::{ArchGraph, Edge};
+use crate::arch::impact;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::report::{Category, DepKind, DepPath, Finding, Problem, RuleChecked, Severity};
 
@@ -443,14 +444,16 @@ fn path_finding<'g>(
         .collect();
     let text = message(&via, first_edge);
     let dep_paths = paths.iter().map(|p| graph.dep_path(p)).collect();
-    Some(meta.finding(
+    let mut finding = meta.finding(
         text,
         via.iter().map(|s| (*s).to_owned()).collect(),
         dep_paths,
-    ))
+    );
+    finding.impact = Some(impact::of_edge(graph, &graph.lines, first_edge));
+    Some(finding)
 }
 
-/// A finding for one direct edge `a -> b`.
+/// A finding for one direct edge `a -> b`, with what the edge brings into `a`'s build as its impact.
 fn edge_finding(
     graph: &ArchGraph<'_>,
     meta: &RuleMeta,
@@ -458,11 +461,13 @@ fn edge_finding(
     message: String,
 ) -> Finding {
     let (a, b) = (edge.link.from(), edge.link.to());
-    meta.finding(
+    let mut finding = meta.finding(
         message,
         vec![a.name().to_owned(), b.name().to_owned()],
         vec![graph.dep_path(std::slice::from_ref(edge))],
-    )
+    );
+    finding.impact = Some(impact::of_edge(graph, &graph.lines, edge));
+    finding
 }
 
 #[cfg(test)]

@@ -191,6 +191,12 @@ impl ModuleLayers {
                 }
             }
         }
+        crate::arch::impact::of_uses(&mut findings, |n| {
+            format!(
+                "{n} {} that break the layers",
+                if n == 1 { "path" } else { "paths" }
+            )
+        });
         findings
     }
 

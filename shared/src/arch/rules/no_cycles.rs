@@ -61,10 +61,14 @@ impl NoCycles {
                 )
             };
             let message = format!("dependency cycle: {}{note}", names.join(" -> "));
-            findings.push(
-                self.meta
-                    .finding(message, names, vec![graph.dep_path(&edges)]),
-            );
+            let size = members.len();
+            let mut finding = self
+                .meta
+                .finding(message, names, vec![graph.dep_path(&edges)]);
+            finding.impact = Some(format!(
+                "the {size} crates of the cycle can be neither built nor tested apart: a change to any of them rebuilds and retests all {size}"
+            ));
+            findings.push(finding);
         }
         findings
     }

@@ -121,6 +121,11 @@ impl OnlyThrough {
                 &mut ctx.problems,
             ));
         }
+        let to = &self.to;
+        crate::arch::impact::of_uses(&mut findings, |n| {
+            let uses = if n == 1 { "use" } else { "uses" };
+            format!("{n} {uses} of `{to}` outside the allowed modules")
+        });
         findings
     }
 }

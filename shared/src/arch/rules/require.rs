@@ -53,6 +53,25 @@ impl Require {
         let one = checker.one_name(&r.depends_on, "depends-on");
         let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
         dep.filter(|_| one)?;
+        // The trait must be one the required crate defines (when its sources are ours to read).
+        if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(r.depends_on.get_ref())) {
+            let defined = traits_defined(lib);
+            let name = last_segment(t.get_ref());
+            if !defined.contains(name) {
+                let list: Vec<&str> = defined.iter().map(String::as_str).collect();
+                checker.validator.error(
+                    t,
+                    format!("`{}` defines no trait `{name}`", r.depends_on.get_ref()),
+                    "no such trait",
+                    Some(if list.is_empty() {
+                        "it defines no trait at all".to_owned()
+                    } else {
+                        format!("its traits: {}", list.join(", "))
+                    }),
+                );
+                return None;
+            }
+        }
         Some(Require {
             meta,
             crates: crates?,
@@ -106,13 +125,18 @@ fn check(
                 "add `{depends_on}` to [dependencies] of `{}`",
                 pkg.name()
             ));
+            f.impact = Some(format!(
+                "`{}` is built without `{depends_on}`: none of its types or traits are available to it",
+                pkg.name()
+            ));
             findings.push(f);
             continue;
         }
         let Some(trait_name) = implements else {
             continue;
         };
-        if !implements_trait(*pkg, trait_name) {
+        let implemented = impl_traits(*pkg);
+        if !implemented.contains(last_segment(trait_name)) {
             let mut f = meta.finding(
                 format!(
                     "`{}` has no `impl {trait_name} for ...` in its library code",
@@ -123,39 +147,72 @@ fn check(
             );
             f.location = graph.manifests.package_name(pkg.manifest_path());
             f.help = Some(format!("implement `{depends_on}`'s `{trait_name}` trait"));
+            let theirs = graph
+                .ws
+                .graph
+                .packages()
+                .find(|p| p.name() == depends_on)
+                .and_then(|p| p.build_target(&BuildTargetId::Library))
+                .map(|lib| traits_defined(lib.path()))
+                .unwrap_or_default();
+            let instead: Vec<String> = implemented
+                .iter()
+                .filter(|t| theirs.contains(*t))
+                .map(|t| format!("`{t}`"))
+                .collect();
+            f.impact = Some(if instead.is_empty() {
+                format!(
+                    "implements no trait of `{depends_on}`, not `{}`",
+                    last_segment(trait_name)
+                )
+            } else {
+                format!(
+                    "implements {} of `{depends_on}`, not `{}`",
+                    instead.join(", "),
+                    last_segment(trait_name)
+                )
+            });
             findings.push(f);
         }
     }
     findings
 }
 
-/// True if the library of `pkg` has `impl <path ending in trait_name> for ...` outside test code.
-fn implements_trait(pkg: PackageMetadata<'_>, trait_name: &str) -> bool {
+/// `Trait` of `crate::module::Trait`.
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The traits (last segments) the library of `pkg` implements with `impl Trait for ..`, outside test code.
+fn impl_traits(pkg: PackageMetadata<'_>) -> BTreeSet<String> {
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
-        return false;
+        return BTreeSet::new();
     };
-    let last = trait_name
-        .rsplit("::")
-        .next()
-        .unwrap_or(trait_name)
-        .to_owned();
     let (files, _) = crate_files(lib.path(), false, &|_, ast, _| {
-        let mut finder = ImplFinder {
-            trait_name: &last,
-            found: BTreeSet::new(),
-        };
+        let mut finder = TraitFinder::default();
         finder.visit_file(ast);
-        !finder.found.is_empty()
+        finder.implemented
     });
-    files.iter().any(|(_, found)| *found)
+    files.into_iter().flat_map(|(_, found)| found).collect()
 }
 
-struct ImplFinder<'a> {
-    trait_name: &'a str,
-    found: BTreeSet<String>,
+/// The traits the library at `lib` defines (`trait T`) or re-exports (`pub use ..::T`), outside test code.
+fn traits_defined(lib: &camino::Utf8Path) -> BTreeSet<String> {
+    let (files, _) = crate_files(lib, false, &|_, ast, _| {
+        let mut finder = TraitFinder::default();
+        finder.visit_file(ast);
+        finder.defined
+    });
+    files.into_iter().flat_map(|(_, found)| found).collect()
 }
 
-impl<'ast> Visit<'ast> for ImplFinder<'_> {
+#[derive(Default)]
+struct TraitFinder {
+    implemented: BTreeSet<String>,
+    defined: BTreeSet<String>,
+}
+
+impl<'ast> Visit<'ast> for TraitFinder {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if !is_cfg_test(&m.attrs) {
             syn::visit::visit_item_mod(self, m);
@@ -167,12 +224,27 @@ impl<'ast> Visit<'ast> for ImplFinder<'_> {
             return;
         }
         if let Some((_, path, _)) = &i.trait_
-            && path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == self.trait_name)
+            && let Some(last) = path.segments.last()
         {
-            self.found.insert(self.trait_name.to_owned());
+            self.implemented.insert(last.ident.to_string());
+        }
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        if !is_cfg_test(&t.attrs) {
+            self.defined.insert(t.ident.to_string());
+        }
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        // A re-exported trait (`pub use engine::Plugin;`): its name, if it looks like a type's.
+        if matches!(u.vis, syn::Visibility::Public(_)) {
+            let text = quote::ToTokens::to_token_stream(&u.tree).to_string();
+            for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    self.defined.insert(word.to_owned());
+                }
+            }
         }
     }
 }
@@ -338,5 +410,16 @@ depends-on = "util"
                 "`depends-on` names one crate, not a glob: `plugin-*`".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn a_trait_the_required_crate_does_not_define_is_an_error_at_load_time() {
+        let errors = compile_errors(
+            &fixture_on_disk(),
+            "[[arch.require]]\nid = \"r\"\nwhy = \"w\"\ncrates = \"plugin-*\"\ndepends-on = \"engine\"\nimplements = \"Plugn\"\n",
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, 6);
+        assert_eq!(errors[0].2, "`engine` defines no trait `Plugn`");
     }
 }
