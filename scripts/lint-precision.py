@@ -82,7 +82,9 @@ def scan(gate, name, dest, hot):
 
 def key(crate, f):
     code = f.get("code") or {}
-    return (crate, f["rule_id"], f["location"]["file"], code.get("item", ""), code.get("text", ""))
+    # A key sits on one line of labels.tsv: line breaks and tabs in the code are written as \\n and \\t.
+    text = code.get("text", "").replace("\n", "\\n").replace("\t", "\\t")
+    return (crate, f["rule_id"], f["location"]["file"], code.get("item", ""), text)
 
 
 def order(k):

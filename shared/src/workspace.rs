@@ -211,7 +211,7 @@ impl Workspace {
 
     /// This workspace's lumen-gate state directory (see [`state_dir`]).
     pub fn state_dir(&self) -> Utf8PathBuf {
-        state_dir(&self.target_dir, &self.root)
+        self.members.state_dir()
     }
 
     /// The member with this id, if it is one.
@@ -258,6 +258,11 @@ impl Members {
                 source: Box::new(e),
             })?;
         Ok(Members::from_metadata(metadata))
+    }
+
+    /// This workspace's lumen-gate state directory (see [`state_dir`]).
+    pub fn state_dir(&self) -> Utf8PathBuf {
+        state_dir(&self.target_dir, &self.root)
     }
 
     /// The members chosen by `-p`/`--workspace`/`--exclude`; with none of them, every member.

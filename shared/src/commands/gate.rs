@@ -16,6 +16,7 @@ use crate::errors::{Error, Result};
 use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
+use crate::lints::cache::hash_of;
 use crate::lints::settings::Settings;
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
@@ -80,6 +81,10 @@ pub struct Args {
         default_missing_value = "fixed"
     )]
     pub write_baseline: Option<WriteBaseline>,
+    /// Scan every file again, without reading or writing the lints' cache (`lint-cache/` in the
+    /// workspace's state directory under `target/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// What `--write-baseline` writes.
@@ -122,6 +127,7 @@ struct Plan {
     preset: Option<Preset>,
     selection: PackageSelection,
     when_locked: WhenLocked,
+    no_cache: bool,
 }
 
 impl Plan {
@@ -149,6 +155,7 @@ fn run(args: Args) -> Result<i32> {
         preset: args.preset,
         selection: args.workspace.selection(),
         when_locked: args.workspace.when_locked(),
+        no_cache: args.no_cache,
     };
     let mut given = Vec::new();
     for path in &args.reports {
@@ -187,6 +194,9 @@ fn run(args: Args) -> Result<i32> {
         let opts = LintOptions {
             base: plan.base.to_owned(),
             selection: plan.selection.to_owned(),
+            cache: (!plan.no_cache)
+                .then(|| members.state_dir().join("lint-cache").into_std_path_buf()),
+            settings_hash: hash_of(&format!("{:?}", loaded.config.lints)),
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));

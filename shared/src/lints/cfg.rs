@@ -54,7 +54,7 @@ pub struct RuleSettings {
 }
 
 /// A kind of target a rule can scan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
     /// Library code (the default).

@@ -8,6 +8,7 @@
 //! Decisions: `assert!`-family macros are not `no-panic` findings (they state invariants; clippy's `panic`
 //! lint does not flag them either). `.unwrap()`/`.expect(..)` are matched by name, without types.
 
+pub mod cache;
 pub mod cfg;
 pub mod crate_index;
 pub mod rules;
@@ -17,6 +18,7 @@ pub mod syntax;
 pub mod visitor;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use camino::Utf8PathBuf;
 use cargo_metadata::{Package, TargetKind};
@@ -24,16 +26,18 @@ use rayon::prelude::*;
 
 use crate::errors::Result;
 use crate::git::{ChangedLines, Repo};
+use crate::lints::cache::{Cache, hash_of};
 use crate::lints::cfg::Target;
 use crate::lints::crate_index::{CrateIndex, Judgement};
 use crate::lints::rules::RuleId;
 use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
-use crate::lints::visitor::{AnyAliases, Hit, IdentType, scan_file};
+use crate::lints::visitor::{AnyAliases, FileScan, Hit, IdentType, scan_file};
 use crate::report::{
     BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Severity,
     Tool,
 };
+use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
 use crate::workspace::{Members, PackageSelection, relative_to};
 
 /// How to run the lints.
@@ -43,6 +47,10 @@ pub struct LintOptions {
     pub base: Option<String>,
     /// Which members to scan.
     pub selection: PackageSelection,
+    /// The cache directory (`lint-cache/` under the workspace's state directory); `None`: `--no-cache`.
+    pub cache: Option<PathBuf>,
+    /// A hash of everything in the configuration that shapes a scan, for the cache.
+    pub settings_hash: u64,
 }
 
 /// Runs the lints on the selected members of `ws`.
@@ -64,7 +72,23 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
     };
     let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
         .par_iter()
-        .map(|pkg| scan_package(ws, settings, pkg))
+        .map(|pkg| {
+            let cache = opts.cache.as_deref().map(|dir| {
+                Cache::open(
+                    dir,
+                    &pkg.id.repr,
+                    hash_of(&(opts.settings_hash, roots(settings, pkg))),
+                )
+            });
+            if let Some(hit) = cache.as_ref().and_then(Cache::unchanged) {
+                return hit;
+            }
+            let (findings, problems) = scan_package(ws, settings, pkg, cache.as_ref());
+            if let Some(cache) = cache {
+                cache.save(&findings, &problems);
+            }
+            (findings, problems)
+        })
         .collect();
     let mut report = Report::new(Tool::Lints, ws.root.as_str());
     report.rules_checked = settings
@@ -120,34 +144,97 @@ fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
         .collect()
 }
 
-fn scan_package(ws: &Members, settings: &Settings, pkg: &Package) -> (Vec<Finding>, Vec<Problem>) {
+/// What the lints do with each file of one target of a package: scan it, or take its scan from the cache.
+struct Lint<'a> {
+    ws: &'a Members,
+    settings: &'a Settings,
+    crate_ident: &'a str,
+    target: Target,
+    cache: Option<&'a Cache>,
+}
+
+/// A file's scan with what applies to it: its path, its target, its suppression comments.
+type Scanned = (String, Target, FileScan, Suppressions);
+
+impl Lint<'_> {
+    fn rel(&self, file: &ModuleFile) -> String {
+        relative_to(&self.ws.root, &file.path)
+    }
+
+    /// The file's key in the cache, and the hash of what besides its text shapes its scan.
+    fn cache_key(&self, file: &ModuleFile, rel: &str) -> (String, u64) {
+        let key = format!("{}\t{:?}", file.path, self.target);
+        let context = hash_of(&(
+            self.crate_ident,
+            &file.module_path,
+            file.test_only,
+            self.target,
+            self.settings.hot_file(rel),
+        ));
+        (key, context)
+    }
+}
+
+impl Analysis for Lint<'_> {
+    type Output = Scanned;
+
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Scanned, Vec<ModDecl>)> {
+        let cache = self.cache?;
+        let rel = self.rel(file);
+        let (key, context) = self.cache_key(file, &rel);
+        let (scan, decls) = cache.get(&key, text, context)?;
+        Some(((rel, self.target, scan, Suppressions::read(text)), decls))
+    }
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, text: &str) -> Scanned {
+        let rel = self.rel(file);
+        let prefix = std::iter::once(self.crate_ident)
+            .chain(file.module_path.iter().map(String::as_str))
+            .map(str::to_owned)
+            .collect();
+        let test_file = file.test_only || self.target == Target::Test;
+        let mut result = scan_file(
+            ast,
+            text,
+            prefix,
+            self.settings.hot_file(&rel),
+            test_file,
+            &|p| self.settings.hot_fn(p),
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        result
+            .hits
+            .retain(|h| h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line));
+        (rel, self.target, result, Suppressions::read(text))
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &Scanned, decls: &[ModDecl]) {
+        if let Some(cache) = self.cache {
+            let (key, context) = self.cache_key(file, &out.0);
+            cache.put(&key, text, context, &out.2, decls);
+        }
+    }
+}
+
+fn scan_package(
+    ws: &Members,
+    settings: &Settings,
+    pkg: &Package,
+    cache: Option<&Cache>,
+) -> (Vec<Finding>, Vec<Problem>) {
     let crate_ident = pkg.name.replace('-', "_");
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (root, target) in roots(settings, pkg) {
-        let (scanned, walk_problems) =
-            crate::source::crate_files(&root, include_tests, &|file, ast, text| {
-                let rel = relative_to(&ws.root, &file.path);
-                let prefix = std::iter::once(crate_ident.as_str())
-                    .chain(file.module_path.iter().map(String::as_str))
-                    .map(str::to_owned)
-                    .collect();
-                let test_file = file.test_only || target == Target::Test;
-                let mut result = scan_file(
-                    ast,
-                    text,
-                    prefix,
-                    settings.hot_file(&rel),
-                    test_file,
-                    &|p| settings.hot_fn(p),
-                );
-                let lines: Vec<&str> = text.lines().collect();
-                result.hits.retain(|h| {
-                    h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line)
-                });
-                (rel, target, result, Suppressions::read(text))
-            });
+        let lint = Lint {
+            ws,
+            settings,
+            crate_ident: &crate_ident,
+            target,
+            cache,
+        };
+        let (scanned, walk_problems) = crate::source::modtree::walk(&root, include_tests, &lint);
         files.extend(scanned);
         problems.extend(walk_problems.into_iter().map(|p| p.into_problem(&ws.root)));
     }

@@ -33,6 +33,20 @@ pub enum RuleId {
     SuppressionReason,
 }
 
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RuleId, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RuleId::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{text}`")))
+    }
+}
+
 impl RuleId {
     /// The id as written: `no-unwrap`.
     pub fn as_str(self) -> &'static str {

@@ -30,7 +30,7 @@ use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
 
 /// One place a rule matches, before suppression and severity.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     /// The rule.
     pub rule: RuleId,
@@ -55,7 +55,7 @@ pub struct Hit {
 }
 
 /// What a hit depends on that only the whole crate can tell.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     /// Not a finding when the crate defines a method `name` that the receiver can be.
     NotCrateMethod {
@@ -87,7 +87,7 @@ pub enum Condition {
 }
 
 /// A method call's receiver, as far as the syntax shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Receiver {
     /// A value of this type (its last path segment): `self` in its impl, a local with a written type.
     Type(String),
@@ -143,7 +143,7 @@ fn code_text(text: &str, span: Span) -> String {
 }
 
 /// Type aliases a file defines that name `dyn Any` (`type D = dyn Any;`) or `Box<dyn Any>`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AnyAliases {
     /// Aliases of `dyn Any`: `Box<Alias>` is a finding.
     pub dyn_any: Vec<String>,
@@ -152,7 +152,7 @@ pub struct AnyAliases {
 }
 
 /// What a file defines that the crate-wide judgement of hits needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Defs {
     /// Methods of impl blocks: (self type, trait implemented or `None` for an inherent impl, method).
     pub impl_methods: Vec<(String, Option<String>, String)>,
@@ -167,7 +167,7 @@ pub struct Defs {
 }
 
 /// A type written as a single identifier, to check against the crate's aliases afterwards.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdentType {
     /// The identifier.
     pub name: String,
@@ -190,7 +190,7 @@ pub struct IdentType {
 }
 
 /// What a file yielded.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
     /// Rule matches.
     pub hits: Vec<Hit>,

@@ -43,6 +43,64 @@ pub struct SourceProblem {
 /// What a walk found: each file with the analysis result, and the files that could not be read.
 pub type WalkResult<R> = (Vec<(ModuleFile, R)>, Vec<SourceProblem>);
 
+/// A `mod` item of a file, as much of it as the walk needs to find the module's file: what the tree
+/// walk reads from a parsed file, and what a cache keeps so a file need not be parsed again.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModDecl {
+    /// The inline modules (`mod a { .. }`) it is declared in, outermost first.
+    pub inline_path: Vec<String>,
+    /// Its name.
+    pub name: String,
+    /// `None` for an inline module (its items are in `inline_path` of the declarations below it).
+    pub file: Option<ModFile>,
+    /// `#[cfg(test)]` on it or an enclosing inline module.
+    pub test: bool,
+}
+
+/// Where a `mod x;` is declared, and its `#[path]`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModFile {
+    /// `#[path = ".."]`, when given.
+    pub path_attr: Option<String>,
+    /// 1-based line of its name.
+    pub line: u32,
+    /// 1-based column of its name.
+    pub column: u32,
+}
+
+/// What a walk does with each file.
+pub trait Analysis: Sync {
+    /// The result for one file.
+    type Output: Send;
+
+    /// The result and module declarations of `file` from an earlier run, when still valid for its
+    /// `text`: the file is then not parsed.
+    fn cached(&self, _file: &ModuleFile, _text: &str) -> Option<(Self::Output, Vec<ModDecl>)> {
+        None
+    }
+
+    /// Analyzes a parsed file.
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, text: &str) -> Self::Output;
+
+    /// A fresh analysis of `file` and its module declarations, to be kept for a later run.
+    fn analyzed(&self, _file: &ModuleFile, _text: &str, _out: &Self::Output, _decls: &[ModDecl]) {}
+}
+
+/// A closure as an [`Analysis`] without a cache.
+struct Closure<'a, F>(&'a F);
+
+impl<R, F> Analysis for Closure<'_, F>
+where
+    R: Send,
+    F: Fn(&ModuleFile, &syn::File, &str) -> R + Sync,
+{
+    type Output = R;
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, text: &str) -> R {
+        (self.0)(file, ast, text)
+    }
+}
+
 /// Reads the module tree rooted at `root_file` (a target's `src_path`) and runs `analyze` on each parsed
 /// file. `#[cfg(test)]` modules are followed only when `include_tests` is set (their files are then
 /// marked `test_only`).
@@ -51,8 +109,17 @@ where
     R: Send,
     F: Fn(&ModuleFile, &syn::File, &str) -> R + Sync,
 {
+    walk(root_file, include_tests, &Closure(analyze))
+}
+
+/// [`crate_files`] with an [`Analysis`] that may answer from a cache.
+pub fn walk<A: Analysis>(
+    root_file: &Utf8Path,
+    include_tests: bool,
+    analysis: &A,
+) -> WalkResult<A::Output> {
     let walker = Walker {
-        analyze,
+        analysis,
         include_tests,
         visited: Mutex::new(BTreeSet::new()),
         files: Mutex::new(Vec::new()),
@@ -71,6 +138,47 @@ where
     files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     (files, problems)
+}
+
+/// The `mod` items of a parsed file, inline modules' own ones included.
+pub fn mod_decls(items: &[syn::Item]) -> Vec<ModDecl> {
+    let mut out = Vec::new();
+    collect_decls(items, &[], false, &mut out);
+    out
+}
+
+fn collect_decls(items: &[syn::Item], inline: &[String], test: bool, out: &mut Vec<ModDecl>) {
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let name = m.ident.to_string();
+        let test = test || is_cfg_test(&m.attrs);
+        match &m.content {
+            Some((_, inner)) => {
+                out.push(ModDecl {
+                    inline_path: inline.to_vec(),
+                    name: name.to_owned(),
+                    file: None,
+                    test,
+                });
+                let mut path = inline.to_vec();
+                path.push(name);
+                collect_decls(inner, &path, test, out);
+            }
+            None => {
+                let start = m.ident.span().start();
+                out.push(ModDecl {
+                    inline_path: inline.to_vec(),
+                    name,
+                    file: Some(ModFile {
+                        path_attr: path_attr(&m.attrs),
+                        line: start.line as u32,
+                        column: start.column as u32 + 1,
+                    }),
+                    test,
+                });
+            }
+        }
+    }
 }
 
 /// The names of the modules the crate root `root_file` declares (`mod x;` and inline `mod x { .. }`, test
@@ -92,6 +200,13 @@ pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProb
 
 /// Reads and parses one file: its text and syntax tree.
 fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
+    let text = read(path)?;
+    let ast = parse_text(path, &text)?;
+    Ok((text, ast))
+}
+
+/// Reads one source file as UTF-8.
+fn read(path: &Utf8Path) -> Result<String, SourceProblem> {
     let problem = |line: u32, column: u32, message: String| SourceProblem {
         path: path.to_owned(),
         line,
@@ -99,7 +214,7 @@ fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| problem(0, 0, format!("cannot read file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
             .iter()
@@ -107,16 +222,20 @@ fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
             .count() as u32
             + 1;
         problem(line, 0, "file is not valid UTF-8".to_owned())
-    })?;
-    let ast = syn::parse_file(&text).map_err(|e| {
+    })
+}
+
+/// Parses a file's text.
+fn parse_text(path: &Utf8Path, text: &str) -> Result<syn::File, SourceProblem> {
+    syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
-        problem(
-            start.line as u32,
-            start.column as u32 + 1,
-            format!("cannot parse: {e}"),
-        )
-    })?;
-    Ok((text, ast))
+        SourceProblem {
+            path: path.to_owned(),
+            line: start.line as u32,
+            column: start.column as u32 + 1,
+            message: format!("cannot parse: {e}"),
+        }
+    })
 }
 
 impl SourceProblem {
@@ -134,11 +253,11 @@ impl SourceProblem {
     }
 }
 
-struct Walker<'a, R, F> {
-    analyze: &'a F,
+struct Walker<'a, A: Analysis> {
+    analysis: &'a A,
     include_tests: bool,
     visited: Mutex<BTreeSet<std::path::PathBuf>>,
-    files: Mutex<Vec<(ModuleFile, R)>>,
+    files: Mutex<Vec<(ModuleFile, A::Output)>>,
     problems: Mutex<Vec<SourceProblem>>,
 }
 
@@ -153,11 +272,7 @@ struct ChildModule {
     column: u32,
 }
 
-impl<R, F> Walker<'_, R, F>
-where
-    R: Send,
-    F: Fn(&ModuleFile, &syn::File, &str) -> R + Sync,
-{
+impl<A: Analysis> Walker<'_, A> {
     fn problem(&self, path: &Utf8Path, line: u32, column: u32, message: String) {
         let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
         problems.push(SourceProblem {
@@ -198,8 +313,8 @@ where
             );
             return;
         }
-        let (text, ast) = match parse(&path) {
-            Ok(parsed) => parsed,
+        let text = match read(&path) {
+            Ok(text) => text,
             Err(problem) => {
                 self.problems
                     .lock()
@@ -208,23 +323,32 @@ where
                 return;
             }
         };
-        let mut children = Vec::new();
-        self.collect_children(
-            &ast.items,
-            &path,
-            &module_path,
-            &child_dir,
-            test_only,
-            true,
-            &mut children,
-        );
         let file = ModuleFile {
             path,
             module_path,
             test_only,
         };
-        let result = (self.analyze)(&file, &ast, &text);
-        drop(ast);
+        let (result, decls) = match self.analysis.cached(&file, &text) {
+            Some(hit) => hit,
+            None => {
+                let ast = match parse_text(&file.path, &text) {
+                    Ok(ast) => ast,
+                    Err(problem) => {
+                        self.problems
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(problem);
+                        return;
+                    }
+                };
+                let decls = mod_decls(&ast.items);
+                let result = self.analysis.analyze(&file, &ast, &text);
+                drop(ast);
+                self.analysis.analyzed(&file, &text, &result, &decls);
+                (result, decls)
+            }
+        };
+        let children = self.children(&decls, &file, &child_dir);
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -254,64 +378,59 @@ where
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn collect_children(
+    /// The child modules `decls` of `file` declare, as files to visit.
+    fn children(
         &self,
-        items: &[syn::Item],
-        file: &Utf8Path,
-        module_path: &[String],
+        decls: &[ModDecl],
+        file: &ModuleFile,
         child_dir: &Utf8Path,
-        test_only: bool,
-        top_level: bool,
-        out: &mut Vec<ChildModule>,
-    ) {
-        for item in items {
-            let syn::Item::Mod(m) = item else { continue };
-            let is_test = is_cfg_test(&m.attrs);
-            if is_test && !self.include_tests {
+    ) -> Vec<ChildModule> {
+        let mut out = Vec::new();
+        for decl in decls {
+            let Some(at) = &decl.file else { continue };
+            if decl.test && !self.include_tests {
                 continue;
             }
-            let name = m.ident.to_string();
-            let mut path = module_path.to_vec();
-            path.push(name.clone()); // cloned: the name is used again for the directory below
-            let test_only = test_only || is_test;
-            match &m.content {
-                Some((_, inner)) => {
-                    let dir = child_dir.join(&name);
-                    self.collect_children(inner, file, &path, &dir, test_only, false, out);
-                }
-                None => {
-                    let start = m.ident.span().start();
-                    let (candidates, dir) = match path_attr(&m.attrs) {
-                        Some(p) => {
-                            let base = if top_level {
-                                file.parent().map(Utf8Path::to_owned).unwrap_or_default()
-                            } else {
-                                child_dir.to_owned()
-                            };
-                            let target = base.join(p);
-                            let dir = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
-                            (vec![target], dir)
-                        }
-                        None => (
-                            vec![
-                                child_dir.join(format!("{name}.rs")),
-                                child_dir.join(&name).join("mod.rs"),
-                            ],
-                            child_dir.join(&name),
-                        ),
-                    };
-                    out.push(ChildModule {
-                        candidates,
-                        module_path: path,
-                        child_dir: dir,
-                        test_only,
-                        declared_in: file.to_owned(),
-                        line: start.line as u32,
-                        column: start.column as u32 + 1,
-                    });
-                }
+            let mut module_path = file.module_path.to_vec();
+            module_path.extend(decl.inline_path.iter().map(String::to_owned));
+            let mut dir = child_dir.to_owned();
+            for inline in &decl.inline_path {
+                dir.push(inline);
             }
+            let top_level = decl.inline_path.is_empty();
+            let (candidates, next_dir) = match &at.path_attr {
+                Some(p) => {
+                    let base = if top_level {
+                        file.path
+                            .parent()
+                            .map(Utf8Path::to_owned)
+                            .unwrap_or_default()
+                    } else {
+                        dir.to_owned()
+                    };
+                    let target = base.join(p);
+                    let next = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
+                    (vec![target], next)
+                }
+                None => (
+                    vec![
+                        dir.join(format!("{}.rs", decl.name)),
+                        dir.join(&decl.name).join("mod.rs"),
+                    ],
+                    dir.join(&decl.name),
+                ),
+            };
+            module_path.push(decl.name.to_owned());
+            out.push(ChildModule {
+                candidates,
+                module_path,
+                child_dir: next_dir,
+                test_only: file.test_only || decl.test,
+                declared_in: file.path.to_owned(),
+                line: at.line,
+                column: at.column,
+            });
         }
+        out
     }
 }
