@@ -20,11 +20,10 @@ pub struct Limits {
 impl Limits {
     /// Validates the `[bench]` settings: globs compile, percentages are finite and not negative, the time
     /// limit is at least one second; each error points at its key in the config file.
-    pub fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
-        let mut v = Validator::new(source);
-        percent(&mut v, &cfg.ir_regression_pct, "ir-regression-pct");
+    pub fn validate(cfg: &BenchConfig, v: &mut Validator<'_>) -> Limits {
+        percent(v, &cfg.ir_regression_pct, "ir-regression-pct");
         percent(
-            &mut v,
+            v,
             &cfg.criterion.noise_threshold_pct,
             "noise-threshold-pct",
         );
@@ -42,7 +41,7 @@ impl Limits {
         let mut overrides = Vec::new();
         for o in &cfg.overrides {
             if let Some(pct) = &o.ir_regression_pct {
-                percent(&mut v, pct, "ir-regression-pct");
+                percent(v, pct, "ir-regression-pct");
             }
             if let Some(g) = v.glob(&o.benchmarks) {
                 overrides.push((
@@ -52,13 +51,12 @@ impl Limits {
                 ));
             }
         }
-        v.finish()?;
-        Ok(Limits {
+        Limits {
             default_pct: *cfg.ir_regression_pct.get_ref(),
             default_abs: cfg.ir_regression_abs,
             floor: cfg.floor_ir,
             overrides,
-        })
+        }
     }
 
     /// The percent limit of a benchmark.
@@ -127,7 +125,10 @@ mod tests {
 
     fn limits(toml_text: &str) -> Limits {
         let cfg: BenchConfig = toml::from_str(toml_text).unwrap();
-        Limits::new(&cfg, None).unwrap()
+        let mut v = Validator::new(None);
+        let limits = Limits::validate(&cfg, &mut v);
+        v.finish().unwrap();
+        limits
     }
 
     fn ir(before: f64, after: f64) -> MetricChange {
