@@ -3,9 +3,7 @@
 use toml::Spanned;
 
 use crate::bench::cfg::BenchConfig;
-use crate::config::ConfigSource;
 use crate::config::validate::Validator;
-use crate::errors::Result;
 use crate::report::{BenchStatus, MetricChange};
 
 /// Regression limits, validated.
