@@ -297,3 +297,159 @@ fn without_line_information_functions_are_named_and_the_note_says_why() {
         "{finding:#}"
     );
 }
+
+/// The `bench-command` fixture with `lumen-gate.toml` declaring `commands`, committed as the base, then
+/// `tool`'s `work` given `head_work` as its loop body; returns the project and the base commit.
+fn command_repo(commands: &str, head_work: &str) -> (TempProject, String) {
+    let p = TempProject::new("bench-command");
+    p.write("lumen-gate.toml", commands);
+    let base = p.base_then_change("tool/src/main.rs", FAST_C, head_work, "change work");
+    (p, base)
+}
+
+const SUM_COMMAND: &str = "[[bench.command]]
+name = \"sum\"
+build = [\"--release\", \"-p\", \"tool\", \"--bin\", \"tool\"]
+run = [\"{bin:tool}\"]
+stdin = \"tool/input.txt\"
+";
+
+/// The line of `fn work` in the `bench-command` fixture's `tool/src/main.rs`.
+const WORK_LINE: u64 = 23;
+
+#[test]
+fn a_command_whose_work_grows_is_a_regression_at_the_binarys_own_function() {
+    let _turn = take_bench_turn();
+    let (p, base) = command_repo(SUM_COMMAND, SLOW_C);
+    let r = bench(
+        &p,
+        &[
+            "--format",
+            "json",
+            "-q",
+            "--base",
+            &base,
+            "--check-determinism",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = json_of(&r);
+    let sum = benchmark(&json, "sum");
+    assert_eq!(
+        (sum["runner"].as_str(), sum["status"].as_str()),
+        (Some("command"), Some("regressed")),
+        "{sum:#}"
+    );
+    // 20,000 iterations (tool/input.txt) of 7 more instructions.
+    let (before, after) = (
+        sum["primary"]["before"].as_f64().unwrap(),
+        sum["primary"]["after"].as_f64().unwrap(),
+    );
+    assert!(after - before >= 140_000.0, "{sum:#}");
+    let a = &sum["attribution"];
+    assert_eq!(a["culprit"]["function"], "tool::work", "{a:#}");
+    assert_eq!(a["functions"][0]["function"], "tool::work", "{a:#}");
+    assert_eq!(a["culprit"]["location"]["file"], "tool/src/main.rs");
+    assert_eq!(a["culprit"]["location"]["line"], WORK_LINE);
+    let findings = json["findings"].as_array().unwrap();
+    // The same binary at the same path measures the same twice: no finding of nondeterminism.
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = &findings[0];
+    assert_eq!(finding["kind"], "bench::regression");
+    assert_eq!(
+        (
+            finding["location"]["file"].as_str(),
+            finding["location"]["line"].as_u64()
+        ),
+        (Some("tool/src/main.rs"), Some(WORK_LINE)),
+        "{finding:#}"
+    );
+    let impact = finding["impact"].as_str().unwrap();
+    assert!(
+        impact.starts_with('+') && impact.contains(" Ir in `tool::work` (tool/src/main.rs:23), "),
+        "{impact}"
+    );
+    let texts = flamegraph_texts(&p, sum["flamegraph"].as_str().unwrap());
+    assert!(
+        texts.iter().any(|t| t.starts_with("tool::work (")),
+        "no frame of tool::work in {texts:?}"
+    );
+}
+
+#[test]
+fn check_determinism_catches_a_command_whose_count_moves() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-command");
+    p.write(
+        "lumen-gate.toml",
+        &format!(
+            "{SUM_COMMAND}\n[[bench.command]]\nname = \"clock\"\nbuild = [\"--release\", \"-p\", \"tool\"]\nrun = [\"{{bin:tool}}\", \"clock\"]\n"
+        ),
+    );
+    let r = bench(&p, &["--format", "json", "-q", "--check-determinism"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = json_of(&r);
+    let flagged: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "bench::nondeterministic")
+        .map(|f| f["benchmark"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["clock"], "{json:#}");
+}
+
+#[test]
+fn a_failing_command_is_exit_2_with_its_command_line_and_stderr() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-command");
+    p.write(
+        "lumen-gate.toml",
+        "[[bench.command]]\nname = \"failing\"\nbuild = [\"--release\", \"-p\", \"tool\"]\nrun = [\"{bin:tool}\", \"fail\"]\n",
+    );
+    let r = bench(&p, &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let said = unwrapped(&r.stderr);
+    for part in [
+        "command benchmark `failing` failed at HEAD (exit status 3): `valgrind --tool=callgrind ",
+        "/command-bin/tool fail`",
+        "tool: asked to fail",
+    ] {
+        assert!(
+            said.contains(&unwrapped(part)),
+            "no `{part}` in {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_bin_placeholder_naming_no_binary_is_a_config_error_at_its_key() {
+    let p = TempProject::new("bench-command");
+    p.write(
+        "lumen-gate.toml",
+        "[[bench.command]]\nname = \"typo\"\nrun = [\"{bin:tol}\", \"x\"]\n",
+    );
+    let r = bench(&p, &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let said = unwrapped(&r.stderr);
+    for part in [
+        "`{bin:tol}` in command benchmark `typo` names no binary of the workspace",
+        "lumen-gate.toml:3:8",
+        "no such binary",
+        "the workspace's binaries: tool",
+    ] {
+        assert!(
+            said.contains(&unwrapped(part)),
+            "no `{part}` in {}",
+            r.stderr
+        );
+    }
+}
+
+/// `text` without whitespace and miette's margin: its diagnostics wrap long lines anywhere.
+fn unwrapped(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
