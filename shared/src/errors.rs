@@ -339,7 +339,9 @@ pub enum BenchError {
     )]
     #[diagnostic(
         code(lumen_gate::command_binary_missing),
-        help("add `--bin {bin}` (or the package that has it, `-p PACKAGE`) to its `build` arguments")
+        help(
+            "add `--bin {bin}` (or the package that has it, `-p PACKAGE`) to its `build` arguments"
+        )
     )]
     CommandBinaryMissing {
         /// The command benchmark.
@@ -352,9 +354,7 @@ pub enum BenchError {
         command: String,
     },
     /// A command benchmark exited with a failure.
-    #[error(
-        "command benchmark `{name}` failed at {revision} ({status}): `{command}`\n{stderr}"
-    )]
+    #[error("command benchmark `{name}` failed at {revision} ({status}): `{command}`\n{stderr}")]
     #[diagnostic(
         code(lumen_gate::command_failed),
         help(
@@ -395,7 +395,9 @@ pub enum BenchError {
     #[error("cannot read the callgrind file of command benchmark `{name}`: {reason}")]
     #[diagnostic(
         code(lumen_gate::command_profile),
-        help("the file is valgrind's own output: check valgrind's log next to the command's in bench-logs/")
+        help(
+            "the file is valgrind's own output: check valgrind's log next to the command's in bench-logs/"
+        )
     )]
     CommandProfile {
         /// The command benchmark.

@@ -243,7 +243,10 @@ impl Attributing<'_> {
 
     /// Whether `b` is attributed or drawn at all: its count changed, or `--profile` asks for every one.
     fn wanted(&self, b: &BenchmarkResult) -> bool {
-        self.all || b.primary.before.is_some_and(|before| before != b.primary.after)
+        self.all
+            || b.primary
+                .before
+                .is_some_and(|before| before != b.primary.after)
     }
 
     /// Attributes a benchmark whose count changed, and writes its flamegraph when it changed beyond its

@@ -102,12 +102,19 @@ pub fn validate(
                 Some("each benchmark needs a name of its own".to_owned()),
             );
         }
-        if c.run.get_ref().first().is_none_or(|a| a.get_ref().is_empty()) {
+        if c.run
+            .get_ref()
+            .first()
+            .is_none_or(|a| a.get_ref().is_empty())
+        {
             v.error(
                 &c.run,
                 format!("command benchmark `{name}` has no command line"),
                 "nothing to run",
-                Some("`run` is the program and its arguments: [\"{bin:NAME}\", \"arg\", ...]".to_owned()),
+                Some(
+                    "`run` is the program and its arguments: [\"{bin:NAME}\", \"arg\", ...]"
+                        .to_owned(),
+                ),
             );
         }
         let mut package = None;
@@ -130,7 +137,12 @@ pub fn validate(
             name: name.to_owned(),
             package: package.unwrap_or_default(),
             build: c.build.to_vec(),
-            run: c.run.get_ref().iter().map(|a| a.get_ref().to_owned()).collect(),
+            run: c
+                .run
+                .get_ref()
+                .iter()
+                .map(|a| a.get_ref().to_owned())
+                .collect(),
             stdin: c.stdin.as_ref().map(|s| s.get_ref().to_owned()),
             declared_at: source.map(|src| Location {
                 file: relative_to(&ws.root, &src.path),
@@ -276,7 +288,8 @@ impl CommandRevision<'_> {
                     .into());
                 };
                 let copy = self.bin_dir.join(bin);
-                std::fs::create_dir_all(&self.bin_dir).map_err(io("could not create", &self.bin_dir))?;
+                std::fs::create_dir_all(&self.bin_dir)
+                    .map_err(io("could not create", &self.bin_dir))?;
                 std::fs::copy(path, &copy).map_err(io("could not copy", path))?;
                 text = text.replace(&format!("{{bin:{bin}}}"), &copy.display().to_string());
             }
@@ -296,7 +309,8 @@ impl CommandRevision<'_> {
         match &c.stdin {
             Some(file) => {
                 let path = self.root.join(file);
-                let f = std::fs::File::open(&path).map_err(io("could not open the stdin file", &path))?;
+                let f = std::fs::File::open(&path)
+                    .map_err(io("could not open the stdin file", &path))?;
                 cmd.stdin(f);
             }
             None => {
@@ -305,7 +319,8 @@ impl CommandRevision<'_> {
         }
         let stdout = std::fs::File::create(&log).map_err(io("could not write", &log))?;
         let stderr_path = log.with_extension("stderr");
-        let stderr = std::fs::File::create(&stderr_path).map_err(io("could not write", &stderr_path))?;
+        let stderr =
+            std::fs::File::create(&stderr_path).map_err(io("could not write", &stderr_path))?;
         cmd.stdout(stdout).stderr(stderr);
         let Some((status, _)) = wait_limited(cmd, deadline, self.root, false)? else {
             return Err(timed_out().into());
@@ -408,7 +423,9 @@ fn wait_limited(
 ) -> Result<Option<(ExitStatus, Vec<u8>)>, Error> {
     use wait_timeout::ChildExt;
     new_process_group(&mut cmd);
-    let mut child = cmd.spawn().map_err(io("could not run a command benchmark in", what))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(io("could not run a command benchmark in", what))?;
     let group = ChildGroup::register(&child);
     let reader = child.stdout.take().filter(|_| capture).map(|mut out| {
         std::thread::spawn(move || {
@@ -419,9 +436,7 @@ fn wait_limited(
         })
     });
     let collect = |reader: Option<std::thread::JoinHandle<Vec<u8>>>| {
-        reader
-            .and_then(|r| r.join().ok())
-            .unwrap_or_default()
+        reader.and_then(|r| r.join().ok()).unwrap_or_default()
     };
     loop {
         if let Some(status) = child
@@ -474,8 +489,7 @@ fn tail_of(path: &Path) -> String {
 fn shell_line(args: &[String]) -> String {
     let quote = |a: &String| {
         let plain = !a.is_empty()
-            && a
-                .chars()
+            && a.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%{}".contains(c));
         if plain {
             a.to_owned()
@@ -535,7 +549,10 @@ not json
         let text: String = (1..=30).map(|i| format!("line {i}\n")).collect();
         std::fs::write(&path, &text).unwrap();
         let tail = tail_of(&path);
-        assert!(tail.starts_with("line 11\n") && tail.ends_with("line 30"), "{tail}");
+        assert!(
+            tail.starts_with("line 11\n") && tail.ends_with("line 30"),
+            "{tail}"
+        );
         assert_eq!(tail_of(&dir.path().join("none")), "");
     }
 }

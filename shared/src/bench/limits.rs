@@ -20,11 +20,7 @@ impl Limits {
     /// limit is at least one second; each error points at its key in the config file.
     pub fn validate(cfg: &BenchConfig, v: &mut Validator<'_>) -> Limits {
         percent(v, &cfg.ir_regression_pct, "ir-regression-pct");
-        percent(
-            v,
-            &cfg.criterion.noise_threshold_pct,
-            "noise-threshold-pct",
-        );
+        percent(v, &cfg.criterion.noise_threshold_pct, "noise-threshold-pct");
         if *cfg.timeout_secs.get_ref() == 0 {
             v.error(
                 &cfg.timeout_secs,

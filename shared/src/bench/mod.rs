@@ -87,7 +87,11 @@ pub struct Settings {
 
 impl Settings {
     /// Validates `[bench]`; every error points at its place in `source`.
-    pub fn new(cfg: &BenchConfig, ws: &Workspace, source: Option<&ConfigSource>) -> Result<Settings> {
+    pub fn new(
+        cfg: &BenchConfig,
+        ws: &Workspace,
+        source: Option<&ConfigSource>,
+    ) -> Result<Settings> {
         let mut v = Validator::new(source);
         let limits = Limits::validate(cfg, &mut v);
         let commands = command::validate(&cfg.command, ws, source, &mut v);
@@ -583,7 +587,11 @@ fn command_profiles(c: &CommandBench, home: &Path) -> Result<attribution::Profil
     let base = command::out_file(home, &c.name, &format!(".base@{BASELINE}"));
     let files = summary::ProfileFiles {
         head: vec![head],
-        base: if base.is_file() { vec![base] } else { Vec::new() },
+        base: if base.is_file() {
+            vec![base]
+        } else {
+            Vec::new()
+        },
     };
     let unreadable = |reason: String| BenchError::CommandProfile {
         name: c.name.to_owned(),

@@ -95,10 +95,7 @@ fn run(args: Args) -> Result<i32> {
             ));
         }
         for c in commands {
-            let at = c
-                .declared_at
-                .map(|l| format!(" {l}"))
-                .unwrap_or_default();
+            let at = c.declared_at.map(|l| format!(" {l}")).unwrap_or_default();
             text.push_str(&format!("{}/{} (command){at}\n", c.package, c.name));
         }
         write_stdout(text.as_bytes())?;
