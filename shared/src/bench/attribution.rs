@@ -423,6 +423,38 @@ mod tests {
         assert!(!ws.is_user_name("my_calculator::x"));
     }
 
+    /// Not a check: the attribution of two large callgrind files named by `LUMEN_GATE_BIG_BASE` and
+    /// `LUMEN_GATE_BIG_HEAD`, as a benchmark's is, for `scripts/attribution-cost.sh` to measure its time and
+    /// peak memory.
+    #[test]
+    #[ignore = "a measurement: run by scripts/attribution-cost.sh on large files"]
+    fn attribute_large_files() {
+        let file = |var: &str| -> Vec<std::path::PathBuf> {
+            let path = std::env::var_os(var).unwrap_or_else(|| {
+                panic!("set {var} to a callgrind file (scripts/attribution-cost.sh)")
+            });
+            vec![path.into()]
+        };
+        let files = ProfileFiles {
+            base: file("LUMEN_GATE_BIG_BASE"),
+            head: file("LUMEN_GATE_BIG_HEAD"),
+        };
+        let started = std::time::Instant::now();
+        let profiles = Profiles::read(&files).unwrap().unwrap();
+        let read = started.elapsed();
+        let ws = Workspace::new(Path::new("/nowhere"), None, ["big".to_owned()]);
+        let a = attribute(profiles.base.as_ref().unwrap(), &profiles.head, &ws, 10, "");
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("big.svg");
+        write_flamegraph(&profiles, "big", &svg).unwrap();
+        println!(
+            "read both in {read:?}; attributed, flamegraph written in {:?} in all ({} functions listed, svg {} bytes)",
+            started.elapsed(),
+            a.functions.len(),
+            std::fs::metadata(&svg).unwrap().len()
+        );
+    }
+
     #[test]
     fn flamegraph_names_are_file_safe() {
         assert_eq!(
