@@ -429,6 +429,7 @@ mod tests {
     #[test]
     #[ignore = "a measurement: run by scripts/attribution-cost.sh on large files"]
     fn attribute_large_files() {
+        use std::io::Write;
         let file = |var: &str| -> Vec<std::path::PathBuf> {
             let path = std::env::var_os(var).unwrap_or_else(|| {
                 panic!("set {var} to a callgrind file (scripts/attribution-cost.sh)")
@@ -447,12 +448,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let svg = dir.path().join("big.svg");
         write_flamegraph(&profiles, "big", &svg).unwrap();
-        println!(
+        let shown = format!(
             "read both in {read:?}; attributed, flamegraph written in {:?} in all ({} functions listed, svg {} bytes)",
             started.elapsed(),
             a.functions.len(),
             std::fs::metadata(&svg).unwrap().len()
         );
+        writeln!(std::io::stdout(), "{shown}").unwrap();
     }
 
     #[test]
