@@ -67,7 +67,8 @@ impl Suppressions {
     }
 }
 
-/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above.
+/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above, or
+/// the doc comment of the one-line fn whose body it is.
 pub fn clone_justified(lines: &[&str], line: u32) -> bool {
     let at = |l: u32| -> &str {
         l.checked_sub(1)
@@ -75,7 +76,13 @@ pub fn clone_justified(lines: &[&str], line: u32) -> bool {
             .copied()
             .unwrap_or_default()
     };
-    at(line).contains("//") || at(line.saturating_sub(1)).trim_start().starts_with("//")
+    let above = at(line.saturating_sub(1)).trim_start();
+    // The whole body of a one-line fn, whose doc comment says why:
+    // `/// Peek one char without consuming it.` `fn peek_one(&mut self) -> Option<char> {` `self.chars.clone().next()`
+    let documented_fn = above.contains("fn ")
+        && above.ends_with('{')
+        && at(line.saturating_sub(2)).trim_start().starts_with("//");
+    at(line).contains("//") || above.starts_with("//") || documented_fn
 }
 
 #[cfg(test)]
@@ -111,5 +118,15 @@ mod tests {
         assert!(clone_justified(&lines, 1));
         assert!(clone_justified(&lines, 3));
         assert!(!clone_justified(&lines, 4));
+        let one_line_fn = [
+            "/// Peek one char without consuming it.",
+            "fn peek_one(&mut self) -> Option<char> {",
+            "    self.chars.clone().next()",
+            "}",
+            "fn peek_two(&mut self) -> Option<char> {",
+            "    self.chars.clone().nth(1)",
+        ];
+        assert!(clone_justified(&one_line_fn, 3));
+        assert!(!clone_justified(&one_line_fn, 6));
     }
 }

@@ -12,7 +12,7 @@
 //! on it in the crate is not std's. A receiver whose type is not visible is "unsure": such a hit is
 //! reported, but never as CRITICAL, when the crate defines a method of that name anywhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -22,9 +22,9 @@ use syn::{Expr, Token};
 
 use crate::lints::rules::RuleId;
 use crate::lints::syntax::{
-    Bound, Holds, bound_of, boxed, call_name, cannot_be_str, closure_logs, collection_key,
-    holds_expr, holds_type, is_dyn_any, is_narrow_type, is_panic_payload, receiver_name,
-    single_ident,
+    Bound, Holds, arithmetic_parts, bound_of, boxed, call_name, cannot_be_str, closure_logs,
+    collect_idents, collection_key, holds_expr, holds_type, is_dyn_any, is_narrow_type,
+    is_panic_payload, mentions, plain_ident, receiver_name, single_ident,
 };
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -226,6 +226,8 @@ pub fn scan_file(
         loops: Vec::new(),
         locals: vec![Scope::default()],
         owner: None,
+        impl_trait: None,
+        peeking_clones: HashSet::new(),
         out: FileScan::default(),
     };
     v.visit_file(ast);
@@ -238,8 +240,24 @@ struct Local {
     holds: Option<Holds>,
     /// Its type's last path segment, when written or constructed (`Parser::new()`).
     type_name: Option<String>,
-    /// Assigned a value with a visible bound (`let len = buf.len();`).
+    /// Assigned a value with a visible bound (`let len = buf.len();`), or checked against one before
+    /// (`if n > buf.len() { return .. }`).
     bounded: bool,
+    /// A parameter of the enclosing fn: its value is the caller's choice.
+    param: bool,
+    /// A parameter, or made from one (`let queue = items.to_vec();`): its size is the caller's input.
+    from_input: bool,
+    /// The locals its value is a sum or product of (`let size = w * h;`): bounded when it is.
+    parts: Vec<String>,
+}
+
+/// A loop around the code being scanned.
+#[derive(Debug)]
+struct Loop {
+    /// The collection it iterates (None when not a plain collection).
+    key: Option<String>,
+    /// It iterates over (or pulls from) a parameter of the fn: its length is the caller's input.
+    over_input: bool,
 }
 
 /// The locals of one block, and how many loops enclose it.
@@ -271,9 +289,13 @@ struct Scanner<'a> {
     /// Collections iterated by the enclosing loops (None when not a plain collection). Emptied (and
     /// restored after) where code runs at most once per call although it is written in a loop: a
     /// closure body, a path that leaves the loop (`return`, `break`).
-    loops: Vec<Option<String>>,
+    loops: Vec<Loop>,
     locals: Vec<Scope>,
     owner: Option<Owner>,
+    /// The trait of the enclosing impl (`From` in `impl From<&A> for A`).
+    impl_trait: Option<String>,
+    /// Where `.clone()`s start that only copy an iterator to peek at it (`it.clone().next()`).
+    peeking_clones: HashSet<(usize, usize)>,
     out: FileScan,
 }
 
@@ -396,6 +418,9 @@ impl Scanner<'_> {
                     holds: holds_type(&pt.ty),
                     type_name: self.qualified(type_name(&pt.ty)),
                     bounded: is_narrow_type(&pt.ty),
+                    param: true,
+                    from_input: true,
+                    parts: Vec::new(),
                 };
                 if let Some(scope) = self.locals.last_mut() {
                     scope.vars.insert(id.ident.to_string(), local);
@@ -404,8 +429,14 @@ impl Scanner<'_> {
         }
     }
 
-    fn in_loop_body(&mut self, key: Option<String>, body: impl FnOnce(&mut Self)) {
-        self.loops.push(key);
+    fn in_loop_body(
+        &mut self,
+        key: Option<String>,
+        over: Option<&Expr>,
+        body: impl FnOnce(&mut Self),
+    ) {
+        let over_input = over.is_some_and(|e| self.is_input(e));
+        self.loops.push(Loop { key, over_input });
         self.locals.push(Scope {
             vars: HashMap::new(),
             loop_depth: self.loops.len(),
@@ -457,6 +488,9 @@ impl Scanner<'_> {
 
     /// A bounded-alloc hit for a size with no visible bound (or one that only a narrow field bounds).
     fn bounded_alloc(&mut self, size: &Expr, span: Span, what: String) {
+        if self.size_chosen_by_caller(size) {
+            return;
+        }
         let bounded_local = |name: &str| self.local(name).is_some_and(|(l, _)| l.bounded);
         match bound_of(size, &bounded_local) {
             Bound::Visible => {}
@@ -467,6 +501,83 @@ impl Scanner<'_> {
                 Some(Condition::NotNarrowField { field }),
             ),
             Bound::None => self.hit(RuleId::BoundedAlloc, span, what),
+        }
+    }
+
+    /// True when `expr` starts from a parameter of the enclosing fn or a local made from one
+    /// (`items.iter().enumerate()`, `!queue.is_empty()`).
+    fn is_input(&self, expr: &Expr) -> bool {
+        plain_ident(root_of(expr))
+            .is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.from_input))
+    }
+
+    /// True when `expr` is a parameter of the enclosing fn (`buf`, `&mut buf`).
+    fn is_param(&self, expr: &Expr) -> bool {
+        plain_ident(expr).is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.param))
+    }
+
+    /// A size that the fn only passes on from its caller, where the caller is the place to judge it: a
+    /// capacity wrapper's parameter (`fn with_capacity(n: usize) -> Self { Self(Vec::with_capacity(n)) }`),
+    /// and serde's `len` arguments (a tuple's arity, the length of a sequence already in memory).
+    fn size_chosen_by_caller(&self, size: &Expr) -> bool {
+        const SERDE_SIZED: [&str; 11] = [
+            "serialize_seq",
+            "serialize_tuple",
+            "serialize_tuple_struct",
+            "serialize_tuple_variant",
+            "serialize_map",
+            "serialize_struct",
+            "serialize_struct_variant",
+            "tuple_variant",
+            "deserialize_tuple",
+            "deserialize_tuple_struct",
+            "tuple",
+        ];
+        let fn_name = self.path.last().map(String::as_str).unwrap_or_default();
+        let param = |e: &Expr| self.is_param(e);
+        (fn_name.contains("capacity") && param(size))
+            || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
+    }
+
+    /// Marks what a check that leaves the fn bounds: after `if n > buf.len() { return .. }` (or
+    /// `!=`, `<`, ...: any comparison with a length), `n` and the locals it is made of are bounded.
+    fn bound_by_check(&mut self, cond: &Expr) {
+        let Expr::Binary(b) = cond else { return };
+        match b.op {
+            syn::BinOp::Or(_) => {
+                self.bound_by_check(&b.left);
+                self.bound_by_check(&b.right);
+            }
+            syn::BinOp::Eq(_)
+            | syn::BinOp::Ne(_)
+            | syn::BinOp::Lt(_)
+            | syn::BinOp::Le(_)
+            | syn::BinOp::Gt(_)
+            | syn::BinOp::Ge(_) => {
+                let bounded = if mentions(&b.right, "len") {
+                    &b.left
+                } else if mentions(&b.left, "len") {
+                    &b.right
+                } else {
+                    return;
+                };
+                let mut names = Vec::new();
+                collect_idents(bounded, &mut names);
+                while let Some(name) = names.pop() {
+                    let local = self
+                        .locals
+                        .iter_mut()
+                        .rev()
+                        .find_map(|scope| scope.vars.get_mut(&name));
+                    if let Some(local) = local
+                        && !local.bounded
+                    {
+                        local.bounded = true;
+                        names.extend(local.parts.iter().cloned()); // cloned: marked in turn
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -498,10 +609,28 @@ impl Scanner<'_> {
                 self.hit_if(RuleId::NoUnwrap, span, ".expect(..)", c)
             }
             ("clone", 0) => {
+                let start = m.method.span().start();
+                let peeking = self.peeking_clones.contains(&(start.line, start.column));
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
-                if in_loop && hot {
+                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion.
+                let conversion = self.impl_trait.as_deref() == Some("From")
+                    && self.path.last().is_some_and(|f| f == "from");
+                if !conversion {
+                    self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
+                }
+                if in_loop && hot && !peeking {
                     self.hit_if(RuleId::CloneInHotLoop, span, ".clone()", c);
+                }
+            }
+            ("next" | "peek" | "nth" | "next_back" | "as_str", _) => {
+                // `chars.clone().next()`: copying an iterator to look ahead allocates nothing (not a
+                // cost in a hot loop; the clone gate still asks for its comment).
+                if let Expr::MethodCall(inner) = &*m.receiver
+                    && inner.method == "clone"
+                    && inner.args.is_empty()
+                {
+                    let start = inner.method.span().start();
+                    self.peeking_clones.insert((start.line, start.column));
                 }
             }
             ("unwrap_or_default", 0) => {
@@ -517,11 +646,14 @@ impl Scanner<'_> {
             ("reserve" | "reserve_exact", 1) => {
                 self.bounded_alloc(&m.args[0], span, format!(".{name}(n)"))
             }
-            ("read_to_end", 1) if !chain_has(&m.receiver, "take") => self.hit(
-                RuleId::BoundedAlloc,
-                span,
-                ".read_to_end(..) on an unbounded reader",
-            ),
+            // `fn read_to_end(&mut self, buf: &mut Vec<u8>)` passing its own `buf` on: the caller's read.
+            ("read_to_end", 1) if !chain_has(&m.receiver, "take") && !self.is_param(&m.args[0]) => {
+                self.hit(
+                    RuleId::BoundedAlloc,
+                    span,
+                    ".read_to_end(..) on an unbounded reader",
+                )
+            }
             ("to_string" | "to_owned", 0) if in_loop => {
                 self.hit(RuleId::FormatInLoop, span, format!(".{name}()"))
             }
@@ -560,15 +692,23 @@ impl Scanner<'_> {
         }
     }
 
+    /// True when the enclosing loops' work grows with input the caller controls: a loop iterates over a
+    /// parameter of the fn, or the code is on a hot path. A loop over the crate's own configuration
+    /// (`self.groups`, a worklist seeded with one item) is quadratic in sizes its author chose.
+    fn input_sized(&self) -> bool {
+        self.hot() || self.loops.iter().any(|l| l.over_input)
+    }
+
     fn loop_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
+        let input_sized = self.input_sized();
         let receiver = receiver_name(&m.receiver);
         let local = receiver.as_deref().and_then(|r| self.local(r));
         let holds = local.and_then(|(l, _)| l.holds);
         // A collection made fresh in each iteration stays as small as one iteration makes it.
         let fresh = local.is_some_and(|(_, depth)| depth >= self.loops.len() && depth > 0);
         let first_is_zero = m.args.first().is_some_and(|a| matches!(a, Expr::Lit(l) if matches!(&l.lit, syn::Lit::Int(i) if i.base10_digits() == "0")));
-        let grows = !fresh && matches!(holds, Some(Holds::Vec | Holds::Deque));
-        let shifts = !fresh && holds == Some(Holds::Vec);
+        let grows = input_sized && !fresh && matches!(holds, Some(Holds::Vec | Holds::Deque));
+        let shifts = input_sized && !fresh && holds == Some(Holds::Vec);
         let condition = Some(Condition::NotCrateMethod {
             name: name.to_owned(),
             receiver: self.receiver(&m.receiver),
@@ -580,7 +720,11 @@ impl Scanner<'_> {
                 ".contains(..) on a Vec in a loop",
                 condition,
             ),
-            "position" if chain_has(&m.receiver, "iter") && iter_of_growing(&m.receiver, self) => {
+            "position"
+                if input_sized
+                    && chain_has(&m.receiver, "iter")
+                    && iter_of_growing(&m.receiver, self) =>
+            {
                 self.hit(RuleId::Quadratic, span, ".iter().position(..) in a loop")
             }
             "remove" if m.args.len() == 1 && first_is_zero && shifts => {
@@ -655,6 +799,9 @@ impl Scanner<'_> {
                 .or_else(|| init.and_then(constructed_type)),
             bounded: ty.is_some_and(is_narrow_type)
                 || init.is_some_and(|e| bound_of(e, &bounded_local) == Bound::Visible),
+            param: false,
+            from_input: init.is_some_and(|e| self.is_input(e)),
+            parts: init.map(arithmetic_parts).unwrap_or_default(),
         };
         if let Some(scope) = self.locals.last_mut() {
             scope.vars.insert(name, local);
@@ -837,6 +984,52 @@ fn is_empty_block(expr: &Expr) -> bool {
 }
 
 /// `Err(_)` or `Err(..)`.
+/// The variable an expression starts from: `items.iter().enumerate()` -> `items`, `&self.x[i]` -> `self`.
+fn root_of(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::MethodCall(m) => root_of(&m.receiver),
+        Expr::Field(f) => root_of(&f.base),
+        Expr::Index(i) => root_of(&i.expr),
+        Expr::Reference(r) => root_of(&r.expr),
+        Expr::Paren(p) => root_of(&p.expr),
+        Expr::Try(t) => root_of(&t.expr),
+        Expr::Unary(u) => root_of(&u.expr),
+        other => other,
+    }
+}
+
+/// `Err(..)`, `Err(e)`: a pattern that matches an error.
+fn is_err_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),
+        _ => false,
+    }
+}
+
+/// A call that builds an error value: `Err(..)`, `Error::with_loc(..)`, `ParseError::new(..)`,
+/// `Token::Error(..)`.
+fn builds_error(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    p.path.segments.iter().any(|s| {
+        let name = s.ident.to_string();
+        name == "Err" || name.ends_with("Error")
+    })
+}
+
+/// A method call that records an error: `self.add_err(..)`, `errors.push(..)`.
+fn reports_error(m: &syn::ExprMethodCall) -> bool {
+    let name = m.method.to_string();
+    let sink = matches!(
+        name.as_str(),
+        "add_err" | "add_error" | "push_err" | "push_error" | "report_error" | "emit_error"
+    );
+    let into_errors = name == "push"
+        && receiver_name(&m.receiver)
+            .is_some_and(|r| r.contains("err") || r.contains("diagnostic"));
+    sink || into_errors
+}
+
 fn is_err_wildcard(pat: &syn::Pat) -> bool {
     let syn::Pat::TupleStruct(ts) = pat else {
         return false;
@@ -918,6 +1111,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         }
         let outer = self.owner.take();
         self.owner = self_name.to_owned().map(Owner::Type);
+        let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         let pushed = self_name.is_some();
         if let Some(name) = self_name {
             self.path.push(name);
@@ -927,6 +1121,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             self.path.pop();
         }
         self.owner = outer;
+        self.impl_trait = outer_trait;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -1022,7 +1217,8 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.current = Some(f.expr.span());
         let key = collection_key(&f.expr);
         if let Some(k) = &key
-            && self.loops.iter().flatten().any(|outer| outer == k)
+            && self.loops.iter().any(|outer| outer.key.as_ref() == Some(k))
+            && self.input_sized()
         {
             self.hit(
                 RuleId::Quadratic,
@@ -1030,21 +1226,26 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                 format!("nested loops over `{k}`"),
             );
         }
-        self.in_loop_body(key, |s| {
+        self.in_loop_body(key, Some(&f.expr), |s| {
             s.visit_pat(&f.pat);
             s.visit_block(&f.body);
         });
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.in_loop_body(None, |s| {
+        // `while let Some(x) = input.next()` pulls from `input`; `while !queue.is_empty()` drains `queue`.
+        let over = match &*w.cond {
+            Expr::Let(l) => &*l.expr,
+            other => other,
+        };
+        self.in_loop_body(None, Some(over), |s| {
             s.visit_expr(&w.cond);
             s.visit_block(&w.body);
         });
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.in_loop_body(None, |s| s.visit_block(&l.body));
+        self.in_loop_body(None, None, |s| s.visit_block(&l.body));
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
@@ -1055,12 +1256,42 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.method_call(m);
-        visit::visit_expr_method_call(self, m);
+        if reports_error(m) {
+            self.visit_expr(&m.receiver);
+            self.once(|s| {
+                for arg in &m.args {
+                    s.visit_expr(arg);
+                }
+            });
+        } else {
+            visit::visit_expr_method_call(self, m);
+        }
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         self.call(c);
-        visit::visit_expr_call(self, c);
+        // The value of an error (`Err(..)`, `ParseError::new(..)`) is built once per error, not once per
+        // iteration of the loop that meets it.
+        if builds_error(&c.func) {
+            self.once(|s| visit::visit_expr_call(s, c));
+        } else {
+            visit::visit_expr_call(self, c);
+        }
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        // `let mut w; .. w = StyledStr::new();`: the type shows at the assignment.
+        if let (Some(name), Some(ty)) = (plain_ident(&a.left), constructed_type(&a.right))
+            && let Some(local) = self
+                .locals
+                .iter_mut()
+                .rev()
+                .find_map(|scope| scope.vars.get_mut(&name))
+            && local.type_name.is_none()
+        {
+            local.type_name = Some(ty);
+        }
+        visit::visit_expr_assign(self, a);
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
@@ -1114,7 +1345,12 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         if is_err_wildcard(&a.pat) && is_empty_block(&a.body) {
             self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
-        visit::visit_arm(self, a);
+        // An `Err(..) =>` arm runs once per error met, not once per iteration.
+        if is_err_pattern(&a.pat) {
+            self.once(|s| visit::visit_arm(s, a));
+        } else {
+            visit::visit_arm(self, a);
+        }
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
@@ -1131,6 +1367,9 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             );
         }
         visit::visit_expr_if(self, i);
+        if leaves(&i.then_branch) {
+            self.bound_by_check(&i.cond);
+        }
     }
 }
 
@@ -1582,6 +1821,29 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
             outside,
             [17],
             "only the hit in `cold` is outside the hot path"
+        );
+    }
+
+    #[test]
+    fn copying_an_iterator_to_peek_is_no_cost_in_a_hot_loop_but_still_a_clone_to_justify() {
+        let scan = walk(
+            r#"fn lex(it: std::str::Chars<'_>, names: &[String]) {
+    for n in names {
+        let _c = it.clone().next();
+        let _m = n.clone();
+    }
+}"#,
+            true,
+            false,
+            &|_| false,
+        );
+        assert_hits(
+            &scan.hits,
+            &[
+                (CloneJustified, 3, 21, ".clone()"),
+                (CloneJustified, 4, 20, ".clone()"),
+                (CloneInHotLoop, 4, 20, ".clone()"),
+            ],
         );
     }
 
