@@ -8,6 +8,7 @@
 //! Decisions: `assert!`-family macros are not `no-panic` findings (they state invariants; clippy's `panic`
 //! lint does not flag them either). `.unwrap()`/`.expect(..)` are matched by name, without types.
 
+pub mod advice;
 pub mod cache;
 pub mod cfg;
 pub mod crate_index;
@@ -29,7 +30,7 @@ use crate::git::{ChangedLines, Repo};
 use crate::lints::cache::{Cache, hash_of};
 use crate::lints::cfg::Target;
 use crate::lints::crate_index::{CrateIndex, Judgement};
-use crate::lints::rules::RuleId;
+use crate::lints::rules::{RuleId, Scope};
 use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
 use crate::lints::visitor::{AnyAliases, FileScan, Hit, IdentType, scan_file};
@@ -91,8 +92,10 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         })
         .collect();
     let mut report = Report::new(Tool::Lints, ws.root.as_str());
+    // A rule that reports only in hot paths checks nothing when none are configured.
     report.rules_checked = settings
         .enabled()
+        .filter(|r| r.scope != Scope::HotOnly || settings.has_hot_paths())
         .map(|r| RuleChecked {
             id: r.id.to_owned(),
             kind: kind(r.rule),
@@ -243,7 +246,10 @@ fn scan_package(
         aliases.dyn_any.append(&mut result.aliases.dyn_any);
         aliases.box_any.append(&mut result.aliases.box_any);
     }
-    let index = CrateIndex::new(files.iter().map(|(_, (_, _, result, _))| &result.defs));
+    let index = CrateIndex::new(
+        files.iter().map(|(_, (_, _, result, _))| &result.defs),
+        settings.interner(),
+    );
     let mut findings = Vec::new();
     for (_, (rel, target, result, mut suppressions)) in files {
         let mut hits = result.hits;
@@ -324,7 +330,7 @@ fn finding(
     unsure: Option<&str>,
 ) -> Option<Finding> {
     let info = hit.rule.info();
-    let mut severity = settings.severity(info, rel, hit.hot, target)?;
+    let mut severity = settings.severity(info, rel, &hit.item, hit.hot, target)?;
     let mut place = if hit.hot { " in a hot path" } else { "" }.to_owned();
     if let Some(why) = unsure {
         // The syntax cannot tell whether it is a finding: reported, never as CRITICAL.

@@ -20,7 +20,7 @@ impl Suppressions {
     pub fn read(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
         for (i, line) in text.lines().enumerate() {
-            let Some(comment_at) = line.find("//") else {
+            let Some(comment_at) = comment_start(line) else {
                 continue;
             };
             let comment = &line[comment_at..];
@@ -67,6 +67,25 @@ impl Suppressions {
     }
 }
 
+/// Where the line's `//` comment starts: the first `//` outside a string literal (`"a // b"` is not one).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            // `'"'`: a quote character, not a string.
+            b'\'' if !in_string && bytes.get(i + 1..i + 3) == Some(b"\"'") => i += 2,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above, or
 /// the doc comment of the one-line fn whose body it is.
 pub fn clone_justified(lines: &[&str], line: u32) -> bool {
@@ -97,6 +116,11 @@ mod tests {
         assert!(s.allows("no-panic", 2));
         assert!(!s.allows("clone-justified", 3));
         assert!(!s.allows("no-unwrap", 4));
+        let in_a_string = Suppressions::read("let t = \"// lumen-gate: allow(no-unwrap)\";\n");
+        assert_eq!(in_a_string, Suppressions::default());
+        let after_a_quote_char =
+            Suppressions::read("let q = '\"'; // lumen-gate: allow(no-unwrap) -- a quote\n");
+        assert!(after_a_quote_char.allows("no-unwrap", 1));
         let trailing =
             Suppressions::read("a(); // lumen-gate: allow(no-unwrap) -- here only\nb();\n");
         assert!(trailing.allows("no-unwrap", 1));

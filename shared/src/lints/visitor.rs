@@ -20,6 +20,10 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
+use crate::lints::advice::{
+    LOOKUPS, MAX_ARRAY_LEN, builds_string, deep_copy_of, fixed_len, is_rc, is_slice_ref,
+    is_string_keyed, only_array_uses,
+};
 use crate::lints::rules::RuleId;
 use crate::lints::syntax::{
     Bound, Holds, arithmetic_parts, bound_of, boxed, call_name, cannot_be_str, closure_logs,
@@ -84,6 +88,9 @@ pub enum Condition {
         /// The field.
         field: String,
     },
+    /// A finding only in a crate that interns strings (the configured interner type, or a type named
+    /// `*Interner` or with an `intern` method).
+    CrateInterns,
 }
 
 /// A method call's receiver, as far as the syntax shows.
@@ -228,6 +235,9 @@ pub fn scan_file(
         owner: None,
         impl_trait: None,
         peeking_clones: HashSet::new(),
+        error_path: 0,
+        consts: HashMap::new(),
+        fn_allocs: Vec::new(),
         out: FileScan::default(),
     };
     v.visit_file(ast);
@@ -249,6 +259,21 @@ struct Local {
     from_input: bool,
     /// The locals its value is a sum or product of (`let size = w * h;`): bounded when it is.
     parts: Vec<String>,
+    /// A collection keyed by owned strings (`HashMap<String, V>`).
+    string_keyed: bool,
+    /// An `Rc` or `Arc`.
+    rc: bool,
+    /// A `&[T]` parameter.
+    slice: bool,
+    /// Collected from a hash map or set (`let v: Vec<_> = map.keys().collect();`): in no order.
+    from_hashed: bool,
+}
+
+/// What a fn allocates: on its success path at all, and where on its error paths.
+#[derive(Debug, Default)]
+struct FnAllocs {
+    success: bool,
+    error_hits: Vec<Hit>,
 }
 
 /// A loop around the code being scanned.
@@ -296,6 +321,12 @@ struct Scanner<'a> {
     impl_trait: Option<String>,
     /// Where `.clone()`s start that only copy an iterator to peek at it (`it.clone().next()`).
     peeking_clones: HashSet<(usize, usize)>,
+    /// How many error values or error branches enclose the code (`Err(..)`, `.map_err(..)`, `Err(e) =>`).
+    error_path: usize,
+    /// The file's integer constants with a literal value (`const N: usize = 16;`), seen so far.
+    consts: HashMap<String, u64>,
+    /// Allocations of the enclosing fns, innermost last.
+    fn_allocs: Vec<FnAllocs>,
     out: FileScan,
 }
 
@@ -385,12 +416,19 @@ impl Scanner<'_> {
             self.test_depth += 1;
         }
         self.locals.push(Scope::default());
+        self.fn_allocs.push(FnAllocs::default());
         (hot, test)
     }
 
     fn leave_fn(&mut self, (hot, test): (bool, bool)) {
         self.path.pop();
         self.locals.pop();
+        // An error path that allocates where the success path allocates too does not allocate more.
+        if let Some(f) = self.fn_allocs.pop()
+            && !f.success
+        {
+            self.out.hits.extend(f.error_hits);
+        }
         if hot {
             self.hot_fn_depth -= 1;
         }
@@ -421,6 +459,10 @@ impl Scanner<'_> {
                     param: true,
                     from_input: true,
                     parts: Vec::new(),
+                    string_keyed: is_string_keyed(&pt.ty),
+                    rc: is_rc(&pt.ty),
+                    slice: is_slice_ref(&pt.ty),
+                    from_hashed: false,
                 };
                 if let Some(scope) = self.locals.last_mut() {
                     scope.vars.insert(id.ident.to_string(), local);
@@ -469,7 +511,16 @@ impl Scanner<'_> {
             }
             "format" if self.in_loop() => self.hit(RuleId::FormatInLoop, span, "format!"),
             "vec" if self.in_loop() && self.hot() => self.hit(RuleId::AllocInHotLoop, span, "vec!"),
+            "anyhow" | "bail" | "format_err" | "eyre" if formats(mac) => {
+                self.on_error_path(|s| s.error_alloc(span, &format!("{name}!")))
+            }
+            "assert_eq" | "assert" | "debug_assert_eq" | "debug_assert" => {
+                self.asserted_len(mac, span)
+            }
             _ => {}
+        }
+        if matches!(name.as_str(), "format" | "vec") {
+            self.error_alloc(span, &format!("{name}!"));
         }
         if name == "vec"
             && let Ok(repeat) = mac.parse_body_with(parse_repeat)
@@ -482,6 +533,77 @@ impl Scanner<'_> {
         if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             for arg in &args {
                 self.visit_expr(arg);
+            }
+        }
+    }
+
+    /// `assert_eq!(p.len(), N)` (or `assert!(p.len() == N)`) on a `&[T]` parameter: a const-generics hit.
+    fn asserted_len(&mut self, mac: &syn::Macro, span: Span) {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
+            return;
+        };
+        let (len, size) = match (args.first(), args.get(1)) {
+            (Some(Expr::Binary(b)), _) if matches!(b.op, syn::BinOp::Eq(_)) => {
+                (&*b.left, &*b.right)
+            }
+            (Some(a), Some(b))
+                if mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident.to_string().ends_with("_eq")) =>
+            {
+                (a, b)
+            }
+            _ => return,
+        };
+        let (len, size) = if matches!(size, Expr::MethodCall(_)) {
+            (size, len)
+        } else {
+            (len, size)
+        };
+        let Expr::MethodCall(m) = len else { return };
+        let consts = |n: &str| self.consts.get(n).copied();
+        if m.method == "len"
+            && m.args.is_empty()
+            && self
+                .local_of(&m.receiver)
+                .is_some_and(|l| l.slice && l.param)
+            && fixed_len(size, &consts).is_some()
+        {
+            self.hit(
+                RuleId::ConstGenerics,
+                span,
+                "a &[T] parameter asserted to have a fixed length",
+            );
+        }
+    }
+
+    /// `let buf = vec![0; 64];` followed only by uses an array has: a const-generics hit at the `vec!`.
+    fn fixed_vecs(&mut self, stmts: &[syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let syn::Stmt::Local(l) = stmt else { continue };
+            let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) else {
+                continue;
+            };
+            let Expr::Macro(m) = &*init.expr else {
+                continue;
+            };
+            if !m.mac.path.is_ident("vec") {
+                continue;
+            }
+            let Ok((_, size)) = m.mac.parse_body_with(parse_repeat) else {
+                continue;
+            };
+            let consts = |n: &str| self.consts.get(n).copied();
+            let small = fixed_len(&size, &consts).is_some_and(|n| n <= MAX_ARRAY_LEN);
+            if small && only_array_uses(&id.ident.to_string(), &stmts[i + 1..]) {
+                self.current = Some(m.span());
+                self.hit(
+                    RuleId::ConstGenerics,
+                    m.mac.path.span(),
+                    "vec![x; N] never grown, moved or returned",
+                );
             }
         }
     }
@@ -501,6 +623,83 @@ impl Scanner<'_> {
                 Some(Condition::NotNarrowField { field }),
             ),
             Bound::None => self.hit(RuleId::BoundedAlloc, span, what),
+        }
+    }
+
+    /// `map.keys().cloned().collect()`, `set.into_iter().collect::<Vec<_>>()`: a hash collection's
+    /// contents, collected in no particular order.
+    fn collected_from_hashed(&self, expr: &Expr) -> bool {
+        let Expr::MethodCall(m) = expr else {
+            return false;
+        };
+        m.method == "collect"
+            && plain_ident(root_of(expr)).is_some_and(|n| {
+                self.local(&n)
+                    .is_some_and(|(l, _)| l.holds == Some(Holds::Hashed))
+            })
+    }
+
+    /// The local `expr` names, if it is one.
+    fn local_of(&self, expr: &Expr) -> Option<&Local> {
+        plain_ident(expr).and_then(|n| self.local(&n).map(|(l, _)| l))
+    }
+
+    /// An `error-path-alloc` hit when the code is on an error path.
+    /// Records an allocation: an `error-path-alloc` hit when on an error path (kept only if the fn's
+    /// success path allocates nothing), else a mark that the success path allocates.
+    fn error_alloc(&mut self, span: Span, what: &str) {
+        if self.error_path == 0 {
+            if let Some(f) = self.fn_allocs.last_mut() {
+                f.success = true;
+            }
+            return;
+        }
+        self.hit(RuleId::ErrorPathAlloc, span, what);
+        if let Some(f) = self.fn_allocs.last_mut()
+            && let Some(hit) = self.out.hits.pop()
+        {
+            f.error_hits.push(hit);
+        }
+    }
+
+    /// Runs `body` as code on an error path.
+    fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
+        self.error_path += 1;
+        body(self);
+        self.error_path -= 1;
+    }
+
+    /// The advice rules' checks of a method call: lookups by a fresh or owned string, sorting what a
+    /// hash collection held, allocations on an error path.
+    fn advice_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
+        if LOOKUPS.contains(&name) {
+            let fresh_key = m.args.first().is_some_and(builds_string);
+            let string_keyed = self.local_of(&m.receiver).is_some_and(|l| l.string_keyed);
+            if fresh_key {
+                self.hit_if(
+                    RuleId::StringInterning,
+                    span,
+                    format!(".{name}(..) with a String built for the lookup"),
+                    Some(Condition::CrateInterns),
+                );
+            } else if string_keyed {
+                self.hit_if(
+                    RuleId::StringInterning,
+                    span,
+                    format!(".{name}(..) on a collection keyed by String"),
+                    Some(Condition::CrateInterns),
+                );
+            }
+        }
+        if name.starts_with("sort") && self.local_of(&m.receiver).is_some_and(|l| l.from_hashed) {
+            self.hit(
+                RuleId::CollectionTypes,
+                span,
+                format!(".{name}() of what a hash map or set held"),
+            );
+        }
+        if m.args.is_empty() && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect") {
+            self.error_alloc(span, &format!(".{name}()"));
         }
     }
 
@@ -665,6 +864,7 @@ impl Scanner<'_> {
         if in_loop {
             self.loop_method(m, &name, span);
         }
+        self.advice_method(m, &name, span);
     }
 
     /// The condition under which `call` returns a `Result`, if it is a call at all.
@@ -764,16 +964,29 @@ impl Scanner<'_> {
             (Some("String"), "from") if self.in_loop() => {
                 self.hit(RuleId::FormatInLoop, span, "String::from")
             }
-            (Some("Vec"), "new") | (Some("Box"), "new") if self.in_loop() && self.hot() => self
-                .hit(
-                    RuleId::AllocInHotLoop,
-                    span,
-                    format!("{}::new", prev.as_deref().unwrap_or_default()),
-                ),
+            // `Vec::new()` allocates nothing until it grows: see `declare` for a `let mut` one.
+            (Some("Box"), "new") if self.in_loop() && self.hot() => {
+                self.hit(RuleId::AllocInHotLoop, span, "Box::new")
+            }
             (_, "catch_unwind") if self.hot() => {
                 self.hit(RuleId::CatchUnwindInHotPath, span, "catch_unwind")
             }
+            (Some(rc @ ("Rc" | "Arc")), "clone") if self.in_loop() && self.hot() => {
+                self.hit(RuleId::CloneInHotLoop, span, format!("{rc}::clone"))
+            }
             _ => {}
+        }
+        let allocates = matches!(
+            (prev.as_deref(), last.as_str()),
+            (Some("String"), "from")
+                | (Some("Box" | "Rc" | "Arc"), "new")
+                | (Some("Vec" | "String"), "with_capacity")
+        );
+        if allocates {
+            self.error_alloc(
+                span,
+                &format!("{}::{last}", prev.as_deref().unwrap_or_default()),
+            );
         }
     }
 
@@ -802,7 +1015,48 @@ impl Scanner<'_> {
             param: false,
             from_input: init.is_some_and(|e| self.is_input(e)),
             parts: init.map(arithmetic_parts).unwrap_or_default(),
+            string_keyed: ty.is_some_and(is_string_keyed),
+            rc: ty.is_some_and(is_rc)
+                || init
+                    .is_some_and(|e| constructed_type(e).is_some_and(|t| t == "Rc" || t == "Arc")),
+            slice: false,
+            from_hashed: init.is_some_and(|e| self.collected_from_hashed(e)),
         };
+        let mutable = match &l.pat {
+            syn::Pat::Ident(id) => id.mutability.is_some(),
+            syn::Pat::Type(pt) => {
+                matches!(&*pt.pat, syn::Pat::Ident(id) if id.mutability.is_some())
+            }
+            _ => false,
+        };
+        // `let mut v = Vec::new();` in a hot loop: a buffer made to grow, once per iteration.
+        if mutable
+            && self.in_loop()
+            && self.hot()
+            && let Some(Expr::Call(c)) = init
+            && let Some((Some(ty), last)) = call_name(&c.func)
+            && matches!(ty.as_str(), "Vec" | "String")
+            && last == "new"
+        {
+            self.current = Some(c.span());
+            self.hit(
+                RuleId::AllocInHotLoop,
+                c.func.span(),
+                format!("{ty}::new, grown in the loop"),
+            );
+        }
+        if mutable
+            && let Some(rc) = init.and_then(deep_copy_of)
+            && self.local_of(rc).is_some_and(|l| l.rc)
+            && let Some(init) = init
+        {
+            self.current = Some(init.span());
+            self.hit(
+                RuleId::RcCopyOnWrite,
+                init.span(),
+                "a deep copy of an Rc's contents, to change",
+            );
+        }
         if let Some(scope) = self.locals.last_mut() {
             scope.vars.insert(name, local);
         }
@@ -1017,6 +1271,26 @@ fn builds_error(func: &Expr) -> bool {
     })
 }
 
+/// A method call whose arguments build an error value: `.map_err(..)`, `.ok_or(..)`, `.ok_or_else(..)`,
+/// `.context(..)`, `.with_context(..)`.
+fn makes_error(m: &syn::ExprMethodCall) -> bool {
+    matches!(
+        m.method.to_string().as_str(),
+        "map_err" | "ok_or" | "ok_or_else" | "context" | "with_context"
+    )
+}
+
+/// `anyhow!("bad {x}")`, `bail!("{}", e)`: a macro call that formats (a `{` in its literal or more
+/// than one argument); `anyhow!(e)` wraps an error without formatting.
+fn formats(mac: &syn::Macro) -> bool {
+    let args = mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .map(|a| a.into_iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    args.len() > 1
+        || matches!(args.first(), Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value().contains('{'))
+}
+
 /// A method call that records an error: `self.add_err(..)`, `errors.push(..)`.
 fn reports_error(m: &syn::ExprMethodCall) -> bool {
     let name = m.method.to_string();
@@ -1171,6 +1445,16 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.macro_tokens(&m.mac);
     }
 
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        if let Expr::Lit(l) = &*c.expr
+            && let syn::Lit::Int(i) = &l.lit
+            && let Ok(value) = i.base10_parse::<u64>()
+        {
+            self.consts.insert(c.ident.to_string(), value);
+        }
+        visit::visit_item_const(self, c);
+    }
+
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
         if is_dyn_any(&t.ty) {
             self.out.aliases.dyn_any.push(t.ident.to_string());
@@ -1195,6 +1479,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.fixed_vecs(&b.stmts);
         // A block in a loop that always leaves it (`{ let m = format!(..); return Err(m) }`) runs at
         // most once per call.
         if self.in_loop() && leaves(b) {
@@ -1263,6 +1548,14 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                     s.visit_expr(arg);
                 }
             });
+        } else if makes_error(m) {
+            // `.map_err(|e| e.to_string())`, `.ok_or_else(|| format!(..))`: the arguments build the error.
+            self.visit_expr(&m.receiver);
+            self.on_error_path(|s| {
+                for arg in &m.args {
+                    s.visit_expr(arg);
+                }
+            });
         } else {
             visit::visit_expr_method_call(self, m);
         }
@@ -1273,7 +1566,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         // The value of an error (`Err(..)`, `ParseError::new(..)`) is built once per error, not once per
         // iteration of the loop that meets it.
         if builds_error(&c.func) {
-            self.once(|s| visit::visit_expr_call(s, c));
+            self.once(|s| s.on_error_path(|s| visit::visit_expr_call(s, c)));
         } else {
             visit::visit_expr_call(self, c);
         }
@@ -1347,7 +1640,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         }
         // An `Err(..) =>` arm runs once per error met, not once per iteration.
         if is_err_pattern(&a.pat) {
-            self.once(|s| visit::visit_arm(s, a));
+            self.once(|s| s.on_error_path(|s| visit::visit_arm(s, a)));
         } else {
             visit::visit_arm(self, a);
         }
@@ -1693,6 +1986,13 @@ fn t(x: Boxed) {}
                     7,
                     ".read_to_end(..) on an unbounded reader",
                 ),
+                // A small literal size, never grown: an array would do.
+                (
+                    ConstGenerics,
+                    9,
+                    13,
+                    "vec![x; N] never grown, moved or returned",
+                ),
             ],
         );
     }
@@ -1771,7 +2071,7 @@ fn t(x: Boxed) {}
 
     const HOT_AND_COLD: &str = r#"fn hot(items: &[u32], map: HashMap<u32, u32>) {
     for x in items {
-        let v = Vec::new();
+        let mut v = Vec::new();
         let w = vec![1];
         let b = Box::new(1);
         let c = x.clone();
@@ -1784,7 +2084,7 @@ fn t(x: Boxed) {}
 }
 fn cold(items: &[u32], map: HashMap<u32, u32>) {
     for x in items {
-        let v = Vec::new();
+        let mut v = Vec::new();
         let c = x.clone();
         map.get(x);
     }
@@ -1798,7 +2098,7 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
         assert_hits(
             &scan.hits,
             &[
-                (AllocInHotLoop, 3, 17, "Vec::new"),
+                (AllocInHotLoop, 3, 21, "Vec::new, grown in the loop"),
                 (AllocInHotLoop, 4, 17, "vec!"),
                 (AllocInHotLoop, 5, 17, "Box::new"),
                 (CloneJustified, 6, 19, ".clone()"),
@@ -1874,10 +2174,10 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
         let src = r#"mod inner {
     impl Engine {
         fn run(&self) {
-            for x in xs { let v = Vec::new(); }
+            for x in xs { let mut v = Vec::new(); }
         }
         fn idle(&self) {
-            for x in xs { let v = Vec::new(); }
+            for x in xs { let mut v = Vec::new(); }
         }
     }
 }
@@ -1887,7 +2187,10 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
             asked.borrow_mut().push(path.to_owned());
             path == "krate::inner::Engine::run"
         });
-        assert_hits(&scan.hits, &[(AllocInHotLoop, 4, 35, "Vec::new")]);
+        assert_hits(
+            &scan.hits,
+            &[(AllocInHotLoop, 4, 39, "Vec::new, grown in the loop")],
+        );
         assert_eq!(
             asked.into_inner(),
             ["krate::inner::Engine::run", "krate::inner::Engine::idle"]
