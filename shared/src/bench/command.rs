@@ -14,7 +14,7 @@
 //! read the same way.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Instant;
@@ -35,6 +35,9 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Lines of a failed command's standard error shown in the error.
 const STDERR_TAIL: usize = 20;
+
+/// The binaries a build made, by name.
+type Binaries = BTreeMap<String, PathBuf>;
 
 /// A command benchmark, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -250,7 +253,7 @@ impl CommandRevision<'_> {
         &self,
         c: &CommandBench,
         timeout: std::time::Duration,
-        built: &mut BTreeMap<Vec<String>, BTreeMap<String, PathBuf>>,
+        built: &mut BTreeMap<Vec<String>, Binaries>,
         on_running: &mut dyn FnMut(),
     ) -> Result<bool, Error> {
         let deadline = Instant::now() + timeout;
@@ -354,7 +357,7 @@ impl CommandRevision<'_> {
         c: &CommandBench,
         deadline: Instant,
         log: &Path,
-    ) -> Result<Option<BTreeMap<String, PathBuf>>, Error> {
+    ) -> Result<Option<Binaries>, Error> {
         if let Some(dir) = log.parent() {
             std::fs::create_dir_all(dir).map_err(io("could not create", dir))?;
         }
@@ -372,7 +375,7 @@ impl CommandRevision<'_> {
             .stdin(Stdio::null());
         let stderr = std::fs::File::create(log).map_err(io("could not write", log))?;
         cmd.stdout(Stdio::piped()).stderr(stderr);
-        let Some((status, stdout)) = wait_limited(cmd, deadline, self.root, true)? else {
+        let Some((status, binaries)) = wait_limited(cmd, deadline, self.root, true)? else {
             return Ok(None);
         };
         if !status.success() {
@@ -384,15 +387,16 @@ impl CommandRevision<'_> {
             }
             .into());
         }
-        Ok(Some(binaries(&stdout)))
+        Ok(Some(binaries))
     }
 }
 
-/// The binaries of cargo's JSON messages: `compiler-artifact`s of `bin` targets with an `executable`.
-fn binaries(messages: &[u8]) -> BTreeMap<String, PathBuf> {
+/// The binaries of cargo's JSON messages: `compiler-artifact`s of `bin` targets with an `executable`,
+/// read line by line as cargo writes them; a read error ends the reading (what was read is what cargo said).
+fn binaries(messages: impl BufRead) -> Binaries {
     let mut found = BTreeMap::new();
-    for line in String::from_utf8_lossy(messages).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+    for line in messages.lines().map_while(Result::ok) {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
         if msg["reason"] != "compiler-artifact" {
@@ -413,29 +417,26 @@ fn binaries(messages: &[u8]) -> BTreeMap<String, PathBuf> {
 }
 
 /// Runs `cmd` in a process group of its own until it ends: its status (and its standard output when
-/// `capture`), `None` once the deadline passed (the group is killed), [`Error::Interrupted`] after SIGINT or
+/// `capture`: the binaries of cargo's messages), `None` once the deadline passed (the group is killed), [`Error::Interrupted`] after SIGINT or
 /// SIGTERM (the group is stopped).
 fn wait_limited(
     mut cmd: std::process::Command,
     deadline: Instant,
     what: &Path,
     capture: bool,
-) -> Result<Option<(ExitStatus, Vec<u8>)>, Error> {
+) -> Result<Option<(ExitStatus, Binaries)>, Error> {
     use wait_timeout::ChildExt;
     new_process_group(&mut cmd);
     let mut child = cmd
         .spawn()
         .map_err(io("could not run a command benchmark in", what))?;
     let group = ChildGroup::register(&child);
-    let reader = child.stdout.take().filter(|_| capture).map(|mut out| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            // A read error ends the capture: what was read is what cargo said.
-            let _read = out.read_to_end(&mut bytes);
-            bytes
-        })
-    });
-    let collect = |reader: Option<std::thread::JoinHandle<Vec<u8>>>| {
+    let reader = child
+        .stdout
+        .take()
+        .filter(|_| capture)
+        .map(|out| std::thread::spawn(move || binaries(std::io::BufReader::new(out))));
+    let collect = |reader: Option<std::thread::JoinHandle<Binaries>>| {
         reader.and_then(|r| r.join().ok()).unwrap_or_default()
     };
     loop {
@@ -529,7 +530,7 @@ mod tests {
 {"reason":"build-finished","success":true}
 not json
 "#;
-        let found = binaries(messages);
+        let found = binaries(&messages[..]);
         assert_eq!(found.len(), 1);
         assert_eq!(found["lumen"], PathBuf::from("/t/release/lumen"));
     }
