@@ -3,7 +3,8 @@
 # 1. time: a warm `cargo lumen-bench --base` on the gungraun and iai-callgrind fixtures (one benchmark
 #    regressed: attributed, flamegraph written) against the same `cargo bench` runs by hand, built with debug
 #    info as lumen-bench builds them, and without (what a run cost before attribution); goal < 5%.
-# 2. memory: peak RSS and time of reading two large callgrind files, attributing and drawing them
+# 2. the attribution alone on the gungraun fixture's regressed benchmark (its time, against the run's), and
+#    memory: peak RSS and time of reading two large callgrind files, attributing and drawing them
 #    (`attribute_large_files`, ignored by default) under /usr/bin/time -v; first with one small file and one
 #    large one, then with two large ones.
 # Usage: scripts/attribution-cost.sh [BIG_BASE BIG_HEAD]   (without them, callgrind profiles of rustc
@@ -70,6 +71,11 @@ measure() {
     bench::attribution::tests::attribute_large_files --ignored --exact --nocapture 2> "$work/time.log" | grep '^read both'
   grep 'Maximum resident' "$work/time.log"
 }
+# What attributing the regressed benchmark of the fixtures costs by itself (both files read, diff, flamegraph),
+# to set against the whole run above.
+small_base=$(ls "$work"/home-bench-gungraun/calc/calc/arithmetic/sum.hundred/callgrind.sum.hundred.out.base@manual | head -1)
+echo "the gungraun fixture's sum.hundred ($(du -h "$small_base" | cut -f1) + $(du -h "$small" | cut -f1)):"
+measure "$small_base" "$small"
 echo "$(du -h "$small" | cut -f1) $small + $(du -h "$big_head" | cut -f1) $big_head:"
 measure "$small" "$big_head"
 echo "$(du -h "$big_base" | cut -f1) $big_base + $(du -h "$big_head" | cut -f1) $big_head:"
