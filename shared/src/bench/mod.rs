@@ -129,6 +129,19 @@ pub fn run(
     opts: &BenchOptions,
     progress: &mut Progress,
 ) -> Result<Report> {
+    // `cargo bench` writes a Cargo.lock where there is none, and the user's checkout is never modified.
+    if !ws.root.join("Cargo.lock").is_file() {
+        return Err(Error::usage(
+            format!(
+                "{} has no Cargo.lock: `cargo bench` would write one into your checkout, which lumen-gate leaves as it found it",
+                ws.root
+            ),
+            Some(
+                "create it with `cargo generate-lockfile` (commit it, or run that in CI before this step), then run again"
+                    .to_owned(),
+            ),
+        ));
+    }
     let mut targets = discover(ws, &opts.selection)?;
     if let Some(partition) = opts.partition {
         targets = partition.select(targets);
@@ -171,10 +184,12 @@ pub fn run(
 
     if let Some(rev) = &opts.base {
         let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
-        let base_locked = base.root.join("Cargo.lock").is_file();
+        for note in &base.notes {
+            session.progress.note(note);
+        }
         let revision = Revision {
             label: format!("base {rev}"),
-            root: base.root,
+            root: base.root.to_owned(),
             target_dir: Some(
                 session
                     .dirs
@@ -183,11 +198,18 @@ pub fn run(
                     .into_std_path_buf(),
             ),
             baseline: BaselineRole::Save,
-            locked: base_locked,
+            // The base worktree is ours: cargo may update a stale lockfile there (noted below).
+            locked: false,
             home: session.dirs.home.to_owned(),
             tag: "base",
         };
         session.run_all(ws, &targets, &revision)?;
+        let lockfile = base.lockfile_note();
+        report.notes.extend(base.notes);
+        if let Some(note) = lockfile {
+            session.progress.note(&note);
+            report.notes.push(note);
+        }
         report.base = Some(base.revision);
     }
     let head = Revision {
