@@ -401,22 +401,6 @@ pub enum ReportError {
         /// The other.
         second: String,
     },
-    /// A report was made on another workspace than the one being reviewed.
-    #[error("{file} is a report of the workspace at {found}, not of this one ({expected})")]
-    #[diagnostic(
-        code(lumen_gate::report_other_workspace),
-        help(
-            "merge only reports of this workspace: run every step in the same checkout directory, or run the review where the report was written"
-        )
-    )]
-    OtherWorkspace {
-        /// The report file.
-        file: String,
-        /// The workspace root written in it.
-        found: String,
-        /// This workspace's root.
-        expected: String,
-    },
 }
 
 /// Result with the core [`Error`].

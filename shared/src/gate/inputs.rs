@@ -14,22 +14,6 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
     parse_report(&path.display().to_string(), text)
 }
 
-/// Fails unless the report named `name` was made on the workspace rooted at `root` (compared with symlinks
-/// resolved): another workspace's findings must not slip into this review.
-pub fn check_workspace(name: &str, report: &Report, root: &Path) -> Result<(), Error> {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
-    let found = Path::new(&report.workspace_root);
-    if found == root || canonical(found) == canonical(root) {
-        return Ok(());
-    }
-    Err(ReportError::OtherWorkspace {
-        file: name.to_owned(),
-        found: report.workspace_root.to_owned(),
-        expected: root.display().to_string(),
-    }
-    .into())
-}
-
 /// Parses report JSON; errors point at the offending line and column.
 pub fn parse_report(name: &str, text: String) -> Result<Report, Error> {
     serde_json::from_str(&text).map_err(|e| {

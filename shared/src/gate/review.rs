@@ -46,14 +46,7 @@ pub struct Review {
 pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)> {
     let mut merged = Report::new(Tool::Gate, String::new());
     let mut tools = BTreeSet::new();
-    let mut seen = BTreeSet::new();
     for (name, report) in reports {
-        // The same report given twice (`--report a.json --report a.json`) counts once.
-        if let Ok(json) = serde_json::to_string(&report)
-            && !seen.insert(json)
-        {
-            continue;
-        }
         if report.format_version != REPORT_FORMAT_VERSION {
             return Err(ReportError::Version {
                 file: name,
@@ -73,11 +66,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.problems.extend(report.problems);
         merged.notes.extend(report.notes);
     }
-    // Several parts may report the same file or say the same thing: once each, in order.
-    let mut seen_problems = BTreeSet::new();
-    merged
-        .problems
-        .retain(|p| seen_problems.insert((p.location.to_owned(), p.message.to_owned())));
+    // Several parts may say the same thing (the base's lockfile, seen by arch and bench): once each.
     let mut seen_notes = BTreeSet::new();
     merged.notes.retain(|n| seen_notes.insert(n.to_owned()));
     merged.sort();
