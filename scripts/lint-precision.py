@@ -183,9 +183,17 @@ def main():
             for rule, (hit, total) in sorted(recall.items()):
                 share = f"{hit / total:.2f}" if total else "-"
                 print(f"recall of {rule} against clippy: {hit}/{total} = {share}")
-        stale = [k for k in labels if k not in seen]
-        if stale:
-            print(f"\n{len(stale)} labels match no sampled finding any more (a rule changed).")
+        found = {k for k, _, _ in findings}
+        gone = [k for k in labels if k not in found]
+        unsampled = [k for k in labels if k in found and k not in seen]
+        if unsampled:
+            print(f"\n{len(unsampled)} labels belong to findings no longer in the sample.")
+        if gone:
+            lost = [k for k in gone if labels[k][0] == "tp"]
+            print(f"\n{len(gone)} labelled findings are gone: {len(gone) - len(lost)} false ones fixed, "
+                  f"{len(lost)} true ones lost (a rule change missed them):")
+            for k in lost:
+                print(f"  lost: {k[0]} {k[1]} {k[2]} {k[3]} {k[4][:80]}")
         if todo:
             print(f"\n{len(todo)} sampled findings to label (append to scripts/precision/labels.tsv):")
             for k, f, dest in todo:
