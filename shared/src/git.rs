@@ -267,8 +267,16 @@ impl Repo {
         let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
         let toplevel = git_in(dir, &["rev-parse", "--show-toplevel"])
             .is_ok_and(|out| Path::new(String::from_utf8_lossy(&out).trim()) == real);
-        let index_lock = git_in(dir, &["rev-parse", "--path-format=absolute", "--git-path", "index.lock"])
-            .map(|out| PathBuf::from(String::from_utf8_lossy(&out).trim()));
+        let index_lock = git_in(
+            dir,
+            &[
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-path",
+                "index.lock",
+            ],
+        )
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out).trim()));
         dir.join(".git").is_file() && toplevel && index_lock.is_ok_and(|lock| !lock.exists())
     }
 }

@@ -13,10 +13,13 @@ const BENCH: &str = env!("CARGO_BIN_EXE_lumen-bench-dup");
 const GATE: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
 
 fn arch_base(p: &TempProject, rev: &str) -> Run {
-    run(tool(ARCH)
-        .arg("--manifest-path")
-        .arg(p.manifest())
-        .args(["--offline", "--format", "json", "--base", rev]))
+    run(tool(ARCH).arg("--manifest-path").arg(p.manifest()).args([
+        "--offline",
+        "--format",
+        "json",
+        "--base",
+        rev,
+    ]))
 }
 
 /// `arch-rules` as a git repository with two commits, so `HEAD~1` is a base.
@@ -218,7 +221,11 @@ fn two_workspaces_sharing_a_target_dir_each_keep_their_own_base() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(states.len(), 2, "one state directory per workspace: {states:?}");
+    assert_eq!(
+        states.len(),
+        2,
+        "one state directory per workspace: {states:?}"
+    );
     assert!(states.iter().all(|s| s.starts_with("ws-")), "{states:?}");
 }
 

@@ -113,7 +113,7 @@ struct Revision {
     target_dir: Option<PathBuf>,
     /// What this revision's run does with the baseline.
     baseline: BaselineRole,
-    /// Its `Cargo.lock` exists: cargo runs with `--locked` and never rewrites it.
+    /// Pass `--locked`: HEAD's `Cargo.lock` is the user's and never rewritten (the base's worktree is ours).
     locked: bool,
     /// The callgrind runner home (the second determinism run has its own).
     home: PathBuf,
@@ -129,19 +129,6 @@ pub fn run(
     opts: &BenchOptions,
     progress: &mut Progress,
 ) -> Result<Report> {
-    // `cargo bench` writes a Cargo.lock where there is none, and the user's checkout is never modified.
-    if !ws.root.join("Cargo.lock").is_file() {
-        return Err(Error::usage(
-            format!(
-                "{} has no Cargo.lock: `cargo bench` would write one into your checkout, which lumen-gate leaves as it found it",
-                ws.root
-            ),
-            Some(
-                "create it with `cargo generate-lockfile` (commit it, or run that in CI before this step), then run again"
-                    .to_owned(),
-            ),
-        ));
-    }
     let mut targets = discover(ws, &opts.selection)?;
     if let Some(partition) = opts.partition {
         targets = partition.select(targets);
@@ -152,6 +139,19 @@ pub fn run(
             report.problems.push(skipped_criterion(t));
         }
         targets.retain(|t| t.runner != Runner::Criterion);
+    }
+    // `cargo bench` writes a Cargo.lock where there is none, and the user's checkout is never modified.
+    if !targets.is_empty() && !ws.root.join("Cargo.lock").is_file() {
+        return Err(Error::usage(
+            format!(
+                "{} has no Cargo.lock: `cargo bench` would write one into your checkout, which lumen-gate leaves as it found it",
+                ws.root
+            ),
+            Some(
+                "create it with `cargo generate-lockfile` (commit it, or run that in CI before this step), then run again"
+                    .to_owned(),
+            ),
+        ));
     }
     let callgrind: Vec<&BenchTarget> = targets
         .iter()
@@ -221,7 +221,8 @@ pub fn run(
         } else {
             BaselineRole::Neither
         },
-        locked: ws.root.join("Cargo.lock").is_file(),
+        // Checked above: HEAD has a Cargo.lock, and cargo must not change it.
+        locked: true,
         home: session.dirs.home.to_owned(),
         tag: "head",
     };
@@ -400,7 +401,7 @@ impl Session<'_> {
             root: ws.root.as_std_path().to_owned(),
             target_dir: None,
             baseline: BaselineRole::Neither,
-            locked: ws.root.join("Cargo.lock").is_file(),
+            locked: true,
             home: second,
             tag: "again",
         };
