@@ -195,7 +195,14 @@ impl Repo {
                     "the base worktree at {} was left locked by an interrupted run: removed and created again",
                     dir.display()
                 ));
-            } else if self.healthy(dir) {
+            } else if !self.healthy(dir) {
+                if dir.exists() {
+                    note = Some(format!(
+                        "the base worktree at {} was left unusable by an interrupted run: removed and created again",
+                        dir.display()
+                    ));
+                }
+            } else {
                 match git_in(
                     dir,
                     &["switch", "--detach", "--discard-changes", "--quiet", commit],

@@ -41,6 +41,8 @@ fn registrations(root: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Issue 15 item 1: `git worktree prune` dropped the user's moved worktree (its commits became unreachable);
+/// only our own registration may be touched.
 #[test]
 fn a_base_run_never_prunes_a_worktree_of_the_user_that_was_moved() {
     let p = two_commits();
@@ -76,8 +78,7 @@ fn a_base_run_never_prunes_a_worktree_of_the_user_that_was_moved() {
     );
 }
 
-/// The pid of the tool's `git worktree add`, once it is checking files out: the smudge filter below writes
-/// `marker` and then sleeps.
+/// Waits until `marker` exists: the smudge filter below writes it once `git worktree add` checks files out.
 fn wait_for(marker: &Path, limit: Duration) {
     let start = Instant::now();
     while !marker.exists() {
@@ -145,6 +146,8 @@ fn locked_registrations(root: &Path) -> usize {
         .count()
 }
 
+/// Issue 15 item 2: a run killed (SIGKILL to its process group) during `git worktree add` left our worktree
+/// locked, and every later `--base` run exited 2; the next run recovers it and says so in one line.
 #[test]
 fn a_run_killed_during_worktree_add_is_recovered_by_the_next_one() {
     let p = two_commits();
@@ -181,6 +184,20 @@ fn a_run_killed_during_worktree_add_is_recovered_by_the_next_one() {
         again.stderr
     );
 
+    // A run killed inside `git switch` in the reused worktree leaves its index.lock behind.
+    let ours = registrations(p.root());
+    assert_eq!(ours.len(), 1);
+    std::fs::write(ours[0].join("index.lock"), "").unwrap();
+    let after_switch = arch_base(&p, "HEAD~1");
+    assert_eq!(after_switch.code, 0, "{}", after_switch.stderr);
+    assert!(
+        after_switch
+            .stderr
+            .contains("left unusable by an interrupted run"),
+        "{}",
+        after_switch.stderr
+    );
+
     // Killed again while creating the worktree afresh (after `cargo clean`), then `cargo clean` once more:
     // the registration is locked and its directory gone.
     std::fs::remove_dir_all(p.root().join("target")).unwrap();
@@ -200,6 +217,9 @@ fn a_run_killed_during_worktree_add_is_recovered_by_the_next_one() {
     assert_eq!(CheckoutState::capture(p.root()), before);
 }
 
+/// Issue 15 item 5: with one `CARGO_TARGET_DIR`, a `--base` run in repository B tried to move A's worktree.
+/// Fixed on main by a6b9cb4 (the base worktree moved under the per-workspace state directory); this test
+/// keeps it so.
 #[test]
 fn two_workspaces_sharing_a_target_dir_each_keep_their_own_base() {
     let shared_target = TempProject::empty();
@@ -245,6 +265,9 @@ fn stale_lockfile_at_base() -> TempProject {
     p
 }
 
+/// Issue 15 item 4: a base commit's stale Cargo.lock blocked `--base` for good; it is updated in our worktree
+/// (never in the checkout) and noted. The bench side is `bench_e2e`'s
+/// `a_base_with_a_stale_lockfile_is_benchmarked_and_noted`.
 #[test]
 fn a_base_with_a_stale_lockfile_is_updated_in_our_worktree_and_noted() {
     let p = stale_lockfile_at_base();
@@ -270,6 +293,8 @@ fn a_base_with_a_stale_lockfile_is_updated_in_our_worktree_and_noted() {
     assert!(head.stderr.contains("out of date"), "{}", head.stderr);
 }
 
+/// Issue 15 item 3: `cargo lumen-bench` wrote a Cargo.lock into a workspace that had none; it now says a
+/// lockfile is needed and how to make one, and writes nothing.
 #[test]
 fn bench_refuses_to_write_a_lockfile_into_the_checkout() {
     let p = TempProject::new("bench-gungraun");
