@@ -115,7 +115,9 @@ def context(dest, f, around=3):
 
 
 def clippy_lines(dest):
-    """(file, line) of clippy's unwrap_used/expect_used and panic/todo/unimplemented/unreachable."""
+    """(file, first line, last line) of clippy's unwrap_used/expect_used and
+    panic/todo/unimplemented/unreachable: the span of the whole expression, which starts at the receiver
+    of a method chain written over several lines."""
     lints = ["-A", "clippy::all", "-W", "clippy::unwrap_used", "-W", "clippy::expect_used", "-W",
              "clippy::panic", "-W", "clippy::todo", "-W", "clippy::unimplemented", "-W",
              "clippy::unreachable"]
@@ -130,7 +132,7 @@ def clippy_lines(dest):
         rule = "no-unwrap" if code in ("clippy::unwrap_used", "clippy::expect_used") else "no-panic"
         for span in m["message"]["spans"]:
             if span["is_primary"]:
-                found[rule].add((span["file_name"], span["line_start"]))
+                found[rule].add((span["file_name"], span["line_start"], span["line_end"]))
     return found
 
 
@@ -143,6 +145,7 @@ def main():
     try:
         findings = []  # (key, finding, dest)
         recall = collections.defaultdict(lambda: [0, 0])
+        missed = []  # clippy's findings that no finding of ours covers
         for spec, hot in crates():
             name, dest = fetch(spec, work)
             for f in scan(gate, name, dest, hot):
@@ -152,9 +155,13 @@ def main():
                 for k, f, d in findings:
                     if k[0] == name and k[1] in ours:
                         ours[k[1]].add((f["location"]["file"], f["location"]["line"]))
-                for rule, lines in clippy_lines(dest).items():
-                    recall[rule][0] += len(lines & ours[rule])
-                    recall[rule][1] += len(lines)
+                for rule, spans in clippy_lines(dest).items():
+                    for file, first, last in sorted(spans):
+                        if any((file, n) in ours[rule] for n in range(first, last + 1)):
+                            recall[rule][0] += 1
+                        else:
+                            missed.append((name, rule, file, first, dest))
+                    recall[rule][1] += len(spans)
         by_rule = collections.defaultdict(list)
         for item in findings:
             by_rule[item[0][1]].append(item)
@@ -183,6 +190,9 @@ def main():
             for rule, (hit, total) in sorted(recall.items()):
                 share = f"{hit / total:.2f}" if total else "-"
                 print(f"recall of {rule} against clippy: {hit}/{total} = {share}")
+            for name, rule, file, line, dest in missed:
+                text = open(os.path.join(dest, file), encoding="utf-8", errors="replace").read().splitlines()
+                print(f"  missed: {name} {rule} {file}:{line}  {text[line - 1].strip()[:90]}")
         found = {k for k, _, _ in findings}
         gone = [k for k in labels if k not in found]
         unsampled = [k for k in labels if k in found and k not in seen]
