@@ -55,9 +55,14 @@ for target in "${targets[@]}"; do
     dict=("-dict=$root/fuzz/dict/$target.dict")
   fi
   echo "== fuzz $target for ${seconds}s"
+  before=$(ls "fuzz/artifacts/$target" 2>/dev/null | wc -l)
   if ! cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$root/fuzz/corpus/$target" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}"; then
-    echo "!! $target found a failure: see fuzz/artifacts/$target/"
+    if [ "$(ls "fuzz/artifacts/$target" 2>/dev/null | wc -l)" -gt "$before" ]; then
+      echo "!! $target found a failure: see fuzz/artifacts/$target/"
+    else
+      echo "!! $target: the fuzzer itself failed (no input saved): see its output above"
+    fi
     status=1
   fi
 done

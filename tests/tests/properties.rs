@@ -13,12 +13,13 @@ use proptest::sample::select;
 /// Cases per property: small, the fuzz script is where the hours go.
 const CASES: u32 = 48;
 
-/// The words of a libFuzzer dictionary (`"..."` per line, `\"`, `\\` and `\n` escaped).
+/// The words of a libFuzzer dictionary (`"..."` per line, `\"`, `\\`, `\n` and `\x0a` escaped).
 fn dictionary(text: &'static str) -> Vec<String> {
     text.lines()
         .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix('"'))
         .map(|w| {
             w.replace("\\n", "\n")
+                .replace("\\x0a", "\n")
                 .replace("\\\"", "\"")
                 .replace("\\\\", "\\")
         })
