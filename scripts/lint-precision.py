@@ -129,7 +129,12 @@ def clippy_lines(dest):
         if m.get("reason") != "compiler-message" or not m["message"].get("code"):
             continue
         code = m["message"]["code"]["code"]
-        rule = "no-unwrap" if code in ("clippy::unwrap_used", "clippy::expect_used") else "no-panic"
+        if code in ("clippy::unwrap_used", "clippy::expect_used"):
+            rule = "no-unwrap"
+        elif code in ("clippy::panic", "clippy::todo", "clippy::unimplemented", "clippy::unreachable"):
+            rule = "no-panic"
+        else:
+            continue  # rustc's own warnings
         for span in m["message"]["spans"]:
             if span["is_primary"]:
                 found[rule].add((span["file_name"], span["line_start"], span["line_end"]))
