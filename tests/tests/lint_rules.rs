@@ -287,10 +287,11 @@ fn bad_files_are_reported_and_the_rest_still_scanned() {
     .unwrap();
     let (code, r, stderr) = lints(&p, &[]);
     assert_eq!(code, 1, "{stderr}");
-    let problems: Vec<String> = r["problems"]
+    let problems: Vec<String> = r["findings"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|x| x["rule_id"] == "unreadable-file")
         .map(|x| {
             format!(
                 "{}:{} {}",

@@ -229,6 +229,7 @@ fn scan_package(
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut unreadable_findings = Vec::new();
     for (root, target) in roots(settings, pkg) {
         let lint = Lint {
             ws,
@@ -239,7 +240,21 @@ fn scan_package(
         };
         let (scanned, walk_problems) = crate::source::modtree::walk(&root, include_tests, &lint);
         files.extend(scanned);
-        problems.extend(walk_problems.into_iter().map(|p| p.into_problem(&ws.root)));
+        // A file no rule could read is a finding of its own, counted like any other.
+        for problem in walk_problems {
+            if let Some(cache) = cache {
+                cache.incomplete();
+            }
+            let problem = problem.into_problem(&ws.root);
+            match problem
+                .location
+                .as_ref()
+                .and_then(|at| unreadable(settings, &pkg.name, at, &problem.message, target))
+            {
+                Some(f) => unreadable_findings.push(f),
+                None => problems.push(problem),
+            }
+        }
     }
     let mut aliases = AnyAliases::default();
     for (_, (_, _, result, _)) in &mut files {
@@ -250,7 +265,7 @@ fn scan_package(
         files.iter().map(|(_, (_, _, result, _))| &result.defs),
         settings.interner(),
     );
-    let mut findings = Vec::new();
+    let mut findings = unreadable_findings;
     for (_, (rel, target, result, mut suppressions)) in files {
         let mut hits = result.hits;
         hits.extend(
@@ -318,6 +333,36 @@ fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
         item: t.item.to_owned(),
         code: t.code.to_owned(),
         condition: None,
+    })
+}
+
+/// The `unreadable-file` finding of a file the walk could not read or parse; `None` when the rule is off
+/// there (the file then stays a problem of the report).
+fn unreadable(
+    settings: &Settings,
+    package: &str,
+    at: &Location,
+    why: &str,
+    target: Target,
+) -> Option<Finding> {
+    let info = RuleId::UnreadableFile.info();
+    let severity = settings.severity(info, &at.file, "", false, target)?;
+    Some(Finding {
+        rule_id: info.id.to_owned(),
+        kind: kind(info.rule),
+        category: info.category,
+        severity,
+        message: format!("`{}` {}: {why}", at.file, info.phrase),
+        why: None,
+        help: Some(info.help.to_owned()),
+        impact: Some(info.impact.to_owned()),
+        location: Some(at.to_owned()),
+        package: Some(package.to_owned()),
+        crates: Vec::new(),
+        paths: Vec::new(),
+        benchmark: None,
+        code: None,
+        baseline: Baseline::NoBase,
     })
 }
 

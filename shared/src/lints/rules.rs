@@ -41,6 +41,8 @@ pub enum RuleId {
     ConstGenerics,
     /// `suppression-reason`.
     SuppressionReason,
+    /// `unreadable-file`.
+    UnreadableFile,
 }
 
 impl serde::Serialize for RuleId {
@@ -332,6 +334,19 @@ pub const RULES: &[RuleInfo] = &[
         description: "a `lumen-gate: allow(..)` comment without `-- reason`",
         help: "write `// lumen-gate: allow(rule-id) -- why this is fine`",
         impact: "an unexplained exception to the review's rules",
+        checks: &[],
+    },
+    RuleInfo {
+        rule: RuleId::UnreadableFile,
+        id: "unreadable-file",
+        phrase: "could not be checked",
+        category: Category::CodeQuality,
+        scope: Scope::Everywhere,
+        default: Severity::Warning,
+        description: "a file of the module tree that could not be read or parsed (or is nested too \
+                      deeply to parse safely): none of its code is checked",
+        help: "fix the file, or say which module it is: a file no rule can read is a file no rule checks",
+        impact: "every rule is blind to this file's code",
         checks: &[],
     },
 ];

@@ -7,7 +7,7 @@
 //! and collects its `Send` result. Files are parsed once, in parallel.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
@@ -118,6 +118,91 @@ pub fn walk<A: Analysis>(
     include_tests: bool,
     analysis: &A,
 ) -> WalkResult<A::Output> {
+    on_big_stacks(|| walk_here(root_file, include_tests, analysis))
+}
+
+/// Parsing, walking and dropping a syntax tree recurse once per level of nesting: they run on threads
+/// with this much stack (reserved, committed only as used). With [`MAX_NESTING`] and [`MAX_CHAIN`] it
+/// holds any file that passes [`too_deep`].
+const STACK_SIZE: usize = 256 << 20;
+/// Files with brackets nested deeper than this are not parsed (rustc itself stops at a few hundred).
+const MAX_NESTING: usize = 1_000;
+/// Files with more operator characters than this in one run (no `;`, `,` or brace between them, at one
+/// bracket depth) are not parsed: `a + a + .. + a` nests one level per operator.
+const MAX_CHAIN: usize = 50_000;
+
+/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack.
+fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("lumen-parse-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Why `text` is nested too deeply to parse safely, if it is: a cheap pass over its bytes (string
+/// literals and comments skipped roughly; a miscount only errs on either side of a limit far from real
+/// code).
+fn too_deep(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    let mut run = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                run = 0;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                run = 0;
+            }
+            b';' | b',' => run = 0,
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'=' => {
+                run += 1;
+                if run > MAX_CHAIN {
+                    return Some(format!(
+                        "more than {MAX_CHAIN} operators in one expression: too deep to parse safely"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (max_depth > MAX_NESTING).then(|| {
+        format!(
+            "brackets nested {max_depth} deep (more than {MAX_NESTING}): too deep to parse safely"
+        )
+    })
+}
+
+fn walk_here<A: Analysis>(
+    root_file: &Utf8Path,
+    include_tests: bool,
+    analysis: &A,
+) -> WalkResult<A::Output> {
     let walker = Walker {
         analysis,
         include_tests,
@@ -184,18 +269,20 @@ fn collect_decls(items: &[syn::Item], inline: &[String], test: bool, out: &mut V
 /// The names of the modules the crate root `root_file` declares (`mod x;` and inline `mod x { .. }`, test
 /// modules included), sorted. Modules declared by macros are not seen.
 pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProblem> {
-    let (_, ast) = parse(root_file)?;
-    let mut names: Vec<String> = ast
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Mod(m) => Some(m.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    Ok(names)
+    on_big_stacks(|| {
+        let (_, ast) = parse(root_file)?;
+        let mut names: Vec<String> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) => Some(m.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
+    })
 }
 
 /// Reads and parses one file: its text and syntax tree.
@@ -227,6 +314,14 @@ fn read(path: &Utf8Path) -> Result<String, SourceProblem> {
 
 /// Parses a file's text.
 fn parse_text(path: &Utf8Path, text: &str) -> Result<syn::File, SourceProblem> {
+    if let Some(why) = too_deep(text) {
+        return Err(SourceProblem {
+            path: path.to_owned(),
+            line: 0,
+            column: 0,
+            message: format!("cannot parse: {why}"),
+        });
+    }
     syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
         SourceProblem {
