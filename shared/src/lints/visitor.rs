@@ -21,8 +21,8 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use crate::lints::advice::{
-    LOOKUPS, MAX_ARRAY_LEN, builds_string, deep_copy_of, fixed_len, is_rc, is_slice_ref,
-    is_string_keyed, only_array_uses,
+    LOOKUPS, MAX_ARRAY_LEN, MAY_ALLOCATE, builds_string, deep_copy_of, fixed_len, is_empty_str,
+    is_rc, is_slice_ref, is_string_keyed, only_array_uses,
 };
 use crate::lints::rules::RuleId;
 use crate::lints::syntax::{
@@ -165,8 +165,8 @@ pub struct Defs {
     pub impl_methods: Vec<(String, Option<String>, String)>,
     /// Methods declared by trait definitions: (trait, method).
     pub trait_methods: Vec<(String, String)>,
-    /// Functions and methods: (owner type for a method, name, returns a `Result`).
-    pub fns: Vec<(Option<String>, String, bool)>,
+    /// Functions and methods: (owner type for a method, name, returns a `Result`, takes `self`).
+    pub fns: Vec<(Option<String>, String, bool, bool)>,
     /// Struct fields: (name, its type's last path segment, a narrow integer type).
     pub fields: Vec<(String, Option<String>, bool)>,
     /// Types with an `impl fmt::Write` (written with its `fmt` path): writing into them cannot fail.
@@ -447,6 +447,7 @@ impl Scanner<'_> {
             owner,
             sig.ident.to_string(),
             returns_result_type(&sig.output),
+            sig.receiver().is_some(),
         ));
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
@@ -662,6 +663,16 @@ impl Scanner<'_> {
         }
     }
 
+    /// Marks that the success path may allocate (a call we cannot see into): the fn's error-path hits are
+    /// then dropped, since its error path may not allocate more.
+    fn success_may_allocate(&mut self) {
+        if self.error_path == 0
+            && let Some(f) = self.fn_allocs.last_mut()
+        {
+            f.success = true;
+        }
+    }
+
     /// Runs `body` as code on an error path.
     fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
         self.error_path += 1;
@@ -698,8 +709,13 @@ impl Scanner<'_> {
                 format!(".{name}() of what a hash map or set held"),
             );
         }
-        if m.args.is_empty() && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect") {
+        if m.args.is_empty()
+            && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect")
+            && !is_empty_str(&m.receiver)
+        {
             self.error_alloc(span, &format!(".{name}()"));
+        } else if MAY_ALLOCATE.contains(&name) {
+            self.success_may_allocate();
         }
     }
 
@@ -811,9 +827,15 @@ impl Scanner<'_> {
                 let start = m.method.span().start();
                 let peeking = self.peeking_clones.contains(&(start.line, start.column));
                 let c = not_crate_method(self);
-                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion.
-                let conversion = self.impl_trait.as_deref() == Some("From")
-                    && self.path.last().is_some_and(|f| f == "from");
+                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion;
+                // `impl Clone for A { fn clone(&self) -> A { A { x: self.x.clone() } } }`: it is the copy.
+                let conversion = matches!(
+                    (
+                        self.impl_trait.as_deref(),
+                        self.path.last().map(String::as_str)
+                    ),
+                    (Some("From"), Some("from")) | (Some("Clone"), Some("clone"))
+                );
                 if !conversion {
                     self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
                 }
@@ -987,6 +1009,8 @@ impl Scanner<'_> {
                 span,
                 &format!("{}::{last}", prev.as_deref().unwrap_or_default()),
             );
+        } else if prev.is_some() && MAY_ALLOCATE.contains(&last.as_str()) {
+            self.success_may_allocate();
         }
     }
 
@@ -1639,7 +1663,8 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
         // An `Err(..) =>` arm runs once per error met, not once per iteration.
-        if is_err_pattern(&a.pat) {
+        // `Err(t) if t == ..` dispatches on a value (rhai's type names): not an error path.
+        if is_err_pattern(&a.pat) && a.guard.is_none() {
             self.once(|s| s.on_error_path(|s| visit::visit_arm(s, a)));
         } else {
             visit::visit_arm(self, a);
