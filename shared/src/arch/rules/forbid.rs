@@ -1,7 +1,9 @@
 //! `[[arch.forbid]]`: A must not depend on B (directly, or with `transitive` through any path).
 
 use crate::arch::cfg::ForbidRule;
+use crate::arch::cfg::Features;
 use crate::arch::graph::EdgeFilter;
+use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{
     Context, PATH_LIMIT, RuleMeta, edge_finding, edge_label, kinds_label, path_finding,
@@ -21,6 +23,8 @@ pub struct Forbid {
     pub transitive: bool,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -43,6 +47,7 @@ impl Forbid {
     pub(super) fn compile(
         r: &ForbidRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Forbid> {
         let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
@@ -54,7 +59,9 @@ impl Forbid {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: r.include_optional,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, checker),
         })
     }
 
