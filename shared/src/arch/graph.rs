@@ -192,7 +192,7 @@ impl<'g> Edge<'g> {
                         PlatformStatus::Always => always = true,
                         PlatformStatus::PlatformDependent { eval } => {
                             for spec in eval.target_specs() {
-                                let spec = spec.to_string();
+                                let spec = as_written(&spec.to_string());
                                 if !specs.contains(&spec) {
                                     specs.push(spec);
                                 }
@@ -220,6 +220,17 @@ impl<'g> Edge<'g> {
     /// True if the edge is declared only under `[dev-dependencies]`.
     pub fn dev_only(&self) -> bool {
         self.kinds == [DepKind::Dev]
+    }
+}
+
+/// A platform spec as a manifest writes it: a target triple as is, an expression (which guppy shows without
+/// its `cfg(..)`) inside `cfg(..)`. A triple has a `-` and neither `=` nor `(`; an expression with a `-` has
+/// it inside a quoted value, after an `=`.
+fn as_written(spec: &str) -> String {
+    if spec.contains('-') && !spec.contains(['=', '(']) {
+        spec.to_owned()
+    } else {
+        format!("cfg({spec})")
     }
 }
 

@@ -159,6 +159,8 @@ severity = "warning"
                 kinds: vec![DepKind::Normal],
                 optional: false,
                 enabled_by: Vec::new(),
+                feature_chain: Vec::new(),
+                platform: None,
                 declared_at: None,
             }],
             "no manifest is read under the fake root"
@@ -303,7 +305,7 @@ to = "helper"
         let findings = check(&ws, rule);
         assert_eq!(
             messages(&findings),
-            ["`app` depends on `helper` (normal, optional, enabled by feature extras)"]
+            ["`app` depends on `helper` (normal, optional, via feature `extras` of app)"]
         );
         let hop = &findings[0].paths[0].hops[0];
         assert!(hop.optional);
