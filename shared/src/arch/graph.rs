@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use guppy::PackageId;
 use guppy::graph::cargo::{BuildPlatform, CargoOptions, CargoSet};
-use guppy::graph::feature::{FeatureId, FeatureLabel, FeatureSet, StandardFeatures, named_feature_filter};
+use guppy::graph::feature::{
+    FeatureId, FeatureLabel, FeatureSet, StandardFeatures, named_feature_filter,
+};
 use guppy::graph::{DependencyDirection, DependencyReq, PackageLink, PackageMetadata};
 use guppy::platform::PlatformStatus;
 
@@ -65,7 +67,9 @@ impl<'g> Build<'g> {
         let graph = root.graph();
         let only_root = graph.resolve_ids([root.id()]).ok()?;
         let initials_set: FeatureSet<'g> = match features {
-            Features::All | Features::Default => only_root.to_feature_set(StandardFeatures::Default),
+            Features::All | Features::Default => {
+                only_root.to_feature_set(StandardFeatures::Default)
+            }
             Features::Named(names) => only_root.to_feature_set(named_feature_filter(
                 StandardFeatures::Default,
                 names.iter().map(String::as_str),
@@ -113,7 +117,11 @@ impl<'g> Build<'g> {
         let target = FeatureId::named(pkg, name);
         let mut next: HashMap<FeatureId<'g>, Vec<FeatureId<'g>>> = HashMap::new();
         for p in BuildPlatform::VALUES {
-            for (from, to, _) in self.cargo.platform_features(*p).links(DependencyDirection::Forward) {
+            for (from, to, _) in self
+                .cargo
+                .platform_features(*p)
+                .links(DependencyDirection::Forward)
+            {
                 next.entry(from).or_default().push(to);
             }
         }

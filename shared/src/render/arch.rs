@@ -120,7 +120,11 @@ pub fn hop_text(hop: &Hop) -> String {
         text.push_str(", optional");
         if !hop.enabled_by.is_empty() {
             let named: Vec<String> = hop.enabled_by.iter().map(|f| format!("`{f}`")).collect();
-            text.push_str(&format!(", via feature {} of {}", named.join(", "), hop.from));
+            text.push_str(&format!(
+                ", via feature {} of {}",
+                named.join(", "),
+                hop.from
+            ));
         }
     }
     if let Some(platform) = &hop.platform {

@@ -1,10 +1,10 @@
 //! `[[arch.forbid]]`: A must not depend on B (directly, or with `transitive` through any path).
 
-use crate::arch::cfg::ForbidRule;
 use crate::arch::cfg::Features;
+use crate::arch::cfg::ForbidRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::rules::{
     Context, PATH_LIMIT, RuleMeta, edge_finding, edge_label, kinds_label, path_finding,
 };

@@ -2,11 +2,11 @@
 
 use guppy::graph::PackageMetadata;
 
-use crate::arch::cfg::IndependentRule;
 use crate::arch::cfg::Features;
+use crate::arch::cfg::IndependentRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, path_finding};
 use crate::report::Finding;
 

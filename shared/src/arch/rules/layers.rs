@@ -1,10 +1,10 @@
 //! `[[arch.layers]]`: a lower layer must not depend on a higher one (direct edges).
 
-use crate::arch::cfg::LayersRule;
 use crate::arch::cfg::Features;
+use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
-use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::Exceptions;
 use crate::arch::rules::{Context, RuleMeta, edge_finding, edge_label};
 use crate::report::Finding;
 

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
-use crate::arch::cfg::RequireRule;
 use crate::arch::cfg::Features;
+use crate::arch::cfg::RequireRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
