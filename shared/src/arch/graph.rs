@@ -246,6 +246,9 @@ fn is_optional(req: &DependencyReq<'_>) -> bool {
     req.status().required_status().is_never()
 }
 
+/// Builds resolved so far, by crate and features (`None`: guppy could not resolve it).
+type BuildCache<'g> = HashMap<(&'g PackageId, Features), Option<Arc<Build<'g>>>>;
+
 /// Reading the graph for the rules.
 pub struct ArchGraph<'g> {
     /// The workspace.
@@ -255,7 +258,7 @@ pub struct ArchGraph<'g> {
     /// Lines of code of the members, counted for impacts.
     pub lines: LineCounts,
     /// Builds resolved so far, by crate and features.
-    builds: Mutex<HashMap<(&'g PackageId, Features), Option<Arc<Build<'g>>>>>,
+    builds: Mutex<BuildCache<'g>>,
 }
 
 impl<'g> ArchGraph<'g> {
