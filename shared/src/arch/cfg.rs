@@ -179,6 +179,9 @@ pub struct OnlyThroughRule {
     /// Also check test code (`#[cfg(test)]` items and integration tests).
     #[serde(default)]
     pub include_tests: bool,
+    /// Accepted uses: `from` a crate (module, for module-layers) `to` a path (glob) it uses.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -214,6 +217,9 @@ pub struct ModuleLayersRule {
     /// Also check test code (`#[cfg(test)]` items and modules, `#[test]` fns).
     #[serde(default)]
     pub include_tests: bool,
+    /// Accepted uses: `from` a crate (module, for module-layers) `to` a path (glob) it uses.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,

@@ -168,6 +168,11 @@ impl<'a> PatternChecker<'a> {
         features.get_ref().clone() // cloned: the compiled rule owns it
     }
 
+    /// Compiles a glob over paths (`lumen_compiler::parser::*`) or module paths, checked only as a glob.
+    pub fn path_pattern(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        self.compile(pattern)
+    }
+
     /// The workspace root of the graph, when names are checked against one.
     pub fn workspace_root(&self) -> Option<&'a Utf8Path> {
         self.graph.map(|g| g.workspace().root())

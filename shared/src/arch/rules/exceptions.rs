@@ -26,13 +26,29 @@ pub struct Allowed {
     pub at: Option<Location>,
 }
 
+/// What an exception's `from` and `to` name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ends {
+    /// Crates, both (edge rules): each must match a crate of the graph.
+    Crates,
+    /// A crate, then a path it uses (`lumen_compiler::parser::*`, only-through).
+    CrateToPath,
+    /// Module paths of one crate, both (`gate::verdict`, module-layers).
+    Modules,
+}
+
 /// The exceptions of one rule.
 #[derive(Clone, Debug, Default)]
 pub struct Exceptions(pub Vec<Allowed>);
 
 impl Exceptions {
-    /// Compiles `allow`: crate names and globs are checked like the rule's own; an empty `why` is an error.
-    pub fn compile(allow: &[Spanned<Exception>], checker: &mut PatternChecker<'_>) -> Exceptions {
+    /// Compiles `allow`: crate names and globs are checked like the rule's own (paths only as globs); an
+    /// empty `why` is an error.
+    pub fn compile(
+        allow: &[Spanned<Exception>],
+        ends: Ends,
+        checker: &mut PatternChecker<'_>,
+    ) -> Exceptions {
         let mut list = Vec::new();
         for entry in allow {
             let e = entry.get_ref();
@@ -44,7 +60,11 @@ impl Exceptions {
                     Some("say why the edge is accepted, and until when".to_owned()),
                 );
             }
-            let (from, to) = (checker.pattern(&e.from), checker.pattern(&e.to));
+            let (from, to) = match ends {
+                Ends::Crates => (checker.pattern(&e.from), checker.pattern(&e.to)),
+                Ends::CrateToPath => (checker.pattern(&e.from), checker.path_pattern(&e.to)),
+                Ends::Modules => (checker.path_pattern(&e.from), checker.path_pattern(&e.to)),
+            };
             let at = match (checker.validator.source(), checker.workspace_root()) {
                 (Some(src), Some(root)) => {
                     let span = entry.span();
@@ -83,29 +103,59 @@ impl Exceptions {
         if self.0.is_empty() {
             return findings;
         }
+        let keyed = findings
+            .into_iter()
+            .map(|f| {
+                let from = f.crates.first().cloned().unwrap_or_default(); // cloned: the key owns it
+                let to = f.crates.last().cloned().unwrap_or_default(); // cloned: the key owns it
+                (f, from, to)
+            })
+            .collect();
+        let (mut kept, stale) = self.apply_keyed(meta, keyed, |a| unchecked(a, checked, members));
+        kept.extend(stale);
+        kept
+    }
+
+    /// `findings`, each with what it goes from and to, without the accepted ones; and a stale-exception
+    /// finding for every exception that accepted none and for which `unchecked` is false.
+    pub fn apply_keyed(
+        &self,
+        meta: &RuleMeta,
+        findings: Vec<(Finding, String, String)>,
+        unchecked: impl Fn(&Allowed) -> bool,
+    ) -> (Vec<Finding>, Vec<Finding>) {
         let mut used = vec![false; self.0.len()];
         let mut kept = Vec::new();
-        for f in findings {
-            let ends = (f.crates.first(), f.crates.last());
-            let hit = self.0.iter().position(|a| match ends {
-                (Some(from), Some(to)) => a.from.matches(from) && a.to.matches(to),
-                _ => false,
-            });
+        for (f, from, to) in findings {
+            let hit = self
+                .0
+                .iter()
+                .position(|a| a.from.matches(&from) && a.to.matches(&to));
             match hit {
                 Some(i) => used[i] = true,
                 None => kept.push(f),
             }
         }
-        for (a, used) in self.0.iter().zip(used) {
-            let unchecked = members
-                .iter()
-                .any(|m| a.from.matches(m.name()) && !checked.iter().any(|c| c.id() == m.id()));
-            if !used && !unchecked {
-                kept.push(stale(meta, a));
-            }
-        }
-        kept
+        let stale = self
+            .0
+            .iter()
+            .zip(used)
+            .filter(|(a, used)| !used && !unchecked(a))
+            .map(|(a, _)| stale(meta, a))
+            .collect();
+        (kept, stale)
     }
+}
+
+/// True if `a.from` matches a member left out of `checked`: its edges may be there, unchecked.
+pub fn unchecked(
+    a: &Allowed,
+    checked: &[PackageMetadata<'_>],
+    members: &[PackageMetadata<'_>],
+) -> bool {
+    members
+        .iter()
+        .any(|m| a.from.matches(m.name()) && !checked.iter().any(|c| c.id() == m.id()))
 }
 
 /// The finding for an exception that accepted nothing.

@@ -4,7 +4,7 @@ use crate::arch::cfg::Features;
 use crate::arch::cfg::ForbidRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
-use crate::arch::rules::exceptions::Exceptions;
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{
     Context, PATH_LIMIT, RuleMeta, edge_finding, edge_label, kinds_label, path_finding,
 };
@@ -61,7 +61,7 @@ impl Forbid {
                 include_optional: r.include_optional,
                 features,
             },
-            allow: Exceptions::compile(&r.allow, checker),
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         })
     }
 

@@ -6,7 +6,7 @@ use crate::arch::cfg::Features;
 use crate::arch::cfg::IndependentRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
-use crate::arch::rules::exceptions::Exceptions;
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, path_finding};
 use crate::report::Finding;
 
@@ -51,7 +51,7 @@ impl Independent {
                 include_optional: true,
                 features,
             },
-            allow: Exceptions::compile(&r.allow, checker),
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 

@@ -4,7 +4,7 @@ use crate::arch::cfg::Features;
 use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
-use crate::arch::rules::exceptions::Exceptions;
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta, edge_finding, edge_label};
 use crate::report::Finding;
 
@@ -59,7 +59,7 @@ impl Layers {
                 include_optional: true,
                 features,
             },
-            allow: Exceptions::compile(&r.allow, checker),
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 
