@@ -314,3 +314,26 @@ allow = [{ from = "lumen-lsp", to = "lumen-cli" }]
         run.stderr
     );
 }
+
+#[test]
+fn explain_rule_names_the_build_and_the_exceptions() {
+    let p = project(&format!("{}{}", vm_no_jit(Some("[\"jit\"]")), LSP_RULE));
+    let run = arch(&p, &["--explain", "vm-no-jit"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("  judged on: each crate's default features and jit\n"),
+        "{}",
+        run.stdout
+    );
+    let run = arch(&p, &["--explain", "lsp-no-cli"]);
+    assert!(
+        run.stdout
+            .contains("  judged on: all features (the union of every build)\n")
+            && run.stdout.contains(
+                "  accepted: `lumen-lsp` -> `lumen-cli` (until the LSP has its own driver)\n"
+            ),
+        "{}",
+        run.stdout
+    );
+}

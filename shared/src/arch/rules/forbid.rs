@@ -313,6 +313,66 @@ to = "helper"
     }
 
     #[test]
+    fn an_optional_edge_is_judged_on_the_build_the_rule_names() {
+        let rule = r#"
+[[arch.forbid]]
+id = "no-helper"
+why = "w"
+from = "app"
+to = "helper"
+"#;
+        let ws = fixture();
+        assert_eq!(check(&ws, &format!("{rule}features = \"default\"\n")), []);
+        assert_eq!(
+            check(&ws, &format!("[arch]\nfeatures = \"default\"\n{rule}")),
+            [],
+            "[arch] features is every rule's default"
+        );
+        let findings = check(&ws, &format!("{rule}features = [\"extras\"]\n"));
+        assert_eq!(
+            messages(&findings),
+            ["`app` depends on `helper` (normal, optional, via feature `extras` of app)"]
+        );
+        let hop = &findings[0].paths[0].hops[0];
+        assert_eq!(hop.enabled_by, ["extras"]);
+        assert_eq!(hop.feature_chain, ["app/extras"]);
+        // Edges every build has are there in the default build too.
+        let findings = check(
+            &ws,
+            "[[arch.forbid]]\nid = \"x\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"util\"\nfeatures = \"default\"\n",
+        );
+        assert_eq!(messages(&findings), ["`app` depends on `util` (normal)"]);
+    }
+
+    #[test]
+    fn an_exception_silences_its_edge_and_one_that_matches_nothing_is_stale() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "nothing-on-util"
+why = "w"
+from = "*"
+to = "util"
+kinds = ["normal"]
+allow = [
+  { from = "engine", to = "util", why = "the engine owns util" },
+  { from = "plugin-*", to = "util", why = "old" },
+]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` depends on `util` (normal)",
+                "`helper` depends on `util` (normal)",
+                "stale exception, remove it: rule `nothing-on-util` finds nothing from `plugin-*` to `util` any more",
+            ]
+        );
+        assert_eq!(findings[2].severity, Severity::Warning);
+    }
+
+    #[test]
     fn dev_edges_are_dev_only_and_filtered_by_kind() {
         let rule = r#"
 [[arch.forbid]]

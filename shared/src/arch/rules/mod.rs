@@ -213,8 +213,58 @@ impl Rule {
         }
     }
 
-    /// Lines for `--explain RULE`: which crates (or modules) each pattern matches, among `names`.
+    /// The build the rule judges, for the rules that take `features`.
+    pub fn features(&self) -> Option<&Features> {
+        match self {
+            Rule::Forbid(r) => Some(&r.filter.features),
+            Rule::Layers(r) => Some(&r.filter.features),
+            Rule::Independent(r) => Some(&r.filter.features),
+            Rule::NewCoupling(r) => Some(&r.filter.features),
+            _ => None,
+        }
+    }
+
+    /// The rule's exceptions (`allow`), for the rules that take them.
+    pub fn exceptions(&self) -> Option<&exceptions::Exceptions> {
+        match self {
+            Rule::Forbid(r) => Some(&r.allow),
+            Rule::Layers(r) => Some(&r.allow),
+            Rule::Independent(r) => Some(&r.allow),
+            Rule::OnlyThrough(r) => Some(&r.allow),
+            Rule::ModuleLayers(r) => Some(&r.allow),
+            _ => None,
+        }
+    }
+
+    /// Lines for `--explain RULE`: which crates (or modules) each pattern matches, among `names`; the build
+    /// it judges and its exceptions.
     pub fn describe(&self, names: &[&str]) -> Vec<String> {
+        let mut lines = self.describe_patterns(names);
+        if let Some(features) = self.features() {
+            lines.push(format!(
+                "judged on: {}",
+                match features {
+                    Features::All => "all features (the union of every build)".to_owned(),
+                    Features::Default => "each crate's default features".to_owned(),
+                    Features::Named(f) =>
+                        format!("each crate's default features and {}", f.join(", ")),
+                }
+            ));
+        }
+        for a in self
+            .exceptions()
+            .map(|e| e.0.as_slice())
+            .unwrap_or_default()
+        {
+            lines.push(format!(
+                "accepted: `{}` -> `{}` ({})",
+                a.from.text, a.to.text, a.why
+            ));
+        }
+        lines
+    }
+
+    fn describe_patterns(&self, names: &[&str]) -> Vec<String> {
         let matching = |p: &NamePattern| -> String {
             let m: Vec<&str> = names.iter().copied().filter(|n| p.matches(n)).collect();
             format!("`{}` matches {}", p.text, m.join(", "))
