@@ -507,3 +507,21 @@ fn collect_paths<'g>(
         suffix.pop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::as_written;
+
+    #[test]
+    fn platform_specs_read_as_the_manifest_writes_them() {
+        assert_eq!(as_written("unix"), "cfg(unix)");
+        assert_eq!(
+            as_written("all(unix, target_env = \"musl-x\")"),
+            "cfg(all(unix, target_env = \"musl-x\"))"
+        );
+        assert_eq!(
+            as_written("x86_64-unknown-linux-gnu"),
+            "x86_64-unknown-linux-gnu"
+        );
+    }
+}
