@@ -94,20 +94,13 @@ impl Limits {
 /// loads the configuration, so a `nan` cannot wait unnoticed for the run that uses it.
 pub fn check_numbers(cfg: &BenchConfig, v: &mut Validator<'_>) {
     percent(v, &cfg.ir_regression_pct, "ir-regression-pct");
-    percent(
-        v,
-        &cfg.criterion.noise_threshold_pct,
-        "noise-threshold-pct",
-    );
+    percent(v, &cfg.criterion.noise_threshold_pct, "noise-threshold-pct");
     if *cfg.timeout_secs.get_ref() == 0 {
         v.error(
             &cfg.timeout_secs,
             "timeout-secs must be at least 1",
             "0 would stop every benchmark at once",
-            Some(
-                "it is the time a bench target may take to build and run, in seconds"
-                    .to_owned(),
-            ),
+            Some("it is the time a bench target may take to build and run, in seconds".to_owned()),
         );
     }
     for o in &cfg.overrides {

@@ -26,8 +26,8 @@ use crate::output::Format;
 use crate::output::progress::{Progress, ProgressMode};
 use crate::render::github::append_step_summary;
 use crate::render::human::HumanStyle;
-use crate::render::{escape, markdown};
 use crate::render::review::write_review;
+use crate::render::{escape, markdown};
 use crate::report::{Report, Tool};
 use crate::workspace::{Members, PackageSelection, Workspace};
 

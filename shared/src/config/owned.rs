@@ -98,10 +98,20 @@ mod tests {
         let root = Utf8Path::from_path(ws.path()).unwrap();
         let link = ws.path().join("lumen-gate.toml");
         std::os::unix::fs::symlink(&secret, &link).unwrap();
-        assert!(matches!(in_workspace(root, &link), Err(NotOurs::Outside(_))));
+        assert!(matches!(
+            in_workspace(root, &link),
+            Err(NotOurs::Outside(_))
+        ));
         assert!(matches!(named_file(root, &link), Err(NotOurs::Outside(_))));
-        assert_eq!(named_file(root, &secret), Ok(()), "named outside: the user's choice");
-        assert!(matches!(in_workspace(root, &secret), Err(NotOurs::Outside(_))));
+        assert_eq!(
+            named_file(root, &secret),
+            Ok(()),
+            "named outside: the user's choice"
+        );
+        assert!(matches!(
+            in_workspace(root, &secret),
+            Err(NotOurs::Outside(_))
+        ));
 
         std::fs::write(ws.path().join("real.toml"), "").unwrap();
         std::os::unix::fs::symlink("real.toml", ws.path().join("inner.toml")).unwrap();

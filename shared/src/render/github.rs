@@ -63,7 +63,13 @@ pub fn annotation(f: &Finding, level: &str) -> String {
 /// of a terminal escape sequence the log would run) become spaces.
 pub fn escape_data(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() && !matches!(c, '\r' | '\n') { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\r' | '\n') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .replace('%', "%25")
         .replace('\r', "%0D")
