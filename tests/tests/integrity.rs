@@ -331,3 +331,34 @@ fn reports_of_another_workspace_are_refused_and_one_report_counts_once() {
         .count();
     assert_eq!(problems, 1, "{}", twice.stdout);
 }
+
+#[test]
+fn file_globs_that_match_no_file_are_named_in_a_warning() {
+    let p = crate_with("pub fn f() {}\n");
+    p.write(
+        "lumen-gate.toml",
+        "[lints]\nhot-paths = [\"scr/**\", \"src/lib.rs\", \"odd::hot::*\"]\n\n\
+         [lints.rules.no-unwrap]\nexclude = [\"src/gen/**\"]\n\n\
+         [[lints.overrides]]\npaths = [\"test/**\"]\nrules = { no-panic = \"off\" }\n",
+    );
+    let r = gate(&p, &[]);
+    assert_eq!(r.code, 0, "warnings never fail: {}", r.stderr);
+    for glob in ["scr/**", "src/gen/**", "test/**"] {
+        assert!(
+            r.stderr
+                .contains(&format!("`{glob}` matches no file in the workspace")),
+            "{glob}: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        !r.stderr.contains("`src/lib.rs` matches no"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("`odd::hot::*` matches no"),
+        "{}",
+        r.stderr
+    );
+}

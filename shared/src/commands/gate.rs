@@ -19,7 +19,7 @@ use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::lints::cache::hash_of;
-use crate::lints::settings::Settings;
+use crate::lints::settings::{Settings, unmatched_file_globs};
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
 use crate::output::Format;
@@ -234,7 +234,14 @@ fn run(args: Args) -> Result<i32> {
             Some((section, source)) => (&section.lints, Some(source)),
             None => (&loaded.config.lints, loaded.source.as_ref()),
         };
-        let (settings, warnings) = Settings::new(lints_config, lints_source)?;
+        let (settings, mut warnings) = Settings::new(lints_config, lints_source)?;
+        if preset_lints.is_none() {
+            warnings.extend(unmatched_file_globs(
+                lints_config,
+                lints_source,
+                &members.root,
+            ));
+        }
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {
             base: plan.base.to_owned(),
