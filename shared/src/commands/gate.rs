@@ -240,7 +240,7 @@ fn run(args: Args) -> Result<i32> {
                 lints_config,
                 lints_source,
                 &members.root,
-            ));
+            )?);
         }
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {

@@ -104,17 +104,19 @@ pub fn path(
         || path
             .components()
             .any(|c| c == std::path::Component::ParentDir);
-    let check = if lexically_outside {
-        Err(crate::config::owned::NotOurs::Outside(path.clone()))
-    } else {
-        crate::config::owned::in_workspace(root, &path)
-    };
-    check.map_err(|why| {
+    let refuse = |why: String| {
         Error::usage(
-            format!("baseline file refused: {}", why.describe(&path)),
+            format!("baseline file refused: {why}"),
             Some("[gate] baseline names a regular file inside the workspace".to_owned()),
         )
-    })?;
+    };
+    if lexically_outside {
+        return Err(refuse(format!(
+            "{} lies outside the workspace",
+            path.display()
+        )));
+    }
+    crate::config::owned::in_workspace(root, &path).map_err(|why| refuse(why.describe(&path)))?;
     Ok(path)
 }
 

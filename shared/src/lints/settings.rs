@@ -184,7 +184,7 @@ pub fn unmatched_file_globs(
     cfg: &LintsConfig,
     source: Option<&ConfigSource>,
     root: &camino::Utf8Path,
-) -> Vec<ConfigWarning> {
+) -> Result<Vec<ConfigWarning>, Error> {
     let mut files = Vec::new();
     list_files(root.as_std_path(), root.as_std_path(), &mut files);
     let globs = cfg
@@ -222,7 +222,7 @@ pub fn unmatched_file_globs(
             );
         }
     }
-    v.finish().unwrap_or_default()
+    v.finish()
 }
 
 /// Every file under `dir`, relative to `root` with `/` separators; `target/` and hidden directories left out.
