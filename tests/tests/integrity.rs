@@ -173,6 +173,21 @@ fn a_symlinked_config_is_refused_before_it_is_read() {
         );
     }
 
+    // `init` neither quotes nor rewrites the file behind the symlink.
+    let before = std::fs::read(&creds).unwrap();
+    let init = run(tool(ARCH)
+        .arg("init")
+        .arg("--manifest-path")
+        .arg(p.manifest()));
+    assert_refused_without_secret(&init, "init on lumen-gate.toml -> credentials");
+    assert_eq!(std::fs::read(&creds).unwrap(), before, "init wrote into it");
+    std::fs::write(&creds, format!("token = \"{SECRET}\n")).unwrap();
+    let broken = run(tool(ARCH)
+        .arg("init")
+        .arg("--manifest-path")
+        .arg(p.manifest()));
+    assert_refused_without_secret(&broken, "init on a broken credentials file");
+
     // --config naming a symlink inside the workspace: refused the same way.
     std::fs::remove_file(p.root().join("lumen-gate.toml")).unwrap();
     std::os::unix::fs::symlink(&creds, p.root().join("ci.toml")).unwrap();
