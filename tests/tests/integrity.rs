@@ -220,6 +220,22 @@ fn no_file_outside_the_workspace_is_quoted() {
     );
     assert_refused_without_secret(&gate(&q, &[]), "[gate] baseline = credentials");
 
+    // A --report reached through a symlink: its parse error names the place, never the text or a value.
+    let json_secret = secret.path().join("secret.json");
+    std::fs::write(
+        &json_secret,
+        format!("{{\"format_version\": \"{SECRET}\"}}\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&json_secret, p.root().join("arch.json")).unwrap();
+    std::fs::remove_file(p.root().join("lumen-gate-baseline.json")).unwrap();
+    let report = gate(
+        &p,
+        &["--report", p.root().join("arch.json").to_str().unwrap()],
+    );
+    assert_refused_without_secret(&report, "--report arch.json -> secret.json");
+    assert!(report.stderr.contains("arch.json"), "{}", report.stderr);
+
     // A module file outside the workspace (`#[path]` to it) is scanned and cannot be parsed: the finding
     // names the file, the diagnostic never quotes its lines.
     let r = crate_with(&format!(
