@@ -96,6 +96,9 @@ pub fn check(
             &mut |line| progress.note(line),
         )?;
         let base = base::load(ws, rev)?;
+        for note in &base.notes {
+            progress.note(note);
+        }
         let base_graph = ArchGraph::new(&base.workspace);
         // The same rules, compiled leniently against the base graph: a crate that is new since the base
         // simply matches nothing there.
@@ -127,6 +130,7 @@ pub fn check(
             }
         }
         report.base = Some(base.revision);
+        report.notes = base.notes;
     }
     report.findings = findings;
     report.sort();

@@ -452,6 +452,10 @@ pub struct Report {
     /// Files or targets that could not be checked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// What the run did that the reader should know and that is not a finding: a base worktree created
+    /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -468,6 +472,7 @@ impl Report {
             findings: Vec::new(),
             benchmarks: Vec::new(),
             problems: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
