@@ -148,6 +148,9 @@ pub struct Context<'a, 'g> {
     pub members: &'a [PackageMetadata<'g>],
     /// Files that could not be read.
     pub problems: Vec<Problem>,
+    /// Whether the source-level rules skip the files that cannot matter to them unparsed
+    /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
+    pub prefilter: bool,
     /// Crate surfaces read by only-through rules, by package.
     surfaces: HashMap<PackageId, only_through::CrateSurface>,
     /// Libraries read by module-layers rules, by package and whether test code was read.
@@ -161,6 +164,7 @@ impl<'a, 'g> Context<'a, 'g> {
             graph,
             members,
             problems: Vec::new(),
+            prefilter: true,
             surfaces: HashMap::new(),
             module_scans: HashMap::new(),
         }
