@@ -10,6 +10,7 @@ pub mod new_coupling;
 pub mod no_cycles;
 pub mod only_through;
 pub mod require;
+pub mod through;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -40,6 +41,8 @@ pub enum Kind {
     Independent,
     /// `[arch.no-cycles]`.
     NoCycles,
+    /// `[[arch.through]]`.
+    Through,
     /// `[arch.new-coupling]`: the only kind that means "new coupling" rather than a crate-boundary
     /// violation.
     NewCoupling,
@@ -48,7 +51,7 @@ pub enum Kind {
 impl Kind {
     /// Every kind.
     #[cfg(test)]
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 9] = [
         Kind::Forbid,
         Kind::Layers,
         Kind::OnlyThrough,
@@ -56,6 +59,7 @@ impl Kind {
         Kind::Require,
         Kind::Independent,
         Kind::NoCycles,
+        Kind::Through,
         Kind::NewCoupling,
     ];
 
@@ -69,6 +73,7 @@ impl Kind {
             Kind::Require => "arch::require",
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
+            Kind::Through => "arch::through",
             Kind::NewCoupling => "arch::new-coupling",
         }
     }
@@ -136,6 +141,8 @@ pub enum Rule {
     Independent(independent::Independent),
     /// No cycles among workspace crates, dev edges included.
     NoCycles(no_cycles::NoCycles),
+    /// Every path from A to B passes through given crates.
+    Through(through::Through),
     /// New internal edges since the base.
     NewCoupling(new_coupling::NewCoupling),
 }
@@ -182,6 +189,7 @@ impl Rule {
             Rule::Require(r) => &r.meta,
             Rule::Independent(r) => &r.meta,
             Rule::NoCycles(r) => &r.meta,
+            Rule::Through(r) => &r.meta,
             Rule::NewCoupling(r) => &r.meta,
         }
     }
@@ -207,6 +215,7 @@ impl Rule {
             Rule::Require(r) => r.check(ctx),
             Rule::Independent(r) => r.check(ctx),
             Rule::NoCycles(r) => r.check(ctx),
+            Rule::Through(r) => r.check(ctx),
             Rule::NewCoupling(_) => Vec::new(),
         }
     }
@@ -256,6 +265,14 @@ impl Rule {
             Rule::Independent(r) => {
                 let parts: Vec<String> = r.crates.iter().map(matching).collect();
                 vec![format!("crates: {}", parts.join("; "))]
+            }
+            Rule::Through(r) => {
+                let parts: Vec<String> = r.via.iter().map(matching).collect();
+                vec![
+                    format!("from: {}", matching(&r.from)),
+                    format!("to: {}", matching(&r.to)),
+                    format!("via: {}", parts.join("; ")),
+                ]
             }
             Rule::NoCycles(_) | Rule::NewCoupling(_) => {
                 vec!["applies to every workspace member".to_owned()]
@@ -340,6 +357,17 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
         rules.push(Rule::Independent(independent::Independent::compile(
             r, meta, checker,
         )));
+    }
+    for r in &cfg.through {
+        let meta = ids.meta(
+            checker,
+            &r.id,
+            Kind::Through,
+            &r.why,
+            r.severity,
+            through::describe(r),
+        );
+        rules.extend(through::Through::compile(r, meta, checker).map(Rule::Through));
     }
     if let Some(r) = &cfg.no_cycles {
         let description = no_cycles::DESCRIPTION.to_owned();
@@ -768,7 +796,7 @@ to = "util"
 [[arch.independent]]
 id = "same"
 why = "w"
-crates = ["app"]
+crates = ["app", "util"]
 "#,
         );
         assert_eq!(

@@ -87,9 +87,15 @@ impl OnlyThrough {
         if !member {
             return None;
         }
+        let from = from?;
+        let used = checker.pattern(&r.to)?;
+        if checker.pairs_exist(&from, &used, &|a, b| a != b) == Some(false) {
+            checker.never_fires(&r.id, "`from` matches no member other than `to`");
+            return None;
+        }
         Some(OnlyThrough {
             meta,
-            from: from?,
+            from,
             to: r.to.get_ref().to_owned(),
             modules,
             include_tests: r.include_tests,

@@ -78,9 +78,15 @@ impl Require {
                 return None;
             }
         }
+        let crates = crates?;
+        let dep = checker.pattern(&r.depends_on)?;
+        if checker.pairs_exist(&crates, &dep, &|a, b| a != b) == Some(false) {
+            checker.never_fires(&r.id, "`crates` matches no member other than `depends-on`");
+            return None;
+        }
         Some(Require {
             meta,
-            crates: crates?,
+            crates,
             depends_on: r.depends_on.get_ref().to_owned(),
             implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
             defined: known,
