@@ -127,33 +127,37 @@ impl Through {
         via.join(" or ")
     }
 
-    /// The avoiding path hop by hop with its manifest lines, and how many such paths there are.
+    /// The avoiding path hop by hop with its manifest lines, and how many such paths there are (one line:
+    /// the terminal output wraps it).
     fn help(&self, graph: &ArchGraph<'_>, path: &[Edge<'_>], count: u64) -> String {
-        let mut lines = vec![format!(
-            "route the dependency through {}, or remove an edge of this path:",
-            self.via_text()
-        )];
-        for edge in path {
-            let hop = graph.hop(edge);
-            let at = hop
-                .declared_at
-                .map(|l| format!("declared at {}:{}", l.file, l.line))
-                .unwrap_or_else(|| "declaration not found in the manifest".to_owned());
-            lines.push(format!(
-                "  {} -> {} ({}) {at}",
-                hop.from,
-                hop.to,
-                edge_label(graph, edge)
-            ));
-        }
-        lines.push(match count {
-            1 => "this is the only shortest path that avoids them".to_owned(),
-            n if n as usize <= PATH_LIMIT => {
-                format!("{n} shortest paths avoid them: --explain lists them all")
+        let hops: Vec<String> = path
+            .iter()
+            .map(|edge| {
+                let hop = graph.hop(edge);
+                let at = hop
+                    .declared_at
+                    .map(|l| format!("declared at {}:{}", l.file, l.line))
+                    .unwrap_or_else(|| "declaration not found in the manifest".to_owned());
+                format!(
+                    "{} -> {} ({}) {at}",
+                    hop.from,
+                    hop.to,
+                    edge_label(graph, edge)
+                )
+            })
+            .collect();
+        let count = match count {
+            1 => "the only shortest path that avoids them".to_owned(),
+            n if n <= PATH_LIMIT as u64 => {
+                format!("{n} shortest paths avoid them, --explain lists them all")
             }
-            n => format!("{n} shortest paths avoid them: --explain lists the first {PATH_LIMIT}"),
-        });
-        lines.join("\n")
+            n => format!("{n} shortest paths avoid them, --explain lists the first {PATH_LIMIT}"),
+        };
+        format!(
+            "route the dependency through {}, or remove an edge of the avoiding path: {} ({count})",
+            self.via_text(),
+            hops.join(", then ")
+        )
     }
 }
 
