@@ -50,7 +50,7 @@ impl Forbid {
         if checker.pairs_exist(&from, &to, &|a, b| a != b) == Some(false) {
             checker.never_fires(
                 &r.id,
-                "no member `from` matches has another crate `to` matches to depend on",
+                "`from` and `to` match the same single crate, or `from` matches no workspace member",
             );
             return None;
         }

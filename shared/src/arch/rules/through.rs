@@ -76,7 +76,7 @@ impl Through {
         if can_fire == Some(false) {
             checker.never_fires(
                 &r.id,
-                "no member `from` matches outside `via` has a crate `to` matches outside `via` to reach",
+                "every `from` member and `to` crate are the same crate, or one of them is in `via`",
             );
             return None;
         }
