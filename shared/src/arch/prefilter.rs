@@ -2,7 +2,9 @@
 //! it, so it is not parsed with syn. Its bytes are searched for the words that matter (the used crate's
 //! names for only-through, the traits for require's `implements`, the crate's module names for
 //! module-layers) with aho-corasick; a file without any of them is only scanned for its `mod` declarations,
-//! so the walk through the module tree goes on below it.
+//! so the walk through the module tree goes on below it. Most such files declare no module in a file of
+//! its own: when every `mod` word of the text is followed by a name and `{` (inline modules, like
+//! `mod tests {`), there is nothing to walk to and the scanner does not run.
 //!
 //! The `mod` scanner is a small lexer: it skips comments, strings, raw strings, character literals and
 //! lifetimes, tracks delimiters, and reads the `mod` items at module level (the file's and its inline
@@ -55,12 +57,42 @@ impl Needles {
 
 /// For [`crate::source::modtree::Analysis::cached`]: the `mod` declarations of a file that cannot matter
 /// (its `text` lacks every word of one of the `groups`), so the walk need not parse it; `None` when it must
-/// be parsed.
+/// be parsed. When the text cannot declare a module in a file ([`may_declare_files`]), no declaration at
+/// all: the walk only follows those.
 pub fn skip(text: &str, groups: &[&Needles]) -> Option<Vec<ModDecl>> {
     if groups.iter().all(|needles| needles.found_in(text)) {
         return None;
     }
+    if !may_declare_files(text) {
+        return Some(Vec::new());
+    }
     mod_decls_of_text(text)
+}
+
+/// False only when every word `mod` of `text` is followed by a name and `{`: then no `mod name;` item
+/// declares a module in a file, at any depth. Comments, strings or odd spacing after a `mod` only make it
+/// say true (the scanner then reads the file).
+fn may_declare_files(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    text.match_indices("mod").any(|(start, _)| {
+        if (start > 0 && ident_continue(bytes[start - 1])) || ident_continue(at(start + 3)) {
+            return false; // part of a longer word: `module`, `modes`
+        }
+        let mut i = start + 3;
+        while at(i).is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = i;
+        while ident_continue(at(i)) || at(i) == b'#' {
+            i += 1;
+        }
+        let named = i > name;
+        while at(i).is_ascii_whitespace() {
+            i += 1;
+        }
+        !(named && at(i) == b'{')
+    })
 }
 
 /// The `mod` items of a file as [`mod_decls`] finds them in its syntax tree, read from its text; `None`
@@ -623,6 +655,33 @@ mod real;
             Some(1),
             "a file without the words is scanned, not parsed"
         );
+        assert_eq!(
+            skip(
+                "fn f() {}\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n",
+                &[&needles]
+            ),
+            Some(Vec::new()),
+            "inline modules alone declare nothing to walk to"
+        );
+        assert_eq!(
+            skip("mod outer {\n    mod inner;\n}\n", &[&needles]).map(|d| d.len()),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn only_mod_words_followed_by_a_name_and_a_brace_declare_no_file() {
+        assert!(!may_declare_files(
+            "//! A module.\nfn modes() {}\nmod tests { }\nmod  r#x\n{}"
+        ));
+        assert!(may_declare_files("mod a;"));
+        assert!(may_declare_files("pub(crate) mod a ;"));
+        assert!(may_declare_files("mod /* odd */ a;"));
+        assert!(may_declare_files("mod a { mod b; }"));
+        assert!(
+            may_declare_files("// mod\n"),
+            "a lone word: the scanner decides"
+        );
     }
 
     /// The rules of `rules` (TOML, the fixture's own `lumen-gate.toml` when `None`) and of `preset` on the
@@ -787,9 +846,10 @@ implements = "Plugin"
                         continue;
                     };
                     let scanned = mod_decls_of_text(&text);
-                    assert_eq!(
-                        scanned.as_ref(),
-                        Some(&mod_decls(&ast.items)),
+                    let parsed = mod_decls(&ast.items);
+                    assert_eq!(scanned.as_ref(), Some(&parsed), "{}", path.display());
+                    assert!(
+                        may_declare_files(&text) || parsed.iter().all(|d| d.file.is_none()),
                         "{}",
                         path.display()
                     );
