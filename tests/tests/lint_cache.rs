@@ -130,6 +130,27 @@ fn a_cached_run_answers_like_a_fresh_one_after_every_kind_of_edit() {
         "{new_target:#?}"
     );
 
+    // A file that does not parse, then fixed; a module file missing, then written.
+    let fresh = p.read("gates/src/renamed_fresh.rs");
+    p.write("gates/src/renamed_fresh.rs", "pub fn broken( {\n");
+    let broken = agree(&p, "a file that does not parse");
+    assert_eq!(
+        count(&broken, "\"rule_id\":\"unreadable-file\""),
+        1,
+        "{broken:#?}"
+    );
+    p.write("gates/src/renamed_fresh.rs", &fresh);
+    assert_eq!(agree(&p, "the file fixed"), new_target);
+    std::fs::remove_file(p.root().join("gates/src/renamed_fresh.rs")).unwrap();
+    let missing = agree(&p, "a module file missing");
+    assert_eq!(
+        count(&missing, "\"rule_id\":\"unreadable-file\""),
+        1,
+        "{missing:#?}"
+    );
+    p.write("gates/src/renamed_fresh.rs", &fresh);
+    assert_eq!(agree(&p, "the module file written"), new_target);
+
     // A cache file that is not one: ignored, and rewritten.
     for file in cache_files(&p) {
         std::fs::write(&file, "{ not json").unwrap();

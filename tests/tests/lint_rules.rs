@@ -6,10 +6,20 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-gate-dup");
 
-/// Every finding on the fixture with `dispatch` as a hot fn: file:line:column, rule, severity.
+/// Every finding on the fixture with `dispatch` and `advice::hot` as hot paths: file:line:column, rule,
+/// severity.
 /// Near misses (a field or fn named `unwrap`, commented clones, `#[cfg(test)]` and `#[test]` code,
 /// integration tests, `macro_rules!` bodies, bounded sizes, closures, hash sets) must not appear.
 const EXPECTED: &str = "\
+advice.rs:33:25 string-interning WARNING
+advice.rs:34:41 string-interning WARNING
+advice.rs:40:14 collection-types WARNING
+advice.rs:46:24 error-path-alloc WARNING
+advice.rs:48:74 error-path-alloc WARNING
+advice.rs:55:24 clone-in-hot-loop CRITICAL
+advice.rs:77:24 rc-copy-on-write WARNING
+advice.rs:83:23 const-generics WARNING
+advice.rs:89:9 const-generics WARNING
 allocs.rs:7:22 bounded-alloc WARNING
 allocs.rs:8:13 bounded-alloc WARNING
 allocs.rs:9:13 bounded-alloc WARNING
@@ -25,14 +35,14 @@ anys.rs:8:13 no-box-dyn-any CRITICAL
 clones.rs:4:15 clone-justified CRITICAL
 clones.rs:5:7 clone-justified CRITICAL
 elsewhere/renamed.rs:4:7 no-unwrap CRITICAL
-hot.rs:7:33 alloc-in-hot-loop CRITICAL
-hot.rs:8:21 alloc-in-hot-loop CRITICAL
-hot.rs:9:26 alloc-in-hot-loop CRITICAL
-hot.rs:10:26 clone-in-hot-loop CRITICAL
-hot.rs:11:24 hash-in-hot-loop CRITICAL
-hot.rs:12:18 format-in-loop CRITICAL
-hot.rs:14:5 no-silent-failure CRITICAL
-hot.rs:14:13 catch-unwind-in-hot-path CRITICAL
+hot.rs:7:37 alloc-in-hot-loop CRITICAL
+hot.rs:9:21 alloc-in-hot-loop CRITICAL
+hot.rs:10:26 alloc-in-hot-loop CRITICAL
+hot.rs:11:26 clone-in-hot-loop CRITICAL
+hot.rs:12:24 hash-in-hot-loop CRITICAL
+hot.rs:13:18 format-in-loop CRITICAL
+hot.rs:15:5 no-silent-failure CRITICAL
+hot.rs:15:13 catch-unwind-in-hot-path CRITICAL
 loops.rs:7:18 format-in-loop WARNING
 loops.rs:8:20 format-in-loop WARNING
 loops.rs:9:17 quadratic WARNING
@@ -111,7 +121,7 @@ fn every_rule_finds_its_true_positives_and_no_near_misses() {
     let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[lints]\nhot-paths = [\"gates::hot::dispatch\"]\n",
+        "[lints]\nhot-paths = [\"gates::hot::dispatch\", \"gates::advice::hot*\"]\n",
     );
     let (code, r, stderr) = lints(&p, &[]);
     assert_eq!(code, 1, "{stderr}");
@@ -131,8 +141,8 @@ fn hot_paths_by_file_glob_and_cold_code() {
     assert_eq!(
         hot,
         [
-            "hot.rs:12:18 format-in-loop WARNING",
-            "hot.rs:14:5 no-silent-failure CRITICAL"
+            "hot.rs:13:18 format-in-loop WARNING",
+            "hot.rs:15:5 no-silent-failure CRITICAL"
         ]
     );
     p.write(
@@ -277,10 +287,11 @@ fn bad_files_are_reported_and_the_rest_still_scanned() {
     .unwrap();
     let (code, r, stderr) = lints(&p, &[]);
     assert_eq!(code, 1, "{stderr}");
-    let problems: Vec<String> = r["problems"]
+    let problems: Vec<String> = r["findings"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|x| x["rule_id"] == "unreadable-file")
         .map(|x| {
             format!(
                 "{}:{} {}",
@@ -389,4 +400,111 @@ fn human_output_has_diagnostics_and_a_count_per_rule() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("package `nope` is not a member"));
+}
+
+/// The Lumen preset carries the spec's hot paths: `--preset lumen` uses them where the workspace has no
+/// `[lints]`, `lower_safe`'s `catch_unwind` is allowed as crash protection and any other is not, and
+/// `cargo lumen-arch init --preset lumen` writes them with the spec line each comes from.
+#[test]
+fn the_lumen_preset_carries_the_specs_hot_paths() {
+    let p = TempProject::new("example-lumen");
+    let lib = p.read("rust/lumen-compiler/src/lib.rs");
+    p.write(
+        "rust/lumen-compiler/src/lib.rs",
+        &format!(
+            "{lib}\n/// Not crash protection: an expected error caught by unwinding.\npub fn risky(src: &str) -> bool {{\n    std::panic::catch_unwind(|| compile(src).is_ok()).unwrap_or(false)\n}}\n"
+        ),
+    );
+    let (_, r, stderr) = lints(&p, &["--preset", "lumen"]);
+    let found: Vec<String> = lines(&r)
+        .into_iter()
+        .filter(|l| l.contains("catch-unwind") || l.contains("vm/mod.rs"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "rust/lumen-compiler/src/lib.rs:18:5 catch-unwind-in-hot-path CRITICAL",
+            "rust/lumen-vm/src/vm/mod.rs:9:20 format-in-loop CRITICAL",
+        ],
+        "{stderr}"
+    );
+    // Without the preset, no hot paths: the format! is a WARNING, catch_unwind is not reported.
+    let (_, r, _) = lints(&p, &[]);
+    assert!(
+        lines(&r)
+            .iter()
+            .any(|l| l == "rust/lumen-vm/src/vm/mod.rs:9:20 format-in-loop WARNING"),
+        "{r:#}"
+    );
+
+    let init = tool(env!("CARGO_BIN_EXE_lumen-arch-dup"))
+        .args(["init", "--preset", "lumen", "--manifest-path"])
+        .arg(p.manifest())
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let written = p.read("lumen-gate.toml");
+    for expected in [
+        "[lints]",
+        "\"rust/lumen-vm/src/vm/mod.rs\",",
+        "# \"VM Dispatch Loop (`rust/lumen-vm/src/vm/mod.rs`)",
+        "interner = \"StringTable\"",
+        "exclude = [\"lumen_compiler::lower_safe\"",
+    ] {
+        assert!(written.contains(expected), "{expected} not in:\n{written}");
+    }
+    // The written file alone now gives what the preset gave.
+    let (_, r, _) = lints(&p, &[]);
+    assert!(
+        lines(&r)
+            .iter()
+            .any(|l| l == "rust/lumen-compiler/src/lib.rs:18:5 catch-unwind-in-hot-path CRITICAL"),
+        "{r:#}"
+    );
+}
+
+/// `string-interning` speaks only in a crate that interns: the fixture defines an `Interner` (found by
+/// its name and its `intern` method); naming another interner type in the configuration silences it, and
+/// a name that is not a type is an error at its place.
+#[test]
+fn string_interning_needs_an_interner() {
+    let p = TempProject::new("lint-rules");
+    let hot = "[lints]\nhot-paths = [\"gates::advice::hot*\"]\n";
+    let count = |r: &Value| {
+        lines(r)
+            .iter()
+            .filter(|l| l.contains("string-interning"))
+            .count()
+    };
+    p.write("lumen-gate.toml", hot);
+    let (_, r, _) = lints(&p, &[]);
+    assert_eq!(count(&r), 2, "{r:#}");
+    p.write(
+        "lumen-gate.toml",
+        &format!("{hot}interner = \"Interner\"\n"),
+    );
+    let (_, r, _) = lints(&p, &[]);
+    assert_eq!(count(&r), 2, "{r:#}");
+    p.write(
+        "lumen-gate.toml",
+        &format!("{hot}interner = \"StringTable\"\n"),
+    );
+    let (_, r, _) = lints(&p, &[]);
+    assert_eq!(count(&r), 0, "{r:#}");
+    p.write("lumen-gate.toml", &format!("{hot}interner = \"a b\"\n"));
+    let out = tool(BIN)
+        .args(["--only", "lints", "--offline", "--manifest-path"])
+        .arg(p.manifest())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is not a type name") && stderr.contains("lumen-gate.toml:3"),
+        "{stderr}"
+    );
 }

@@ -85,8 +85,16 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
         }
     }
     parent.insert("arch", new_arch);
+    // A preset's hot paths come along, unless the file already configures the lints.
+    let lints = match rules.get("lints") {
+        Some(lints) if !parent.contains_key("lints") => {
+            parent.insert("lints", lints.clone()); // cloned: the item moves into the user's document
+            " and hot paths"
+        }
+        _ => "",
+    };
     std::fs::write(&path, doc.to_string()).map_err(|e| Error::io("could not write", &path, e))?;
-    writeln!(out, "wrote architecture rules to {path}")
+    writeln!(out, "wrote architecture rules{lints} to {path}")
         .map_err(|e| Error::io("could not write", "stdout", e))?;
     Ok(path)
 }

@@ -67,7 +67,8 @@ pub struct Args {
     /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
-    /// A built-in architecture rule set.
+    /// A built-in rule set: its architecture rules, and its hot paths when the configuration has no
+    /// `[lints]` of its own.
     #[arg(long, value_enum)]
     pub preset: Option<Preset>,
     /// Write the baseline file: every current finding when there is none (or with `=all`); otherwise
@@ -85,6 +86,13 @@ pub struct Args {
     /// workspace's state directory under `target/`).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// The `[lints]` section of a preset (the other sections are read by their tools).
+#[derive(Debug, Default, serde::Deserialize)]
+struct LintsSection {
+    #[serde(default)]
+    lints: crate::lints::cfg::LintsConfig,
 }
 
 /// What `--write-baseline` writes.
@@ -189,14 +197,23 @@ fn run(args: Args) -> Result<i32> {
         reports.push((Tool::Arch.part_name().to_owned(), report));
     }
     if runs(Part::Lints) {
-        let (settings, warnings) = Settings::new(&loaded.config.lints, loaded.source.as_ref())?;
+        // The preset's hot paths apply where the configuration says nothing about the lints.
+        let preset_lints = match plan.preset {
+            Some(preset) if loaded.config.lints.is_empty() => Some(preset.parse::<LintsSection>()?),
+            _ => None,
+        };
+        let (lints_config, lints_source) = match &preset_lints {
+            Some((section, source)) => (&section.lints, Some(source)),
+            None => (&loaded.config.lints, loaded.source.as_ref()),
+        };
+        let (settings, warnings) = Settings::new(lints_config, lints_source)?;
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {
             base: plan.base.to_owned(),
             selection: plan.selection.to_owned(),
             cache: (!plan.no_cache)
                 .then(|| members.state_dir().join("lint-cache").into_std_path_buf()),
-            settings_hash: hash_of(&format!("{:?}", loaded.config.lints)),
+            settings_hash: hash_of(&format!("{lints_config:?}")),
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));

@@ -5,6 +5,7 @@
 //! `rules_checked` with the item in its `checks`) and found nothing that counts; the line names those rules.
 
 use crate::arch::Kind;
+use crate::lints::rules::{RULES, Scope};
 use crate::report::{Category, ChecklistItem, Finding, Report};
 
 /// The state of one checklist line.
@@ -96,7 +97,7 @@ pub fn performance(report: &Report, issues: &[Finding]) -> Vec<ChecklistLine> {
                 .filter(|r| r.checks.contains(item))
                 .collect();
             let st = if rules.is_empty() {
-                CheckState::NotChecked("no rule that checks this ran: review by hand")
+                CheckState::NotChecked(why_not_checked(report, *item))
             } else {
                 state(
                     issues
@@ -112,6 +113,28 @@ pub fn performance(report: &Report, issues: &[Finding]) -> Vec<ChecklistLine> {
             }
         })
         .collect()
+}
+
+/// Why no rule answered `item`: the lints did not run, its rules only look at hot paths and none are
+/// configured, or its rules are turned off.
+fn why_not_checked(report: &Report, item: ChecklistItem) -> &'static str {
+    let lints_ran = report
+        .rules_checked
+        .iter()
+        .any(|r| r.kind.starts_with("lints::"));
+    let answering: Vec<_> = RULES.iter().filter(|r| r.checks.contains(&item)).collect();
+    let hot_rule_ran = report.rules_checked.iter().any(|checked| {
+        RULES
+            .iter()
+            .any(|r| r.id == checked.id && r.scope == Scope::HotOnly)
+    });
+    if !lints_ran {
+        "the lints did not run"
+    } else if !hot_rule_ran && answering.iter().all(|r| r.scope == Scope::HotOnly) {
+        "no hot paths configured (`[lints] hot-paths`), or its rules are off"
+    } else {
+        "rule off"
+    }
 }
 
 fn state(count: usize) -> CheckState {

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,8 @@ struct Stamp {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Summary {
     stamp: Stamp,
-    /// Every file the last scan read, by path, with the hash of its text.
+    /// Every file the last scan read, by path, with the hash of its text; empty when some file could
+    /// not be read or parsed (a missing module file can appear without any read file changing).
     texts: BTreeMap<String, u64>,
     /// The last scan's findings and problems.
     findings: Vec<Finding>,
@@ -98,6 +100,8 @@ pub struct Cache {
     old: Summary,
     old_scans: OnceLock<Scans>,
     new: Mutex<BTreeMap<String, FileEntry>>,
+    /// Some file of the scan could not be read or parsed: the next run walks the tree again.
+    incomplete: AtomicBool,
 }
 
 impl Cache {
@@ -119,6 +123,7 @@ impl Cache {
             old,
             old_scans: OnceLock::new(),
             new: Mutex::new(BTreeMap::new()),
+            incomplete: AtomicBool::new(false),
         }
     }
 
@@ -151,6 +156,12 @@ impl Cache {
         })
     }
 
+    /// Records that the scan could not read or parse some file: the package's findings are then not
+    /// reused whole next time (its readable files' scans still are).
+    pub fn incomplete(&self) {
+        self.incomplete.store(true, Ordering::Relaxed);
+    }
+
     /// Records a file's scan for the next run.
     pub fn put(&self, key: &str, text: &str, context: u64, scan: &FileScan, decls: &[ModDecl]) {
         self.keep(key, hash_of(&text.as_bytes()), context, scan, decls);
@@ -177,13 +188,17 @@ impl Cache {
             .new
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let texts = files
-            .iter()
-            .map(|(key, entry)| {
-                let path = key.split_once('\t').map_or(key.as_str(), |(p, _)| p);
-                (path.to_owned(), entry.text)
-            })
-            .collect();
+        let texts = if self.incomplete.into_inner() {
+            BTreeMap::new()
+        } else {
+            files
+                .iter()
+                .map(|(key, entry)| {
+                    let path = key.split_once('\t').map_or(key.as_str(), |(p, _)| p);
+                    (path.to_owned(), entry.text)
+                })
+                .collect()
+        };
         let summary = Summary {
             stamp: Stamp {
                 build: self.stamp.build.to_owned(),

@@ -6,8 +6,10 @@
 //!
 //! [lints.rules.no-unwrap]
 //! severity = "warning"        # critical | warning | info | off
-//! exclude = ["src/legacy/**"] # file globs where the rule is off
+//! exclude = ["src/legacy/**", "my_crate::legacy::*"] # file or fn-path globs where it is off
 //! targets = ["lib", "bin"]    # lib (default), bin, test
+//!
+//! interner = "StringTable"  # the crate's string interner type (for string-interning)
 //!
 //! [[lints.overrides]]
 //! paths = ["crates/cli/**"]
@@ -36,6 +38,21 @@ pub struct LintsConfig {
     /// Per-path severity overrides.
     #[serde(default)]
     pub overrides: Vec<PathOverride>,
+    /// The type that interns strings (`StringTable`): `string-interning` reports only in crates that
+    /// define it. Without it, a crate interns when it defines a type named `*Interner` or a method
+    /// `intern` / `get_or_intern`.
+    #[serde(default)]
+    pub interner: Option<Spanned<String>>,
+}
+
+impl LintsConfig {
+    /// True when it sets nothing.
+    pub fn is_empty(&self) -> bool {
+        self.hot_paths.is_empty()
+            && self.rules.is_empty()
+            && self.overrides.is_empty()
+            && self.interner.is_none()
+    }
 }
 
 /// `[lints.rules.<id>]`.
@@ -45,7 +62,7 @@ pub struct RuleSettings {
     /// Severity everywhere (hot paths included), or `off`.
     #[serde(default)]
     pub severity: Option<Level>,
-    /// File globs where the rule is off.
+    /// Where the rule is off: file globs, or fn-path globs (with `::`, as in hot paths).
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
     /// Which targets the rule scans: `lib` (default), `bin`, `test`.

@@ -36,6 +36,9 @@ pub struct CrateIndex {
     fields: HashMap<String, Vec<(Option<String>, bool)>>,
     /// Types of the crate that implement `fmt::Write`.
     fmt_writers: HashSet<String>,
+    /// Whether the crate interns strings: it defines the configured interner type, or (with none
+    /// configured) a type named `*Interner` or a method `intern` / `get_or_intern`.
+    interns: bool,
 }
 
 /// Why a method call may be the crate's own.
@@ -64,10 +67,21 @@ const FALLIBLE_WRITERS: &[&str] = &[
 ];
 
 impl CrateIndex {
-    /// The index of every file's definitions.
-    pub fn new<'a>(all: impl IntoIterator<Item = &'a Defs>) -> CrateIndex {
+    /// The index of every file's definitions; `interner` is the configured interner type, if any.
+    pub fn new<'a>(all: impl IntoIterator<Item = &'a Defs>, interner: Option<&str>) -> CrateIndex {
         let mut index = CrateIndex::default();
         for defs in all {
+            index.interns |= defs
+                .impl_methods
+                .iter()
+                .any(|(owner, _, method)| match interner {
+                    Some(name) => owner == name,
+                    None => {
+                        owner.ends_with("Interner")
+                            || method == "intern"
+                            || method == "get_or_intern"
+                    }
+                });
             for (owner, trait_name, method) in &defs.impl_methods {
                 if let Some(t) = trait_name {
                     index
@@ -131,6 +145,13 @@ impl CrateIndex {
                 Some(decls) if decls.iter().all(|(_, narrow)| *narrow) => Judgement::NotAFinding,
                 _ => Judgement::Finding,
             },
+            Condition::CrateInterns => {
+                if self.interns {
+                    Judgement::Finding
+                } else {
+                    Judgement::NotAFinding
+                }
+            }
         }
     }
 
@@ -240,7 +261,7 @@ mod tests {
                 ("len".into(), Some("u32".into()), false),
             ],
         };
-        CrateIndex::new([&defs])
+        CrateIndex::new([&defs], None)
     }
 
     fn method(name: &str, receiver: Receiver) -> Judgement {

@@ -8,6 +8,7 @@
 //! Decisions: `assert!`-family macros are not `no-panic` findings (they state invariants; clippy's `panic`
 //! lint does not flag them either). `.unwrap()`/`.expect(..)` are matched by name, without types.
 
+pub mod advice;
 pub mod cache;
 pub mod cfg;
 pub mod crate_index;
@@ -29,7 +30,7 @@ use crate::git::{ChangedLines, Repo};
 use crate::lints::cache::{Cache, hash_of};
 use crate::lints::cfg::Target;
 use crate::lints::crate_index::{CrateIndex, Judgement};
-use crate::lints::rules::RuleId;
+use crate::lints::rules::{RuleId, Scope};
 use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
 use crate::lints::visitor::{AnyAliases, FileScan, Hit, IdentType, scan_file};
@@ -91,8 +92,10 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         })
         .collect();
     let mut report = Report::new(Tool::Lints, ws.root.as_str());
+    // A rule that reports only in hot paths checks nothing when none are configured.
     report.rules_checked = settings
         .enabled()
+        .filter(|r| r.scope != Scope::HotOnly || settings.has_hot_paths())
         .map(|r| RuleChecked {
             id: r.id.to_owned(),
             kind: kind(r.rule),
@@ -226,6 +229,7 @@ fn scan_package(
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut unreadable_findings = Vec::new();
     for (root, target) in roots(settings, pkg) {
         let lint = Lint {
             ws,
@@ -236,15 +240,32 @@ fn scan_package(
         };
         let (scanned, walk_problems) = crate::source::modtree::walk(&root, include_tests, &lint);
         files.extend(scanned);
-        problems.extend(walk_problems.into_iter().map(|p| p.into_problem(&ws.root)));
+        // A file no rule could read is a finding of its own, counted like any other.
+        for problem in walk_problems {
+            if let Some(cache) = cache {
+                cache.incomplete();
+            }
+            let problem = problem.into_problem(&ws.root);
+            match problem
+                .location
+                .as_ref()
+                .and_then(|at| unreadable(settings, &pkg.name, at, &problem.message, target))
+            {
+                Some(f) => unreadable_findings.push(f),
+                None => problems.push(problem),
+            }
+        }
     }
     let mut aliases = AnyAliases::default();
     for (_, (_, _, result, _)) in &mut files {
         aliases.dyn_any.append(&mut result.aliases.dyn_any);
         aliases.box_any.append(&mut result.aliases.box_any);
     }
-    let index = CrateIndex::new(files.iter().map(|(_, (_, _, result, _))| &result.defs));
-    let mut findings = Vec::new();
+    let index = CrateIndex::new(
+        files.iter().map(|(_, (_, _, result, _))| &result.defs),
+        settings.interner(),
+    );
+    let mut findings = unreadable_findings;
     for (_, (rel, target, result, mut suppressions)) in files {
         let mut hits = result.hits;
         hits.extend(
@@ -315,6 +336,36 @@ fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
     })
 }
 
+/// The `unreadable-file` finding of a file the walk could not read or parse; `None` when the rule is off
+/// there (the file then stays a problem of the report).
+fn unreadable(
+    settings: &Settings,
+    package: &str,
+    at: &Location,
+    why: &str,
+    target: Target,
+) -> Option<Finding> {
+    let info = RuleId::UnreadableFile.info();
+    let severity = settings.severity(info, &at.file, "", false, target)?;
+    Some(Finding {
+        rule_id: info.id.to_owned(),
+        kind: kind(info.rule),
+        category: info.category,
+        severity,
+        message: format!("`{}` {}: {why}", at.file, info.phrase),
+        why: None,
+        help: Some(info.help.to_owned()),
+        impact: Some(info.impact.to_owned()),
+        location: Some(at.to_owned()),
+        package: Some(package.to_owned()),
+        crates: Vec::new(),
+        paths: Vec::new(),
+        benchmark: None,
+        code: None,
+        baseline: Baseline::NoBase,
+    })
+}
+
 fn finding(
     settings: &Settings,
     package: &str,
@@ -324,7 +375,7 @@ fn finding(
     unsure: Option<&str>,
 ) -> Option<Finding> {
     let info = hit.rule.info();
-    let mut severity = settings.severity(info, rel, hit.hot, target)?;
+    let mut severity = settings.severity(info, rel, &hit.item, hit.hot, target)?;
     let mut place = if hit.hot { " in a hot path" } else { "" }.to_owned();
     if let Some(why) = unsure {
         // The syntax cannot tell whether it is a finding: reported, never as CRITICAL.

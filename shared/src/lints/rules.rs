@@ -29,8 +29,20 @@ pub enum RuleId {
     CloneInHotLoop,
     /// `catch-unwind-in-hot-path`.
     CatchUnwindInHotPath,
+    /// `string-interning`.
+    StringInterning,
+    /// `collection-types`.
+    CollectionTypes,
+    /// `rc-copy-on-write`.
+    RcCopyOnWrite,
+    /// `error-path-alloc`.
+    ErrorPathAlloc,
+    /// `const-generics`.
+    ConstGenerics,
     /// `suppression-reason`.
     SuppressionReason,
+    /// `unreadable-file`.
+    UnreadableFile,
 }
 
 impl serde::Serialize for RuleId {
@@ -68,11 +80,12 @@ impl RuleId {
 /// Where a rule applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// Everywhere in scanned code; CRITICAL by default.
-    Gate,
-    /// Everywhere, WARNING by default, CRITICAL inside hot paths.
+    /// Everywhere in scanned code, at the rule's default severity.
+    Everywhere,
+    /// Everywhere, at the rule's default severity outside hot paths and CRITICAL inside them (the
+    /// checklist items the spec words as "No ..").
     Checklist,
-    /// Only inside hot paths, CRITICAL.
+    /// Only inside hot paths, at the rule's default severity.
     HotOnly,
 }
 
@@ -108,7 +121,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "no-unwrap",
         phrase: "in library code",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Critical,
         description: "`.unwrap()` or `.expect(..)` in library code",
         help: "propagate the error with `?` or handle it explicitly",
@@ -120,7 +133,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "no-panic",
         phrase: "in library code",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Critical,
         description: "`panic!`, `todo!`, `unimplemented!` or `unreachable!` in library code",
         help: "return an error instead of panicking",
@@ -132,19 +145,19 @@ pub const RULES: &[RuleInfo] = &[
         id: "clone-justified",
         phrase: "without a comment saying why",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Critical,
         description: "`.clone()` with no comment on its line or the line above saying why",
         help: "borrow instead, or add a comment explaining why the clone is needed",
         impact: "an unexplained allocation or reference-count bump",
-        checks: &[ChecklistItem::RcCloning],
+        checks: &[],
     },
     RuleInfo {
         rule: RuleId::NoBoxDynAny,
         id: "no-box-dyn-any",
         phrase: "instead of a typed enum",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Critical,
         description: "`Box<dyn Any>` in any spelling",
         help: "use a typed enum",
@@ -156,7 +169,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "no-silent-failure",
         phrase: "drops an error silently",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Critical,
         description: "an error dropped without a trace (`let _ = ..`, `.ok();`, empty `Err` arms)",
         help: "propagate the error, or log it and say why it is safe to continue",
@@ -168,7 +181,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "bounded-alloc",
         phrase: "sized by a runtime value with no visible bound",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Warning,
         description: "an allocation sized by a runtime value with no visible bound",
         help: "cap the size (`n.min(LIMIT)`) or stream the data",
@@ -221,7 +234,7 @@ pub const RULES: &[RuleInfo] = &[
         description: "a linear search or shift inside a loop, or nested loops over the same collection",
         help: "use a set or map for membership, VecDeque for front removal, or one pass",
         impact: "O(n^2) time on input-sized collections",
-        checks: &[ChecklistItem::Quadratic],
+        checks: &[ChecklistItem::Quadratic, ChecklistItem::CollectionTypes],
     },
     RuleInfo {
         rule: RuleId::CloneInHotLoop,
@@ -248,15 +261,92 @@ pub const RULES: &[RuleInfo] = &[
         checks: &[],
     },
     RuleInfo {
+        rule: RuleId::StringInterning,
+        id: "string-interning",
+        phrase: "hashes or compares a String where the crate interns strings",
+        category: Category::Performance,
+        scope: Scope::HotOnly,
+        default: Severity::Warning,
+        description: "in a hot path of a crate with a string interner: a lookup in a collection keyed by \
+                      `String`, or a `String` built only to look a key up",
+        help: "look keys up by their interned symbol (an integer compare and hash) instead of the text",
+        impact: "hashing and comparing the whole text on every lookup",
+        checks: &[ChecklistItem::StringInterning],
+    },
+    RuleInfo {
+        rule: RuleId::CollectionTypes,
+        id: "collection-types",
+        phrase: "orders a hash collection by sorting",
+        category: Category::Performance,
+        scope: Scope::HotOnly,
+        default: Severity::Warning,
+        description: "in a hot path: a HashMap or HashSet collected into a Vec and sorted",
+        help: "keep the data in a BTreeMap/BTreeSet when it is needed in order",
+        impact: "a copy and an O(n log n) sort on every call",
+        checks: &[ChecklistItem::CollectionTypes],
+    },
+    RuleInfo {
+        rule: RuleId::RcCopyOnWrite,
+        id: "rc-copy-on-write",
+        phrase: "copies an Rc's contents to change them",
+        category: Category::Performance,
+        scope: Scope::Everywhere,
+        default: Severity::Warning,
+        description: "`let mut x = (*rc).clone()` (or `rc.as_ref().clone()`): a deep copy of an Rc's or \
+                      Arc's contents, made to be changed",
+        help: "use `Rc::make_mut(&mut rc)`: it copies only when the value is shared",
+        impact: "a full copy of the value even when nothing else holds it",
+        checks: &[ChecklistItem::RcCloning],
+    },
+    RuleInfo {
+        rule: RuleId::ErrorPathAlloc,
+        id: "error-path-alloc",
+        phrase: "allocates on an error path",
+        category: Category::Performance,
+        scope: Scope::HotOnly,
+        default: Severity::Warning,
+        description: "in a hot path: `Err(format!(..))`, `.map_err(|e| e.to_string())`, a boxed or \
+                      formatted error, an allocation in an `Err(..)` arm",
+        help: "return a typed error (an enum variant holding the values) and format it where it is shown",
+        impact: "an allocation each time the hot path fails",
+        checks: &[ChecklistItem::ErrorPathAllocations],
+    },
+    RuleInfo {
+        rule: RuleId::ConstGenerics,
+        id: "const-generics",
+        phrase: "has a size known at compile time",
+        category: Category::Performance,
+        scope: Scope::Everywhere,
+        default: Severity::Warning,
+        description: "`vec![x; N]` with a literal or constant N (up to 1024) that is never grown, moved or \
+                      returned; a `&[T]` parameter asserted to have length N",
+        help: "use an array `[T; N]` (or `&[T; N]`, a const generic parameter) instead",
+        impact: "a heap allocation and a run-time length check the type could remove",
+        checks: &[ChecklistItem::ConstGenerics],
+    },
+    RuleInfo {
         rule: RuleId::SuppressionReason,
         id: "suppression-reason",
         phrase: "needs `-- reason`",
         category: Category::CodeQuality,
-        scope: Scope::Gate,
+        scope: Scope::Everywhere,
         default: Severity::Warning,
         description: "a `lumen-gate: allow(..)` comment without `-- reason`",
         help: "write `// lumen-gate: allow(rule-id) -- why this is fine`",
         impact: "an unexplained exception to the review's rules",
+        checks: &[],
+    },
+    RuleInfo {
+        rule: RuleId::UnreadableFile,
+        id: "unreadable-file",
+        phrase: "could not be checked",
+        category: Category::CodeQuality,
+        scope: Scope::Everywhere,
+        default: Severity::Warning,
+        description: "a file of the module tree that could not be read or parsed (or is nested too \
+                      deeply to parse safely): none of its code is checked",
+        help: "fix the file, or say which module it is: a file no rule can read is a file no rule checks",
+        impact: "every rule is blind to this file's code",
         checks: &[],
     },
 ];

@@ -14,7 +14,10 @@ use crate::report::Severity;
 
 struct RuleSetting {
     level: Option<Level>,
+    /// File globs where the rule is off.
     exclude: Option<GlobSet>,
+    /// Fn-path globs (with `::`) where the rule is off.
+    exclude_fns: Option<GlobSet>,
     targets: Vec<Target>,
 }
 
@@ -24,6 +27,7 @@ pub struct Settings {
     hot_fns: GlobSet,
     rules: BTreeMap<RuleId, RuleSetting>,
     overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
+    interner: Option<String>,
 }
 
 impl Settings {
@@ -44,12 +48,16 @@ impl Settings {
             let Some(rule) = known_rule(id, &mut v) else {
                 continue;
             };
-            let exclude = (!s.exclude.is_empty()).then(|| v.glob_set(&s.exclude));
+            let (fns, files): (Vec<_>, Vec<_>) =
+                s.exclude.iter().partition(|p| p.get_ref().contains("::"));
+            let exclude = (!files.is_empty()).then(|| v.glob_set(files));
+            let exclude_fns = (!fns.is_empty()).then(|| v.glob_set(fns));
             rules.insert(
                 rule,
                 RuleSetting {
                     level: s.severity,
                     exclude,
+                    exclude_fns,
                     targets: s.targets.as_deref().unwrap_or(&[Target::Lib]).to_vec(),
                 },
             );
@@ -64,14 +72,39 @@ impl Settings {
                 .collect();
             overrides.push((paths, levels));
         }
+        let interner = cfg.interner.as_ref().and_then(|name| {
+            let text = name.get_ref();
+            let is_type_name = text.starts_with(|c: char| c.is_ascii_alphabetic())
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !is_type_name {
+                v.error(
+                    name,
+                    format!("`interner = \"{text}\"` is not a type name"),
+                    "not a Rust identifier",
+                    Some("name the interner type, e.g. `interner = \"StringTable\"`".to_owned()),
+                );
+            }
+            is_type_name.then(|| text.to_owned())
+        });
         let warnings = v.finish()?;
         let settings = Settings {
             hot_files,
             hot_fns,
             rules,
             overrides,
+            interner,
         };
         Ok((settings, warnings))
+    }
+
+    /// The configured string interner type, if any.
+    pub fn interner(&self) -> Option<&str> {
+        self.interner.as_deref()
+    }
+
+    /// True when any hot path is configured.
+    pub fn has_hot_paths(&self) -> bool {
+        !self.hot_files.is_empty() || !self.hot_fns.is_empty()
     }
 
     /// True if the file (relative to the workspace root) is a hot path.
@@ -94,6 +127,7 @@ impl Settings {
         &self,
         info: &RuleInfo,
         file: &str,
+        item: &str,
         hot: bool,
         target: Target,
     ) -> Option<Severity> {
@@ -107,6 +141,9 @@ impl Settings {
         if setting
             .and_then(|s| s.exclude.as_ref())
             .is_some_and(|g| g.is_match(file))
+            || setting
+                .and_then(|s| s.exclude_fns.as_ref())
+                .is_some_and(|g| g.is_match(item))
         {
             return None;
         }

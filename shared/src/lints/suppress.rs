@@ -20,7 +20,7 @@ impl Suppressions {
     pub fn read(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
         for (i, line) in text.lines().enumerate() {
-            let Some(comment_at) = line.find("//") else {
+            let Some(comment_at) = comment_start(line) else {
                 continue;
             };
             let comment = &line[comment_at..];
@@ -67,7 +67,27 @@ impl Suppressions {
     }
 }
 
-/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above.
+/// Where the line's `//` comment starts: the first `//` outside a string literal (`"a // b"` is not one).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            // `'"'`: a quote character, not a string.
+            b'\'' if !in_string && bytes.get(i + 1..i + 3) == Some(b"\"'") => i += 2,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above, or
+/// the doc comment of the one-line fn whose body it is.
 pub fn clone_justified(lines: &[&str], line: u32) -> bool {
     let at = |l: u32| -> &str {
         l.checked_sub(1)
@@ -75,7 +95,13 @@ pub fn clone_justified(lines: &[&str], line: u32) -> bool {
             .copied()
             .unwrap_or_default()
     };
-    at(line).contains("//") || at(line.saturating_sub(1)).trim_start().starts_with("//")
+    let above = at(line.saturating_sub(1)).trim_start();
+    // The whole body of a one-line fn, whose doc comment says why:
+    // `/// Peek one char without consuming it.` `fn peek_one(&mut self) -> Option<char> {` `self.chars.clone().next()`
+    let documented_fn = above.contains("fn ")
+        && above.ends_with('{')
+        && at(line.saturating_sub(2)).trim_start().starts_with("//");
+    at(line).contains("//") || above.starts_with("//") || documented_fn
 }
 
 #[cfg(test)]
@@ -90,6 +116,11 @@ mod tests {
         assert!(s.allows("no-panic", 2));
         assert!(!s.allows("clone-justified", 3));
         assert!(!s.allows("no-unwrap", 4));
+        let in_a_string = Suppressions::read("let t = \"// lumen-gate: allow(no-unwrap)\";\n");
+        assert_eq!(in_a_string, Suppressions::default());
+        let after_a_quote_char =
+            Suppressions::read("let q = '\"'; // lumen-gate: allow(no-unwrap) -- a quote\n");
+        assert!(after_a_quote_char.allows("no-unwrap", 1));
         let trailing =
             Suppressions::read("a(); // lumen-gate: allow(no-unwrap) -- here only\nb();\n");
         assert!(trailing.allows("no-unwrap", 1));
@@ -111,5 +142,15 @@ mod tests {
         assert!(clone_justified(&lines, 1));
         assert!(clone_justified(&lines, 3));
         assert!(!clone_justified(&lines, 4));
+        let one_line_fn = [
+            "/// Peek one char without consuming it.",
+            "fn peek_one(&mut self) -> Option<char> {",
+            "    self.chars.clone().next()",
+            "}",
+            "fn peek_two(&mut self) -> Option<char> {",
+            "    self.chars.clone().nth(1)",
+        ];
+        assert!(clone_justified(&one_line_fn, 3));
+        assert!(!clone_justified(&one_line_fn, 6));
     }
 }

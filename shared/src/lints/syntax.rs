@@ -402,6 +402,75 @@ pub fn collection_key(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The name of a plain local or parameter, through `&`, `&mut` and parentheses (`&mut buf` -> `buf`).
+pub fn plain_ident(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        Expr::Reference(r) => plain_ident(&r.expr),
+        Expr::Paren(p) => plain_ident(&p.expr),
+        _ => None,
+    }
+}
+
+/// True when `expr` calls a method named `name` or mentions a variable of that name.
+pub fn mentions(expr: &Expr, name: &str) -> bool {
+    struct Finder<'a> {
+        name: &'a str,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.found |= m.method == self.name;
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            self.found |= p.path.is_ident(self.name);
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    syn::visit::Visit::visit_expr(&mut finder, expr);
+    finder.found
+}
+
+/// The plain variables `expr` reads, in order (`in_len * height` -> `in_len`, `height`).
+pub fn collect_idents(expr: &Expr, out: &mut Vec<String>) {
+    struct Collector<'a>(&'a mut Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Collector<'_> {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if let Some(i) = p.path.get_ident() {
+                self.0.push(i.to_string());
+            }
+        }
+    }
+    syn::visit::Visit::visit_expr(&mut Collector(out), expr);
+}
+
+/// The variables a value is the sum or product of (`w * h + 1` -> `w`, `h`; `n` -> `n`); none for
+/// anything else.
+pub fn arithmetic_parts(expr: &Expr) -> Vec<String> {
+    fn parts(expr: &Expr, out: &mut Vec<String>) -> bool {
+        match expr {
+            Expr::Lit(_) => true,
+            Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+                out.push(i.to_string());
+                true
+            }),
+            Expr::Paren(p) => parts(&p.expr, out),
+            Expr::Cast(c) => parts(&c.expr, out),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_) | syn::BinOp::Mul(_)) => {
+                parts(&b.left, out) && parts(&b.right, out)
+            }
+            _ => false,
+        }
+    }
+    let mut out = Vec::new();
+    if parts(expr, &mut out) {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
 /// The tokens of `node` as text, for comparing expressions.
 pub fn tokens_text(node: &impl quote::ToTokens) -> String {
     node.to_token_stream().to_string()

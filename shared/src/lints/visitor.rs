@@ -12,7 +12,7 @@
 //! on it in the crate is not std's. A receiver whose type is not visible is "unsure": such a hit is
 //! reported, but never as CRITICAL, when the crate defines a method of that name anywhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -20,11 +20,15 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
+use crate::lints::advice::{
+    LOOKUPS, MAX_ARRAY_LEN, builds_string, deep_copy_of, fixed_len, is_rc, is_slice_ref,
+    is_string_keyed, only_array_uses,
+};
 use crate::lints::rules::RuleId;
 use crate::lints::syntax::{
-    Bound, Holds, bound_of, boxed, call_name, cannot_be_str, closure_logs, collection_key,
-    holds_expr, holds_type, is_dyn_any, is_narrow_type, is_panic_payload, receiver_name,
-    single_ident,
+    Bound, Holds, arithmetic_parts, bound_of, boxed, call_name, cannot_be_str, closure_logs,
+    collect_idents, collection_key, holds_expr, holds_type, is_dyn_any, is_narrow_type,
+    is_panic_payload, mentions, plain_ident, receiver_name, single_ident,
 };
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -84,6 +88,9 @@ pub enum Condition {
         /// The field.
         field: String,
     },
+    /// A finding only in a crate that interns strings (the configured interner type, or a type named
+    /// `*Interner` or with an `intern` method).
+    CrateInterns,
 }
 
 /// A method call's receiver, as far as the syntax shows.
@@ -226,6 +233,11 @@ pub fn scan_file(
         loops: Vec::new(),
         locals: vec![Scope::default()],
         owner: None,
+        impl_trait: None,
+        peeking_clones: HashSet::new(),
+        error_path: 0,
+        consts: HashMap::new(),
+        fn_allocs: Vec::new(),
         out: FileScan::default(),
     };
     v.visit_file(ast);
@@ -238,8 +250,39 @@ struct Local {
     holds: Option<Holds>,
     /// Its type's last path segment, when written or constructed (`Parser::new()`).
     type_name: Option<String>,
-    /// Assigned a value with a visible bound (`let len = buf.len();`).
+    /// Assigned a value with a visible bound (`let len = buf.len();`), or checked against one before
+    /// (`if n > buf.len() { return .. }`).
     bounded: bool,
+    /// A parameter of the enclosing fn: its value is the caller's choice.
+    param: bool,
+    /// A parameter, or made from one (`let queue = items.to_vec();`): its size is the caller's input.
+    from_input: bool,
+    /// The locals its value is a sum or product of (`let size = w * h;`): bounded when it is.
+    parts: Vec<String>,
+    /// A collection keyed by owned strings (`HashMap<String, V>`).
+    string_keyed: bool,
+    /// An `Rc` or `Arc`.
+    rc: bool,
+    /// A `&[T]` parameter.
+    slice: bool,
+    /// Collected from a hash map or set (`let v: Vec<_> = map.keys().collect();`): in no order.
+    from_hashed: bool,
+}
+
+/// What a fn allocates: on its success path at all, and where on its error paths.
+#[derive(Debug, Default)]
+struct FnAllocs {
+    success: bool,
+    error_hits: Vec<Hit>,
+}
+
+/// A loop around the code being scanned.
+#[derive(Debug)]
+struct Loop {
+    /// The collection it iterates (None when not a plain collection).
+    key: Option<String>,
+    /// It iterates over (or pulls from) a parameter of the fn: its length is the caller's input.
+    over_input: bool,
 }
 
 /// The locals of one block, and how many loops enclose it.
@@ -271,9 +314,19 @@ struct Scanner<'a> {
     /// Collections iterated by the enclosing loops (None when not a plain collection). Emptied (and
     /// restored after) where code runs at most once per call although it is written in a loop: a
     /// closure body, a path that leaves the loop (`return`, `break`).
-    loops: Vec<Option<String>>,
+    loops: Vec<Loop>,
     locals: Vec<Scope>,
     owner: Option<Owner>,
+    /// The trait of the enclosing impl (`From` in `impl From<&A> for A`).
+    impl_trait: Option<String>,
+    /// Where `.clone()`s start that only copy an iterator to peek at it (`it.clone().next()`).
+    peeking_clones: HashSet<(usize, usize)>,
+    /// How many error values or error branches enclose the code (`Err(..)`, `.map_err(..)`, `Err(e) =>`).
+    error_path: usize,
+    /// The file's integer constants with a literal value (`const N: usize = 16;`), seen so far.
+    consts: HashMap<String, u64>,
+    /// Allocations of the enclosing fns, innermost last.
+    fn_allocs: Vec<FnAllocs>,
     out: FileScan,
 }
 
@@ -363,12 +416,19 @@ impl Scanner<'_> {
             self.test_depth += 1;
         }
         self.locals.push(Scope::default());
+        self.fn_allocs.push(FnAllocs::default());
         (hot, test)
     }
 
     fn leave_fn(&mut self, (hot, test): (bool, bool)) {
         self.path.pop();
         self.locals.pop();
+        // An error path that allocates where the success path allocates too does not allocate more.
+        if let Some(f) = self.fn_allocs.pop()
+            && !f.success
+        {
+            self.out.hits.extend(f.error_hits);
+        }
         if hot {
             self.hot_fn_depth -= 1;
         }
@@ -396,6 +456,13 @@ impl Scanner<'_> {
                     holds: holds_type(&pt.ty),
                     type_name: self.qualified(type_name(&pt.ty)),
                     bounded: is_narrow_type(&pt.ty),
+                    param: true,
+                    from_input: true,
+                    parts: Vec::new(),
+                    string_keyed: is_string_keyed(&pt.ty),
+                    rc: is_rc(&pt.ty),
+                    slice: is_slice_ref(&pt.ty),
+                    from_hashed: false,
                 };
                 if let Some(scope) = self.locals.last_mut() {
                     scope.vars.insert(id.ident.to_string(), local);
@@ -404,8 +471,14 @@ impl Scanner<'_> {
         }
     }
 
-    fn in_loop_body(&mut self, key: Option<String>, body: impl FnOnce(&mut Self)) {
-        self.loops.push(key);
+    fn in_loop_body(
+        &mut self,
+        key: Option<String>,
+        over: Option<&Expr>,
+        body: impl FnOnce(&mut Self),
+    ) {
+        let over_input = over.is_some_and(|e| self.is_input(e));
+        self.loops.push(Loop { key, over_input });
         self.locals.push(Scope {
             vars: HashMap::new(),
             loop_depth: self.loops.len(),
@@ -438,7 +511,16 @@ impl Scanner<'_> {
             }
             "format" if self.in_loop() => self.hit(RuleId::FormatInLoop, span, "format!"),
             "vec" if self.in_loop() && self.hot() => self.hit(RuleId::AllocInHotLoop, span, "vec!"),
+            "anyhow" | "bail" | "format_err" | "eyre" if formats(mac) => {
+                self.on_error_path(|s| s.error_alloc(span, &format!("{name}!")))
+            }
+            "assert_eq" | "assert" | "debug_assert_eq" | "debug_assert" => {
+                self.asserted_len(mac, span)
+            }
             _ => {}
+        }
+        if matches!(name.as_str(), "format" | "vec") {
+            self.error_alloc(span, &format!("{name}!"));
         }
         if name == "vec"
             && let Ok(repeat) = mac.parse_body_with(parse_repeat)
@@ -455,8 +537,82 @@ impl Scanner<'_> {
         }
     }
 
+    /// `assert_eq!(p.len(), N)` (or `assert!(p.len() == N)`) on a `&[T]` parameter: a const-generics hit.
+    fn asserted_len(&mut self, mac: &syn::Macro, span: Span) {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
+            return;
+        };
+        let (len, size) = match (args.first(), args.get(1)) {
+            (Some(Expr::Binary(b)), _) if matches!(b.op, syn::BinOp::Eq(_)) => {
+                (&*b.left, &*b.right)
+            }
+            (Some(a), Some(b))
+                if mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident.to_string().ends_with("_eq")) =>
+            {
+                (a, b)
+            }
+            _ => return,
+        };
+        let (len, size) = if matches!(size, Expr::MethodCall(_)) {
+            (size, len)
+        } else {
+            (len, size)
+        };
+        let Expr::MethodCall(m) = len else { return };
+        let consts = |n: &str| self.consts.get(n).copied();
+        if m.method == "len"
+            && m.args.is_empty()
+            && self
+                .local_of(&m.receiver)
+                .is_some_and(|l| l.slice && l.param)
+            && fixed_len(size, &consts).is_some()
+        {
+            self.hit(
+                RuleId::ConstGenerics,
+                span,
+                "a &[T] parameter asserted to have a fixed length",
+            );
+        }
+    }
+
+    /// `let buf = vec![0; 64];` followed only by uses an array has: a const-generics hit at the `vec!`.
+    fn fixed_vecs(&mut self, stmts: &[syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let syn::Stmt::Local(l) = stmt else { continue };
+            let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) else {
+                continue;
+            };
+            let Expr::Macro(m) = &*init.expr else {
+                continue;
+            };
+            if !m.mac.path.is_ident("vec") {
+                continue;
+            }
+            let Ok((_, size)) = m.mac.parse_body_with(parse_repeat) else {
+                continue;
+            };
+            let consts = |n: &str| self.consts.get(n).copied();
+            let small = fixed_len(&size, &consts).is_some_and(|n| n <= MAX_ARRAY_LEN);
+            if small && only_array_uses(&id.ident.to_string(), &stmts[i + 1..]) {
+                self.current = Some(m.span());
+                self.hit(
+                    RuleId::ConstGenerics,
+                    m.mac.path.span(),
+                    "vec![x; N] never grown, moved or returned",
+                );
+            }
+        }
+    }
+
     /// A bounded-alloc hit for a size with no visible bound (or one that only a narrow field bounds).
     fn bounded_alloc(&mut self, size: &Expr, span: Span, what: String) {
+        if self.size_chosen_by_caller(size) {
+            return;
+        }
         let bounded_local = |name: &str| self.local(name).is_some_and(|(l, _)| l.bounded);
         match bound_of(size, &bounded_local) {
             Bound::Visible => {}
@@ -467,6 +623,160 @@ impl Scanner<'_> {
                 Some(Condition::NotNarrowField { field }),
             ),
             Bound::None => self.hit(RuleId::BoundedAlloc, span, what),
+        }
+    }
+
+    /// `map.keys().cloned().collect()`, `set.into_iter().collect::<Vec<_>>()`: a hash collection's
+    /// contents, collected in no particular order.
+    fn collected_from_hashed(&self, expr: &Expr) -> bool {
+        let Expr::MethodCall(m) = expr else {
+            return false;
+        };
+        m.method == "collect"
+            && plain_ident(root_of(expr)).is_some_and(|n| {
+                self.local(&n)
+                    .is_some_and(|(l, _)| l.holds == Some(Holds::Hashed))
+            })
+    }
+
+    /// The local `expr` names, if it is one.
+    fn local_of(&self, expr: &Expr) -> Option<&Local> {
+        plain_ident(expr).and_then(|n| self.local(&n).map(|(l, _)| l))
+    }
+
+    /// An `error-path-alloc` hit when the code is on an error path.
+    /// Records an allocation: an `error-path-alloc` hit when on an error path (kept only if the fn's
+    /// success path allocates nothing), else a mark that the success path allocates.
+    fn error_alloc(&mut self, span: Span, what: &str) {
+        if self.error_path == 0 {
+            if let Some(f) = self.fn_allocs.last_mut() {
+                f.success = true;
+            }
+            return;
+        }
+        self.hit(RuleId::ErrorPathAlloc, span, what);
+        if let Some(f) = self.fn_allocs.last_mut()
+            && let Some(hit) = self.out.hits.pop()
+        {
+            f.error_hits.push(hit);
+        }
+    }
+
+    /// Runs `body` as code on an error path.
+    fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
+        self.error_path += 1;
+        body(self);
+        self.error_path -= 1;
+    }
+
+    /// The advice rules' checks of a method call: lookups by a fresh or owned string, sorting what a
+    /// hash collection held, allocations on an error path.
+    fn advice_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
+        if LOOKUPS.contains(&name) {
+            let fresh_key = m.args.first().is_some_and(builds_string);
+            let string_keyed = self.local_of(&m.receiver).is_some_and(|l| l.string_keyed);
+            if fresh_key {
+                self.hit_if(
+                    RuleId::StringInterning,
+                    span,
+                    format!(".{name}(..) with a String built for the lookup"),
+                    Some(Condition::CrateInterns),
+                );
+            } else if string_keyed {
+                self.hit_if(
+                    RuleId::StringInterning,
+                    span,
+                    format!(".{name}(..) on a collection keyed by String"),
+                    Some(Condition::CrateInterns),
+                );
+            }
+        }
+        if name.starts_with("sort") && self.local_of(&m.receiver).is_some_and(|l| l.from_hashed) {
+            self.hit(
+                RuleId::CollectionTypes,
+                span,
+                format!(".{name}() of what a hash map or set held"),
+            );
+        }
+        if m.args.is_empty() && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect") {
+            self.error_alloc(span, &format!(".{name}()"));
+        }
+    }
+
+    /// True when `expr` starts from a parameter of the enclosing fn or a local made from one
+    /// (`items.iter().enumerate()`, `!queue.is_empty()`).
+    fn is_input(&self, expr: &Expr) -> bool {
+        plain_ident(root_of(expr))
+            .is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.from_input))
+    }
+
+    /// True when `expr` is a parameter of the enclosing fn (`buf`, `&mut buf`).
+    fn is_param(&self, expr: &Expr) -> bool {
+        plain_ident(expr).is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.param))
+    }
+
+    /// A size that the fn only passes on from its caller, where the caller is the place to judge it: a
+    /// capacity wrapper's parameter (`fn with_capacity(n: usize) -> Self { Self(Vec::with_capacity(n)) }`),
+    /// and serde's `len` arguments (a tuple's arity, the length of a sequence already in memory).
+    fn size_chosen_by_caller(&self, size: &Expr) -> bool {
+        const SERDE_SIZED: [&str; 11] = [
+            "serialize_seq",
+            "serialize_tuple",
+            "serialize_tuple_struct",
+            "serialize_tuple_variant",
+            "serialize_map",
+            "serialize_struct",
+            "serialize_struct_variant",
+            "tuple_variant",
+            "deserialize_tuple",
+            "deserialize_tuple_struct",
+            "tuple",
+        ];
+        let fn_name = self.path.last().map(String::as_str).unwrap_or_default();
+        let param = |e: &Expr| self.is_param(e);
+        (fn_name.contains("capacity") && param(size))
+            || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
+    }
+
+    /// Marks what a check that leaves the fn bounds: after `if n > buf.len() { return .. }` (or
+    /// `!=`, `<`, ...: any comparison with a length), `n` and the locals it is made of are bounded.
+    fn bound_by_check(&mut self, cond: &Expr) {
+        let Expr::Binary(b) = cond else { return };
+        match b.op {
+            syn::BinOp::Or(_) => {
+                self.bound_by_check(&b.left);
+                self.bound_by_check(&b.right);
+            }
+            syn::BinOp::Eq(_)
+            | syn::BinOp::Ne(_)
+            | syn::BinOp::Lt(_)
+            | syn::BinOp::Le(_)
+            | syn::BinOp::Gt(_)
+            | syn::BinOp::Ge(_) => {
+                let bounded = if mentions(&b.right, "len") {
+                    &b.left
+                } else if mentions(&b.left, "len") {
+                    &b.right
+                } else {
+                    return;
+                };
+                let mut names = Vec::new();
+                collect_idents(bounded, &mut names);
+                while let Some(name) = names.pop() {
+                    let local = self
+                        .locals
+                        .iter_mut()
+                        .rev()
+                        .find_map(|scope| scope.vars.get_mut(&name));
+                    if let Some(local) = local
+                        && !local.bounded
+                    {
+                        local.bounded = true;
+                        names.extend(local.parts.iter().cloned()); // cloned: marked in turn
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -498,10 +808,28 @@ impl Scanner<'_> {
                 self.hit_if(RuleId::NoUnwrap, span, ".expect(..)", c)
             }
             ("clone", 0) => {
+                let start = m.method.span().start();
+                let peeking = self.peeking_clones.contains(&(start.line, start.column));
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
-                if in_loop && hot {
+                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion.
+                let conversion = self.impl_trait.as_deref() == Some("From")
+                    && self.path.last().is_some_and(|f| f == "from");
+                if !conversion {
+                    self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
+                }
+                if in_loop && hot && !peeking {
                     self.hit_if(RuleId::CloneInHotLoop, span, ".clone()", c);
+                }
+            }
+            ("next" | "peek" | "nth" | "next_back" | "as_str", _) => {
+                // `chars.clone().next()`: copying an iterator to look ahead allocates nothing (not a
+                // cost in a hot loop; the clone gate still asks for its comment).
+                if let Expr::MethodCall(inner) = &*m.receiver
+                    && inner.method == "clone"
+                    && inner.args.is_empty()
+                {
+                    let start = inner.method.span().start();
+                    self.peeking_clones.insert((start.line, start.column));
                 }
             }
             ("unwrap_or_default", 0) => {
@@ -517,11 +845,14 @@ impl Scanner<'_> {
             ("reserve" | "reserve_exact", 1) => {
                 self.bounded_alloc(&m.args[0], span, format!(".{name}(n)"))
             }
-            ("read_to_end", 1) if !chain_has(&m.receiver, "take") => self.hit(
-                RuleId::BoundedAlloc,
-                span,
-                ".read_to_end(..) on an unbounded reader",
-            ),
+            // `fn read_to_end(&mut self, buf: &mut Vec<u8>)` passing its own `buf` on: the caller's read.
+            ("read_to_end", 1) if !chain_has(&m.receiver, "take") && !self.is_param(&m.args[0]) => {
+                self.hit(
+                    RuleId::BoundedAlloc,
+                    span,
+                    ".read_to_end(..) on an unbounded reader",
+                )
+            }
             ("to_string" | "to_owned", 0) if in_loop => {
                 self.hit(RuleId::FormatInLoop, span, format!(".{name}()"))
             }
@@ -533,6 +864,7 @@ impl Scanner<'_> {
         if in_loop {
             self.loop_method(m, &name, span);
         }
+        self.advice_method(m, &name, span);
     }
 
     /// The condition under which `call` returns a `Result`, if it is a call at all.
@@ -560,15 +892,23 @@ impl Scanner<'_> {
         }
     }
 
+    /// True when the enclosing loops' work grows with input the caller controls: a loop iterates over a
+    /// parameter of the fn, or the code is on a hot path. A loop over the crate's own configuration
+    /// (`self.groups`, a worklist seeded with one item) is quadratic in sizes its author chose.
+    fn input_sized(&self) -> bool {
+        self.hot() || self.loops.iter().any(|l| l.over_input)
+    }
+
     fn loop_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
+        let input_sized = self.input_sized();
         let receiver = receiver_name(&m.receiver);
         let local = receiver.as_deref().and_then(|r| self.local(r));
         let holds = local.and_then(|(l, _)| l.holds);
         // A collection made fresh in each iteration stays as small as one iteration makes it.
         let fresh = local.is_some_and(|(_, depth)| depth >= self.loops.len() && depth > 0);
         let first_is_zero = m.args.first().is_some_and(|a| matches!(a, Expr::Lit(l) if matches!(&l.lit, syn::Lit::Int(i) if i.base10_digits() == "0")));
-        let grows = !fresh && matches!(holds, Some(Holds::Vec | Holds::Deque));
-        let shifts = !fresh && holds == Some(Holds::Vec);
+        let grows = input_sized && !fresh && matches!(holds, Some(Holds::Vec | Holds::Deque));
+        let shifts = input_sized && !fresh && holds == Some(Holds::Vec);
         let condition = Some(Condition::NotCrateMethod {
             name: name.to_owned(),
             receiver: self.receiver(&m.receiver),
@@ -580,7 +920,11 @@ impl Scanner<'_> {
                 ".contains(..) on a Vec in a loop",
                 condition,
             ),
-            "position" if chain_has(&m.receiver, "iter") && iter_of_growing(&m.receiver, self) => {
+            "position"
+                if input_sized
+                    && chain_has(&m.receiver, "iter")
+                    && iter_of_growing(&m.receiver, self) =>
+            {
                 self.hit(RuleId::Quadratic, span, ".iter().position(..) in a loop")
             }
             "remove" if m.args.len() == 1 && first_is_zero && shifts => {
@@ -620,16 +964,29 @@ impl Scanner<'_> {
             (Some("String"), "from") if self.in_loop() => {
                 self.hit(RuleId::FormatInLoop, span, "String::from")
             }
-            (Some("Vec"), "new") | (Some("Box"), "new") if self.in_loop() && self.hot() => self
-                .hit(
-                    RuleId::AllocInHotLoop,
-                    span,
-                    format!("{}::new", prev.as_deref().unwrap_or_default()),
-                ),
+            // `Vec::new()` allocates nothing until it grows: see `declare` for a `let mut` one.
+            (Some("Box"), "new") if self.in_loop() && self.hot() => {
+                self.hit(RuleId::AllocInHotLoop, span, "Box::new")
+            }
             (_, "catch_unwind") if self.hot() => {
                 self.hit(RuleId::CatchUnwindInHotPath, span, "catch_unwind")
             }
+            (Some(rc @ ("Rc" | "Arc")), "clone") if self.in_loop() && self.hot() => {
+                self.hit(RuleId::CloneInHotLoop, span, format!("{rc}::clone"))
+            }
             _ => {}
+        }
+        let allocates = matches!(
+            (prev.as_deref(), last.as_str()),
+            (Some("String"), "from")
+                | (Some("Box" | "Rc" | "Arc"), "new")
+                | (Some("Vec" | "String"), "with_capacity")
+        );
+        if allocates {
+            self.error_alloc(
+                span,
+                &format!("{}::{last}", prev.as_deref().unwrap_or_default()),
+            );
         }
     }
 
@@ -655,7 +1012,51 @@ impl Scanner<'_> {
                 .or_else(|| init.and_then(constructed_type)),
             bounded: ty.is_some_and(is_narrow_type)
                 || init.is_some_and(|e| bound_of(e, &bounded_local) == Bound::Visible),
+            param: false,
+            from_input: init.is_some_and(|e| self.is_input(e)),
+            parts: init.map(arithmetic_parts).unwrap_or_default(),
+            string_keyed: ty.is_some_and(is_string_keyed),
+            rc: ty.is_some_and(is_rc)
+                || init
+                    .is_some_and(|e| constructed_type(e).is_some_and(|t| t == "Rc" || t == "Arc")),
+            slice: false,
+            from_hashed: init.is_some_and(|e| self.collected_from_hashed(e)),
         };
+        let mutable = match &l.pat {
+            syn::Pat::Ident(id) => id.mutability.is_some(),
+            syn::Pat::Type(pt) => {
+                matches!(&*pt.pat, syn::Pat::Ident(id) if id.mutability.is_some())
+            }
+            _ => false,
+        };
+        // `let mut v = Vec::new();` in a hot loop: a buffer made to grow, once per iteration.
+        if mutable
+            && self.in_loop()
+            && self.hot()
+            && let Some(Expr::Call(c)) = init
+            && let Some((Some(ty), last)) = call_name(&c.func)
+            && matches!(ty.as_str(), "Vec" | "String")
+            && last == "new"
+        {
+            self.current = Some(c.span());
+            self.hit(
+                RuleId::AllocInHotLoop,
+                c.func.span(),
+                format!("{ty}::new, grown in the loop"),
+            );
+        }
+        if mutable
+            && let Some(rc) = init.and_then(deep_copy_of)
+            && self.local_of(rc).is_some_and(|l| l.rc)
+            && let Some(init) = init
+        {
+            self.current = Some(init.span());
+            self.hit(
+                RuleId::RcCopyOnWrite,
+                init.span(),
+                "a deep copy of an Rc's contents, to change",
+            );
+        }
         if let Some(scope) = self.locals.last_mut() {
             scope.vars.insert(name, local);
         }
@@ -837,6 +1238,72 @@ fn is_empty_block(expr: &Expr) -> bool {
 }
 
 /// `Err(_)` or `Err(..)`.
+/// The variable an expression starts from: `items.iter().enumerate()` -> `items`, `&self.x[i]` -> `self`.
+fn root_of(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::MethodCall(m) => root_of(&m.receiver),
+        Expr::Field(f) => root_of(&f.base),
+        Expr::Index(i) => root_of(&i.expr),
+        Expr::Reference(r) => root_of(&r.expr),
+        Expr::Paren(p) => root_of(&p.expr),
+        Expr::Try(t) => root_of(&t.expr),
+        Expr::Unary(u) => root_of(&u.expr),
+        other => other,
+    }
+}
+
+/// `Err(..)`, `Err(e)`: a pattern that matches an error.
+fn is_err_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),
+        _ => false,
+    }
+}
+
+/// A call that builds an error value: `Err(..)`, `Error::with_loc(..)`, `ParseError::new(..)`,
+/// `Token::Error(..)`.
+fn builds_error(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    p.path.segments.iter().any(|s| {
+        let name = s.ident.to_string();
+        name == "Err" || name.ends_with("Error")
+    })
+}
+
+/// A method call whose arguments build an error value: `.map_err(..)`, `.ok_or(..)`, `.ok_or_else(..)`,
+/// `.context(..)`, `.with_context(..)`.
+fn makes_error(m: &syn::ExprMethodCall) -> bool {
+    matches!(
+        m.method.to_string().as_str(),
+        "map_err" | "ok_or" | "ok_or_else" | "context" | "with_context"
+    )
+}
+
+/// `anyhow!("bad {x}")`, `bail!("{}", e)`: a macro call that formats (a `{` in its literal or more
+/// than one argument); `anyhow!(e)` wraps an error without formatting.
+fn formats(mac: &syn::Macro) -> bool {
+    let args = mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .map(|a| a.into_iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    args.len() > 1
+        || matches!(args.first(), Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value().contains('{'))
+}
+
+/// A method call that records an error: `self.add_err(..)`, `errors.push(..)`.
+fn reports_error(m: &syn::ExprMethodCall) -> bool {
+    let name = m.method.to_string();
+    let sink = matches!(
+        name.as_str(),
+        "add_err" | "add_error" | "push_err" | "push_error" | "report_error" | "emit_error"
+    );
+    let into_errors = name == "push"
+        && receiver_name(&m.receiver)
+            .is_some_and(|r| r.contains("err") || r.contains("diagnostic"));
+    sink || into_errors
+}
+
 fn is_err_wildcard(pat: &syn::Pat) -> bool {
     let syn::Pat::TupleStruct(ts) = pat else {
         return false;
@@ -918,6 +1385,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         }
         let outer = self.owner.take();
         self.owner = self_name.to_owned().map(Owner::Type);
+        let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         let pushed = self_name.is_some();
         if let Some(name) = self_name {
             self.path.push(name);
@@ -927,6 +1395,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             self.path.pop();
         }
         self.owner = outer;
+        self.impl_trait = outer_trait;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -976,6 +1445,16 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.macro_tokens(&m.mac);
     }
 
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        if let Expr::Lit(l) = &*c.expr
+            && let syn::Lit::Int(i) = &l.lit
+            && let Ok(value) = i.base10_parse::<u64>()
+        {
+            self.consts.insert(c.ident.to_string(), value);
+        }
+        visit::visit_item_const(self, c);
+    }
+
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
         if is_dyn_any(&t.ty) {
             self.out.aliases.dyn_any.push(t.ident.to_string());
@@ -1000,6 +1479,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.fixed_vecs(&b.stmts);
         // A block in a loop that always leaves it (`{ let m = format!(..); return Err(m) }`) runs at
         // most once per call.
         if self.in_loop() && leaves(b) {
@@ -1022,7 +1502,8 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.current = Some(f.expr.span());
         let key = collection_key(&f.expr);
         if let Some(k) = &key
-            && self.loops.iter().flatten().any(|outer| outer == k)
+            && self.loops.iter().any(|outer| outer.key.as_ref() == Some(k))
+            && self.input_sized()
         {
             self.hit(
                 RuleId::Quadratic,
@@ -1030,21 +1511,26 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                 format!("nested loops over `{k}`"),
             );
         }
-        self.in_loop_body(key, |s| {
+        self.in_loop_body(key, Some(&f.expr), |s| {
             s.visit_pat(&f.pat);
             s.visit_block(&f.body);
         });
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.in_loop_body(None, |s| {
+        // `while let Some(x) = input.next()` pulls from `input`; `while !queue.is_empty()` drains `queue`.
+        let over = match &*w.cond {
+            Expr::Let(l) => &*l.expr,
+            other => other,
+        };
+        self.in_loop_body(None, Some(over), |s| {
             s.visit_expr(&w.cond);
             s.visit_block(&w.body);
         });
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.in_loop_body(None, |s| s.visit_block(&l.body));
+        self.in_loop_body(None, None, |s| s.visit_block(&l.body));
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
@@ -1055,12 +1541,50 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.method_call(m);
-        visit::visit_expr_method_call(self, m);
+        if reports_error(m) {
+            self.visit_expr(&m.receiver);
+            self.once(|s| {
+                for arg in &m.args {
+                    s.visit_expr(arg);
+                }
+            });
+        } else if makes_error(m) {
+            // `.map_err(|e| e.to_string())`, `.ok_or_else(|| format!(..))`: the arguments build the error.
+            self.visit_expr(&m.receiver);
+            self.on_error_path(|s| {
+                for arg in &m.args {
+                    s.visit_expr(arg);
+                }
+            });
+        } else {
+            visit::visit_expr_method_call(self, m);
+        }
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         self.call(c);
-        visit::visit_expr_call(self, c);
+        // The value of an error (`Err(..)`, `ParseError::new(..)`) is built once per error, not once per
+        // iteration of the loop that meets it.
+        if builds_error(&c.func) {
+            self.once(|s| s.on_error_path(|s| visit::visit_expr_call(s, c)));
+        } else {
+            visit::visit_expr_call(self, c);
+        }
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        // `let mut w; .. w = StyledStr::new();`: the type shows at the assignment.
+        if let (Some(name), Some(ty)) = (plain_ident(&a.left), constructed_type(&a.right))
+            && let Some(local) = self
+                .locals
+                .iter_mut()
+                .rev()
+                .find_map(|scope| scope.vars.get_mut(&name))
+            && local.type_name.is_none()
+        {
+            local.type_name = Some(ty);
+        }
+        visit::visit_expr_assign(self, a);
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
@@ -1114,7 +1638,12 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         if is_err_wildcard(&a.pat) && is_empty_block(&a.body) {
             self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
-        visit::visit_arm(self, a);
+        // An `Err(..) =>` arm runs once per error met, not once per iteration.
+        if is_err_pattern(&a.pat) {
+            self.once(|s| s.on_error_path(|s| visit::visit_arm(s, a)));
+        } else {
+            visit::visit_arm(self, a);
+        }
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
@@ -1131,6 +1660,9 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             );
         }
         visit::visit_expr_if(self, i);
+        if leaves(&i.then_branch) {
+            self.bound_by_check(&i.cond);
+        }
     }
 }
 
@@ -1454,6 +1986,13 @@ fn t(x: Boxed) {}
                     7,
                     ".read_to_end(..) on an unbounded reader",
                 ),
+                // A small literal size, never grown: an array would do.
+                (
+                    ConstGenerics,
+                    9,
+                    13,
+                    "vec![x; N] never grown, moved or returned",
+                ),
             ],
         );
     }
@@ -1532,7 +2071,7 @@ fn t(x: Boxed) {}
 
     const HOT_AND_COLD: &str = r#"fn hot(items: &[u32], map: HashMap<u32, u32>) {
     for x in items {
-        let v = Vec::new();
+        let mut v = Vec::new();
         let w = vec![1];
         let b = Box::new(1);
         let c = x.clone();
@@ -1545,7 +2084,7 @@ fn t(x: Boxed) {}
 }
 fn cold(items: &[u32], map: HashMap<u32, u32>) {
     for x in items {
-        let v = Vec::new();
+        let mut v = Vec::new();
         let c = x.clone();
         map.get(x);
     }
@@ -1559,7 +2098,7 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
         assert_hits(
             &scan.hits,
             &[
-                (AllocInHotLoop, 3, 17, "Vec::new"),
+                (AllocInHotLoop, 3, 21, "Vec::new, grown in the loop"),
                 (AllocInHotLoop, 4, 17, "vec!"),
                 (AllocInHotLoop, 5, 17, "Box::new"),
                 (CloneJustified, 6, 19, ".clone()"),
@@ -1582,6 +2121,29 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
             outside,
             [17],
             "only the hit in `cold` is outside the hot path"
+        );
+    }
+
+    #[test]
+    fn copying_an_iterator_to_peek_is_no_cost_in_a_hot_loop_but_still_a_clone_to_justify() {
+        let scan = walk(
+            r#"fn lex(it: std::str::Chars<'_>, names: &[String]) {
+    for n in names {
+        let _c = it.clone().next();
+        let _m = n.clone();
+    }
+}"#,
+            true,
+            false,
+            &|_| false,
+        );
+        assert_hits(
+            &scan.hits,
+            &[
+                (CloneJustified, 3, 21, ".clone()"),
+                (CloneJustified, 4, 20, ".clone()"),
+                (CloneInHotLoop, 4, 20, ".clone()"),
+            ],
         );
     }
 
@@ -1612,10 +2174,10 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
         let src = r#"mod inner {
     impl Engine {
         fn run(&self) {
-            for x in xs { let v = Vec::new(); }
+            for x in xs { let mut v = Vec::new(); }
         }
         fn idle(&self) {
-            for x in xs { let v = Vec::new(); }
+            for x in xs { let mut v = Vec::new(); }
         }
     }
 }
@@ -1625,7 +2187,10 @@ fn cold(items: &[u32], map: HashMap<u32, u32>) {
             asked.borrow_mut().push(path.to_owned());
             path == "krate::inner::Engine::run"
         });
-        assert_hits(&scan.hits, &[(AllocInHotLoop, 4, 35, "Vec::new")]);
+        assert_hits(
+            &scan.hits,
+            &[(AllocInHotLoop, 4, 39, "Vec::new, grown in the loop")],
+        );
         assert_eq!(
             asked.into_inner(),
             ["krate::inner::Engine::run", "krate::inner::Engine::idle"]

@@ -7,13 +7,13 @@
 //! and collects its `Send` result. Files are parsed once, in parallel.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 
 use crate::report::{Location, Problem};
-use crate::source::attrs::{is_cfg_test, path_attr};
+use crate::source::attrs::{is_cfg_test, is_conditional, path_attrs};
 use crate::workspace::relative_to;
 
 /// One source file of a crate.
@@ -60,8 +60,10 @@ pub struct ModDecl {
 /// Where a `mod x;` is declared, and its `#[path]`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModFile {
-    /// `#[path = ".."]`, when given.
-    pub path_attr: Option<String>,
+    /// `#[path = ".."]`, or the `#[cfg_attr(.., path = "..")]` alternatives in order.
+    pub path_attrs: Vec<String>,
+    /// Under `#[cfg(..)]` or `#[cfg_attr(..)]`: a missing file may be one this build never reads.
+    pub conditional: bool,
     /// 1-based line of its name.
     pub line: u32,
     /// 1-based column of its name.
@@ -118,6 +120,91 @@ pub fn walk<A: Analysis>(
     include_tests: bool,
     analysis: &A,
 ) -> WalkResult<A::Output> {
+    on_big_stacks(|| walk_here(root_file, include_tests, analysis))
+}
+
+/// Parsing, walking and dropping a syntax tree recurse once per level of nesting: they run on threads
+/// with this much stack (reserved, committed only as used). With [`MAX_NESTING`] and [`MAX_CHAIN`] it
+/// holds any file that passes [`too_deep`].
+const STACK_SIZE: usize = 256 << 20;
+/// Files with brackets nested deeper than this are not parsed (rustc itself stops at a few hundred).
+const MAX_NESTING: usize = 1_000;
+/// Files with more operator characters than this in one run (no `;`, `,` or brace between them, at one
+/// bracket depth) are not parsed: `a + a + .. + a` nests one level per operator.
+const MAX_CHAIN: usize = 50_000;
+
+/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack.
+fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("lumen-parse-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Why `text` is nested too deeply to parse safely, if it is: a cheap pass over its bytes (string
+/// literals and comments skipped roughly; a miscount only errs on either side of a limit far from real
+/// code).
+fn too_deep(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    let mut run = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                run = 0;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                run = 0;
+            }
+            b';' | b',' => run = 0,
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'=' => {
+                run += 1;
+                if run > MAX_CHAIN {
+                    return Some(format!(
+                        "more than {MAX_CHAIN} operators in one expression: too deep to parse safely"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (max_depth > MAX_NESTING).then(|| {
+        format!(
+            "brackets nested {max_depth} deep (more than {MAX_NESTING}): too deep to parse safely"
+        )
+    })
+}
+
+fn walk_here<A: Analysis>(
+    root_file: &Utf8Path,
+    include_tests: bool,
+    analysis: &A,
+) -> WalkResult<A::Output> {
     let walker = Walker {
         analysis,
         include_tests,
@@ -170,7 +257,8 @@ fn collect_decls(items: &[syn::Item], inline: &[String], test: bool, out: &mut V
                     inline_path: inline.to_vec(),
                     name,
                     file: Some(ModFile {
-                        path_attr: path_attr(&m.attrs),
+                        path_attrs: path_attrs(&m.attrs),
+                        conditional: is_conditional(&m.attrs),
                         line: start.line as u32,
                         column: start.column as u32 + 1,
                     }),
@@ -184,18 +272,20 @@ fn collect_decls(items: &[syn::Item], inline: &[String], test: bool, out: &mut V
 /// The names of the modules the crate root `root_file` declares (`mod x;` and inline `mod x { .. }`, test
 /// modules included), sorted. Modules declared by macros are not seen.
 pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProblem> {
-    let (_, ast) = parse(root_file)?;
-    let mut names: Vec<String> = ast
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Mod(m) => Some(m.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    Ok(names)
+    on_big_stacks(|| {
+        let (_, ast) = parse(root_file)?;
+        let mut names: Vec<String> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) => Some(m.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
+    })
 }
 
 /// Reads and parses one file: its text and syntax tree.
@@ -227,6 +317,14 @@ fn read(path: &Utf8Path) -> Result<String, SourceProblem> {
 
 /// Parses a file's text.
 fn parse_text(path: &Utf8Path, text: &str) -> Result<syn::File, SourceProblem> {
+    if let Some(why) = too_deep(text) {
+        return Err(SourceProblem {
+            path: path.to_owned(),
+            line: 0,
+            column: 0,
+            message: format!("cannot parse: {why}"),
+        });
+    }
     syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
         SourceProblem {
@@ -263,9 +361,11 @@ struct Walker<'a, A: Analysis> {
 
 /// A `mod x;` found in a file, to be resolved to its own file.
 struct ChildModule {
-    candidates: Vec<Utf8PathBuf>,
+    /// The files it may be in, each with the directory of its own child modules.
+    candidates: Vec<(Utf8PathBuf, Utf8PathBuf)>,
+    /// A missing file is not a problem: the module is compiled only under a condition.
+    conditional: bool,
     module_path: Vec<String>,
-    child_dir: Utf8PathBuf,
     test_only: bool,
     declared_in: Utf8PathBuf,
     line: u32,
@@ -358,16 +458,15 @@ impl<A: Analysis> Walker<'_, A> {
             .for_each(|child| self.visit_child(child));
     }
 
-    fn visit_child(&self, child: ChildModule) {
-        match child.candidates.iter().find(|c| c.is_file()) {
-            Some(file) => self.visit_file(
-                file.to_owned(),
-                child.module_path,
-                child.child_dir,
-                child.test_only,
-            ),
+    fn visit_child(&self, mut child: ChildModule) {
+        match child.candidates.iter().position(|(c, _)| c.is_file()) {
+            Some(found) => {
+                let (file, child_dir) = child.candidates.swap_remove(found);
+                self.visit_file(file, child.module_path, child_dir, child.test_only)
+            }
+            None if child.conditional => {}
             None => {
-                let tried: Vec<&str> = child.candidates.iter().map(|c| c.as_str()).collect();
+                let tried: Vec<&str> = child.candidates.iter().map(|(c, _)| c.as_str()).collect();
                 self.problem(
                     &child.declared_in,
                     child.line,
@@ -398,33 +497,34 @@ impl<A: Analysis> Walker<'_, A> {
                 dir.push(inline);
             }
             let top_level = decl.inline_path.is_empty();
-            let (candidates, next_dir) = match &at.path_attr {
-                Some(p) => {
-                    let base = if top_level {
-                        file.path
-                            .parent()
-                            .map(Utf8Path::to_owned)
-                            .unwrap_or_default()
-                    } else {
-                        dir.to_owned()
-                    };
-                    let target = base.join(p);
-                    let next = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
-                    (vec![target], next)
-                }
-                None => (
-                    vec![
-                        dir.join(format!("{}.rs", decl.name)),
-                        dir.join(&decl.name).join("mod.rs"),
-                    ],
-                    dir.join(&decl.name),
-                ),
+            let candidates = if at.path_attrs.is_empty() {
+                vec![
+                    (dir.join(format!("{}.rs", decl.name)), dir.join(&decl.name)),
+                    (dir.join(&decl.name).join("mod.rs"), dir.join(&decl.name)),
+                ]
+            } else {
+                let base = if top_level {
+                    file.path
+                        .parent()
+                        .map(Utf8Path::to_owned)
+                        .unwrap_or_default()
+                } else {
+                    dir.to_owned()
+                };
+                at.path_attrs
+                    .iter()
+                    .map(|p| {
+                        let target = base.join(p);
+                        let next = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
+                        (target, next)
+                    })
+                    .collect()
             };
             module_path.push(decl.name.to_owned());
             out.push(ChildModule {
                 candidates,
+                conditional: at.conditional,
                 module_path,
-                child_dir: next_dir,
                 test_only: file.test_only || decl.test,
                 declared_in: file.path.to_owned(),
                 line: at.line,
