@@ -15,7 +15,7 @@
 
 use aho_corasick::AhoCorasick;
 
-use crate::source::modtree::{ModDecl, ModFile, mod_decls};
+use crate::source::modtree::{ModDecl, mod_decls};
 
 /// The words a file must contain to be parsed.
 #[derive(Debug)]
@@ -551,12 +551,7 @@ impl<'a> Scanner<'a> {
             })
             .collect();
         if let Some(file) = &mut decl.file {
-            let (line, column) = crate::arch::spans::line_column(self.text, name.start);
-            *file = ModFile {
-                path_attr: file.path_attr.take(),
-                line,
-                column,
-            };
+            (file.line, file.column) = crate::arch::spans::line_column(self.text, name.start);
         }
         let test = decl.test;
         self.decls.push(decl);
