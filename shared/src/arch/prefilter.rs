@@ -15,7 +15,7 @@
 
 use aho_corasick::AhoCorasick;
 
-use crate::source::modtree::{ModDecl, mod_decls};
+use crate::source::modtree::{ModDecl, ModFile, mod_decls};
 
 /// The words a file must contain to be parsed.
 #[derive(Debug)]
@@ -530,10 +530,43 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// Parses one `mod` item's text and records its declaration; returns whether it is test code.
+    /// The declaration of `header` when it is `mod name;` with no attribute and at most a `pub` before it
+    /// (line and column set by the caller).
+    fn plain_file_decl(&self, header: &str, name: Token, inline: bool) -> Option<ModDecl> {
+        let name = &self.text[name.start..name.end];
+        let vis = header
+            .strip_suffix(';')?
+            .trim_end()
+            .strip_suffix(name)?
+            .trim_end()
+            .strip_suffix("mod")?
+            .trim();
+        let plain =
+            !inline && !header.contains(['#', '/']) && matches!(vis, "" | "pub" | "pub(crate)");
+        plain.then(|| ModDecl {
+            inline_path: Vec::new(),
+            name: name.to_owned(),
+            file: Some(ModFile {
+                path_attrs: Vec::new(),
+                conditional: false,
+                line: 0,
+                column: 0,
+            }),
+            test: false,
+        })
+    }
+
+    /// Parses one `mod` item's text and records its declaration; returns whether it is test code. A plain
+    /// `mod name;` or `pub mod name;` (the common case: no attribute, nothing between the tokens) is read
+    /// as syn would read it without parsing.
     fn declare(&mut self, header: &str, name: Token, inline: bool) -> Option<bool> {
-        let item: syn::Item = syn::parse_str(header).ok()?;
-        let mut decl = mod_decls(std::slice::from_ref(&item)).into_iter().next()?;
+        let mut decl = match self.plain_file_decl(header, name, inline) {
+            Some(decl) => decl,
+            None => {
+                let item: syn::Item = syn::parse_str(header).ok()?;
+                mod_decls(std::slice::from_ref(&item)).into_iter().next()?
+            }
+        };
         if decl.file.is_some() == inline {
             return None;
         }
