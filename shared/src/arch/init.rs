@@ -103,10 +103,7 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
 /// (a crate sits one layer above the highest crate it depends on), no cycles, and new-coupling.
 pub fn proposed_rules(ws: &Workspace) -> String {
     let graph = ArchGraph::new(ws);
-    let filter = EdgeFilter {
-        kinds: vec![DepKind::Normal, DepKind::Build],
-        include_optional: true,
-    };
+    let filter = EdgeFilter::all(vec![DepKind::Normal, DepKind::Build]);
     let members = ws.members();
     let mut level: HashMap<String, usize> =
         members.iter().map(|m| (m.name().to_owned(), 0)).collect();

@@ -2,9 +2,11 @@
 
 use guppy::graph::PackageMetadata;
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta, edge_finding, edge_label};
 use crate::report::Finding;
 
@@ -19,6 +21,8 @@ pub struct Layers {
     pub filter: EdgeFilter,
     /// Every member must be in a layer.
     pub exhaustive: bool,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -49,6 +53,7 @@ impl Layers {
     pub(super) fn compile(
         r: &LayersRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Layers {
         if r.layers.len() < 2 && !r.exhaustive {
@@ -67,8 +72,10 @@ impl Layers {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,
+                features,
             },
             exhaustive: r.exhaustive,
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 

@@ -8,6 +8,7 @@ use syn::visit::Visit;
 use crate::arch::prefilter::{self, Needles};
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
@@ -100,6 +101,7 @@ impl Require {
         let normal = EdgeFilter {
             kinds: vec![DepKind::Normal],
             include_optional: false,
+            features: Features::All,
         };
         let mut findings = Vec::new();
         for pkg in ctx

@@ -7,9 +7,10 @@
 //! path's first hop, since cargo never builds a dependency's dev-dependencies. A crate that `via` matches is
 //! never checked as A or B: a path starting or ending at it passes through it.
 
-use crate::arch::cfg::ThroughRule;
+use crate::arch::cfg::{Features, ThroughRule};
 use crate::arch::graph::{ArchGraph, Edge, EdgeFilter};
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, edge_label, kinds_label, path_finding};
 use crate::report::Finding;
 
@@ -26,6 +27,8 @@ pub struct Through {
     pub via: Vec<NamePattern>,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -46,6 +49,7 @@ impl Through {
     pub(super) fn compile(
         r: &ThroughRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Through> {
         let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
@@ -67,7 +71,9 @@ impl Through {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: r.include_optional,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         };
         let in_via = |name: &str| rule.via.iter().any(|v| v.matches(name));
         let can_fire = checker.pairs_exist(&rule.from, &rule.to, &|a, b| {
@@ -129,7 +135,7 @@ impl Through {
 
     /// The avoiding path hop by hop with its manifest lines, and how many such paths there are (one line:
     /// the terminal output wraps it).
-    fn help(&self, graph: &ArchGraph<'_>, path: &[Edge<'_>], count: u64) -> String {
+    fn help<'g>(&self, graph: &ArchGraph<'g>, path: &[Edge<'g>], count: u64) -> String {
         let hops: Vec<String> = path
             .iter()
             .map(|edge| {
