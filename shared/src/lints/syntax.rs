@@ -62,13 +62,28 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
         Expr::Lit(_) => true,
         Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let name = s.ident.to_string();
-            is_constant_name(&name) || (p.path.segments.len() == 1 && bounded_local(&name))
+            is_constant_name(&name)
+                || is_limit_name(&name)
+                || (p.path.segments.len() == 1 && bounded_local(&name))
         }),
         Expr::MethodCall(m) => {
+            let method = m.method.to_string();
             matches!(
-                m.method.to_string().as_str(),
-                "min" | "clamp" | "len" | "count" | "capacity" | "size_hint"
-            ) || has_visible_bound(&m.receiver, bounded_local)
+                method.as_str(),
+                "min"
+                    | "clamp"
+                    | "len"
+                    | "count"
+                    | "capacity"
+                    | "size_hint"
+                    | "size"
+                    | "height"
+                    | "depth"
+                    | "is_some"
+                    | "is_none"
+                    | "is_empty"
+            ) || method.starts_with("min_")
+                || has_visible_bound(&m.receiver, bounded_local)
                 || m.args.iter().any(|a| {
                     // `n.saturating_mul(2)`: the other operand does not bound `n`.
                     matches!(m.method.to_string().as_str(), "min")
@@ -79,8 +94,9 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
             "size_of" | "size_of_val" | "align_of" => true,
             "min" => c.args.iter().any(|a| has_visible_bound(a, bounded_local)),
             "max" => c.args.iter().all(|a| has_visible_bound(a, bounded_local)),
-            // `count_matches_byte(text, b)`: a count of what is in memory.
-            name => name.starts_with("count"),
+            // `count_matches_byte(text, b)`: a count of what is in memory; `tree_height(n)`: a
+            // measure of a structure in memory.
+            name => name.starts_with("count") || name.contains("height") || name.contains("depth"),
         }),
         // `if v.is_empty() { 0 } else { v.len() - 1 }`: bounded when every branch is.
         Expr::If(i) => {
@@ -111,6 +127,11 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
 
 fn block_value_bounded(block: &syn::Block, bounded_local: &dyn Fn(&str) -> bool) -> bool {
     matches!(block.stmts.last(), Some(syn::Stmt::Expr(e, None)) if has_visible_bound(e, bounded_local))
+}
+
+/// `max_size`, `depth_limit`: a name that says it is a limit someone configured.
+fn is_limit_name(name: &str) -> bool {
+    name.starts_with("max_") || name.ends_with("_max") || name.contains("limit")
 }
 
 /// `MAX_ITEMS`, `N`: an all-caps name is a constant.

@@ -7,6 +7,7 @@ use camino::Utf8Path;
 
 use crate::gate::verdict::Decision;
 use crate::output::Verbosity;
+use crate::render::escape;
 use crate::render::human::{HumanStyle, write_findings};
 use crate::report::{Baseline, DepKind, DepPath, Finding, Hop, Report};
 
@@ -39,9 +40,13 @@ pub fn write_human(
         let at = problem
             .location
             .as_ref()
-            .map(|l| format!("{l}: "))
+            .map(|l| format!("{}: ", escape::terminal(&l.to_string())))
             .unwrap_or_default();
-        writeln!(out, "warning: could not check {at}{}", problem.message)?;
+        writeln!(
+            out,
+            "warning: could not check {at}{}",
+            escape::terminal(&problem.message)
+        )?;
     }
     if view.verbosity > Verbosity::Quiet {
         writeln!(out, "{}", summary(report, decision.blocking.len()))?;
