@@ -64,7 +64,11 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.benchmarks.extend(report.benchmarks);
         merged.rules_checked.extend(report.rules_checked);
         merged.problems.extend(report.problems);
+        merged.notes.extend(report.notes);
     }
+    // Several parts may say the same thing (the base's lockfile, seen by arch and bench): once each.
+    let mut seen_notes = BTreeSet::new();
+    merged.notes.retain(|n| seen_notes.insert(n.to_owned()));
     merged.sort();
     merged
         .findings

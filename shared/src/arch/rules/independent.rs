@@ -2,9 +2,11 @@
 
 use guppy::graph::PackageMetadata;
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::IndependentRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, path_finding};
 use crate::report::Finding;
 
@@ -17,6 +19,8 @@ pub struct Independent {
     pub crates: Vec<NamePattern>,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -36,15 +40,30 @@ impl Independent {
     pub(super) fn compile(
         r: &IndependentRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Independent {
+        let crates: Vec<NamePattern> = r.crates.iter().filter_map(|c| checker.pattern(c)).collect();
+        let pair = crates.iter().any(|p| {
+            crates
+                .iter()
+                .any(|q| checker.pairs_exist(p, q, &|a, b| a != b) != Some(false))
+        });
+        if !pair && crates.len() == r.crates.len() {
+            checker.never_fires(
+                &r.id,
+                "`crates` match fewer than two crates, a member among them: no pair to keep independent",
+            );
+        }
         Independent {
             meta,
-            crates: r.crates.iter().filter_map(|c| checker.pattern(c)).collect(),
+            crates,
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 
