@@ -3,9 +3,7 @@
 use toml::Spanned;
 
 use crate::bench::cfg::BenchConfig;
-use crate::config::ConfigSource;
 use crate::config::validate::Validator;
-use crate::errors::Result;
 use crate::report::{BenchStatus, MetricChange};
 
 /// Regression limits, validated.
@@ -20,9 +18,8 @@ pub struct Limits {
 impl Limits {
     /// Validates the `[bench]` settings: globs compile, percentages are finite and not negative, the time
     /// limit is at least one second; each error points at its key in the config file.
-    pub fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
-        let mut v = Validator::new(source);
-        check_numbers(cfg, &mut v);
+    pub fn validate(cfg: &BenchConfig, v: &mut Validator<'_>) -> Limits {
+        check_numbers(cfg, v);
         let mut overrides = Vec::new();
         for o in &cfg.overrides {
             if let Some(g) = v.glob(&o.benchmarks) {
@@ -33,13 +30,12 @@ impl Limits {
                 ));
             }
         }
-        v.finish()?;
-        Ok(Limits {
+        Limits {
             default_pct: *cfg.ir_regression_pct.get_ref(),
             default_abs: cfg.ir_regression_abs,
             floor: cfg.floor_ir,
             overrides,
-        })
+        }
     }
 
     /// The percent limit of a benchmark.
@@ -129,7 +125,10 @@ mod tests {
 
     fn limits(toml_text: &str) -> Limits {
         let cfg: BenchConfig = toml::from_str(toml_text).unwrap();
-        Limits::new(&cfg, None).unwrap()
+        let mut v = Validator::new(None);
+        let limits = Limits::validate(&cfg, &mut v);
+        v.finish().unwrap();
+        limits
     }
 
     fn ir(before: f64, after: f64) -> MetricChange {
