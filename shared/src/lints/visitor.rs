@@ -823,14 +823,14 @@ impl Scanner<'_> {
             })
         };
         match (name.as_str(), argc) {
-            ("unwrap", 0) => {
+            ("unwrap" | "unwrap_err", 0) => {
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, ".unwrap()", c)
+                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}()"), c)
             }
             // std's `expect` takes a `&str`: another argument means the crate's own `expect`.
-            ("expect", 1) if !cannot_be_str(&m.args[0]) => {
+            ("expect" | "expect_err", 1) if !cannot_be_str(&m.args[0]) => {
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, ".expect(..)", c)
+                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}(..)"), c)
             }
             ("clone", 0) => {
                 let start = m.method.span().start();
