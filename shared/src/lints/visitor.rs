@@ -238,6 +238,7 @@ pub fn scan_file(
         error_path: 0,
         consts: HashMap::new(),
         fn_allocs: Vec::new(),
+        buffers: HashMap::new(),
         moved_buffers: HashSet::new(),
         out: FileScan::default(),
     };
@@ -296,8 +297,6 @@ struct Loop {
 struct Scope {
     vars: HashMap<String, Local>,
     loop_depth: usize,
-    /// `let mut` buffers made in a hot loop, with where their `alloc-in-hot-loop` hit is.
-    buffers: HashMap<String, (u32, u32)>,
 }
 
 /// Whose methods `self` has: the impl's type, or the trait being defined.
@@ -331,6 +330,9 @@ struct Scanner<'a> {
     peeking_clones: HashSet<(usize, usize)>,
     /// How many error values or error branches enclose the code (`Err(..)`, `.map_err(..)`, `Err(e) =>`).
     error_path: usize,
+    /// `let mut` buffers made in a hot loop, by name, with where their `alloc-in-hot-loop` hit is (a name
+    /// reused in another scope may silence one: the lean is to silence).
+    buffers: HashMap<String, (u32, u32)>,
     /// Hits of `let mut` loop buffers that are moved out as a value: output, not scratch.
     moved_buffers: HashSet<(u32, u32)>,
     /// The file's integer constants with a literal value (`const N: usize = 16;`), seen so far.
@@ -496,7 +498,6 @@ impl Scanner<'_> {
         self.locals.push(Scope {
             vars: HashMap::new(),
             loop_depth: self.loops.len(),
-            buffers: HashMap::new(),
         });
         body(self);
         self.locals.pop();
@@ -698,17 +699,8 @@ impl Scanner<'_> {
 
     /// Notes that `expr`, when it names a loop buffer, is moved out as a value.
     fn moved(&mut self, expr: &Expr) {
-        let Some(name) = plain_ident(expr) else {
-            return;
-        };
-        for scope in self.locals.iter().rev() {
-            if let Some(at) = scope.buffers.get(&name) {
-                self.moved_buffers.insert(*at);
-                return;
-            }
-            if scope.vars.contains_key(&name) {
-                return;
-            }
+        if let Some(at) = plain_ident(expr).and_then(|name| self.buffers.get(&name)) {
+            self.moved_buffers.insert(*at);
         }
     }
 
@@ -1108,10 +1100,7 @@ impl Scanner<'_> {
                 format!("{ty}::new, grown in the loop"),
             );
             if let Some(hit) = self.out.hits.last() {
-                let at = (hit.line, hit.column);
-                if let Some(scope) = self.locals.last_mut() {
-                    scope.buffers.insert(name.to_owned(), at);
-                }
+                self.buffers.insert(name.to_owned(), (hit.line, hit.column));
             }
         }
         if mutable
