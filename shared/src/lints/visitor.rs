@@ -690,11 +690,21 @@ impl Scanner<'_> {
         }
     }
 
-    /// In a module named `assert` or a fn whose name starts with `assert`: code that exists to panic.
+    /// In a module named `assert` or a fn whose name starts with `assert`: code that exists to panic; or in
+    /// `Index::index` / `IndexMut::index_mut`, whose contract is to panic on a bad index (no Result to return).
     fn in_assertion_helper(&self) -> bool {
-        self.path
-            .iter()
-            .any(|p| p == "assert" || p == "asserts" || p.starts_with("assert_"))
+        let indexing = matches!(
+            (
+                self.impl_trait.as_deref(),
+                self.path.last().map(String::as_str)
+            ),
+            (Some("Index"), Some("index")) | (Some("IndexMut"), Some("index_mut"))
+        );
+        indexing
+            || self
+                .path
+                .iter()
+                .any(|p| p == "assert" || p == "asserts" || p.starts_with("assert_"))
     }
 
     /// Notes that `expr`, when it names a loop buffer, is moved out as a value.
