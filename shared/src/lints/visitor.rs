@@ -790,9 +790,18 @@ impl Scanner<'_> {
             "tuple",
         ];
         let fn_name = self.path.last().map(String::as_str).unwrap_or_default();
-        let param = |e: &Expr| self.is_param(e);
-        ((fn_name.contains("capacity") || fn_name.contains("reserve")) && param(size))
-            || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
+        // `n` or `n as usize`: the parameter itself, not something computed from it.
+        let param = |e: &Expr| match e {
+            Expr::Cast(c) => self.is_param(&c.expr),
+            e => self.is_param(e),
+        };
+        // A constructor sized by its parameter (`fn new(local_count: u32) -> Self { .. vec![false;
+        // local_count as usize] .. }`) is a capacity wrapper under another name.
+        let wrapper = fn_name.contains("capacity")
+            || fn_name.contains("reserve")
+            || fn_name == "new"
+            || fn_name.starts_with("with_");
+        (wrapper && param(size)) || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
     }
 
     /// Marks what a check that leaves the fn bounds: after `if n > buf.len() { return .. }` (or
