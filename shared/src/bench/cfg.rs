@@ -14,6 +14,10 @@
 //! [[bench.overrides]]
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
 //! ir-regression-pct = 5.0
+//!
+//! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
+//! benchmarks = "sort::bench_sort.*"
+//! expect = "n log n"
 //! ```
 
 use serde::Deserialize;
@@ -43,6 +47,9 @@ pub struct BenchConfig {
     /// Criterion (wall-clock) benchmarks.
     #[serde(default)]
     pub criterion: CriterionConfig,
+    /// Benchmark families whose growth is fitted.
+    #[serde(default)]
+    pub complexity: Vec<crate::bench::complexity::cfg::FamilyConfig>,
 }
 
 /// `[bench.criterion]`.
@@ -75,6 +82,7 @@ impl Default for BenchConfig {
             overrides: Vec::new(),
             timeout_secs: default_timeout(),
             criterion: CriterionConfig::default(),
+            complexity: Vec::new(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! `[bench.criterion] severity` says otherwise.
 
 pub mod cfg;
+pub mod complexity;
 pub mod criterion;
 pub mod discover;
 pub mod files;
@@ -205,6 +206,7 @@ pub fn run(
     };
     session.run_all(ws, &targets, &head)?;
 
+    let mut samples = Vec::new();
     for (package, target, s) in summary::collect(&session.dirs.home)? {
         let mut metrics = s.metrics;
         // summary::collect keeps only summaries with an `Ir`.
@@ -215,6 +217,13 @@ pub fn run(
             .iter()
             .find(|t| t.package == package && t.name == target);
         let file = bench_target.map(|t| t.file.to_owned());
+        samples.push(complexity::Sample {
+            name: s.name.to_owned(),
+            package: package.to_owned(),
+            file: file.to_owned(),
+            args: s.args,
+            ir: ir.to_owned(),
+        });
         let status = limits.status(&s.name, &ir);
         if let Some(f) = findings::instruction_count(&s.name, &package, file, &ir, status, limits) {
             report.findings.push(f);
@@ -233,6 +242,13 @@ pub fn run(
             status,
         });
     }
+    complexity::Families {
+        root: ws.root.as_std_path(),
+        profiles: session.dirs.root.join("profiles").as_std_path(),
+        specs: &limits.complexity,
+        with_base: opts.base.is_some(),
+    }
+    .check(&samples, &mut report)?;
     session.read_criterion(&targets, cfg, &mut report)?;
 
     if opts.check_determinism {

@@ -16,6 +16,8 @@ pub struct Summary {
     pub name: String,
     /// Every metric: new (this run) and old (the compared baseline).
     pub metrics: BTreeMap<String, MetricChange>,
+    /// The benchmark's arguments as the runner writes them (`description`), e.g. `(4096)`.
+    pub args: Option<String>,
 }
 
 /// Parses a summary file's JSON; the error says what is missing or unknown. A summary without a callgrind
@@ -55,7 +57,15 @@ pub fn parse(json: &Value) -> Result<Option<Summary>, String> {
     if !metrics.contains_key("Ir") {
         return Err(format!("the callgrind profile of `{name}` has no `Ir`"));
     }
-    Ok(Some(Summary { name, metrics }))
+    let args = json
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(Some(Summary {
+        name,
+        metrics,
+        args,
+    }))
 }
 
 /// Every summary under `home`, with the package and bench target from its directory

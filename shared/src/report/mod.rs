@@ -4,6 +4,7 @@
 //! all write a [`Report`]; `cargo lumen-gate --report FILE` reads them back and merges them. The JSON schema
 //! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
 
+pub mod complexity;
 pub mod figures;
 
 use std::collections::BTreeMap;
@@ -443,6 +444,9 @@ pub struct Report {
     /// Files or targets that could not be checked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// Benchmark families fitted to complexity classes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complexity: Vec<complexity::ComplexityFamily>,
 }
 
 impl Report {
@@ -459,6 +463,7 @@ impl Report {
             findings: Vec::new(),
             benchmarks: Vec::new(),
             problems: Vec::new(),
+            complexity: Vec::new(),
         }
     }
 
@@ -468,6 +473,7 @@ impl Report {
             a.severity
                 .cmp(&b.severity)
                 .then_with(|| baseline_rank(a.baseline).cmp(&baseline_rank(b.baseline)))
+                .then_with(|| explains_rank(a).cmp(&explains_rank(b)))
                 .then_with(|| a.location.cmp(&b.location))
                 .then_with(|| a.rule_id.cmp(&b.rule_id))
                 .then_with(|| a.message.cmp(&b.message))
@@ -488,6 +494,11 @@ impl Report {
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)
     }
+}
+
+/// A complexity finding explains the per-size regressions of its family: it comes first.
+fn explains_rank(f: &Finding) -> u8 {
+    u8::from(f.kind != complexity::COMPLEXITY_KIND)
 }
 
 fn baseline_rank(b: Baseline) -> u8 {
