@@ -25,8 +25,8 @@ use crate::report::complexity::{
     COMPLEXITY_KIND, ClaimSource, ClassFit, ComplexityFamily, ComplexityFit, SizePoint,
 };
 use crate::report::{
-    Baseline, Category, ChecklistItem, Finding, Location, MetricChange, Problem, Report, RuleChecked,
-    Severity,
+    Baseline, Category, ChecklistItem, Finding, Location, MetricChange, Problem, Report,
+    RuleChecked, Severity,
 };
 
 /// The complexity rules.
@@ -192,13 +192,7 @@ impl Families<'_> {
                 Some(only) if functions.len() == 1 => (*only).to_owned(),
                 _ => spec.glob.to_owned(),
             };
-            families.extend(family(
-                name,
-                &matched,
-                &spec.size,
-                spec.expect,
-                report,
-            ));
+            families.extend(family(name, &matched, &spec.size, spec.expect, report));
         }
         let mut by_function: BTreeMap<&str, Vec<&Sample>> = BTreeMap::new();
         for s in samples.iter().filter(|s| !taken.contains(s.name.as_str())) {
@@ -333,7 +327,9 @@ impl Families<'_> {
             plot: None,
         };
         if fails {
-            let path = self.profiles.join(format!("{}.complexity.svg", file_name(&family.name)));
+            let path = self
+                .profiles
+                .join(format!("{}.complexity.svg", file_name(&family.name)));
             let base_series = (!base_points.is_empty()).then(|| plot::Series {
                 points: &base_points,
                 fit: base_fit.as_ref().map(Fit::chosen),
@@ -695,7 +691,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(function_of("algo::families::sort.n_0"), "algo::families::sort");
+        assert_eq!(
+            function_of("algo::families::sort.n_0"),
+            "algo::families::sort"
+        );
         assert_eq!(function_of("algo::families::sort"), "algo::families::sort");
         assert_eq!(file_name("algo::families::sort"), "algo-families-sort");
         assert_eq!(file_name("algo::*::sort.*"), "algo-sort");
@@ -717,6 +716,6 @@ mod tests {
         assert!(matches!(fns["linear"].claim, Some(Ok(Class::Linear))));
         assert!(matches!(fns["bad"].claim, Some(Err(_))));
         assert!(fns["none"].claim.is_none());
-        assert_eq!(fns["linear"].calls, ["sum_to", "black_box", "min"]);
+        assert_eq!(fns["linear"].calls, ["min", "sum_to", "black_box"]);
     }
 }
