@@ -114,3 +114,37 @@ fn deep_nesting_is_reported_as_unreadable_and_never_crashes() {
     assert_eq!(r.code, 0, "exit {}: {}", r.code, r.stderr);
     assert_eq!(unreadable(&r), Vec::<String>::new());
 }
+
+#[test]
+fn platform_paths_and_conditional_modules_are_read_as_rustc_would() {
+    // tempfile's layout: one file per platform chosen by `cfg_attr(.., path = ..)`; the first that exists
+    // is read. A module under a cfg whose file is absent is one this build never reads: no finding.
+    let p = crate_with(
+        "#[cfg_attr(unix, path = \"plat/unix.rs\")]\n\
+         #[cfg_attr(windows, path = \"plat/windows.rs\")]\n\
+         mod platform;\n\
+         #[cfg(feature = \"never\")]\n\
+         mod absent;\n\
+         mod missing;\n",
+    );
+    p.write("src/plat/windows.rs", "pub fn w() {}\n");
+    p.write(
+        "src/plat/unix.rs",
+        "pub fn u(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n",
+    );
+    let r = gate(&p, &["--format", "json"]);
+    let findings = r.json()["findings"].as_array().unwrap().clone();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == "no-unwrap" && f["location"]["file"] == "src/plat/unix.rs"),
+        "the cfg_attr path was followed: {findings:#?}"
+    );
+    // Only the plain `mod missing;` is unreadable.
+    let found = unreadable(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("src/lib.rs: ") && found[0].contains("missing.rs"),
+        "{found:?}"
+    );
+}

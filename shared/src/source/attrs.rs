@@ -83,23 +83,57 @@ pub fn item_attrs(item: &syn::Item) -> &[Attribute] {
     }
 }
 
-/// The value of `#[path = "..."]`, if present.
-pub fn path_attr(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| {
-        if !attr.path().is_ident("path") {
-            return None;
-        }
-        match &attr.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
+/// The files a `mod x;` may be read from: the value of `#[path = "..."]`, or when there is none, the
+/// values of `#[cfg_attr(.., path = "...")]` in order (one per platform, as in
+/// `#[cfg_attr(unix, path = "unix.rs")]`). Empty when neither is given.
+pub fn path_attrs(attrs: &[Attribute]) -> Vec<String> {
+    if let Some(plain) = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("path"))
+        .find_map(|attr| str_value(&attr.meta))
+    {
+        return vec![plain];
+    }
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .filter_map(|attr| {
+            attr.parse_args_with(|input: syn::parse::ParseStream<'_>| {
+                let _predicate: syn::Meta = input.parse()?;
+                input.parse::<syn::Token![,]>()?;
+                let metas =
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated(
+                        input,
+                    )?;
+                Ok(metas
+                    .iter()
+                    .filter(|m| m.path().is_ident("path"))
+                    .find_map(str_value))
+            })
+            .ok()
+            .flatten()
+        })
+        .collect()
+}
+
+/// True when the item is compiled only under some condition: `#[cfg(..)]` or `#[cfg_attr(..)]` on it.
+pub fn is_conditional(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+}
+
+fn str_value(meta: &syn::Meta) -> Option<String> {
+    match meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
             _ => None,
-        }
-    })
+        },
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -125,9 +159,15 @@ mod tests {
     fn recognizes_test_fns_and_path_attrs() {
         assert!(is_test_fn(&attrs("#[tokio::test]")));
         assert!(!is_test_fn(&attrs("#[inline]")));
+        assert_eq!(path_attrs(&attrs("#[path = \"x/y.rs\"]")), ["x/y.rs"]);
         assert_eq!(
-            path_attr(&attrs("#[path = \"x/y.rs\"]")).as_deref(),
-            Some("x/y.rs")
+            path_attrs(&attrs(
+                "#[cfg_attr(unix, path = \"u.rs\")] #[cfg_attr(windows, path = \"w.rs\")]"
+            )),
+            ["u.rs", "w.rs"]
         );
+        assert!(path_attrs(&attrs("#[cfg_attr(unix, inline)]")).is_empty());
+        assert!(is_conditional(&attrs("#[cfg(feature = \"x\")]")));
+        assert!(!is_conditional(&attrs("#[inline]")));
     }
 }

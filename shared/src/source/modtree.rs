@@ -13,7 +13,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 
 use crate::report::{Location, Problem};
-use crate::source::attrs::{is_cfg_test, path_attr};
+use crate::source::attrs::{is_cfg_test, is_conditional, path_attrs};
 use crate::workspace::relative_to;
 
 /// One source file of a crate.
@@ -60,8 +60,10 @@ pub struct ModDecl {
 /// Where a `mod x;` is declared, and its `#[path]`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModFile {
-    /// `#[path = ".."]`, when given.
-    pub path_attr: Option<String>,
+    /// `#[path = ".."]`, or the `#[cfg_attr(.., path = "..")]` alternatives in order.
+    pub path_attrs: Vec<String>,
+    /// Under `#[cfg(..)]` or `#[cfg_attr(..)]`: a missing file may be one this build never reads.
+    pub conditional: bool,
     /// 1-based line of its name.
     pub line: u32,
     /// 1-based column of its name.
@@ -255,7 +257,8 @@ fn collect_decls(items: &[syn::Item], inline: &[String], test: bool, out: &mut V
                     inline_path: inline.to_vec(),
                     name,
                     file: Some(ModFile {
-                        path_attr: path_attr(&m.attrs),
+                        path_attrs: path_attrs(&m.attrs),
+                        conditional: is_conditional(&m.attrs),
                         line: start.line as u32,
                         column: start.column as u32 + 1,
                     }),
@@ -358,9 +361,11 @@ struct Walker<'a, A: Analysis> {
 
 /// A `mod x;` found in a file, to be resolved to its own file.
 struct ChildModule {
-    candidates: Vec<Utf8PathBuf>,
+    /// The files it may be in, each with the directory of its own child modules.
+    candidates: Vec<(Utf8PathBuf, Utf8PathBuf)>,
+    /// A missing file is not a problem: the module is compiled only under a condition.
+    conditional: bool,
     module_path: Vec<String>,
-    child_dir: Utf8PathBuf,
     test_only: bool,
     declared_in: Utf8PathBuf,
     line: u32,
@@ -453,16 +458,15 @@ impl<A: Analysis> Walker<'_, A> {
             .for_each(|child| self.visit_child(child));
     }
 
-    fn visit_child(&self, child: ChildModule) {
-        match child.candidates.iter().find(|c| c.is_file()) {
-            Some(file) => self.visit_file(
-                file.to_owned(),
-                child.module_path,
-                child.child_dir,
-                child.test_only,
-            ),
+    fn visit_child(&self, mut child: ChildModule) {
+        match child.candidates.iter().position(|(c, _)| c.is_file()) {
+            Some(found) => {
+                let (file, child_dir) = child.candidates.swap_remove(found);
+                self.visit_file(file, child.module_path, child_dir, child.test_only)
+            }
+            None if child.conditional => {}
             None => {
-                let tried: Vec<&str> = child.candidates.iter().map(|c| c.as_str()).collect();
+                let tried: Vec<&str> = child.candidates.iter().map(|(c, _)| c.as_str()).collect();
                 self.problem(
                     &child.declared_in,
                     child.line,
@@ -493,33 +497,34 @@ impl<A: Analysis> Walker<'_, A> {
                 dir.push(inline);
             }
             let top_level = decl.inline_path.is_empty();
-            let (candidates, next_dir) = match &at.path_attr {
-                Some(p) => {
-                    let base = if top_level {
-                        file.path
-                            .parent()
-                            .map(Utf8Path::to_owned)
-                            .unwrap_or_default()
-                    } else {
-                        dir.to_owned()
-                    };
-                    let target = base.join(p);
-                    let next = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
-                    (vec![target], next)
-                }
-                None => (
-                    vec![
-                        dir.join(format!("{}.rs", decl.name)),
-                        dir.join(&decl.name).join("mod.rs"),
-                    ],
-                    dir.join(&decl.name),
-                ),
+            let candidates = if at.path_attrs.is_empty() {
+                vec![
+                    (dir.join(format!("{}.rs", decl.name)), dir.join(&decl.name)),
+                    (dir.join(&decl.name).join("mod.rs"), dir.join(&decl.name)),
+                ]
+            } else {
+                let base = if top_level {
+                    file.path
+                        .parent()
+                        .map(Utf8Path::to_owned)
+                        .unwrap_or_default()
+                } else {
+                    dir.to_owned()
+                };
+                at.path_attrs
+                    .iter()
+                    .map(|p| {
+                        let target = base.join(p);
+                        let next = target.parent().map(Utf8Path::to_owned).unwrap_or_default();
+                        (target, next)
+                    })
+                    .collect()
             };
             module_path.push(decl.name.to_owned());
             out.push(ChildModule {
                 candidates,
+                conditional: at.conditional,
                 module_path,
-                child_dir: next_dir,
                 test_only: file.test_only || decl.test,
                 declared_in: file.path.to_owned(),
                 line: at.line,
