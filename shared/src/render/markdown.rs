@@ -12,7 +12,7 @@ use std::fmt::Write;
 use crate::gate::checklist::{CheckState, ChecklistLine};
 use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
-use crate::render::bench::bench_row;
+use crate::render::bench::{bench_row, complexity_table};
 use crate::render::escape;
 use crate::report::{Baseline, BenchStatus, Category, Finding, Severity};
 
@@ -268,42 +268,15 @@ fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
     Ok(())
 }
 
-/// The "Complexity" table: each benchmark family's claimed class, fitted class at the base and HEAD, and the
-/// RMS of HEAD's fit; nothing when no family was fitted.
+/// The "Complexity" table (see [`complexity_table`]); nothing when no family was fitted.
 fn write_complexity(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
-    let families = &r.report.complexity;
-    if families.is_empty() {
+    let table = complexity_table(&r.report, budget.bench_rows, budget.flavor.cell());
+    if table.is_empty() {
         return Ok(());
     }
     writeln!(out, "Complexity:")?;
     writeln!(out)?;
-    writeln!(out, "| Family | Claimed | Base | HEAD | RMS |")?;
-    writeln!(out, "|--------|---------|------|------|-----|")?;
-    let class = |f: &crate::report::complexity::ComplexityFit| {
-        f.class.as_deref().unwrap_or("too small").to_owned()
-    };
-    for f in families.iter().take(budget.bench_rows) {
-        let cell = budget.flavor.cell();
-        writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            cell(&f.family),
-            f.claimed.as_deref().unwrap_or("-"),
-            f.base.as_ref().map_or("-".to_owned(), class),
-            class(&f.head),
-            f.head
-                .rms_pct
-                .map_or("-".to_owned(), |rms| format!("{rms:.1}%"))
-        )?;
-    }
-    if families.len() > budget.bench_rows {
-        writeln!(
-            out,
-            "| ... and {} more families (see the JSON report) | | | | |",
-            families.len() - budget.bench_rows
-        )?;
-    }
-    writeln!(out)
+    writeln!(out, "{table}")
 }
 
 /// The crates of the broken crate-boundary rules and the edges of their paths, as a mermaid diagram
