@@ -50,8 +50,19 @@ fn line_of(p: &TempProject, file: &str, needle: &str) -> u64 {
         .unwrap_or_else(|| panic!("{file} has no `{needle}`"))
 }
 
-/// Prints each family's classes and RMS, for the record (`--nocapture`).
+/// Prints each family's classes and RMS, and the complexity findings, for the record (`--nocapture`).
 fn print_fits(report: &Value) {
+    for f in report["findings"].as_array().unwrap() {
+        if f["kind"] == "bench::complexity" {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} [{}] {}",
+                f["severity"].as_str().unwrap_or_default(),
+                f["rule_id"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default()
+            );
+        }
+    }
     for f in report["complexity"].as_array().unwrap() {
         let side = |s: &Value| {
             format!(
@@ -115,10 +126,13 @@ fn families_are_fitted_and_a_broken_claim_is_critical_with_a_plot() {
         ) && message.contains("x, RMS "),
         "{message}"
     );
-    assert_eq!(claim["location"]["file"], "algo/benches/algo.rs");
+    assert_eq!(
+        claim["location"]["file"], "algo/src/lib.rs",
+        "at the benchmarked fn (the benchmark function's callee)"
+    );
     assert_eq!(
         claim["location"]["line"],
-        line_of(&p, "algo/benches/algo.rs", "fn quadratic")
+        line_of(&p, "algo/src/lib.rs", "pub fn count_pairs")
     );
     let plot = quadratic["plot"].as_str().expect("a failing family's plot");
     assert!(

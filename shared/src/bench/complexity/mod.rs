@@ -109,12 +109,11 @@ impl Families<'_> {
         let mut judged = false;
         for family in families {
             let file = family.file.as_deref().unwrap_or_default();
-            let doc = sources.claim(file, &family.function);
+            let benchmarked = sources.benchmarked(file, &family.function);
+            let at = benchmarked.as_ref().map(|b| b.location.to_owned());
+            let doc = benchmarked.and_then(|b| b.claim);
             let (claim, location) = match (family.expect, doc) {
-                (Some(class), _) => (
-                    Some((class, ClaimSource::Config)),
-                    sources.bench_fn(file, &family.function),
-                ),
+                (Some(class), _) => (Some((class, ClaimSource::Config)), at),
                 (None, Some((at, Ok(class)))) => (Some((class, ClaimSource::DocComment)), Some(at)),
                 (None, Some((at, Err(bad)))) => {
                     report.problems.push(Problem {
@@ -123,7 +122,7 @@ impl Families<'_> {
                     });
                     (None, Some(at))
                 }
-                (None, None) => (None, sources.bench_fn(file, &family.function)),
+                (None, None) => (None, at),
             };
             let checked = match self.check_family(&family, claim, location, report) {
                 Ok(checked) => checked,
@@ -200,7 +199,10 @@ impl Families<'_> {
         }
         for (function, members) in by_function {
             let file = members[0].file.as_deref().unwrap_or_default();
-            if sources.claim(file, function).is_some() {
+            if sources
+                .benchmarked(file, function)
+                .is_some_and(|b| b.claim.is_some())
+            {
                 families.extend(family(
                     function.to_owned(),
                     &members,
@@ -544,41 +546,58 @@ impl<'a> Sources<'a> {
             .or_insert_with(|| read_fns(&self.root.join(rel), rel))
     }
 
-    /// The claim of the benchmarked function: the first function that the benchmark function
-    /// (`module_path`'s last segment, in the bench `file`) calls and that has a `Complexity:` line in its doc
-    /// comment, among the fns of its package's `src/`; with its place.
-    fn claim(&mut self, file: &str, module_path: &str) -> Option<(Location, Claim)> {
+    /// The benchmarked function of the benchmark function `module_path` (its last segment is the name) in
+    /// the bench `file`: the first function it calls that its package's `src/` defines (else the benchmark
+    /// function itself), and the first such callee whose doc comment has a `Complexity:` line, with its claim.
+    fn benchmarked(&mut self, file: &str, module_path: &str) -> Option<Benchmarked> {
         let name = module_path.rsplit("::").next()?;
-        let calls = self.file(Path::new(file)).get(name)?.calls.to_owned();
-        let package_src = Path::new(file).ancestors().find_map(|dir| {
-            let src = dir.join("src");
-            (dir.join("Cargo.toml").is_file() || self.root.join(dir).join("Cargo.toml").is_file())
-                .then_some(src)
-        })?;
-        let mut sources: Vec<PathBuf> = crate::bench::files::tree(&self.root.join(&package_src))
-            .ok()?
+        let bench_fn = self.file(Path::new(file)).get(name)?;
+        let (bench_at, calls) = (bench_fn.location.to_owned(), bench_fn.calls.to_owned());
+        let root = self.root;
+        let package_src = Path::new(file)
+            .ancestors()
+            .find(|dir| root.join(dir).join("Cargo.toml").is_file())
+            .map(|dir| dir.join("src"));
+        let mut sources: Vec<PathBuf> = package_src
+            .and_then(|src| crate::bench::files::tree(&root.join(src)).ok())
+            .unwrap_or_default()
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .filter_map(|p| p.strip_prefix(self.root).ok().map(Path::to_path_buf))
+            .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
             .collect();
         sources.sort();
+        let mut found = Benchmarked {
+            location: bench_at,
+            callee: false,
+            claim: None,
+        };
         for call in &calls {
             for rel in &sources {
-                if let Some(f) = self.file(rel).get(call)
-                    && let Some(claim) = &f.claim
-                {
-                    return Some((f.location.to_owned(), claim.to_owned()));
+                let Some(f) = self.file(rel).get(call) else {
+                    continue;
+                };
+                if !found.callee {
+                    found.callee = true;
+                    found.location = f.location.to_owned();
+                }
+                if let Some(claim) = &f.claim {
+                    found.claim = Some((f.location.to_owned(), claim.to_owned()));
+                    return Some(found);
                 }
             }
         }
-        None
+        Some(found)
     }
+}
 
-    /// The benchmark function's own place.
-    fn bench_fn(&mut self, file: &str, module_path: &str) -> Option<Location> {
-        let name = module_path.rsplit("::").next()?;
-        Some(self.file(Path::new(file)).get(name)?.location.to_owned())
-    }
+/// What a benchmark function benchmarks.
+struct Benchmarked {
+    /// The benchmarked function's place: its first callee in the package's `src/`, else its own.
+    location: Location,
+    /// `location` is a callee's.
+    callee: bool,
+    /// The first callee that claims a class, and its claim.
+    claim: Option<(Location, Claim)>,
 }
 
 /// Every fn of a file (top level, in inline modules and impl blocks) by name: its place, the functions it
