@@ -124,3 +124,67 @@ pub fn validate(v: &mut Validator<'_>, entries: &[FamilyConfig]) -> Vec<FamilySp
     }
     specs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigSource;
+    use crate::errors::Error;
+
+    #[derive(Deserialize)]
+    struct Bench {
+        complexity: Vec<FamilyConfig>,
+    }
+
+    fn specs(text: &str) -> Result<Vec<FamilySpec>, Error> {
+        let src = ConfigSource {
+            path: "lumen-gate.toml".into(),
+            text: text.to_owned(),
+        };
+        let cfg: Bench = toml::from_str(text).unwrap();
+        let mut v = Validator::new(Some(&src));
+        let specs = validate(&mut v, &cfg.complexity);
+        v.finish()?;
+        Ok(specs)
+    }
+
+    #[test]
+    fn entries_are_read_with_their_sizes_and_claims() {
+        let s = specs(
+            "[[complexity]]\nbenchmarks = \"algo::sort.*\"\nexpect = \"O(n log n)\"\n\n\
+             [[complexity]]\nbenchmarks = \"algo::find.*\"\nsize = { small = 16, large = 4096 }\n",
+        )
+        .unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            (s[0].size.to_owned(), s[0].expect),
+            (Size::Arg, Some(Class::NLogN))
+        );
+        assert!(s[0].matcher.is_match("algo::sort.n_0"));
+        let Size::Ids(ids) = &s[1].size else {
+            panic!("a table of sizes")
+        };
+        assert_eq!(ids["large"], 4096);
+        assert_eq!(s[1].expect, None);
+    }
+
+    #[test]
+    fn a_bad_claim_size_or_glob_is_an_error_at_its_place() {
+        let text = "[[complexity]]\nbenchmarks = \"a[\"\nsize = \"name\"\nexpect = \"2^n\"\n\n\
+                    [[complexity]]\nbenchmarks = \"b\"\nsize = { small = 0 }\n";
+        let Err(Error::Config(invalid)) = specs(text) else {
+            panic!("bad entries must fail")
+        };
+        let at: Vec<&str> = invalid
+            .errors
+            .iter()
+            .map(|e| &text[e.span().unwrap()])
+            .collect();
+        assert_eq!(at, ["\"name\"", "\"2^n\"", "\"a[\"", "{ small = 0 }"]);
+        assert!(
+            invalid.errors[1]
+                .message()
+                .contains("unrecognised complexity class `2^n`")
+        );
+    }
+}
