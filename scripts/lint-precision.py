@@ -216,6 +216,11 @@ def main():
                 text = open(os.path.join(dest, file), encoding="utf-8", errors="replace").read().splitlines()
                 print(f"  missed: {name} {rule} {file}:{line}  {text[line - 1].strip()[:90]}")
         found = {k for k, _, _ in findings}
+        still_false = [k for k in found if labels.get(k, ("", ""))[0] == "fp"]
+        if still_false:
+            print(f"\n{len(still_false)} findings labelled false are still found:")
+            for k in sorted(still_false):
+                print(f"  fp: {k[0]} {k[1]} {k[2]} {k[3]} {k[4][:80]}")
         gone = [k for k in labels if k not in found]
         unsampled = [k for k in labels if k in found and k not in seen]
         if unsampled:

@@ -273,3 +273,24 @@ fn config_errors_point_into_the_file() {
     let stderr = config_error(&rule("").replace("[\"app\"]", "[\"[app\"]"));
     assert!(stderr.contains("bad glob `[app`"), "{stderr}");
 }
+
+#[test]
+fn an_exception_accepts_uses_between_two_modules_and_a_stale_one_is_a_warning() {
+    // `base::util` may use `app` (every path landing in it), and a second exception matches nothing.
+    let (code, r) = json_with(&rule(
+        "allow = [\n  { from = \"base::util\", to = \"app*\", why = \"until the launcher moves down\" },\n  { from = \"store\", to = \"service*\", why = \"old\" },\n]\n",
+    ));
+    assert_eq!(code, 1, "{r:#}");
+    let expected: Vec<String> = EVERY_FORM
+        .iter()
+        .filter(|f| !f.starts_with("layered/src/base/util.rs"))
+        .map(|f| f.to_string())
+        .chain([
+            "lumen-gate.toml:8:3 stale exception, remove it: rule `layers` finds nothing from `store` to `service*` any more".to_owned(),
+        ])
+        .collect();
+    assert_eq!(found(&r), expected, "{r:#}");
+    let stale = findings(&r).last().unwrap();
+    assert_eq!(stale["kind"], "arch::stale-exception");
+    assert_eq!(stale["severity"], "WARNING");
+}

@@ -307,7 +307,7 @@ to = "helper"
         "plugin-b -> engine [normal] declared at plugin-b/Cargo.toml:8",
         "engine -> util [normal] declared at engine/Cargo.toml:8",
         "path 2: plugin-b -> helper -> util",
-        "app -> helper [normal, optional, enabled by feature extras] declared at app/Cargo.toml:13",
+        "app -> helper [normal, optional, via feature `extras` of app] declared at app/Cargo.toml:13",
     ] {
         assert!(
             run.stdout.contains(expected),

@@ -125,9 +125,14 @@ fn platform_paths_and_conditional_modules_are_read_as_rustc_would() {
          mod platform;\n\
          #[cfg(feature = \"never\")]\n\
          mod absent;\n\
+         #[cfg(feature = \"never\")]\n\
+         pub mod twin;\n\
+         #[cfg(not(feature = \"never\"))]\n\
+         mod twin;\n\
          mod missing;\n",
     );
     p.write("src/plat/windows.rs", "pub fn w() {}\n");
+    p.write("src/twin.rs", "pub fn t() {}\n");
     p.write(
         "src/plat/unix.rs",
         "pub fn u(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n",
@@ -140,7 +145,7 @@ fn platform_paths_and_conditional_modules_are_read_as_rustc_would() {
             .any(|f| f["rule_id"] == "no-unwrap" && f["location"]["file"] == "src/plat/unix.rs"),
         "the cfg_attr path was followed: {findings:#?}"
     );
-    // Only the plain `mod missing;` is unreadable.
+    // Only the plain `mod missing;` is unreadable; the twin modules under exclusive cfgs are one file.
     let found = unreadable(&r);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(

@@ -9,6 +9,8 @@
 //! transitive = true            # default false: direct edges only
 //! kinds = ["normal", "build"]  # default: all three (normal, build, dev)
 //! include-optional = true      # default true: optional (feature-gated) edges count
+//! features = "default"         # default "all": which build of each checked crate is judged
+//! allow = [{ from = "lumen-compiler", to = "lumen-vm", why = "until the IR moves" }]
 //! severity = "critical"        # default critical
 //! ```
 //!
@@ -55,6 +57,53 @@ pub struct ArchConfig {
     /// `[arch.new-coupling]`: with `--base`, report internal edges HEAD has and the base did not.
     #[serde(default)]
     pub new_coupling: Option<NewCouplingRule>,
+    /// `[arch] features`: which build every rule without its own `features` judges (default "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
+}
+
+/// Which build of a checked crate a rule judges: the dependency edges cargo really builds for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Features {
+    /// `"all"`: every feature of every crate, the union `cargo metadata --all-features` reports.
+    #[default]
+    All,
+    /// `"default"`: the crate built with its default features (`cargo build -p crate`).
+    Default,
+    /// `["f1", ...]`: its default features and these (`cargo build -p crate --features f1,..`).
+    Named(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Features {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<String>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "all" => Ok(Features::All),
+            Raw::Word(w) if w == "default" => Ok(Features::Default),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "unknown features `{w}`: expected \"all\", \"default\" or a list of feature names"
+            ))),
+            Raw::List(names) => Ok(Features::Named(names)),
+        }
+    }
+}
+
+/// An accepted edge of a rule: findings from `from` to `to` are not reported; one that matches nothing any
+/// more is itself a finding (a stale exception).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Exception {
+    /// The depending crate (name or glob).
+    pub from: Spanned<String>,
+    /// The crate depended on (name or glob).
+    pub to: Spanned<String>,
+    /// Why the edge is accepted (required).
+    pub why: String,
 }
 
 /// `[[arch.forbid]]`.
@@ -78,6 +127,12 @@ pub struct ForbidRule {
     /// Whether optional (feature-gated) edges count.
     #[serde(default = "yes")]
     pub include_optional: bool,
+    /// Which build of each `from` crate is judged (default: `[arch] features`, else "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
+    /// Accepted edges.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -96,6 +151,12 @@ pub struct LayersRule {
     /// Edge kinds that count (default: normal and build).
     #[serde(default = "build_kinds")]
     pub kinds: Vec<DepKind>,
+    /// Which build of each checked crate is judged (default: `[arch] features`, else "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
+    /// Accepted edges.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -118,6 +179,9 @@ pub struct OnlyThroughRule {
     /// Also check test code (`#[cfg(test)]` items and integration tests).
     #[serde(default)]
     pub include_tests: bool,
+    /// Accepted uses: `from` a crate (module, for module-layers) `to` a path (glob) it uses.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -153,6 +217,9 @@ pub struct ModuleLayersRule {
     /// Also check test code (`#[cfg(test)]` items and modules, `#[test]` fns).
     #[serde(default)]
     pub include_tests: bool,
+    /// Accepted uses: `from` a crate (module, for module-layers) `to` a path (glob) it uses.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -191,6 +258,12 @@ pub struct IndependentRule {
     /// Edge kinds that count (default: normal and build).
     #[serde(default = "build_kinds")]
     pub kinds: Vec<DepKind>,
+    /// Which build of each checked crate is judged (default: `[arch] features`, else "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
+    /// Accepted edges.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -227,6 +300,9 @@ pub struct NewCouplingRule {
     /// Edge kinds that count (default: all).
     #[serde(default = "all_kinds")]
     pub kinds: Vec<DepKind>,
+    /// Which build of each member is judged (default: `[arch] features`, else "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
 }
 
 impl Default for NewCouplingRule {
@@ -236,6 +312,7 @@ impl Default for NewCouplingRule {
             why: new_coupling_why(),
             severity: Severity::Warning,
             kinds: all_kinds(),
+            features: None,
         }
     }
 }

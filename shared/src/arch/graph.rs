@@ -1,12 +1,20 @@
 //! The crate graph as the rules see it: edges with their kinds, optionality and enabling features, and every
 //! shortest path between two crates (guppy has no path API: a BFS that keeps every predecessor at equal
-//! depth, as the guppy notes describe).
+//! depth, as the guppy notes describe). A rule that judges a narrower build than "all features" sees only the
+//! edges cargo really builds for each checked crate ([`Build`], resolved with guppy's feature graph).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use guppy::PackageId;
-use guppy::graph::{DependencyReq, PackageLink, PackageMetadata};
+use guppy::graph::cargo::{BuildPlatform, CargoOptions, CargoSet};
+use guppy::graph::feature::{
+    FeatureId, FeatureLabel, FeatureSet, StandardFeatures, named_feature_filter,
+};
+use guppy::graph::{DependencyDirection, DependencyReq, PackageLink, PackageMetadata};
+use guppy::platform::PlatformStatus;
 
+use crate::arch::cfg::Features;
 use crate::arch::impact::LineCounts;
 use crate::arch::spans::ManifestIndex;
 use crate::report::{DepKind, DepPath, Hop};
@@ -19,6 +27,140 @@ pub struct EdgeFilter {
     pub kinds: Vec<DepKind>,
     /// Whether optional (feature-gated) edges count.
     pub include_optional: bool,
+    /// Which build of the crate a walk starts from is judged.
+    pub features: Features,
+}
+
+impl EdgeFilter {
+    /// Every edge of these kinds, optional ones included, in the union of all features.
+    pub fn all(kinds: Vec<DepKind>) -> EdgeFilter {
+        EdgeFilter {
+            kinds,
+            include_optional: true,
+            features: Features::All,
+        }
+    }
+}
+
+/// What cargo builds for one crate with some features (`cargo build -p crate --features ..`, dev-dependencies
+/// of the crate included, any platform): its dependency edges and the features turned on.
+pub struct Build<'g> {
+    cargo: CargoSet<'g>,
+    /// The features asked for: where every feature chain starts.
+    initials: Vec<FeatureId<'g>>,
+    /// `(from, to, dependency name)` of every edge built.
+    links: HashSet<(&'g PackageId, &'g PackageId, &'g str)>,
+}
+
+impl std::fmt::Debug for Build<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Build")
+            .field("initials", &self.initials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'g> Build<'g> {
+    /// The build of `root` with `features` (not [`Features::All`]); `None` if guppy cannot resolve it (it
+    /// can only fail for a package outside the graph).
+    fn new(root: PackageMetadata<'g>, features: &Features) -> Option<Build<'g>> {
+        let graph = root.graph();
+        let only_root = graph.resolve_ids([root.id()]).ok()?;
+        let initials_set: FeatureSet<'g> = match features {
+            Features::All | Features::Default => {
+                only_root.to_feature_set(StandardFeatures::Default)
+            }
+            Features::Named(names) => only_root.to_feature_set(named_feature_filter(
+                StandardFeatures::Default,
+                names.iter().map(String::as_str),
+            )),
+        };
+        let initials: Vec<FeatureId<'g>> = initials_set
+            .feature_ids(DependencyDirection::Forward)
+            .collect();
+        let mut opts = CargoOptions::new();
+        opts.set_include_dev(true);
+        let cargo = initials_set.into_cargo_set(&opts).ok()?;
+        let links = cargo
+            .target_links()
+            .chain(cargo.host_links())
+            .chain(cargo.build_dep_links())
+            .chain(cargo.proc_macro_links())
+            .map(|l| (l.from().id(), l.to().id(), l.dep_name()))
+            .collect();
+        Some(Build {
+            cargo,
+            initials,
+            links,
+        })
+    }
+
+    /// True if cargo builds `link`.
+    pub fn has(&self, link: &PackageLink<'g>) -> bool {
+        self.links
+            .contains(&(link.from().id(), link.to().id(), link.dep_name()))
+    }
+
+    /// True if feature `name` of `pkg` is on (on the target or the host).
+    pub fn has_feature(&self, pkg: &PackageId, name: &str) -> bool {
+        BuildPlatform::VALUES.iter().any(|p| {
+            self.cargo
+                .platform_features(*p)
+                .contains(FeatureId::named(pkg, name))
+                .unwrap_or(false)
+        })
+    }
+
+    /// How the build turns on feature `name` of `pkg`: the shortest chain of features from the ones asked
+    /// for, each written `crate/feature` (a crate alone for its always-on part).
+    pub fn chain(&self, pkg: &PackageId, name: &str) -> Vec<String> {
+        let target = FeatureId::named(pkg, name);
+        let mut next: HashMap<FeatureId<'g>, Vec<FeatureId<'g>>> = HashMap::new();
+        for p in BuildPlatform::VALUES {
+            for (from, to, _) in self
+                .cargo
+                .platform_features(*p)
+                .links(DependencyDirection::Forward)
+            {
+                next.entry(from).or_default().push(to);
+            }
+        }
+        let mut prev: HashMap<FeatureId<'g>, Option<FeatureId<'g>>> =
+            self.initials.iter().map(|f| (*f, None)).collect();
+        let mut queue: VecDeque<FeatureId<'g>> = self.initials.iter().copied().collect();
+        while let Some(at) = queue.pop_front() {
+            if at == target {
+                let mut chain = vec![at];
+                let mut cur = at;
+                while let Some(Some(p)) = prev.get(&cur) {
+                    chain.push(*p);
+                    cur = *p;
+                }
+                chain.reverse();
+                let graph = self.cargo.target_features().graph().package_graph();
+                return chain
+                    .iter()
+                    .map(|f| {
+                        let crate_name = graph
+                            .metadata(f.package_id())
+                            .map(|m| m.name())
+                            .unwrap_or("?");
+                        match f.label() {
+                            FeatureLabel::Base => crate_name.to_owned(),
+                            label => format!("{crate_name}/{label}"),
+                        }
+                    })
+                    .collect();
+            }
+            for to in next.get(&at).map(Vec::as_slice).unwrap_or_default() {
+                if !prev.contains_key(to) {
+                    prev.insert(*to, Some(at));
+                    queue.push_back(*to);
+                }
+            }
+        }
+        Vec::new()
+    }
 }
 
 /// A dependency edge with what the rules need to know about it.
@@ -30,6 +172,10 @@ pub struct Edge<'g> {
     pub kinds: Vec<DepKind>,
     /// True if optional under every kind it is declared under.
     pub optional: bool,
+    /// `cfg(..)` or target triples when the edge is declared only under `[target.'..'.*dependencies]`.
+    pub platform: Option<String>,
+    /// The build the edge was found in, when a rule judges one narrower than all features.
+    pub build: Option<Arc<Build<'g>>>,
 }
 
 impl<'g> Edge<'g> {
@@ -37,6 +183,8 @@ impl<'g> Edge<'g> {
     pub fn new(link: PackageLink<'g>) -> Edge<'g> {
         let mut kinds = Vec::new();
         let mut optional = true;
+        let mut specs: Vec<String> = Vec::new();
+        let mut always = false;
         for (kind, req) in [
             (DepKind::Normal, link.normal()),
             (DepKind::Build, link.build()),
@@ -45,12 +193,29 @@ impl<'g> Edge<'g> {
             if req.is_present() {
                 kinds.push(kind);
                 optional &= is_optional(&req);
+                let status = req.status();
+                for s in [status.required_status(), status.optional_status()] {
+                    match s {
+                        PlatformStatus::Never => {}
+                        PlatformStatus::Always => always = true,
+                        PlatformStatus::PlatformDependent { eval } => {
+                            for spec in eval.target_specs() {
+                                let spec = as_written(&spec.to_string());
+                                if !specs.contains(&spec) {
+                                    specs.push(spec);
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         Edge {
             link,
             kinds,
             optional,
+            platform: (!always && !specs.is_empty()).then(|| specs.join(" or ")),
+            build: None,
         }
     }
 
@@ -66,9 +231,23 @@ impl<'g> Edge<'g> {
     }
 }
 
+/// A platform spec as a manifest writes it: a target triple as is, an expression (which guppy shows without
+/// its `cfg(..)`) inside `cfg(..)`. A triple has a `-` and neither `=` nor `(`; an expression with a `-` has
+/// it inside a quoted value, after an `=`.
+fn as_written(spec: &str) -> String {
+    if spec.contains('-') && !spec.contains(['=', '(']) {
+        spec.to_owned()
+    } else {
+        format!("cfg({spec})")
+    }
+}
+
 fn is_optional(req: &DependencyReq<'_>) -> bool {
     req.status().required_status().is_never()
 }
+
+/// Builds resolved so far, by crate and features (`None`: guppy could not resolve it).
+type BuildCache<'g> = HashMap<(&'g PackageId, Features), Option<Arc<Build<'g>>>>;
 
 /// Reading the graph for the rules.
 pub struct ArchGraph<'g> {
@@ -78,6 +257,8 @@ pub struct ArchGraph<'g> {
     pub manifests: ManifestIndex,
     /// Lines of code of the members, counted for impacts.
     pub lines: LineCounts,
+    /// Builds resolved so far, by crate and features.
+    builds: Mutex<BuildCache<'g>>,
 }
 
 impl<'g> ArchGraph<'g> {
@@ -87,6 +268,7 @@ impl<'g> ArchGraph<'g> {
             ws,
             manifests: ManifestIndex::new(&ws.root),
             lines: LineCounts::default(),
+            builds: Mutex::new(HashMap::new()),
         }
     }
 
@@ -102,16 +284,56 @@ impl<'g> ArchGraph<'g> {
         all
     }
 
-    /// Edges out of `pkg` that count under `filter`.
+    /// Edges out of `pkg` that count under `filter`, judged in the build of `pkg` itself.
     pub fn edges(&self, pkg: PackageMetadata<'g>, filter: &EdgeFilter) -> Vec<Edge<'g>> {
+        self.edges_in(pkg, pkg, filter)
+    }
+
+    /// Edges out of `pkg` that count under `filter`, judged in the build of `root` (`filter.features`).
+    pub fn edges_in(
+        &self,
+        root: PackageMetadata<'g>,
+        pkg: PackageMetadata<'g>,
+        filter: &EdgeFilter,
+    ) -> Vec<Edge<'g>> {
+        let build = self.build(root, &filter.features);
         pkg.direct_links()
             .map(Edge::new)
             .filter(|e| e.matches(filter))
+            .filter(|e| build.as_ref().is_none_or(|b| b.has(&e.link)))
+            .map(|mut e| {
+                e.build = build.clone(); // cloned: a shared handle
+                e
+            })
             .collect()
     }
 
-    /// The features of `from` that enable an optional edge.
+    /// What cargo builds for `root` with `features`; `None` for all features (the whole graph).
+    pub fn build(&self, root: PackageMetadata<'g>, features: &Features) -> Option<Arc<Build<'g>>> {
+        if *features == Features::All {
+            return None;
+        }
+        let mut builds = self.builds.lock().unwrap_or_else(|e| e.into_inner());
+        builds
+            .entry((root.id(), features.clone())) // cloned: the cache key owns it
+            .or_insert_with(|| Build::new(root, features).map(Arc::new))
+            .clone() // cloned: a shared handle
+    }
+
+    /// The features of `from` that enable an optional edge (in the edge's build, those turned on).
     pub fn enabled_by(&self, edge: &Edge<'g>) -> Vec<String> {
+        let all = self.declared_enabled_by(edge);
+        match &edge.build {
+            Some(build) => all
+                .into_iter()
+                .filter(|f| build.has_feature(edge.link.from().id(), f))
+                .collect(),
+            None => all,
+        }
+    }
+
+    /// The features of `from` whose definitions enable an optional edge.
+    fn declared_enabled_by(&self, edge: &Edge<'g>) -> Vec<String> {
         if !edge.optional {
             return Vec::new();
         }
@@ -139,12 +361,19 @@ impl<'g> ArchGraph<'g> {
             self.manifests
                 .dependency(from.manifest_path(), edge.link.dep_name(), *kind)
         });
+        let enabled_by = self.enabled_by(edge);
+        let feature_chain = match (&edge.build, enabled_by.first()) {
+            (Some(build), Some(feature)) => build.chain(from.id(), feature),
+            _ => Vec::new(),
+        };
         Hop {
             from: from.name().to_owned(),
             to: edge.link.to().name().to_owned(),
             kinds: edge.kinds.clone(), // cloned: the report owns its data
             optional: edge.optional,
-            enabled_by: self.enabled_by(edge),
+            enabled_by,
+            feature_chain,
+            platform: edge.platform.clone(), // cloned: the report owns its data
             declared_at,
         }
     }
@@ -160,7 +389,7 @@ impl<'g> ArchGraph<'g> {
         queue.push_back(from);
         while let Some(pkg) = queue.pop_front() {
             let d = depth.get(pkg.id()).copied().unwrap_or(0);
-            for edge in self.edges(pkg, filter) {
+            for edge in self.edges_in(from, pkg, filter) {
                 if d > 0 && edge.dev_only() {
                     continue;
                 }
@@ -276,5 +505,23 @@ fn collect_paths<'g>(
         suffix.push(edge.clone()); // cloned: the edge is a cheap handle into the graph
         collect_paths(edge.link.from().id(), start, preds, suffix, out, limit);
         suffix.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_written;
+
+    #[test]
+    fn platform_specs_read_as_the_manifest_writes_them() {
+        assert_eq!(as_written("unix"), "cfg(unix)");
+        assert_eq!(
+            as_written("all(unix, target_env = \"musl-x\")"),
+            "cfg(all(unix, target_env = \"musl-x\"))"
+        );
+        assert_eq!(
+            as_written("x86_64-unknown-linux-gnu"),
+            "x86_64-unknown-linux-gnu"
+        );
     }
 }

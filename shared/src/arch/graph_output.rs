@@ -59,10 +59,7 @@ pub fn render(
             })
         })
         .collect();
-    let all = EdgeFilter {
-        kinds: vec![DepKind::Normal, DepKind::Build, DepKind::Dev],
-        include_optional: true,
-    };
+    let all = EdgeFilter::all(vec![DepKind::Normal, DepKind::Build, DepKind::Dev]);
     let mut edges = Vec::new();
     for m in &members {
         for e in graph.edges(*m, &all) {

@@ -28,6 +28,15 @@ const RULE_KEYS: &[&str] = &[
 /// Writes starter rules: the preset's, or rules proposed from the current graph. Returns the file written.
 pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Result<Utf8PathBuf> {
     let manifest = ws.root.join("Cargo.toml");
+    crate::config::owned::in_workspace(&ws.root, manifest.as_std_path()).map_err(|why| {
+        Error::usage(
+            format!(
+                "not writing rules: {}",
+                why.describe(manifest.as_std_path())
+            ),
+            None,
+        )
+    })?;
     let manifest_text = std::fs::read_to_string(&manifest)
         .map_err(|e| Error::io("could not read", &manifest, e))?;
     let in_manifest = manifest_text.parse::<DocumentMut>().ok().is_some_and(|d| {
@@ -41,6 +50,18 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
     } else {
         ws.root.join(CONFIG_FILE_NAME)
     };
+    // A symlink out of the workspace would have the user's other file (`~/.cargo/credentials.toml`)
+    // quoted in a parse error and rewritten: refused before reading.
+    if path.symlink_metadata().is_ok()
+        && let Err(why) = crate::config::owned::in_workspace(&ws.root, path.as_std_path())
+    {
+        return Err(Error::usage(
+            format!("not writing rules: {}", why.describe(path.as_std_path())),
+            Some(format!(
+                "make {CONFIG_FILE_NAME} a regular file of the workspace, or remove it to start again"
+            )),
+        ));
+    }
     let existing = if path.is_file() {
         std::fs::read_to_string(&path).map_err(|e| Error::io("could not read", &path, e))?
     } else {
@@ -102,10 +123,7 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
 /// (a crate sits one layer above the highest crate it depends on), no cycles, and new-coupling.
 pub fn proposed_rules(ws: &Workspace) -> String {
     let graph = ArchGraph::new(ws);
-    let filter = EdgeFilter {
-        kinds: vec![DepKind::Normal, DepKind::Build],
-        include_optional: true,
-    };
+    let filter = EdgeFilter::all(vec![DepKind::Normal, DepKind::Build]);
     let members = ws.members();
     let mut level: HashMap<String, usize> =
         members.iter().map(|m| (m.name().to_owned(), 0)).collect();

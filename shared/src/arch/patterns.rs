@@ -6,6 +6,7 @@ use globset::GlobMatcher;
 use guppy::graph::{BuildTargetId, PackageGraph};
 use toml::Spanned;
 
+use crate::arch::cfg::Features;
 use crate::config::ConfigSource;
 use crate::config::validate::Validator;
 
@@ -144,6 +145,37 @@ impl<'a> PatternChecker<'a> {
         let graph = self.graph?;
         let pkg = graph.packages().find(|p| p.name() == name)?;
         pkg.build_target(&BuildTargetId::Library).map(|t| t.path())
+    }
+
+    /// The build `features` names; a feature name that no workspace member has is an error at it.
+    pub fn features(&mut self, features: &Spanned<Features>) -> Features {
+        if let (Some(graph), Features::Named(names)) = (self.graph, features.get_ref()) {
+            for name in names {
+                let known = graph
+                    .workspace()
+                    .iter()
+                    .any(|m| m.named_features().any(|f| f == name));
+                if !known {
+                    self.validator.error(
+                        features,
+                        format!("no workspace crate has a feature `{name}`"),
+                        "unknown feature",
+                        Some("name features of the crates the rule checks, or write \"all\" or \"default\"".to_owned()),
+                    );
+                }
+            }
+        }
+        features.get_ref().clone() // cloned: the compiled rule owns it
+    }
+
+    /// Compiles a glob over paths (`lumen_compiler::parser::*`) or module paths, checked only as a glob.
+    pub fn path_pattern(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        self.compile(pattern)
+    }
+
+    /// The workspace root of the graph, when names are checked against one.
+    pub fn workspace_root(&self) -> Option<&'a Utf8Path> {
+        self.graph.map(|g| g.workspace().root())
     }
 
     /// True when names are checked against a graph (false for the base revision's).

@@ -25,28 +25,9 @@ impl Limits {
     /// limit is at least one second; each error points at its key in the config file.
     pub fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
         let mut v = Validator::new(source);
-        percent(&mut v, &cfg.ir_regression_pct, "ir-regression-pct");
-        percent(
-            &mut v,
-            &cfg.criterion.noise_threshold_pct,
-            "noise-threshold-pct",
-        );
-        if *cfg.timeout_secs.get_ref() == 0 {
-            v.error(
-                &cfg.timeout_secs,
-                "timeout-secs must be at least 1",
-                "0 would stop every benchmark at once",
-                Some(
-                    "it is the time a bench target may take to build and run, in seconds"
-                        .to_owned(),
-                ),
-            );
-        }
+        check_numbers(cfg, &mut v);
         let mut overrides = Vec::new();
         for o in &cfg.overrides {
-            if let Some(pct) = &o.ir_regression_pct {
-                percent(&mut v, pct, "ir-regression-pct");
-            }
             if let Some(g) = v.glob(&o.benchmarks) {
                 overrides.push((
                     g.compile_matcher(),
@@ -109,6 +90,27 @@ impl Limits {
             BenchStatus::Regressed
         } else {
             BenchStatus::Slower
+        }
+    }
+}
+
+/// Checks every number of `[bench]`, `[bench.criterion]` and `[[bench.overrides]]`: percentages finite and not
+/// negative, the time limit at least one second; each error points at its key. Every tool runs it when it
+/// loads the configuration, so a `nan` cannot wait unnoticed for the run that uses it.
+pub fn check_numbers(cfg: &BenchConfig, v: &mut Validator<'_>) {
+    percent(v, &cfg.ir_regression_pct, "ir-regression-pct");
+    percent(v, &cfg.criterion.noise_threshold_pct, "noise-threshold-pct");
+    if *cfg.timeout_secs.get_ref() == 0 {
+        v.error(
+            &cfg.timeout_secs,
+            "timeout-secs must be at least 1",
+            "0 would stop every benchmark at once",
+            Some("it is the time a bench target may take to build and run, in seconds".to_owned()),
+        );
+    }
+    for o in &cfg.overrides {
+        if let Some(pct) = &o.ir_regression_pct {
+            percent(v, pct, "ir-regression-pct");
         }
     }
 }

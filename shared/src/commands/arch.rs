@@ -128,7 +128,7 @@ fn run(args: Args) -> Result<i32> {
     let mut progress = Progress::new(ProgressMode::detect(args.output.verbosity()));
     let mut report = arch::check(&ws, arch_cfg, loaded.source.as_ref(), &opts, &mut progress)?;
     // The baseline file accepts findings here as it does in the review, so the exit codes agree.
-    if let Some(file) = baseline::read(&baseline::path(&ws.root, &loaded.config.gate))? {
+    if let Some(file) = baseline::read(&baseline::path(&ws.root, &loaded.config.gate)?)? {
         file.apply(&mut report.findings);
     }
     let decision = verdict::decide(

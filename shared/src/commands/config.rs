@@ -50,6 +50,7 @@ pub fn load(root: &Utf8Path, explicit: Option<&Utf8Path>) -> Result<LoadedConfig
     let Loaded { mut config, source } = crate::config::load::<Config>(root, explicit)?;
     let mut v = Validator::new(source.as_ref());
     migrate_gate_keys(&mut config, &mut v);
+    crate::bench::limits::check_numbers(&config.bench, &mut v);
     let warnings = v.finish()?;
     Ok(LoadedConfig {
         config,

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use camino::Utf8Path;
+
 use crate::arch::{self, CheckOptions};
 use crate::bench::limits::Limits;
 use crate::bench::{self, BenchOptions};
@@ -17,15 +19,15 @@ use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::lints::cache::hash_of;
-use crate::lints::settings::Settings;
+use crate::lints::settings::{Settings, unmatched_file_globs};
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
 use crate::output::Format;
 use crate::output::progress::{Progress, ProgressMode};
 use crate::render::github::append_step_summary;
 use crate::render::human::HumanStyle;
-use crate::render::markdown;
 use crate::render::review::write_review;
+use crate::render::{escape, markdown};
 use crate::report::{Report, Tool};
 use crate::workspace::{Members, PackageSelection, Workspace};
 
@@ -150,6 +152,25 @@ impl Plan {
     }
 }
 
+/// A `--report` written in another workspace would review that workspace's findings as this one's, and
+/// quote its files: refused. Two spellings of one directory are the same workspace.
+fn same_workspace(name: &str, written_in: &str, root: &Utf8Path) -> Result<()> {
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    if written_in.is_empty() || real(written_in.as_ref()) == real(root.as_std_path()) {
+        return Ok(());
+    }
+    Err(Error::usage(
+        format!(
+            "--report {name} was written for the workspace at {}, not this one ({root})",
+            escape::terminal(written_in)
+        ),
+        Some(
+            "run cargo lumen-gate in the workspace the report was written for, or write the report again here"
+                .to_owned(),
+        ),
+    ))
+}
+
 /// Runs `cargo lumen-gate` and returns its exit code.
 pub fn main(args: Args) -> i32 {
     main_with(args.output.color, || run(args))
@@ -166,8 +187,12 @@ fn run(args: Args) -> Result<i32> {
         no_cache: args.no_cache,
     };
     let mut given = Vec::new();
+    let mut seen = BTreeSet::new();
     for path in &args.reports {
-        given.push((path.display().to_string(), read_report(path)?));
+        // The same file given twice (under any name) is merged once.
+        if seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())) {
+            given.push((path.display().to_string(), read_report(path)?));
+        }
     }
     let given_tools: BTreeSet<Tool> = given.iter().map(|(_, r)| r.tool).collect();
     let runs = |part: Part| plan.wants(part) && !given_tools.contains(&part.tool());
@@ -186,6 +211,9 @@ fn run(args: Args) -> Result<i32> {
             &members_only
         }
     };
+    for (name, report) in &given {
+        same_workspace(name, &report.workspace_root, &members.root)?;
+    }
     let loaded = crate::commands::config::load(&members.root, args.workspace.config.as_deref())?;
     print_warnings(&loaded.warnings, &args.output);
     let verbosity = args.output.verbosity();
@@ -206,7 +234,14 @@ fn run(args: Args) -> Result<i32> {
             Some((section, source)) => (&section.lints, Some(source)),
             None => (&loaded.config.lints, loaded.source.as_ref()),
         };
-        let (settings, warnings) = Settings::new(lints_config, lints_source)?;
+        let (settings, mut warnings) = Settings::new(lints_config, lints_source)?;
+        if preset_lints.is_none() {
+            warnings.extend(unmatched_file_globs(
+                lints_config,
+                lints_source,
+                &members.root,
+            )?);
+        }
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {
             base: plan.base.to_owned(),
@@ -226,7 +261,7 @@ fn run(args: Args) -> Result<i32> {
     if merged.workspace_root.is_empty() {
         merged.workspace_root = members.root.to_string();
     }
-    let baseline_path = baseline::path(&members.root, &loaded.config.gate);
+    let baseline_path = baseline::path(&members.root, &loaded.config.gate)?;
     let mut file = baseline::read(&baseline_path)?;
     if let Some(what) = args.write_baseline {
         let entries = match (&file, what) {

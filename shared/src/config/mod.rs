@@ -8,6 +8,7 @@
 //! globs) through a [`validate::Validator`], again with spans. The whole file's type lives with the commands
 //! that read it (`crate::commands::config`), the way cargo-deny keeps its root config apart from each check's.
 
+pub mod owned;
 pub mod preset;
 pub mod validate;
 
@@ -177,20 +178,26 @@ pub fn load<T: DeserializeOwned + Default>(
     explicit: Option<&Utf8Path>,
 ) -> Result<Loaded<T>, Error> {
     if let Some(path) = explicit {
+        refuse_if_not_ours(path, owned::named_file(root, path.as_std_path()))?;
         return from_file(path);
     }
     let file = root.join(CONFIG_FILE_NAME);
     let manifest = root.join("Cargo.toml");
     let manifest_source = if manifest.is_file() {
+        refuse_if_not_ours(&manifest, owned::in_workspace(root, manifest.as_std_path()))?;
         Some(read_source(&manifest)?)
     } else {
         None
     };
+    let file_exists = file.symlink_metadata().is_ok();
+    if file_exists {
+        refuse_if_not_ours(&file, owned::in_workspace(root, file.as_std_path()))?;
+    }
     let in_manifest = match &manifest_source {
         Some(src) => metadata_table_span(src)?,
         None => None,
     };
-    match (file.is_file(), in_manifest, manifest_source) {
+    match (file_exists, in_manifest, manifest_source) {
         (true, Some(span), Some(msrc)) => {
             let err = msrc.error(
                 span,
@@ -220,6 +227,19 @@ pub fn load<T: DeserializeOwned + Default>(
             source: None,
         }),
     }
+}
+
+/// A configuration file that is not ours to read (a symlink out of the workspace, a directory, a pipe) is
+/// refused before a byte of it is read, so no error can quote its lines.
+fn refuse_if_not_ours(path: &Utf8Path, check: Result<(), owned::NotOurs>) -> Result<(), Error> {
+    check.map_err(|why| {
+        Error::usage(
+            format!("configuration refused: {}", why.describe(path.as_std_path())),
+            Some(format!(
+                "write the configuration into the workspace's own {CONFIG_FILE_NAME} (a regular file), or name a file outside the workspace with --config"
+            )),
+        )
+    })
 }
 
 fn from_file<T: DeserializeOwned>(path: &Utf8Path) -> Result<Loaded<T>, Error> {

@@ -87,6 +87,11 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// The configuration source values are read from (`None`: defaults).
+    pub fn source(&self) -> Option<&'a ConfigSource> {
+        self.source
+    }
+
     /// Records a warning at `at`: reported, never fatal.
     pub fn warn<T>(&mut self, at: &Spanned<T>, message: impl Into<String>, help: Option<String>) {
         if let Some(src) = self.source {

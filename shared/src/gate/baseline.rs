@@ -90,10 +90,34 @@ pub struct Applied {
     pub fixed: usize,
 }
 
-/// Where the baseline file of the workspace at `root` is: `[gate] baseline`, else [`DEFAULT_FILE`].
-pub fn path(root: &camino::Utf8Path, cfg: &crate::gate::cfg::GateConfig) -> std::path::PathBuf {
-    root.join(cfg.baseline.as_deref().unwrap_or(DEFAULT_FILE))
-        .into_std_path_buf()
+/// Where the baseline file of the workspace at `root` is: `[gate] baseline`, else [`DEFAULT_FILE`]. It is
+/// read and written, and quoted in its errors: a file outside the workspace (through `..` or a symlink),
+/// or one that is not a regular file, is refused.
+pub fn path(
+    root: &camino::Utf8Path,
+    cfg: &crate::gate::cfg::GateConfig,
+) -> Result<std::path::PathBuf> {
+    let path = root
+        .join(cfg.baseline.as_deref().unwrap_or(DEFAULT_FILE))
+        .into_std_path_buf();
+    let lexically_outside = !path.starts_with(root)
+        || path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir);
+    let refuse = |why: String| {
+        Error::usage(
+            format!("baseline file refused: {why}"),
+            Some("[gate] baseline names a regular file inside the workspace".to_owned()),
+        )
+    };
+    if lexically_outside {
+        return Err(refuse(format!(
+            "{} lies outside the workspace",
+            path.display()
+        )));
+    }
+    crate::config::owned::in_workspace(root, &path).map_err(|why| refuse(why.describe(&path)))?;
+    Ok(path)
 }
 
 /// Reads the baseline file at `path`; `None` when there is none. A file that is not a baseline (broken

@@ -36,6 +36,43 @@ pub const LOOKUPS: &[&str] = &[
     "insert",
 ];
 
+/// Calls that may allocate on a success path: growing a collection, building one, converting into an
+/// owned or boxed value, or a constructor of a type we cannot see into (`SmallMap::with_capacity`,
+/// `Shared::new` of an `Rc` alias). `error-path-alloc` stays silent in a fn that makes any of them.
+pub const MAY_ALLOCATE: &[&str] = &[
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "extend",
+    "extend_from_slice",
+    "insert",
+    "append",
+    "alloc",
+    "reserve",
+    "collect",
+    "to_vec",
+    "to_string",
+    "to_owned",
+    "into_owned",
+    "clone",
+    "cloned",
+    "into",
+    "join",
+    "concat",
+    "repeat",
+    "new",
+    "with_capacity",
+    "from",
+    "from_iter",
+    "default",
+];
+
+/// `""`: `"".to_string()` allocates nothing.
+pub fn is_empty_str(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value().is_empty())
+}
+
 /// The largest array the `const-generics` rule suggests: bigger ones belong on the heap.
 pub const MAX_ARRAY_LEN: u64 = 1024;
 

@@ -30,8 +30,8 @@ pub struct CrateIndex {
     trait_methods: HashMap<String, HashSet<String>>,
     /// Every method name the crate defines anywhere.
     all_methods: HashSet<String>,
-    /// Functions and methods by name: (owner type, returns a `Result`).
-    fns: HashMap<String, Vec<(Option<String>, bool)>>,
+    /// Functions and methods by name: (owner type, returns a `Result`, takes `self`).
+    fns: HashMap<String, Vec<(Option<String>, bool, bool)>>,
     /// Struct fields by name: (type's last segment, a narrow integer).
     fields: HashMap<String, Vec<(Option<String>, bool)>>,
     /// Types of the crate that implement `fmt::Write`.
@@ -108,12 +108,12 @@ impl CrateIndex {
                     .insert(method.to_owned());
                 index.all_methods.insert(method.to_owned());
             }
-            for (owner, name, result) in &defs.fns {
-                index
-                    .fns
-                    .entry(name.to_owned())
-                    .or_default()
-                    .push((owner.to_owned(), *result));
+            for (owner, name, result, method) in &defs.fns {
+                index.fns.entry(name.to_owned()).or_default().push((
+                    owner.to_owned(),
+                    *result,
+                    *method,
+                ));
             }
             index
                 .fmt_writers
@@ -218,19 +218,30 @@ impl CrateIndex {
     }
 
     fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> bool {
-        let Some(all) = self.fns.get(name) else {
+        // A method call reaches only fns that take `self`, never a free fn of the same name
+        // (starlark's `#[starlark_module]` free `max` or `pop` are not `iter.max()`).
+        let all: Vec<&(Option<String>, bool, bool)> = self
+            .fns
+            .get(name)
+            .map(|all| {
+                all.iter()
+                    .filter(|(_, _, method)| receiver.is_none() || *method)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if all.is_empty() {
             return KNOWN_RESULT_CALLS.contains(&name);
-        };
+        }
         let owned: Vec<bool> = match receiver {
             Some(Receiver::Type(t)) => all
                 .iter()
-                .filter(|(owner, _)| owner.as_deref() == Some(t.as_str()))
-                .map(|(_, r)| *r)
+                .filter(|(owner, _, _)| owner.as_deref() == Some(t.as_str()))
+                .map(|(_, r, _)| *r)
                 .collect(),
             _ => Vec::new(),
         };
         if owned.is_empty() {
-            all.iter().any(|(_, r)| *r)
+            all.iter().any(|(_, r, _)| *r)
         } else {
             owned.into_iter().any(|r| r)
         }
@@ -250,9 +261,10 @@ mod tests {
             ],
             trait_methods: vec![("Source".into(), "bump".into())],
             fns: vec![
-                (Some("Parser".into()), "is_done".into(), false),
-                (None, "save".into(), true),
-                (Some("Cache".into()), "insert".into(), false),
+                (Some("Parser".into()), "is_done".into(), false, true),
+                (None, "save".into(), true, false),
+                (Some("Cache".into()), "insert".into(), false, true),
+                (None, "pop".into(), true, false),
             ],
             fmt_writers: vec!["Styled".into()],
             fields: vec![
@@ -323,10 +335,12 @@ mod tests {
         );
         // Not the crate's: std's known fallible calls only.
         assert_eq!(judge("send", Some(Receiver::Unknown)), Judgement::Finding);
+        // A free fn `pop` returning a Result is not what `x.pop()` calls, but `pop(x)` is.
         assert_eq!(
             judge("pop", Some(Receiver::Unknown)),
             Judgement::NotAFinding
         );
+        assert_eq!(judge("pop", None), Judgement::Finding);
         // The crate's own `insert` returns no Result.
         assert_eq!(
             judge("insert", Some(Receiver::Unknown)),

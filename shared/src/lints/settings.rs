@@ -176,6 +176,76 @@ impl Settings {
     }
 }
 
+/// A warning for each file glob of `[lints]` (`hot-paths`, a rule's `exclude`, `[[lints.overrides]]`
+/// `paths`) that matches no file under `root` (`target/` and hidden directories left out): a typo would
+/// otherwise turn the hot-path rules off, or an exclusion, without a word. Fn-path globs (with `::`) are
+/// not checked here.
+pub fn unmatched_file_globs(
+    cfg: &LintsConfig,
+    source: Option<&ConfigSource>,
+    root: &camino::Utf8Path,
+) -> Result<Vec<ConfigWarning>, Error> {
+    let mut files = Vec::new();
+    list_files(root.as_std_path(), root.as_std_path(), &mut files);
+    let globs = cfg
+        .hot_paths
+        .iter()
+        .map(|g| (g, "hot path"))
+        .chain(
+            cfg.rules
+                .values()
+                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
+        )
+        .chain(
+            cfg.overrides
+                .iter()
+                .flat_map(|o| o.paths.iter().map(|g| (g, "override path"))),
+        )
+        .filter(|(g, _)| !g.get_ref().contains("::"));
+    let mut v = Validator::new(source);
+    for (glob, what) in globs {
+        let Ok(compiled) = globset::Glob::new(glob.get_ref()) else {
+            continue;
+        };
+        let matcher = compiled.compile_matcher();
+        if !files.iter().any(|f| matcher.is_match(f)) {
+            v.warn(
+                glob,
+                format!(
+                    "{what} `{}` matches no file in the workspace",
+                    glob.get_ref()
+                ),
+                Some(
+                    "file globs are relative to the workspace root, e.g. `crates/vm/src/**`"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+    v.finish()
+}
+
+/// Every file under `dir`, relative to `root` with `/` separators; `target/` and hidden directories left out.
+fn list_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if name != "target" && !name.to_string_lossy().starts_with('.') {
+                list_files(root, &path, out);
+            }
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
 fn known_rule(id: &Spanned<String>, v: &mut Validator<'_>) -> Option<RuleId> {
     let found = RuleId::parse(id.get_ref());
     if found.is_none() {

@@ -101,7 +101,38 @@ pub fn clone_justified(lines: &[&str], line: u32) -> bool {
     let documented_fn = above.contains("fn ")
         && above.ends_with('{')
         && at(line.saturating_sub(2)).trim_start().starts_with("//");
-    at(line).contains("//") || above.starts_with("//") || documented_fn
+    at(line).contains("//")
+        || above.starts_with("//")
+        || documented_fn
+        || comment_above_statement(&at, line)
+}
+
+/// A comment above the first line of the statement the clone is in, or above the `if` that guards it
+/// (regex-syntax: `// .. keep one of them` `if i == 0 {` `lits1.push(selflit.clone());`): up to three
+/// lines of the same statement or one opening `if`/`else` in between.
+fn comment_above_statement<'a>(at: &dyn Fn(u32) -> &'a str, line: u32) -> bool {
+    let mut l = line;
+    for _ in 0..3 {
+        l = match l.checked_sub(1) {
+            Some(up) if up > 0 => up,
+            _ => return false,
+        };
+        let text = at(l).trim();
+        if text.starts_with("//") {
+            return true;
+        }
+        let opens_branch = text.ends_with('{')
+            && (text.starts_with("if ") || text.starts_with("} else") || text.starts_with("else"));
+        let continues = !text.is_empty()
+            && !text.ends_with(';')
+            && !text.ends_with('}')
+            && !text.ends_with('{')
+            && !text.ends_with(',');
+        if !(opens_branch || continues) {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -152,5 +183,24 @@ mod tests {
         ];
         assert!(clone_justified(&one_line_fn, 3));
         assert!(!clone_justified(&one_line_fn, 6));
+        let statement = [
+            "// one copy, kept for later",
+            "let exact =",
+            "    if x { Some(self.clone()) } else { None };",
+            "// we only want to keep one",
+            "if i == 0 {",
+            "    lits.push(lit.clone());",
+            "}",
+            "let done = a;",
+            "if i == 1 {",
+            "    lits.push(lit.clone());",
+            "let more = vec![",
+            "    x,",
+            "    lit.clone(),",
+        ];
+        assert!(clone_justified(&statement, 3));
+        assert!(clone_justified(&statement, 6));
+        assert!(!clone_justified(&statement, 10));
+        assert!(!clone_justified(&statement, 13));
     }
 }

@@ -62,13 +62,28 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
         Expr::Lit(_) => true,
         Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let name = s.ident.to_string();
-            is_constant_name(&name) || (p.path.segments.len() == 1 && bounded_local(&name))
+            is_constant_name(&name)
+                || is_limit_name(&name)
+                || (p.path.segments.len() == 1 && bounded_local(&name))
         }),
         Expr::MethodCall(m) => {
+            let method = m.method.to_string();
             matches!(
-                m.method.to_string().as_str(),
-                "min" | "clamp" | "len" | "count" | "capacity"
-            ) || has_visible_bound(&m.receiver, bounded_local)
+                method.as_str(),
+                "min"
+                    | "clamp"
+                    | "len"
+                    | "count"
+                    | "capacity"
+                    | "size_hint"
+                    | "size"
+                    | "height"
+                    | "depth"
+                    | "is_some"
+                    | "is_none"
+                    | "is_empty"
+            ) || method.starts_with("min_")
+                || has_visible_bound(&m.receiver, bounded_local)
                 || m.args.iter().any(|a| {
                     // `n.saturating_mul(2)`: the other operand does not bound `n`.
                     matches!(m.method.to_string().as_str(), "min")
@@ -78,8 +93,19 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
         Expr::Call(c) => call_name(&c.func).is_some_and(|(_, last)| match last.as_str() {
             "size_of" | "size_of_val" | "align_of" => true,
             "min" => c.args.iter().any(|a| has_visible_bound(a, bounded_local)),
-            _ => false,
+            "max" => c.args.iter().all(|a| has_visible_bound(a, bounded_local)),
+            // `count_matches_byte(text, b)`: a count of what is in memory; `tree_height(n)`: a
+            // measure of a structure in memory.
+            name => name.starts_with("count") || name.contains("height") || name.contains("depth"),
         }),
+        // `if v.is_empty() { 0 } else { v.len() - 1 }`: bounded when every branch is.
+        Expr::If(i) => {
+            block_value_bounded(&i.then_branch, bounded_local)
+                && i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| has_visible_bound(e, bounded_local))
+        }
+        Expr::Block(b) => block_value_bounded(&b.block, bounded_local),
         Expr::Paren(p) => has_visible_bound(&p.expr, bounded_local),
         Expr::Group(g) => has_visible_bound(&g.expr, bounded_local),
         Expr::Binary(b) => match b.op {
@@ -93,9 +119,19 @@ fn has_visible_bound(expr: &Expr, bounded_local: &dyn Fn(&str) -> bool) -> bool 
             _ => has_visible_bound(&b.left, bounded_local),
         },
         Expr::Cast(c) => is_narrow_type(&c.ty) || has_visible_bound(&c.expr, bounded_local),
-        Expr::Field(_) | Expr::Index(_) => false,
+        // `iter.size_hint().0`: the lower bound of what is there to iterate.
+        Expr::Field(f) => matches!(&*f.base, Expr::MethodCall(m) if m.method == "size_hint"),
         _ => false,
     }
+}
+
+fn block_value_bounded(block: &syn::Block, bounded_local: &dyn Fn(&str) -> bool) -> bool {
+    matches!(block.stmts.last(), Some(syn::Stmt::Expr(e, None)) if has_visible_bound(e, bounded_local))
+}
+
+/// `max_size`, `depth_limit`: a name that says it is a limit someone configured.
+fn is_limit_name(name: &str) -> bool {
+    name.starts_with("max_") || name.ends_with("_max") || name.contains("limit")
 }
 
 /// `MAX_ITEMS`, `N`: an all-caps name is a constant.

@@ -21,8 +21,8 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use crate::lints::advice::{
-    LOOKUPS, MAX_ARRAY_LEN, builds_string, deep_copy_of, fixed_len, is_rc, is_slice_ref,
-    is_string_keyed, only_array_uses,
+    LOOKUPS, MAX_ARRAY_LEN, MAY_ALLOCATE, builds_string, deep_copy_of, fixed_len, is_empty_str,
+    is_rc, is_slice_ref, is_string_keyed, only_array_uses,
 };
 use crate::lints::rules::RuleId;
 use crate::lints::syntax::{
@@ -165,8 +165,8 @@ pub struct Defs {
     pub impl_methods: Vec<(String, Option<String>, String)>,
     /// Methods declared by trait definitions: (trait, method).
     pub trait_methods: Vec<(String, String)>,
-    /// Functions and methods: (owner type for a method, name, returns a `Result`).
-    pub fns: Vec<(Option<String>, String, bool)>,
+    /// Functions and methods: (owner type for a method, name, returns a `Result`, takes `self`).
+    pub fns: Vec<(Option<String>, String, bool, bool)>,
     /// Struct fields: (name, its type's last path segment, a narrow integer type).
     pub fields: Vec<(String, Option<String>, bool)>,
     /// Types with an `impl fmt::Write` (written with its `fmt` path): writing into them cannot fail.
@@ -447,6 +447,7 @@ impl Scanner<'_> {
             owner,
             sig.ident.to_string(),
             returns_result_type(&sig.output),
+            sig.receiver().is_some(),
         ));
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
@@ -506,7 +507,9 @@ impl Scanner<'_> {
             .unwrap_or_default();
         let span = mac.path.span();
         match name.as_str() {
-            "panic" | "todo" | "unimplemented" | "unreachable" => {
+            // An assertion helper (`starlark::assert`, `fn assert_parses`) panics by contract, as
+            // `assert!` does.
+            "panic" | "todo" | "unimplemented" | "unreachable" if !self.in_assertion_helper() => {
                 self.hit(RuleId::NoPanic, span, format!("{name}!"))
             }
             "format" if self.in_loop() => self.hit(RuleId::FormatInLoop, span, "format!"),
@@ -662,6 +665,23 @@ impl Scanner<'_> {
         }
     }
 
+    /// Marks that the success path may allocate (a call we cannot see into): the fn's error-path hits are
+    /// then dropped, since its error path may not allocate more.
+    fn success_may_allocate(&mut self) {
+        if self.error_path == 0
+            && let Some(f) = self.fn_allocs.last_mut()
+        {
+            f.success = true;
+        }
+    }
+
+    /// In a module named `assert` or a fn whose name starts with `assert`: code that exists to panic.
+    fn in_assertion_helper(&self) -> bool {
+        self.path
+            .iter()
+            .any(|p| p == "assert" || p == "asserts" || p.starts_with("assert_"))
+    }
+
     /// Runs `body` as code on an error path.
     fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
         self.error_path += 1;
@@ -698,8 +718,13 @@ impl Scanner<'_> {
                 format!(".{name}() of what a hash map or set held"),
             );
         }
-        if m.args.is_empty() && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect") {
+        if m.args.is_empty()
+            && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect")
+            && !is_empty_str(&m.receiver)
+        {
             self.error_alloc(span, &format!(".{name}()"));
+        } else if MAY_ALLOCATE.contains(&name) {
+            self.success_may_allocate();
         }
     }
 
@@ -734,7 +759,7 @@ impl Scanner<'_> {
         ];
         let fn_name = self.path.last().map(String::as_str).unwrap_or_default();
         let param = |e: &Expr| self.is_param(e);
-        (fn_name.contains("capacity") && param(size))
+        ((fn_name.contains("capacity") || fn_name.contains("reserve")) && param(size))
             || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
     }
 
@@ -811,9 +836,15 @@ impl Scanner<'_> {
                 let start = m.method.span().start();
                 let peeking = self.peeking_clones.contains(&(start.line, start.column));
                 let c = not_crate_method(self);
-                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion.
-                let conversion = self.impl_trait.as_deref() == Some("From")
-                    && self.path.last().is_some_and(|f| f == "from");
+                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion;
+                // `impl Clone for A { fn clone(&self) -> A { A { x: self.x.clone() } } }`: it is the copy.
+                let conversion = matches!(
+                    (
+                        self.impl_trait.as_deref(),
+                        self.path.last().map(String::as_str)
+                    ),
+                    (Some("From"), Some("from")) | (Some("Clone"), Some("clone"))
+                );
                 if !conversion {
                     self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
                 }
@@ -987,6 +1018,8 @@ impl Scanner<'_> {
                 span,
                 &format!("{}::{last}", prev.as_deref().unwrap_or_default()),
             );
+        } else if prev.is_some() && MAY_ALLOCATE.contains(&last.as_str()) {
+            self.success_may_allocate();
         }
     }
 
@@ -1152,6 +1185,16 @@ fn constructed_type(expr: &Expr) -> Option<String> {
         }
         Expr::Struct(s) => s.path.segments.last().map(|seg| seg.ident.to_string()),
         Expr::Reference(r) => constructed_type(&r.expr),
+        // `slot.get_or_insert_with(String::new)`: a `&mut String`.
+        Expr::MethodCall(m) if m.method == "get_or_insert_with" => match m.args.first() {
+            Some(Expr::Path(p)) if p.path.segments.len() >= 2 => {
+                let n = p.path.segments.len();
+                Some(p.path.segments[n - 2].ident.to_string())
+                    .filter(|t| t.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            }
+            Some(arg) => constructed_type(arg),
+            None => None,
+        },
         _ => None,
     }
 }
@@ -1330,6 +1373,20 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.path.push(m.ident.to_string());
         visit::visit_item_mod(self, m);
         self.path.pop();
+    }
+
+    fn visit_signature(&mut self, sig: &'ast syn::Signature) {
+        // `fn as_boxed_any(self: Box<Self>) -> Box<dyn Any>`: the upcast that makes a trait object
+        // downcastable (rhai's Variant) returns `Box<dyn Any>` by definition.
+        let upcast = sig.receiver().is_some_and(|r| boxed(&r.ty).is_some())
+            && matches!(&sig.output, syn::ReturnType::Type(_, ty) if boxed(ty).is_some_and(is_dyn_any));
+        if upcast {
+            for input in &sig.inputs {
+                self.visit_fn_arg(input);
+            }
+        } else {
+            visit::visit_signature(self, sig);
+        }
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -1639,7 +1696,8 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
         }
         // An `Err(..) =>` arm runs once per error met, not once per iteration.
-        if is_err_pattern(&a.pat) {
+        // `Err(t) if t == ..` dispatches on a value (rhai's type names): not an error path.
+        if is_err_pattern(&a.pat) && a.guard.is_none() {
             self.once(|s| s.on_error_path(|s| visit::visit_arm(s, a)));
         } else {
             visit::visit_arm(self, a);

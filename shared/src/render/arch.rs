@@ -7,6 +7,7 @@ use camino::Utf8Path;
 
 use crate::gate::verdict::Decision;
 use crate::output::Verbosity;
+use crate::render::escape;
 use crate::render::human::{HumanStyle, write_findings};
 use crate::report::{Baseline, DepKind, DepPath, Finding, Hop, Report};
 
@@ -39,9 +40,13 @@ pub fn write_human(
         let at = problem
             .location
             .as_ref()
-            .map(|l| format!("{l}: "))
+            .map(|l| format!("{}: ", escape::terminal(&l.to_string())))
             .unwrap_or_default();
-        writeln!(out, "warning: could not check {at}{}", problem.message)?;
+        writeln!(
+            out,
+            "warning: could not check {at}{}",
+            escape::terminal(&problem.message)
+        )?;
     }
     if view.verbosity > Verbosity::Quiet {
         writeln!(out, "{}", summary(report, decision.blocking.len()))?;
@@ -86,6 +91,12 @@ pub fn paths_text(finding: &Finding) -> String {
         out.push_str(&format!("  path {}: {}\n", i + 1, path_names(path)));
         for hop in &path.hops {
             out.push_str(&format!("    {}\n", hop_text(hop)));
+            if !hop.feature_chain.is_empty() {
+                out.push_str(&format!(
+                    "      feature chain: {}\n",
+                    hop.feature_chain.join(" -> ")
+                ));
+            }
         }
     }
     out
@@ -103,7 +114,7 @@ pub fn path_names(path: &DepPath) -> String {
     names.join(" -> ")
 }
 
-/// `a -> b [normal, optional, enabled by feature x] declared at a/Cargo.toml:7`.
+/// `a -> b [normal, optional, via feature `x` of a, target-specific: cfg(unix)] declared at a/Cargo.toml:7`.
 pub fn hop_text(hop: &Hop) -> String {
     let kinds: Vec<&str> = hop.kinds.iter().map(|k| k.label()).collect();
     let mut text = format!("{} -> {} [{}", hop.from, hop.to, kinds.join(", "));
@@ -113,11 +124,16 @@ pub fn hop_text(hop: &Hop) -> String {
     if hop.optional {
         text.push_str(", optional");
         if !hop.enabled_by.is_empty() {
+            let named: Vec<String> = hop.enabled_by.iter().map(|f| format!("`{f}`")).collect();
             text.push_str(&format!(
-                ", enabled by feature {}",
-                hop.enabled_by.join(", ")
+                ", via feature {} of {}",
+                named.join(", "),
+                hop.from
             ));
         }
+    }
+    if let Some(platform) = &hop.platform {
+        text.push_str(&format!(", target-specific: {platform}"));
     }
     text.push(']');
     match &hop.declared_at {

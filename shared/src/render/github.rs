@@ -59,9 +59,19 @@ pub fn annotation(f: &Finding, level: &str) -> String {
     format!("::{level} {}::{}", props.join(","), escape_data(&message))
 }
 
-/// Escapes a command's message (`%`, CR, LF), as the runner expects.
+/// Escapes a command's message (`%`, CR, LF), as the runner expects; other control characters (the ESC
+/// of a terminal escape sequence the log would run) become spaces.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    s.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\r' | '\n') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -89,5 +99,6 @@ mod tests {
     fn escapes_follow_the_runner_rules() {
         assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("a\x1b[31m\r\nb"), "a [31m%0D%0Ab");
     }
 }

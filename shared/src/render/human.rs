@@ -8,6 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
+use crate::config::owned;
 use crate::render::escape;
 use crate::report::{Finding, Location, Severity};
 
@@ -105,9 +106,34 @@ pub fn source_and_span(
     loc: &Location,
 ) -> Option<(NamedSource<String>, SourceSpan)> {
     let path = root.join(&loc.file);
+    // A finding (from a `--report` of anywhere) may name any file: quote only the workspace's own.
+    owned::in_workspace(root, path.as_std_path()).ok()?;
     let text = std::fs::read_to_string(&path).ok()?;
     let span = span_of(&text, loc)?;
-    Some((NamedSource::new(&loc.file, text), span))
+    Some((
+        NamedSource::new(escape::terminal(&loc.file), printable(text)),
+        span,
+    ))
+}
+
+/// `text` with every control character but line breaks and tabs replaced by as many spaces as it has
+/// bytes (so spans still point where they did): a terminal escape sequence in a source line is not run.
+fn printable(text: String) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The byte span of `loc` in `text` (the whole line when `length` is 0).

@@ -9,7 +9,7 @@ use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
 use crate::output::{Format, Verbosity};
 use crate::render::human::{self, HumanStyle};
-use crate::render::{github, markdown, sarif, write_json};
+use crate::render::{escape, github, markdown, sarif, write_json};
 
 /// Writes `review` in `format`. Human output shows a diagnostic (with the source line) for each blocking
 /// finding up to `[gate.review] max-items` (`-v`: for every finding), then the review text, then the files
@@ -76,9 +76,13 @@ fn write_counts(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
         let at = problem
             .location
             .as_ref()
-            .map(|l| format!("{}:{}: ", l.file, l.line))
+            .map(|l| format!("{}:{}: ", escape::terminal(&l.file), l.line))
             .unwrap_or_default();
-        writeln!(out, "warning: could not check {at}{}", problem.message)?;
+        writeln!(
+            out,
+            "warning: could not check {at}{}",
+            escape::terminal(&problem.message)
+        )?;
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &review.report.findings {
@@ -86,7 +90,7 @@ fn write_counts(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
     }
     let parts: Vec<String> = counts
         .iter()
-        .map(|(rule, n)| format!("{rule}: {n}"))
+        .map(|(rule, n)| format!("{}: {n}", escape::terminal(rule)))
         .collect();
     let total = review.report.findings.len();
     writeln!(

@@ -55,12 +55,26 @@ pub fn log(review: &Review) -> Value {
                 "rules": rules,
             }},
             "originalUriBaseIds": {
-                "SRCROOT": { "uri": format!("file://{}/", review.report.workspace_root.trim_end_matches('/')) }
+                "SRCROOT": { "uri": format!("file://{}/", uri_path(review.report.workspace_root.trim_end_matches('/'))) }
             },
             "results": results,
             "properties": { "verdict": review.verdict.label() },
         }],
     })
+}
+
+/// `path` as the path of a URI (RFC 3986): every byte but unreserved characters and `/` percent-encoded, so
+/// a file name with spaces, `#`, `%` or a newline is still one well-formed URI.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn result(f: &Finding, rule_index: usize, review: &Review) -> Value {
@@ -83,7 +97,7 @@ fn result(f: &Finding, rule_index: usize, review: &Review) -> Value {
         obj.insert(
             "locations".to_owned(),
             json!([{ "physicalLocation": {
-                "artifactLocation": { "uri": loc.file, "uriBaseId": "SRCROOT" },
+                "artifactLocation": { "uri": uri_path(&loc.file), "uriBaseId": "SRCROOT" },
                 "region": { "startLine": loc.line.max(1), "startColumn": loc.column.max(1) },
             }}]),
         );

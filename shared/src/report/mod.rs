@@ -168,8 +168,17 @@ pub struct Hop {
     pub kinds: Vec<DepKind>,
     /// True if the edge is optional (enabled by a feature).
     pub optional: bool,
-    /// Features of `from` that enable the edge, when it is optional.
+    /// Features of `from` that enable the edge, when it is optional (those turned on, when the rule judges a
+    /// build narrower than all features).
     pub enabled_by: Vec<String>,
+    /// When the rule judges a narrower build: how it turns on the first of `enabled_by`, from the features
+    /// asked for, each `crate/feature` (a crate alone for its always-on part).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feature_chain: Vec<String>,
+    /// The `cfg(..)` (or target triple) the edge is declared under, when it is platform-specific
+    /// (`[target.'cfg(..)'.dependencies]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
     /// The manifest line that declares the edge.
     pub declared_at: Option<Location>,
 }

@@ -216,7 +216,7 @@ fn walk_here<A: Analysis>(
         .parent()
         .map(Utf8Path::to_owned)
         .unwrap_or_default();
-    walker.visit_file(root_file.to_owned(), Vec::new(), child_dir, false);
+    walker.visit_file(root_file.to_owned(), Vec::new(), child_dir, false, false);
     let mut files = walker.files.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut problems = walker
         .problems
@@ -390,6 +390,7 @@ impl<A: Analysis> Walker<'_, A> {
         module_path: Vec<String>,
         child_dir: Utf8PathBuf,
         test_only: bool,
+        conditional: bool,
     ) {
         let canonical = match path.as_std_path().canonicalize() {
             Ok(c) => c,
@@ -403,6 +404,11 @@ impl<A: Analysis> Walker<'_, A> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(canonical);
+        // `#[cfg(feature = "std")] pub mod ser;` beside `#[cfg(not(feature = "std"))] mod ser;`
+        // (serde_json): one file for exclusive cfgs, read once.
+        if !first_visit && conditional {
+            return;
+        }
         if !first_visit {
             self.problem(
                 &path,
@@ -462,7 +468,13 @@ impl<A: Analysis> Walker<'_, A> {
         match child.candidates.iter().position(|(c, _)| c.is_file()) {
             Some(found) => {
                 let (file, child_dir) = child.candidates.swap_remove(found);
-                self.visit_file(file, child.module_path, child_dir, child.test_only)
+                self.visit_file(
+                    file,
+                    child.module_path,
+                    child_dir,
+                    child.test_only,
+                    child.conditional,
+                )
             }
             None if child.conditional => {}
             None => {

@@ -1,8 +1,10 @@
 //! `[[arch.forbid]]`: A must not depend on B (directly, or with `transitive` through any path).
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::ForbidRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{
     Context, PATH_LIMIT, RuleMeta, edge_finding, edge_label, kinds_label, path_finding,
 };
@@ -21,6 +23,8 @@ pub struct Forbid {
     pub transitive: bool,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -43,6 +47,7 @@ impl Forbid {
     pub(super) fn compile(
         r: &ForbidRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Forbid> {
         let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
@@ -54,7 +59,9 @@ impl Forbid {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: r.include_optional,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         })
     }
 
@@ -152,6 +159,8 @@ severity = "warning"
                 kinds: vec![DepKind::Normal],
                 optional: false,
                 enabled_by: Vec::new(),
+                feature_chain: Vec::new(),
+                platform: None,
                 declared_at: None,
             }],
             "no manifest is read under the fake root"
@@ -296,11 +305,71 @@ to = "helper"
         let findings = check(&ws, rule);
         assert_eq!(
             messages(&findings),
-            ["`app` depends on `helper` (normal, optional, enabled by feature extras)"]
+            ["`app` depends on `helper` (normal, optional, via feature `extras` of app)"]
         );
         let hop = &findings[0].paths[0].hops[0];
         assert!(hop.optional);
         assert_eq!(hop.enabled_by, ["extras"]);
+    }
+
+    #[test]
+    fn an_optional_edge_is_judged_on_the_build_the_rule_names() {
+        let rule = r#"
+[[arch.forbid]]
+id = "no-helper"
+why = "w"
+from = "app"
+to = "helper"
+"#;
+        let ws = fixture();
+        assert_eq!(check(&ws, &format!("{rule}features = \"default\"\n")), []);
+        assert_eq!(
+            check(&ws, &format!("[arch]\nfeatures = \"default\"\n{rule}")),
+            [],
+            "[arch] features is every rule's default"
+        );
+        let findings = check(&ws, &format!("{rule}features = [\"extras\"]\n"));
+        assert_eq!(
+            messages(&findings),
+            ["`app` depends on `helper` (normal, optional, via feature `extras` of app)"]
+        );
+        let hop = &findings[0].paths[0].hops[0];
+        assert_eq!(hop.enabled_by, ["extras"]);
+        assert_eq!(hop.feature_chain, ["app/extras"]);
+        // Edges every build has are there in the default build too.
+        let findings = check(
+            &ws,
+            "[[arch.forbid]]\nid = \"x\"\nwhy = \"w\"\nfrom = \"app\"\nto = \"util\"\nfeatures = \"default\"\n",
+        );
+        assert_eq!(messages(&findings), ["`app` depends on `util` (normal)"]);
+    }
+
+    #[test]
+    fn an_exception_silences_its_edge_and_one_that_matches_nothing_is_stale() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "nothing-on-util"
+why = "w"
+from = "*"
+to = "util"
+kinds = ["normal"]
+allow = [
+  { from = "engine", to = "util", why = "the engine owns util" },
+  { from = "plugin-*", to = "util", why = "old" },
+]
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` depends on `util` (normal)",
+                "`helper` depends on `util` (normal)",
+                "stale exception, remove it: rule `nothing-on-util` finds nothing from `plugin-*` to `util` any more",
+            ]
+        );
+        assert_eq!(findings[2].severity, Severity::Warning);
     }
 
     #[test]

@@ -2,9 +2,11 @@
 
 use guppy::graph::PackageMetadata;
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::IndependentRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, PATH_LIMIT, RuleMeta, path_finding};
 use crate::report::Finding;
 
@@ -17,6 +19,8 @@ pub struct Independent {
     pub crates: Vec<NamePattern>,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -36,6 +40,7 @@ impl Independent {
     pub(super) fn compile(
         r: &IndependentRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Independent {
         Independent {
@@ -44,7 +49,9 @@ impl Independent {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 

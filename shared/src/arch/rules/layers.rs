@@ -1,8 +1,10 @@
 //! `[[arch.layers]]`: a lower layer must not depend on a higher one (direct edges).
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta, edge_finding, edge_label};
 use crate::report::Finding;
 
@@ -15,6 +17,8 @@ pub struct Layers {
     pub layers: Vec<Vec<NamePattern>>,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Accepted edges.
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -40,6 +44,7 @@ impl Layers {
     pub(super) fn compile(
         r: &LayersRule,
         meta: RuleMeta,
+        features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Layers {
         Layers {
@@ -52,7 +57,9 @@ impl Layers {
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,
+                features,
             },
+            allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
 

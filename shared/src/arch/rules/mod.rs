@@ -2,6 +2,7 @@
 //! validation pass) and its check. This module holds what they share: the kind codes, a rule's id, why and
 //! severity ([`RuleMeta`]), and how a finding's message names an edge.
 
+pub mod exceptions;
 pub mod forbid;
 pub mod independent;
 pub mod layers;
@@ -17,7 +18,7 @@ use guppy::PackageId;
 use guppy::graph::PackageMetadata;
 use toml::Spanned;
 
-use crate::arch::cfg::ArchConfig;
+use crate::arch::cfg::{ArchConfig, Features};
 use crate::arch::graph::{ArchGraph, Edge};
 use crate::arch::impact;
 use crate::arch::patterns::{NamePattern, PatternChecker};
@@ -43,12 +44,14 @@ pub enum Kind {
     /// `[arch.new-coupling]`: the only kind that means "new coupling" rather than a crate-boundary
     /// violation.
     NewCoupling,
+    /// An exception (`allow = [..]`) of a rule that accepts nothing any more.
+    StaleException,
 }
 
 impl Kind {
     /// Every kind.
     #[cfg(test)]
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 9] = [
         Kind::Forbid,
         Kind::Layers,
         Kind::OnlyThrough,
@@ -57,6 +60,7 @@ impl Kind {
         Kind::Independent,
         Kind::NoCycles,
         Kind::NewCoupling,
+        Kind::StaleException,
     ];
 
     /// The kind code: `arch::forbid`, `arch::only-through`...
@@ -70,6 +74,7 @@ impl Kind {
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
             Kind::NewCoupling => "arch::new-coupling",
+            Kind::StaleException => "arch::stale-exception",
         }
     }
 }
@@ -195,20 +200,71 @@ impl Rule {
 
     /// Evaluates the rule on `ctx` (new-coupling, which needs a base, finds nothing here).
     pub fn check(&self, ctx: &mut Context<'_, '_>) -> Vec<Finding> {
+        let members = ctx.graph.ws.members();
         match self {
-            Rule::Forbid(r) => r.check(ctx),
-            Rule::Layers(r) => r.check(ctx),
+            Rule::Forbid(r) => r.allow.apply(&r.meta, r.check(ctx), ctx.members, &members),
+            Rule::Layers(r) => r.allow.apply(&r.meta, r.check(ctx), ctx.members, &members),
             Rule::OnlyThrough(r) => r.check(ctx),
             Rule::ModuleLayers(r) => r.check(ctx),
             Rule::Require(r) => r.check(ctx),
-            Rule::Independent(r) => r.check(ctx),
+            Rule::Independent(r) => r.allow.apply(&r.meta, r.check(ctx), ctx.members, &members),
             Rule::NoCycles(r) => r.check(ctx),
             Rule::NewCoupling(_) => Vec::new(),
         }
     }
 
-    /// Lines for `--explain RULE`: which crates (or modules) each pattern matches, among `names`.
+    /// The build the rule judges, for the rules that take `features`.
+    pub fn features(&self) -> Option<&Features> {
+        match self {
+            Rule::Forbid(r) => Some(&r.filter.features),
+            Rule::Layers(r) => Some(&r.filter.features),
+            Rule::Independent(r) => Some(&r.filter.features),
+            Rule::NewCoupling(r) => Some(&r.filter.features),
+            _ => None,
+        }
+    }
+
+    /// The rule's exceptions (`allow`), for the rules that take them.
+    pub fn exceptions(&self) -> Option<&exceptions::Exceptions> {
+        match self {
+            Rule::Forbid(r) => Some(&r.allow),
+            Rule::Layers(r) => Some(&r.allow),
+            Rule::Independent(r) => Some(&r.allow),
+            Rule::OnlyThrough(r) => Some(&r.allow),
+            Rule::ModuleLayers(r) => Some(&r.allow),
+            _ => None,
+        }
+    }
+
+    /// Lines for `--explain RULE`: which crates (or modules) each pattern matches, among `names`; the build
+    /// it judges and its exceptions.
     pub fn describe(&self, names: &[&str]) -> Vec<String> {
+        let mut lines = self.describe_patterns(names);
+        if let Some(features) = self.features() {
+            lines.push(format!(
+                "judged on: {}",
+                match features {
+                    Features::All => "all features (the union of every build)".to_owned(),
+                    Features::Default => "each crate's default features".to_owned(),
+                    Features::Named(f) =>
+                        format!("each crate's default features and {}", f.join(", ")),
+                }
+            ));
+        }
+        for a in self
+            .exceptions()
+            .map(|e| e.0.as_slice())
+            .unwrap_or_default()
+        {
+            lines.push(format!(
+                "accepted: `{}` -> `{}` ({})",
+                a.from.text, a.to.text, a.why
+            ));
+        }
+        lines
+    }
+
+    fn describe_patterns(&self, names: &[&str]) -> Vec<String> {
         let matching = |p: &NamePattern| -> String {
             let m: Vec<&str> = names.iter().copied().filter(|n| p.matches(n)).collect();
             format!("`{}` matches {}", p.text, m.join(", "))
@@ -263,6 +319,16 @@ impl Rule {
 /// Compiles the configured rules. Names that match nothing and duplicate ids are errors collected in
 /// `checker` (a lenient checker, for the base revision's graph, lets such rules match nothing).
 pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> {
+    let arch_features = cfg
+        .features
+        .as_ref()
+        .map(|f| checker.features(f))
+        .unwrap_or_default();
+    let features = |own: &Option<Spanned<Features>>, checker: &mut PatternChecker<'_>| {
+        own.as_ref()
+            .map(|f| checker.features(f))
+            .unwrap_or_else(|| arch_features.clone()) // cloned: each rule owns its build
+    };
     let mut ids = Ids::default();
     let mut rules = Vec::new();
     for r in &cfg.forbid {
@@ -274,7 +340,8 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             r.severity,
             forbid::describe(r),
         );
-        rules.extend(forbid::Forbid::compile(r, meta, checker).map(Rule::Forbid));
+        let features = features(&r.features, checker);
+        rules.extend(forbid::Forbid::compile(r, meta, features, checker).map(Rule::Forbid));
     }
     for r in &cfg.layers {
         let meta = ids.meta(
@@ -285,7 +352,10 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             r.severity,
             layers::describe(r),
         );
-        rules.push(Rule::Layers(layers::Layers::compile(r, meta, checker)));
+        let features = features(&r.features, checker);
+        rules.push(Rule::Layers(layers::Layers::compile(
+            r, meta, features, checker,
+        )));
     }
     for r in &cfg.only_through {
         let description = only_through::describe(r);
@@ -333,8 +403,9 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             r.severity,
             description,
         );
+        let features = features(&r.features, checker);
         rules.push(Rule::Independent(independent::Independent::compile(
-            r, meta, checker,
+            r, meta, features, checker,
         )));
     }
     if let Some(r) = &cfg.no_cycles {
@@ -359,8 +430,9 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             r.severity,
             description,
         );
+        let features = features(&r.features, checker);
         rules.push(Rule::NewCoupling(new_coupling::NewCoupling::compile(
-            r, meta,
+            r, meta, features,
         )));
     }
     rules
@@ -407,25 +479,38 @@ pub fn kinds_label(kinds: &[DepKind]) -> String {
         .join(", ")
 }
 
-/// What an edge is, in words: `normal`, `dev-dependency only`, `optional, enabled by feature x`.
-pub fn edge_label(graph: &ArchGraph<'_>, edge: &Edge<'_>) -> String {
+/// What an edge is, in words: `normal`, `dev-dependency only`, `optional, via feature `x` of a`,
+/// `target-specific: cfg(unix)`.
+pub fn edge_label<'g>(graph: &ArchGraph<'g>, edge: &Edge<'g>) -> String {
     let mut label = if edge.dev_only() {
         "dev-dependency only: tests, benches and examples".to_owned()
     } else {
         kinds_label(&edge.kinds)
     };
+    label.push_str(&edge_marks(graph, edge));
+    label
+}
+
+/// What sets an edge apart from one every build has: `, optional, via feature `x` of a` and
+/// `, target-specific: cfg(unix)`; empty for a plain edge.
+fn edge_marks<'g>(graph: &ArchGraph<'g>, edge: &Edge<'g>) -> String {
+    let mut marks = String::new();
     if edge.optional {
+        marks.push_str(", optional");
         let features = graph.enabled_by(edge);
-        if features.is_empty() {
-            label.push_str(", optional");
-        } else {
-            label.push_str(&format!(
-                ", optional, enabled by feature {}",
-                features.join(", ")
+        if !features.is_empty() {
+            let named: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+            marks.push_str(&format!(
+                ", via feature {} of {}",
+                named.join(", "),
+                edge.link.from().name()
             ));
         }
     }
-    label
+    if let Some(platform) = &edge.platform {
+        marks.push_str(&format!(", target-specific: {platform}"));
+    }
+    marks
 }
 
 /// A finding for the shortest `paths` from `start`: `message` gets the crate names along the first path
@@ -442,7 +527,24 @@ fn path_finding<'g>(
     let via: Vec<&str> = std::iter::once(start)
         .chain(first.iter().map(|e| e.link.to().name()))
         .collect();
-    let text = message(&via, first_edge);
+    let mut text = message(&via, first_edge);
+    // Later hops of the first path that only some builds have say so too.
+    let later: Vec<String> = first
+        .iter()
+        .skip(1)
+        .filter_map(|e| {
+            let marks = edge_marks(graph, e);
+            let marks = marks.strip_prefix(", ")?;
+            Some(format!(
+                "{} -> {}: {marks}",
+                e.link.from().name(),
+                e.link.to().name()
+            ))
+        })
+        .collect();
+    if !later.is_empty() {
+        text.push_str(&format!(" [{}]", later.join("; ")));
+    }
     let dep_paths = paths.iter().map(|p| graph.dep_path(p)).collect();
     let mut finding = meta.finding(
         text,
@@ -454,10 +556,10 @@ fn path_finding<'g>(
 }
 
 /// A finding for one direct edge `a -> b`, with what the edge brings into `a`'s build as its impact.
-fn edge_finding(
-    graph: &ArchGraph<'_>,
+fn edge_finding<'g>(
+    graph: &ArchGraph<'g>,
     meta: &RuleMeta,
-    edge: &Edge<'_>,
+    edge: &Edge<'g>,
     message: String,
 ) -> Finding {
     let (a, b) = (edge.link.from(), edge.link.to());

@@ -28,6 +28,7 @@ use syn::visit::Visit;
 
 use crate::arch::cfg::ModuleLayersRule;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -53,6 +54,8 @@ pub struct ModuleLayers {
     pub include_tests: bool,
     /// The crate's top-level modules when the rule was compiled (for `--explain`; empty when unknown).
     pub modules: Vec<String>,
+    /// Accepted uses: from a module path to the module path it uses (`gate::verdict`, globs).
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -113,6 +116,7 @@ impl ModuleLayers {
             independent: r.independent,
             include_tests: r.include_tests,
             modules: modules.unwrap_or_default(),
+            allow: Exceptions::compile(&r.allow, Ends::Modules, checker),
         })
     }
 
@@ -177,7 +181,7 @@ impl ModuleLayers {
             .module_scans
             .entry((pkg.id().clone(), self.include_tests)) // cloned: the cache owns its key
             .or_insert_with(|| CrateScan::read(lib.path(), self.include_tests, root, problems));
-        let mut findings = Vec::new();
+        let mut keyed = Vec::new();
         for (file, paths) in &scan.files {
             for path in paths {
                 if let Some(mut finding) = self.judge(path) {
@@ -187,16 +191,22 @@ impl ModuleLayers {
                         column: path.found.place.column,
                         length: path.found.place.length,
                     });
-                    findings.push(finding);
+                    keyed.push((
+                        finding,
+                        path.found.module.join("::"),
+                        path.landed.join("::"),
+                    ));
                 }
             }
         }
+        let (mut findings, stale) = self.allow.apply_keyed(&self.meta, keyed, |_| false);
         crate::arch::impact::of_uses(&mut findings, |n| {
             format!(
                 "{n} {} that break the layers",
                 if n == 1 { "path" } else { "paths" }
             )
         });
+        findings.extend(stale);
         findings
     }
 

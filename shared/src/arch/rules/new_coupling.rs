@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::arch::cfg::NewCouplingRule;
+use crate::arch::cfg::{Features, NewCouplingRule};
 use crate::arch::graph::{ArchGraph, Edge, EdgeFilter};
 use crate::arch::rules::{RuleMeta, edge_finding, edge_label};
 use crate::report::{DepKind, Finding};
@@ -24,12 +24,13 @@ type EdgeKey = (String, String, DepKind);
 
 impl NewCoupling {
     /// Compiles the configured rule.
-    pub(super) fn compile(r: &NewCouplingRule, meta: RuleMeta) -> NewCoupling {
+    pub(super) fn compile(r: &NewCouplingRule, meta: RuleMeta, features: Features) -> NewCoupling {
         NewCoupling {
             meta,
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,
+                features,
             },
         }
     }

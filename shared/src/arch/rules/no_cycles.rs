@@ -22,10 +22,7 @@ impl NoCycles {
     /// One finding per cycle among workspace members, walked hop by hop.
     pub(super) fn check(&self, ctx: &mut Context<'_, '_>) -> Vec<Finding> {
         let graph = ctx.graph;
-        let all = EdgeFilter {
-            kinds: vec![DepKind::Normal, DepKind::Build, DepKind::Dev],
-            include_optional: true,
-        };
+        let all = EdgeFilter::all(vec![DepKind::Normal, DepKind::Build, DepKind::Dev]);
         let mut findings = Vec::new();
         for cycle in graph.ws.graph.cycles().all_cycles() {
             let members: Vec<PackageMetadata<'_>> =

@@ -14,6 +14,7 @@ use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -34,6 +35,8 @@ pub struct OnlyThrough {
     pub modules: Vec<Vec<String>>,
     /// Check test code too.
     pub include_tests: bool,
+    /// Accepted uses: from a crate to a path (`lumen_compiler::parser::*`).
+    pub allow: Exceptions,
 }
 
 /// The rule's one-line description.
@@ -88,6 +91,7 @@ impl OnlyThrough {
             to: r.to.get_ref().to_owned(),
             modules,
             include_tests: r.include_tests,
+            allow: Exceptions::compile(&r.allow, Ends::CrateToPath, checker),
         })
     }
 
@@ -97,7 +101,7 @@ impl OnlyThrough {
         let Some(b) = graph.ws.graph.workspace().member_by_name(&self.to).ok() else {
             return Vec::new();
         };
-        let mut findings = Vec::new();
+        let mut keyed = Vec::new();
         for a in ctx
             .members
             .iter()
@@ -110,7 +114,7 @@ impl OnlyThrough {
                 .surfaces
                 .entry(b.id().clone()) // cloned: the cache owns its key
                 .or_insert_with(|| CrateSurface::read(b).0);
-            findings.extend(check(
+            keyed.extend(check(
                 &graph.ws.root,
                 &self.meta,
                 *a,
@@ -121,11 +125,16 @@ impl OnlyThrough {
                 &mut ctx.problems,
             ));
         }
+        let members = graph.ws.members();
+        let (mut findings, stale) = self
+            .allow
+            .apply_keyed(&self.meta, keyed, |a| unchecked(a, ctx.members, &members));
         let to = &self.to;
         crate::arch::impact::of_uses(&mut findings, |n| {
             let uses = if n == 1 { "use" } else { "uses" };
             format!("{n} {uses} of `{to}` outside the allowed modules")
         });
+        findings.extend(stale);
         findings
     }
 }
@@ -406,7 +415,7 @@ fn check(
     allowed: &[Vec<String>],
     include_tests: bool,
     problems: &mut Vec<Problem>,
-) -> Vec<Finding> {
+) -> Vec<(Finding, String, String)> {
     let Some(extern_name) = extern_name(a, b) else {
         return Vec::new();
     };
@@ -472,7 +481,9 @@ fn check(
                     b.name(),
                     allowed_text.join(", ")
                 ));
-                findings.push(finding);
+                // Written as the rule's modules are: with the used crate's name, not the local alias.
+                let used = format!("{}::{}", b.name().replace('-', "_"), resolved.join("::"));
+                findings.push((finding, a.name().to_owned(), used));
             }
         }
     }
@@ -522,6 +533,37 @@ modules = ["engine::api"]
         assert_eq!(
             f.help.as_deref(),
             Some("use `engine` only through kernel::api")
+        );
+    }
+
+    #[test]
+    fn an_exception_accepts_a_use_by_its_path_and_a_stale_one_is_a_warning() {
+        let findings = check(
+            &fixture_on_disk(),
+            &format!(
+                "{APP_ENGINE_API}allow = [\n  {{ from = \"app\", to = \"engine::internal::poke\", why = \"until start() covers it\" }},\n  {{ from = \"app\", to = \"engine::gone::*\", why = \"old\" }},\n]\n"
+            ),
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
+                "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::gone::*` any more",
+            ]
+        );
+        assert_eq!(findings[1].kind, "arch::stale-exception");
+        assert_eq!(findings[1].severity, crate::report::Severity::Warning);
+        assert_eq!(
+            at(findings[1].location.as_ref()).as_deref(),
+            Some("lumen-gate.toml:10:3")
+        );
+        assert!(
+            findings[0]
+                .impact
+                .as_deref()
+                .is_some_and(|i| i.starts_with("1 use of")),
+            "an accepted use is not counted: {:?}",
+            findings[0].impact
         );
     }
 

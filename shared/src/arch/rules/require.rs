@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
+use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
@@ -103,6 +104,7 @@ fn check(
     let normal = EdgeFilter {
         kinds: vec![DepKind::Normal],
         include_optional: false,
+        features: Features::All,
     };
     let mut findings = Vec::new();
     for pkg in ctx
