@@ -179,40 +179,130 @@ impl Repo {
         Ok(ChangedLines::Some(lines))
     }
 
-    /// A detached worktree of `commit` at `dir` (under the target directory), created or reused; returns
-    /// `dir`.
+    /// A detached worktree of `commit` at `dir` (under the target directory), created or reused.
     ///
     /// The worktree is ours: it is moved to `commit` with `git switch --detach --discard-changes` inside it,
-    /// never touching the user's checkout.
-    pub fn base_worktree(&self, commit: &str, dir: &Path) -> Result<PathBuf, GitError> {
-        let dir_str = dir.display().to_string();
-        let reusable = dir.join(".git").is_file()
-            && git_in(dir, &["rev-parse", "--show-toplevel"])
-                .map(|out| Path::new(String::from_utf8_lossy(&out).trim()) == dir)
-                .unwrap_or(false);
-        if reusable {
-            git_in(
-                dir,
-                &["switch", "--detach", "--discard-changes", "--quiet", commit],
-            )?;
-        } else {
-            if dir.exists() {
-                std::fs::remove_dir_all(dir).map_err(|e| GitError::Failed {
-                    args: format!("worktree add {dir_str}"),
-                    stderr: format!("could not clear stale directory: {e}"),
-                })?;
+    /// never touching the user's checkout. Only our own registration is ever removed (never `git worktree
+    /// prune`, which would also drop the user's worktrees that are merely moved or on an unmounted disk): a
+    /// directory removed by hand or by `cargo clean`, and a worktree left locked or half checked out by a
+    /// run that was killed, are removed and created again, and the returned [`Worktree::note`] says so.
+    pub fn base_worktree(&self, commit: &str, dir: &Path) -> Result<Worktree, GitError> {
+        let registration = self.registration(dir)?;
+        let mut note = None;
+        if let Some(reg) = &registration {
+            if reg.locked {
+                note = Some(format!(
+                    "the base worktree at {} was left locked by an interrupted run: removed and created again",
+                    dir.display()
+                ));
+            } else if !self.healthy(dir) {
+                if dir.exists() {
+                    note = Some(format!(
+                        "the base worktree at {} was left unusable by an interrupted run: removed and created again",
+                        dir.display()
+                    ));
+                }
+            } else {
+                match git_in(
+                    dir,
+                    &["switch", "--detach", "--discard-changes", "--quiet", commit],
+                ) {
+                    Ok(_) => {
+                        return Ok(Worktree {
+                            dir: dir.to_owned(),
+                            note: None,
+                        });
+                    }
+                    Err(e) => {
+                        note = Some(format!(
+                            "the base worktree at {} could not be reused ({e}): removed and created again",
+                            dir.display()
+                        ));
+                    }
+                }
             }
-            // A directory removed by hand leaves a registration behind; prune it first.
-            git_in(&self.root, &["worktree", "prune"])?;
-            git_in(
-                &self.root,
-                &[
-                    "worktree", "add", "--detach", "--force", "--quiet", &dir_str, commit,
-                ],
-            )?;
+            if reg.locked {
+                git_in(&self.root, &["worktree", "unlock", &reg.path])?;
+            }
+            // Our registration only; `remove` works when the directory is gone too.
+            git_in(&self.root, &["worktree", "remove", "--force", &reg.path])?;
         }
-        Ok(dir.to_owned())
+        let dir_str = dir.display().to_string();
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| GitError::Failed {
+                args: format!("worktree add {dir_str}"),
+                stderr: format!("could not clear stale directory: {e}"),
+            })?;
+        }
+        git_in(
+            &self.root,
+            &[
+                "worktree", "add", "--detach", "--force", "--quiet", &dir_str, commit,
+            ],
+        )?;
+        Ok(Worktree {
+            dir: dir.to_owned(),
+            note,
+        })
     }
+
+    /// The repository's registration of a worktree at `dir`, if it has one.
+    fn registration(&self, dir: &Path) -> Result<Option<Registration>, GitError> {
+        // git records a worktree by its real path; `dir` may not exist, its parent does.
+        let real = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| dir.to_owned()),
+            _ => dir.to_owned(),
+        };
+        let out = git_in(&self.root, &["worktree", "list", "--porcelain"])?;
+        let out = String::from_utf8_lossy(&out);
+        let found = out.split("\n\n").find_map(|entry| {
+            let mut lines = entry.lines();
+            let path = lines.next()?.strip_prefix("worktree ")?;
+            let ours = Path::new(path) == real || Path::new(path) == dir;
+            ours.then(|| Registration {
+                path: path.to_owned(),
+                locked: lines.any(|l| l == "locked" || l.starts_with("locked ")),
+            })
+        });
+        Ok(found)
+    }
+
+    /// True when `dir` is a worktree git can use as it is: its own top level, no index lock left behind.
+    fn healthy(&self, dir: &Path) -> bool {
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+        let toplevel = git_in(dir, &["rev-parse", "--show-toplevel"])
+            .is_ok_and(|out| Path::new(String::from_utf8_lossy(&out).trim()) == real);
+        let index_lock = git_in(
+            dir,
+            &[
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-path",
+                "index.lock",
+            ],
+        )
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out).trim()));
+        dir.join(".git").is_file() && toplevel && index_lock.is_ok_and(|lock| !lock.exists())
+    }
+}
+
+/// A base worktree ready to use.
+#[derive(Clone, Debug)]
+pub struct Worktree {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// One line for the user when it had to be recovered (left locked by a killed run, unusable).
+    pub note: Option<String>,
+}
+
+/// A worktree as `git worktree list --porcelain` shows it.
+struct Registration {
+    /// Its path, as git recorded it.
+    path: String,
+    /// Locked (`git worktree add` locks it while checking out; a killed run leaves the lock).
+    locked: bool,
 }
 
 /// Which lines of a file changed since the base.

@@ -26,6 +26,7 @@ pub mod commands;
 mod config;
 mod errors;
 mod exit_codes;
+pub mod fuzz;
 mod gate;
 mod git;
 mod lints;

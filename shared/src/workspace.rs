@@ -26,6 +26,10 @@ pub struct LoadOptions {
     pub locked: bool,
     /// Pass `--no-deps`: only workspace members, and no dependency edges.
     pub no_deps: bool,
+    /// The checkout is lumen-gate's own (a base revision's worktree): cargo may update its `Cargo.lock`
+    /// (a base commit's lockfile may be stale, and history cannot be changed), and a lockfile it creates
+    /// stays.
+    pub lockfile_is_ours: bool,
 }
 
 /// A loaded workspace.
@@ -99,6 +103,7 @@ fn existing_lockfile(opts: &LoadOptions) -> Option<PathBuf> {
 ///
 /// The user's checkout is never modified: with a `Cargo.lock` present, cargo runs with `--locked` (a stale
 /// lockfile is an error that says how to update it); without one, the lockfile cargo writes is removed again.
+/// In a checkout of our own ([`LoadOptions::lockfile_is_ours`]) cargo may update the lockfile.
 pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
     if let Some(path) = &opts.manifest_path
         && !path.is_file()
@@ -109,7 +114,7 @@ pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
     }
     let had_lockfile = existing_lockfile(opts).is_some();
     let mut locked = opts.clone(); // cloned: the same options with --locked decided here
-    locked.locked |= had_lockfile;
+    locked.locked |= had_lockfile && !opts.lockfile_is_ours;
     let cmd = metadata_command(&locked);
     let output = cmd
         .build_command()
@@ -133,7 +138,7 @@ pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
     let json = String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
         source: Box::new(e),
     })?;
-    if !had_lockfile {
+    if !had_lockfile && !opts.lockfile_is_ours {
         remove_created_lockfile(&json)?;
     }
     Ok(json)

@@ -254,3 +254,38 @@ fn two_runs_at_once_both_report_the_regression() {
     }
     assert!(waited, "the second run waits for the first and says so");
 }
+
+/// Issue 15 item 4, bench side: a base commit whose committed Cargo.lock is stale (a workspace member added
+/// without updating it) is benchmarked anyway; cargo updates the lockfile in our worktree of the base, the
+/// report says so, and the user's checkout is left as found.
+#[test]
+fn a_base_with_a_stale_lockfile_is_benchmarked_and_noted() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-gungraun");
+    p.git_init();
+    p.write(
+        "extra/Cargo.toml",
+        "[package]\nname = \"extra\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
+    );
+    p.write(
+        "extra/src/lib.rs",
+        "//! A member the base's lockfile misses.\n",
+    );
+    let root = p.read("Cargo.toml");
+    p.write(
+        "Cargo.toml",
+        &root.replace("members = [\"calc\"]", "members = [\"calc\", \"extra\"]"),
+    );
+    let base = p.commit_all("a member added, the lockfile not updated");
+    p.update_lockfile();
+    p.commit_all("lockfile updated");
+    let before = CheckoutState::capture(p.root());
+    let (code, r, stderr) = bench(&p, &["--base", &base]);
+    assert_eq!(code, 0, "{stderr}\n{r:#}");
+    let note = r["notes"][0].as_str().unwrap_or_default();
+    assert!(
+        note.contains("Cargo.lock of base") && note.contains("out of date"),
+        "{r:#}"
+    );
+    assert_eq!(CheckoutState::capture(p.root()), before);
+}

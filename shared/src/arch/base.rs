@@ -12,10 +12,13 @@ pub struct Base {
     pub revision: BaseRevision,
     /// The base's workspace.
     pub workspace: Workspace,
+    /// Lines for the user and the report: the worktree recovered, the base's lockfile updated.
+    pub notes: Vec<String>,
 }
 
 /// Checks out `rev` in `<state dir>/arch-base` and loads its workspace (offline: the base's dependencies
-/// are expected in the local cache, as HEAD's are). The caller holds the workspace's state lock.
+/// are expected in the local cache, as HEAD's are; a stale `Cargo.lock` of the base is updated in the
+/// worktree, which is ours). The caller holds the workspace's state lock.
 pub fn load(ws: &Workspace, rev: &str) -> Result<Base> {
     let base = crate::base::checkout(ws, rev, &ws.state_dir().join("arch-base"))?;
     let manifest = base.root.join("Cargo.toml");
@@ -31,10 +34,15 @@ pub fn load(ws: &Workspace, rev: &str) -> Result<Base> {
     let workspace = Workspace::load(&LoadOptions {
         manifest_path: Some(manifest),
         offline: true,
+        lockfile_is_ours: true,
         ..LoadOptions::default()
     })?;
+    let lockfile = base.lockfile_note();
+    let mut notes = base.notes;
+    notes.extend(lockfile);
     Ok(Base {
         revision: base.revision,
         workspace,
+        notes,
     })
 }

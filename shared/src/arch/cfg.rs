@@ -51,6 +51,9 @@ pub struct ArchConfig {
     /// `[[arch.independent]]`: crates of a set must not depend on each other.
     #[serde(default)]
     pub independent: Vec<IndependentRule>,
+    /// `[[arch.through]]`: every dependency path from A to B passes through one of some crates.
+    #[serde(default)]
+    pub through: Vec<ThroughRule>,
     /// `[arch.no-cycles]`: no cycles between workspace crates, dev-dependencies included.
     #[serde(default)]
     pub no_cycles: Option<NoCyclesRule>,
@@ -151,7 +154,52 @@ pub struct LayersRule {
     /// Edge kinds that count (default: normal and build).
     #[serde(default = "build_kinds")]
     pub kinds: Vec<DepKind>,
+    /// Every workspace member must be in a layer: an unplaced member is a finding.
+    #[serde(default)]
+    pub exhaustive: bool,
     /// Which build of each checked crate is judged (default: `[arch] features`, else "all").
+    #[serde(default)]
+    pub features: Option<Spanned<Features>>,
+    /// Accepted edges.
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
+    /// Severity of a violation.
+    #[serde(default = "critical")]
+    pub severity: Severity,
+}
+
+/// `[[arch.through]]`.
+///
+/// ```toml
+/// [[arch.through]]
+/// id = "cli-through-runtime"
+/// why = "the CLI drives the VM only through the runtime"
+/// from = "lumen-cli"
+/// to = "lumen-vm"
+/// via = ["lumen-runtime"]
+/// kinds = ["normal", "build"]  # default: all three; a dev edge counts only as a path's first hop
+/// include-optional = true      # default true: optional (feature-gated) edges count
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ThroughRule {
+    /// Rule id.
+    pub id: Spanned<String>,
+    /// Why the rule exists.
+    pub why: String,
+    /// The depending crates (name or glob).
+    pub from: Spanned<String>,
+    /// The dependencies every path to which must go through `via` (name or glob).
+    pub to: Spanned<String>,
+    /// The crates (names or globs) every path from `from` to `to` must pass through.
+    pub via: Vec<Spanned<String>>,
+    /// Edge kinds that count (default: all).
+    #[serde(default = "all_kinds")]
+    pub kinds: Vec<DepKind>,
+    /// Whether optional (feature-gated) edges count.
+    #[serde(default = "yes")]
+    pub include_optional: bool,
+    /// Which build of each `from` crate is judged (default: `[arch] features`, else "all").
     #[serde(default)]
     pub features: Option<Spanned<Features>>,
     /// Accepted edges.

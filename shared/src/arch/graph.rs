@@ -382,6 +382,17 @@ impl<'g> ArchGraph<'g> {
     /// path to every reachable package can be listed. Dev edges count only as the first hop: cargo never
     /// builds a dependency's dev-dependencies.
     pub fn path_tree(&self, from: PackageMetadata<'g>, filter: &EdgeFilter) -> PathTree<'g> {
+        self.path_tree_avoiding(from, filter, &|_| false)
+    }
+
+    /// [`ArchGraph::path_tree`] through the packages `avoid` does not hold: they are neither passed
+    /// through nor reached.
+    pub fn path_tree_avoiding(
+        &self,
+        from: PackageMetadata<'g>,
+        filter: &EdgeFilter,
+        avoid: &dyn Fn(PackageMetadata<'g>) -> bool,
+    ) -> PathTree<'g> {
         let mut depth: HashMap<&'g PackageId, usize> = HashMap::new();
         let mut preds: HashMap<&'g PackageId, Vec<Edge<'g>>> = HashMap::new();
         let mut queue = VecDeque::new();
@@ -394,6 +405,9 @@ impl<'g> ArchGraph<'g> {
                     continue;
                 }
                 let next = edge.link.to();
+                if avoid(next) {
+                    continue;
+                }
                 match depth.get(next.id()) {
                     Some(&nd) if nd == d + 1 => preds.entry(next.id()).or_default().push(edge),
                     Some(_) => {}
@@ -467,6 +481,12 @@ impl<'g> PathTree<'g> {
         self.preds.contains_key(to)
     }
 
+    /// How many shortest paths lead to `to` (saturating).
+    pub fn count_paths_to(&self, to: &'g PackageId) -> u64 {
+        let mut counts: HashMap<&PackageId, u64> = HashMap::new();
+        count_paths(to, self.from.id(), &self.preds, &mut counts)
+    }
+
     /// Every shortest path to `to` (at most `limit`), sorted by the names along it.
     pub fn paths_to(&self, to: &PackageId, limit: usize) -> Vec<Vec<Edge<'g>>> {
         let mut paths = Vec::new();
@@ -506,6 +526,31 @@ fn collect_paths<'g>(
         collect_paths(edge.link.from().id(), start, preds, suffix, out, limit);
         suffix.pop();
     }
+}
+
+/// The number of shortest paths from `start` to `at`, memoized in `counts` (the predecessors form a DAG).
+fn count_paths<'g>(
+    at: &'g PackageId,
+    start: &PackageId,
+    preds: &HashMap<&'g PackageId, Vec<Edge<'g>>>,
+    counts: &mut HashMap<&'g PackageId, u64>,
+) -> u64 {
+    if at == start {
+        return 1;
+    }
+    if let Some(&n) = counts.get(at) {
+        return n;
+    }
+    let n = preds
+        .get(at)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .fold(0u64, |sum, edge| {
+            sum.saturating_add(count_paths(edge.link.from().id(), start, preds, counts))
+        });
+    counts.insert(at, n);
+    n
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ const RULE_KEYS: &[&str] = &[
     "module-layers",
     "require",
     "independent",
+    "through",
     "no-cycles",
 ];
 

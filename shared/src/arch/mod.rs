@@ -11,6 +11,7 @@ pub mod graph_output;
 pub mod impact;
 pub mod init;
 pub mod patterns;
+pub mod prefilter;
 pub mod rules;
 pub mod spans;
 
@@ -85,7 +86,7 @@ pub fn check(
     let graph = ArchGraph::new(ws);
     let mut report = Report::new(Tool::Arch, ws.root.as_str());
     report.rules_checked = rules.iter().map(Rule::checked).collect();
-    let (mut findings, problems) = evaluate(&graph, &selected, &rules);
+    let (mut findings, problems) = evaluate(&graph, &selected, &rules, true);
     report.problems = problems;
 
     if let Some(rev) = &opts.base {
@@ -96,6 +97,9 @@ pub fn check(
             &mut |line| progress.note(line),
         )?;
         let base = base::load(ws, rev)?;
+        for note in &base.notes {
+            progress.note(note);
+        }
         let base_graph = ArchGraph::new(&base.workspace);
         // The same rules, compiled leniently against the base graph: a crate that is new since the base
         // simply matches nothing there.
@@ -105,7 +109,7 @@ pub fn check(
             base_rules.extend(compile(&config.arch, &mut PatternChecker::lenient()));
         }
         let base_members = base.workspace.members();
-        let (base_findings, _) = evaluate(&base_graph, &base_members, &base_rules);
+        let (base_findings, _) = evaluate(&base_graph, &base_members, &base_rules, true);
         let before: BTreeSet<(&str, &str)> = base_findings
             .iter()
             .map(|f| (f.rule_id.as_str(), f.message.as_str()))
@@ -127,19 +131,24 @@ pub fn check(
             }
         }
         report.base = Some(base.revision);
+        report.notes = base.notes;
     }
     report.findings = findings;
     report.sort();
     Ok(report)
 }
 
-/// Evaluates every rule but new-coupling (which needs a base) on `members`.
+/// Evaluates every rule but new-coupling (which needs a base) on `members`; with `prefilter`, the
+/// source-level rules parse only the files that can matter to them ([`prefilter`]), which changes no
+/// finding.
 pub fn evaluate<'g>(
     graph: &ArchGraph<'g>,
     members: &[PackageMetadata<'g>],
     rules: &[Rule],
+    prefilter: bool,
 ) -> (Vec<Finding>, Vec<Problem>) {
     let mut ctx = Context::new(graph, members);
+    ctx.prefilter = prefilter;
     let mut findings = Vec::new();
     for rule in rules {
         findings.extend(rule.check(&mut ctx));

@@ -147,6 +147,39 @@ impl<'a> PatternChecker<'a> {
         pkg.build_target(&BuildTargetId::Library).map(|t| t.path())
     }
 
+    /// Whether some workspace member `from` matches and some package `to` matches make a pair that `ok`
+    /// accepts (by names); `None` for a lenient checker, which knows no graph.
+    pub fn pairs_exist(
+        &self,
+        from: &NamePattern,
+        to: &NamePattern,
+        ok: &dyn Fn(&str, &str) -> bool,
+    ) -> Option<bool> {
+        let graph = self.graph?;
+        let froms: Vec<&str> = graph
+            .workspace()
+            .iter()
+            .map(|m| m.name())
+            .filter(|n| from.matches(n))
+            .collect();
+        Some(
+            graph
+                .packages()
+                .map(|p| p.name())
+                .any(|b| to.matches(b) && froms.iter().any(|a| ok(a, b))),
+        )
+    }
+
+    /// Records that the rule with id `id` matches crates but can never fire, because of `reason`.
+    pub fn never_fires(&mut self, id: &Spanned<String>, reason: &str) {
+        self.validator.error(
+            id,
+            format!("rule `{}` can never fire: {reason}", id.get_ref()),
+            "this rule can never fire",
+            Some("fix its crate names or globs, or remove the rule".to_owned()),
+        );
+    }
+
     /// The build `features` names; a feature name that no workspace member has is an error at it.
     pub fn features(&mut self, features: &Spanned<Features>) -> Features {
         if let (Some(graph), Features::Named(names)) = (self.graph, features.get_ref()) {

@@ -114,7 +114,7 @@ struct Revision {
     target_dir: Option<PathBuf>,
     /// What this revision's run does with the baseline.
     baseline: BaselineRole,
-    /// Its `Cargo.lock` exists: cargo runs with `--locked` and never rewrites it.
+    /// Pass `--locked`: HEAD's `Cargo.lock` is the user's and never rewritten (the base's worktree is ours).
     locked: bool,
     /// The callgrind runner home (the second determinism run has its own).
     home: PathBuf,
@@ -140,6 +140,19 @@ pub fn run(
             report.problems.push(skipped_criterion(t));
         }
         targets.retain(|t| t.runner != Runner::Criterion);
+    }
+    // `cargo bench` writes a Cargo.lock where there is none, and the user's checkout is never modified.
+    if !targets.is_empty() && !ws.root.join("Cargo.lock").is_file() {
+        return Err(Error::usage(
+            format!(
+                "{} has no Cargo.lock: `cargo bench` would write one into your checkout, which lumen-gate leaves as it found it",
+                ws.root
+            ),
+            Some(
+                "create it with `cargo generate-lockfile` (commit it, or run that in CI before this step), then run again"
+                    .to_owned(),
+            ),
+        ));
     }
     let callgrind: Vec<&BenchTarget> = targets
         .iter()
@@ -172,10 +185,12 @@ pub fn run(
 
     if let Some(rev) = &opts.base {
         let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
-        let base_locked = base.root.join("Cargo.lock").is_file();
+        for note in &base.notes {
+            session.progress.note(note);
+        }
         let revision = Revision {
             label: format!("base {rev}"),
-            root: base.root,
+            root: base.root.to_owned(),
             target_dir: Some(
                 session
                     .dirs
@@ -184,11 +199,18 @@ pub fn run(
                     .into_std_path_buf(),
             ),
             baseline: BaselineRole::Save,
-            locked: base_locked,
+            // The base worktree is ours: cargo may update a stale lockfile there (noted below).
+            locked: false,
             home: session.dirs.home.to_owned(),
             tag: "base",
         };
         session.run_all(ws, &targets, &revision)?;
+        let lockfile = base.lockfile_note();
+        report.notes.extend(base.notes);
+        if let Some(note) = lockfile {
+            session.progress.note(&note);
+            report.notes.push(note);
+        }
         report.base = Some(base.revision);
     }
     let head = Revision {
@@ -200,7 +222,8 @@ pub fn run(
         } else {
             BaselineRole::Neither
         },
-        locked: ws.root.join("Cargo.lock").is_file(),
+        // Checked above: HEAD has a Cargo.lock, and cargo must not change it.
+        locked: true,
         home: session.dirs.home.to_owned(),
         tag: "head",
     };
@@ -394,7 +417,7 @@ impl Session<'_> {
             root: ws.root.as_std_path().to_owned(),
             target_dir: None,
             baseline: BaselineRole::Neither,
-            locked: ws.root.join("Cargo.lock").is_file(),
+            locked: true,
             home: second,
             tag: "again",
         };

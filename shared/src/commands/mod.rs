@@ -59,6 +59,7 @@ impl WorkspaceArgs {
             offline: self.offline,
             locked: self.locked,
             no_deps: false,
+            lockfile_is_ours: false,
         }
     }
 

@@ -65,7 +65,11 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.rules_checked.extend(report.rules_checked);
         merged.problems.extend(report.problems);
         merged.complexity.extend(report.complexity);
+        merged.notes.extend(report.notes);
     }
+    // Several parts may say the same thing (the base's lockfile, seen by arch and bench): once each.
+    let mut seen_notes = BTreeSet::new();
+    merged.notes.retain(|n| seen_notes.insert(n.to_owned()));
     merged.sort();
     merged
         .findings

@@ -41,6 +41,31 @@ pub struct CrateIndex {
     interns: bool,
 }
 
+/// std methods that return an `Option`: a crate method of the same name does not make every call a
+/// `Result` when the receiver's type is not visible.
+const STD_OPTION_METHODS: &[&str] = &[
+    "next",
+    "next_back",
+    "nth",
+    "peek",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "get",
+    "get_mut",
+    "first",
+    "last",
+    "find",
+    "position",
+    "max",
+    "min",
+    "checked_add",
+    "checked_sub",
+    "strip_prefix",
+    "strip_suffix",
+    "split_once",
+];
+
 /// Why a method call may be the crate's own.
 const MAYBE_OWN_METHOD: &str =
     "maybe the crate's own method of that name: the receiver's type is not visible";
@@ -241,6 +266,11 @@ impl CrateIndex {
             _ => Vec::new(),
         };
         if owned.is_empty() {
+            // `iter.next()` on a receiver whose type is not visible: std's `Option`-returning method as
+            // likely as the crate's own `next` returning a Result. Unsure: silent.
+            if receiver.is_some() && STD_OPTION_METHODS.contains(&name) {
+                return false;
+            }
             all.iter().any(|(_, r, _)| *r)
         } else {
             owned.into_iter().any(|r| r)
@@ -265,6 +295,7 @@ mod tests {
                 (None, "save".into(), true, false),
                 (Some("Cache".into()), "insert".into(), false, true),
                 (None, "pop".into(), true, false),
+                (Some("Scanner".into()), "next".into(), true, true),
             ],
             fmt_writers: vec!["Styled".into()],
             fields: vec![
@@ -341,6 +372,15 @@ mod tests {
             Judgement::NotAFinding
         );
         assert_eq!(judge("pop", None), Judgement::Finding);
+        // A crate method `next` returning a Result: `x.next()` on an unknown receiver may be std's.
+        assert_eq!(
+            judge("next", Some(Receiver::Unknown)),
+            Judgement::NotAFinding
+        );
+        assert_eq!(
+            judge("next", Some(Receiver::Type("Scanner".into()))),
+            Judgement::Finding
+        );
         // The crate's own `insert` returns no Result.
         assert_eq!(
             judge("insert", Some(Receiver::Unknown)),

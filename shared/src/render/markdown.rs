@@ -473,6 +473,9 @@ pub fn summary(r: &Review, flavor: Flavor) -> String {
             plural(r.report.problems.len(), "file", "files")
         ));
     }
+    for note in &r.report.notes {
+        s.push_str(&format!(" Note: {}.", flavor.text(note)));
+    }
     s
 }
 

@@ -456,6 +456,10 @@ pub struct Report {
     /// Benchmark families fitted to complexity classes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub complexity: Vec<complexity::ComplexityFamily>,
+    /// What the run did that the reader should know and that is not a finding: a base worktree created
+    /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -473,6 +477,7 @@ impl Report {
             benchmarks: Vec::new(),
             problems: Vec::new(),
             complexity: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

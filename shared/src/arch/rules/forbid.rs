@@ -51,10 +51,18 @@ impl Forbid {
         checker: &mut PatternChecker<'_>,
     ) -> Option<Forbid> {
         let (from, to) = (checker.pattern(&r.from), checker.pattern(&r.to));
+        let (from, to) = (from?, to?);
+        if checker.pairs_exist(&from, &to, &|a, b| a != b) == Some(false) {
+            checker.never_fires(
+                &r.id,
+                "`from` and `to` match the same single crate, or `from` matches no workspace member",
+            );
+            return None;
+        }
         Some(Forbid {
             meta,
-            from: from?,
-            to: to?,
+            from,
+            to,
             transitive: r.transitive,
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),

@@ -43,9 +43,21 @@ impl Independent {
         features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Independent {
+        let crates: Vec<NamePattern> = r.crates.iter().filter_map(|c| checker.pattern(c)).collect();
+        let pair = crates.iter().any(|p| {
+            crates
+                .iter()
+                .any(|q| checker.pairs_exist(p, q, &|a, b| a != b) != Some(false))
+        });
+        if !pair && crates.len() == r.crates.len() {
+            checker.never_fires(
+                &r.id,
+                "`crates` match fewer than two crates, a member among them: no pair to keep independent",
+            );
+        }
         Independent {
             meta,
-            crates: r.crates.iter().filter_map(|c| checker.pattern(c)).collect(),
+            crates,
             filter: EdgeFilter {
                 kinds: r.kinds.to_vec(),
                 include_optional: true,

@@ -1,5 +1,7 @@
 //! `[[arch.layers]]`: a lower layer must not depend on a higher one (direct edges).
 
+use guppy::graph::PackageMetadata;
+
 use crate::arch::cfg::Features;
 use crate::arch::cfg::LayersRule;
 use crate::arch::graph::EdgeFilter;
@@ -17,6 +19,8 @@ pub struct Layers {
     pub layers: Vec<Vec<NamePattern>>,
     /// Edges that count.
     pub filter: EdgeFilter,
+    /// Every member must be in a layer.
+    pub exhaustive: bool,
     /// Accepted edges.
     pub allow: Exceptions,
 }
@@ -34,8 +38,13 @@ pub(super) fn describe(r: &LayersRule) -> String {
         })
         .collect();
     format!(
-        "layers, top to bottom: [{}]; a lower layer must not depend on a higher one",
-        names.join("] > [")
+        "layers, top to bottom: [{}]; a lower layer must not depend on a higher one{}",
+        names.join("] > ["),
+        if r.exhaustive {
+            "; every workspace member is in a layer"
+        } else {
+            ""
+        }
     )
 }
 
@@ -47,6 +56,12 @@ impl Layers {
         features: Features,
         checker: &mut PatternChecker<'_>,
     ) -> Layers {
+        if r.layers.len() < 2 && !r.exhaustive {
+            checker.never_fires(
+                &r.id,
+                "one layer has no other layer to depend on (and the rule is not `exhaustive`)",
+            );
+        }
         Layers {
             meta,
             layers: r
@@ -59,6 +74,7 @@ impl Layers {
                 include_optional: true,
                 features,
             },
+            exhaustive: r.exhaustive,
             allow: Exceptions::compile(&r.allow, Ends::Crates, checker),
         }
     }
@@ -75,6 +91,9 @@ impl Layers {
         let mut findings = Vec::new();
         for a in ctx.members {
             let Some(la) = self.layer_of(a.name()) else {
+                if self.exhaustive {
+                    findings.push(self.unplaced(ctx, *a));
+                }
                 continue;
             };
             for edge in graph.edges(*a, &self.filter) {
@@ -96,6 +115,30 @@ impl Layers {
             }
         }
         findings
+    }
+
+    /// The finding for a member in no layer of an exhaustive rule, located at its manifest's name.
+    fn unplaced(&self, ctx: &Context<'_, '_>, pkg: PackageMetadata<'_>) -> Finding {
+        let mut f = self.meta.finding(
+            format!(
+                "`{}` is in no layer of `{}`, which places every workspace member",
+                pkg.name(),
+                self.meta.id
+            ),
+            vec![pkg.name().to_owned()],
+            Vec::new(),
+        );
+        f.location = ctx.graph.manifests.package_name(pkg.manifest_path());
+        f.help = Some(format!(
+            "add `{}` (or a glob matching it) to a layer of rule `{}`",
+            pkg.name(),
+            self.meta.id
+        ));
+        f.impact = Some(
+            "its dependencies are checked by no layer: it may depend on any layer, and any layer on it"
+                .to_owned(),
+        );
+        f
     }
 }
 

@@ -11,6 +11,7 @@ pub mod new_coupling;
 pub mod no_cycles;
 pub mod only_through;
 pub mod require;
+pub mod through;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -41,6 +42,8 @@ pub enum Kind {
     Independent,
     /// `[arch.no-cycles]`.
     NoCycles,
+    /// `[[arch.through]]`.
+    Through,
     /// `[arch.new-coupling]`: the only kind that means "new coupling" rather than a crate-boundary
     /// violation.
     NewCoupling,
@@ -51,7 +54,7 @@ pub enum Kind {
 impl Kind {
     /// Every kind.
     #[cfg(test)]
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 10] = [
         Kind::Forbid,
         Kind::Layers,
         Kind::OnlyThrough,
@@ -59,6 +62,7 @@ impl Kind {
         Kind::Require,
         Kind::Independent,
         Kind::NoCycles,
+        Kind::Through,
         Kind::NewCoupling,
         Kind::StaleException,
     ];
@@ -73,6 +77,7 @@ impl Kind {
             Kind::Require => "arch::require",
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
+            Kind::Through => "arch::through",
             Kind::NewCoupling => "arch::new-coupling",
             Kind::StaleException => "arch::stale-exception",
         }
@@ -141,6 +146,8 @@ pub enum Rule {
     Independent(independent::Independent),
     /// No cycles among workspace crates, dev edges included.
     NoCycles(no_cycles::NoCycles),
+    /// Every path from A to B passes through given crates.
+    Through(through::Through),
     /// New internal edges since the base.
     NewCoupling(new_coupling::NewCoupling),
 }
@@ -153,6 +160,9 @@ pub struct Context<'a, 'g> {
     pub members: &'a [PackageMetadata<'g>],
     /// Files that could not be read.
     pub problems: Vec<Problem>,
+    /// Whether the source-level rules skip the files that cannot matter to them unparsed
+    /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
+    pub prefilter: bool,
     /// Crate surfaces read by only-through rules, by package.
     surfaces: HashMap<PackageId, only_through::CrateSurface>,
     /// Libraries read by module-layers rules, by package and whether test code was read.
@@ -166,6 +176,7 @@ impl<'a, 'g> Context<'a, 'g> {
             graph,
             members,
             problems: Vec::new(),
+            prefilter: true,
             surfaces: HashMap::new(),
             module_scans: HashMap::new(),
         }
@@ -183,6 +194,7 @@ impl Rule {
             Rule::Require(r) => &r.meta,
             Rule::Independent(r) => &r.meta,
             Rule::NoCycles(r) => &r.meta,
+            Rule::Through(r) => &r.meta,
             Rule::NewCoupling(r) => &r.meta,
         }
     }
@@ -209,6 +221,7 @@ impl Rule {
             Rule::Require(r) => r.check(ctx),
             Rule::Independent(r) => r.allow.apply(&r.meta, r.check(ctx), ctx.members, &members),
             Rule::NoCycles(r) => r.check(ctx),
+            Rule::Through(r) => r.allow.apply(&r.meta, r.check(ctx), ctx.members, &members),
             Rule::NewCoupling(_) => Vec::new(),
         }
     }
@@ -220,6 +233,7 @@ impl Rule {
             Rule::Layers(r) => Some(&r.filter.features),
             Rule::Independent(r) => Some(&r.filter.features),
             Rule::NewCoupling(r) => Some(&r.filter.features),
+            Rule::Through(r) => Some(&r.filter.features),
             _ => None,
         }
     }
@@ -232,6 +246,7 @@ impl Rule {
             Rule::Independent(r) => Some(&r.allow),
             Rule::OnlyThrough(r) => Some(&r.allow),
             Rule::ModuleLayers(r) => Some(&r.allow),
+            Rule::Through(r) => Some(&r.allow),
             _ => None,
         }
     }
@@ -308,6 +323,14 @@ impl Rule {
             Rule::Independent(r) => {
                 let parts: Vec<String> = r.crates.iter().map(matching).collect();
                 vec![format!("crates: {}", parts.join("; "))]
+            }
+            Rule::Through(r) => {
+                let parts: Vec<String> = r.via.iter().map(matching).collect();
+                vec![
+                    format!("from: {}", matching(&r.from)),
+                    format!("to: {}", matching(&r.to)),
+                    format!("via: {}", parts.join("; ")),
+                ]
             }
             Rule::NoCycles(_) | Rule::NewCoupling(_) => {
                 vec!["applies to every workspace member".to_owned()]
@@ -407,6 +430,18 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
         rules.push(Rule::Independent(independent::Independent::compile(
             r, meta, features, checker,
         )));
+    }
+    for r in &cfg.through {
+        let meta = ids.meta(
+            checker,
+            &r.id,
+            Kind::Through,
+            &r.why,
+            r.severity,
+            through::describe(r),
+        );
+        let features = features(&r.features, checker);
+        rules.extend(through::Through::compile(r, meta, features, checker).map(Rule::Through));
     }
     if let Some(r) = &cfg.no_cycles {
         let description = no_cycles::DESCRIPTION.to_owned();
@@ -866,7 +901,7 @@ to = "util"
 [[arch.independent]]
 id = "same"
 why = "w"
-crates = ["app"]
+crates = ["app", "util"]
 "#,
         );
         assert_eq!(

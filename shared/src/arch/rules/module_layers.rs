@@ -20,6 +20,7 @@
 //! unless `include-tests`, `#[cfg(test)]` code and `#[test]` fns.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use camino::Utf8Path;
 use guppy::graph::BuildTargetId;
@@ -28,12 +29,14 @@ use syn::visit::Visit;
 
 use crate::arch::cfg::ModuleLayersRule;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
+use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 use crate::source::paths::{UseEnd, crate_relative, flatten_use, item_name};
-use crate::source::{Place, crate_files, top_level_modules};
+use crate::source::{Place, top_level_modules};
 use crate::workspace::relative_to;
 
 /// How many of the crate root's imports one path is followed through (a cycle of them stops there).
@@ -177,10 +180,13 @@ impl ModuleLayers {
         };
         let root = &ctx.graph.ws.root;
         let problems = &mut ctx.problems;
+        let prefilter = ctx.prefilter;
         let scan = ctx
             .module_scans
             .entry((pkg.id().clone(), self.include_tests)) // cloned: the cache owns its key
-            .or_insert_with(|| CrateScan::read(lib.path(), self.include_tests, root, problems));
+            .or_insert_with(|| {
+                CrateScan::read(lib.path(), self.include_tests, prefilter, root, problems)
+            });
         let mut keyed = Vec::new();
         for (file, paths) in &scan.files {
             for path in paths {
@@ -277,20 +283,16 @@ impl CrateScan {
     fn read(
         lib_root: &Utf8Path,
         include_tests: bool,
+        prefilter: bool,
         ws_root: &Utf8Path,
         problems: &mut Vec<Problem>,
     ) -> CrateScan {
-        let (mut files, walk_problems) =
-            crate_files(lib_root, include_tests, &|file, ast, _text| {
-                let mut finder = Finder {
-                    include_tests,
-                    module: file.module_path.to_vec(),
-                    frames: vec![Frame::default()],
-                    uses: FileUses::default(),
-                };
-                finder.visit_file(ast);
-                finder.finish()
-            });
+        let scan = ModuleScan {
+            include_tests,
+            prefilter,
+            needles: OnceLock::new(),
+        };
+        let (mut files, walk_problems) = walk(lib_root, include_tests, &scan);
         problems.extend(walk_problems.into_iter().map(|p| p.into_problem(ws_root)));
         let names = files
             .iter_mut()
@@ -328,6 +330,56 @@ impl CrateScan {
             })
             .collect();
         CrateScan { files }
+    }
+}
+
+/// The paths of each file of a library. The crate root is always parsed; with `prefilter`, another file is
+/// parsed only when it can name another top-level module: it has `crate` or `super` in it (a path anchored
+/// at `self` stays in its own module, a bare path counts only under a glob import of the root), and the
+/// name of a top-level module or of a root import that leads to one.
+struct ModuleScan {
+    include_tests: bool,
+    prefilter: bool,
+    /// Set when the crate root is read: the two groups of words.
+    needles: OnceLock<[Needles; 2]>,
+}
+
+impl Analysis for ModuleScan {
+    type Output = FileUses;
+
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(FileUses, Vec<ModDecl>)> {
+        if !self.prefilter || file.module_path.is_empty() {
+            return None;
+        }
+        let [anchors, names] = self.needles.get()?;
+        let decls = prefilter::skip(text, &[anchors, names])?;
+        Some((FileUses::default(), decls))
+    }
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> FileUses {
+        let mut finder = Finder {
+            include_tests: self.include_tests,
+            module: file.module_path.to_vec(),
+            frames: vec![Frame::default()],
+            uses: FileUses::default(),
+        };
+        finder.visit_file(ast);
+        let uses = finder.finish();
+        if file.module_path.is_empty() {
+            self.needles.get_or_init(|| {
+                let top: BTreeSet<&str> = uses.root_modules.iter().map(String::as_str).collect();
+                let imports = uses.root_imports.iter().filter(|i| {
+                    i.anchored || i.path.first().is_some_and(|s| top.contains(s.as_str()))
+                });
+                let names: Vec<&str> = top
+                    .iter()
+                    .copied()
+                    .chain(imports.map(|i| i.name.as_str()))
+                    .collect();
+                [Needles::new(["crate", "super"]), Needles::new(names)]
+            });
+        }
+        uses
     }
 }
 

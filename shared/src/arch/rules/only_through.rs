@@ -2,11 +2,14 @@
 //!
 //! A's library sources (and its test code when the rule says so) are parsed with syn; every `use` item and
 //! every qualified path that starts with B's name in A's code (its lib name, a `package =` rename, or an
-//! alias from `use b as x;` / `extern crate b as x;`) is resolved inside B, following B's `pub use`
+//! alias from `use b as x;` / `extern crate b as x;` in the same file, or from `extern crate b as x;` in the
+//! crate root, which puts `x` in every file's extern prelude) is resolved inside B, following B's `pub use`
 //! re-exports where they can be seen (explicit ones, and globs over items B declares), and must land in one of
-//! the allowed modules. Paths inside macro invocations are token streams and are not seen.
+//! the allowed modules. Paths inside macro invocations are token streams and are not seen. A file that names
+//! none of B's names is not parsed (see [`crate::arch::prefilter`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use camino::Utf8Path;
 use guppy::graph::{BuildTargetId, PackageMetadata};
@@ -14,10 +17,12 @@ use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
 use crate::arch::patterns::{NamePattern, PatternChecker};
+use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
+use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 use crate::source::paths::{UseEnd, UsePath, crate_relative, flatten_use, item_name};
 use crate::source::{Place, crate_files};
 use crate::workspace::relative_to;
@@ -85,9 +90,15 @@ impl OnlyThrough {
         if !member {
             return None;
         }
+        let from = from?;
+        let used = checker.pattern(&r.to)?;
+        if checker.pairs_exist(&from, &used, &|a, b| a != b) == Some(false) {
+            checker.never_fires(&r.id, "`from` matches no member other than `to`");
+            return None;
+        }
         Some(OnlyThrough {
             meta,
-            from: from?,
+            from,
             to: r.to.get_ref().to_owned(),
             modules,
             include_tests: r.include_tests,
@@ -121,7 +132,10 @@ impl OnlyThrough {
                 b,
                 surface,
                 &self.modules,
-                self.include_tests,
+                Scope {
+                    include_tests: self.include_tests,
+                    prefilter: ctx.prefilter,
+                },
                 &mut ctx.problems,
             ));
         }
@@ -349,8 +363,8 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
     }
 }
 
-/// Names under which `b` is visible in A: the extern name plus aliases from `use b as x;` and
-/// `extern crate b as x;` anywhere in A.
+/// Names under which `b` is visible in one file of A: aliases from `use b as x;` and `extern crate b as x;`
+/// anywhere in it.
 fn aliases(ast: &syn::File, extern_name: &str, out: &mut BTreeSet<String>) {
     struct Aliases<'a> {
         extern_name: &'a str,
@@ -371,6 +385,85 @@ fn aliases(ast: &syn::File, extern_name: &str, out: &mut BTreeSet<String>) {
         }
     }
     Aliases { extern_name, out }.visit_file(ast);
+}
+
+/// `extern crate b as x;` items of a crate root: `x` names `b` in every file of the crate.
+fn root_aliases(root: &syn::File, extern_name: &str) -> BTreeSet<String> {
+    root.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::ExternCrate(e) if e.ident == extern_name => {
+                e.rename.as_ref().map(|(_, alias)| alias.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a scan reads and whether it may skip files.
+#[derive(Clone, Copy, Debug)]
+struct Scope {
+    include_tests: bool,
+    prefilter: bool,
+}
+
+/// The uses of B in the files of one crate root of A (its library, or an integration test).
+struct UseScan<'a> {
+    extern_name: &'a str,
+    scope: Scope,
+    /// The crate root's `extern crate b as x;` aliases, once its file is read (none when it is skipped).
+    root_aliases: OnceLock<BTreeSet<String>>,
+    /// B's names in every file: its extern name and the root's aliases.
+    needles: OnceLock<Needles>,
+}
+
+impl UseScan<'_> {
+    fn root_aliases(&self) -> &BTreeSet<String> {
+        self.root_aliases.get_or_init(BTreeSet::new)
+    }
+}
+
+impl Analysis for UseScan<'_> {
+    type Output = Vec<Use>;
+
+    /// A file that names B under none of its crate-wide names holds no use of it (an alias of its own
+    /// would name B too).
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Vec<Use>, Vec<ModDecl>)> {
+        if !self.scope.prefilter {
+            return None;
+        }
+        let decls = if file.module_path.is_empty() {
+            prefilter::skip(text, &[&Needles::new([self.extern_name])])?
+        } else {
+            let needles = self.needles.get_or_init(|| {
+                Needles::new(
+                    std::iter::once(self.extern_name)
+                        .chain(self.root_aliases().iter().map(String::as_str)),
+                )
+            });
+            prefilter::skip(text, &[needles])?
+        };
+        Some((Vec::new(), decls))
+    }
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> Vec<Use> {
+        let crate_wide = if file.module_path.is_empty() {
+            self.root_aliases
+                .get_or_init(|| root_aliases(ast, self.extern_name))
+        } else {
+            self.root_aliases()
+        };
+        let mut names = crate_wide.clone(); // cloned: each file's own name set
+        names.insert(self.extern_name.to_owned());
+        aliases(ast, self.extern_name, &mut names);
+        let mut finder = UseFinder {
+            names: &names,
+            include_tests: self.scope.include_tests,
+            found: Vec::new(),
+        };
+        finder.visit_file(ast);
+        finder.found
+    }
 }
 
 /// Source files of A's library, plus its test targets when `include_tests`.
@@ -413,7 +506,7 @@ fn check(
     b: PackageMetadata<'_>,
     surface: &CrateSurface,
     allowed: &[Vec<String>],
-    include_tests: bool,
+    scope: Scope,
     problems: &mut Vec<Problem>,
 ) -> Vec<(Finding, String, String)> {
     let Some(extern_name) = extern_name(a, b) else {
@@ -424,19 +517,14 @@ fn check(
         .map(|m| format!("{extern_name}::{}", m.join("::")))
         .collect();
     let mut findings = Vec::new();
-    for root_file in source_roots(a, include_tests) {
-        let (files, file_problems) =
-            crate_files(&root_file, include_tests, &|_file, ast, _text| {
-                let mut names = BTreeSet::from([extern_name.clone()]); // cloned: each file's own name set
-                aliases(ast, &extern_name, &mut names);
-                let mut finder = UseFinder {
-                    names: &names,
-                    include_tests,
-                    found: Vec::new(),
-                };
-                finder.visit_file(ast);
-                finder.found
-            });
+    for root_file in source_roots(a, scope.include_tests) {
+        let scan = UseScan {
+            extern_name: &extern_name,
+            scope,
+            root_aliases: OnceLock::new(),
+            needles: OnceLock::new(),
+        };
+        let (files, file_problems) = walk(&root_file, scope.include_tests, &scan);
         problems.extend(file_problems.into_iter().map(|p| p.into_problem(root)));
         for (file, mut uses) in files {
             uses.sort();

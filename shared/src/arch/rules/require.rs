@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
+use crate::arch::prefilter::{self, Needles};
+use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
+
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
 use crate::arch::graph::EdgeFilter;
@@ -25,6 +28,8 @@ pub struct Require {
     pub depends_on: String,
     /// The trait to implement.
     pub implements: Option<String>,
+    /// The traits `depends_on` defines, when read at compile time.
+    defined: Option<BTreeSet<String>>,
 }
 
 /// The rule's one-line description.
@@ -55,8 +60,9 @@ impl Require {
         let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
         dep.filter(|_| one)?;
         // The trait must be one the required crate defines (when its sources are ours to read).
+        let mut known = None;
         if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(r.depends_on.get_ref())) {
-            let defined = traits_defined(lib);
+            let defined = known.insert(traits_defined(lib));
             let name = last_segment(t.get_ref());
             if !defined.contains(name) {
                 let list: Vec<&str> = defined.iter().map(String::as_str).collect();
@@ -73,73 +79,67 @@ impl Require {
                 return None;
             }
         }
+        let crates = crates?;
+        let dep = checker.pattern(&r.depends_on)?;
+        if checker.pairs_exist(&crates, &dep, &|a, b| a != b) == Some(false) {
+            checker.never_fires(&r.id, "`crates` matches no member other than `depends-on`");
+            return None;
+        }
         Some(Require {
             meta,
-            crates: crates?,
+            crates,
             depends_on: r.depends_on.get_ref().to_owned(),
             implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
+            defined: known,
         })
     }
 
     /// Evaluates the rule on the members it matches.
     pub(super) fn check(&self, ctx: &mut Context<'_, '_>) -> Vec<Finding> {
-        check(
-            ctx,
-            &self.meta,
-            &self.crates,
-            &self.depends_on,
-            self.implements.as_deref(),
-        )
-    }
-}
-
-fn check(
-    ctx: &Context<'_, '_>,
-    meta: &RuleMeta,
-    crates: &NamePattern,
-    depends_on: &str,
-    implements: Option<&str>,
-) -> Vec<Finding> {
-    let graph = ctx.graph;
-    let normal = EdgeFilter {
-        kinds: vec![DepKind::Normal],
-        include_optional: false,
-        features: Features::All,
-    };
-    let mut findings = Vec::new();
-    for pkg in ctx
-        .members
-        .iter()
-        .filter(|m| crates.matches(m.name()) && m.name() != depends_on)
-    {
-        let has_dep = graph
-            .edges(*pkg, &normal)
-            .iter()
-            .any(|e| e.link.to().name() == depends_on);
-        if !has_dep {
-            let mut f = meta.finding(
-                format!("`{}` does not depend on `{depends_on}`", pkg.name()),
-                vec![pkg.name().to_owned(), depends_on.to_owned()],
-                Vec::new(),
-            );
-            f.location = graph.manifests.package_name(pkg.manifest_path());
-            f.help = Some(format!(
-                "add `{depends_on}` to [dependencies] of `{}`",
-                pkg.name()
-            ));
-            f.impact = Some(format!(
-                "`{}` is built without `{depends_on}`: none of its types or traits are available to it",
-                pkg.name()
-            ));
-            findings.push(f);
-            continue;
-        }
-        let Some(trait_name) = implements else {
-            continue;
+        let graph = ctx.graph;
+        let depends_on = self.depends_on.as_str();
+        let normal = EdgeFilter {
+            kinds: vec![DepKind::Normal],
+            include_optional: false,
+            features: Features::All,
         };
-        let implemented = impl_traits(*pkg);
-        if !implemented.contains(last_segment(trait_name)) {
-            let mut f = meta.finding(
+        let mut findings = Vec::new();
+        for pkg in ctx
+            .members
+            .iter()
+            .filter(|m| self.crates.matches(m.name()) && m.name() != depends_on)
+        {
+            let has_dep = graph
+                .edges(*pkg, &normal)
+                .iter()
+                .any(|e| e.link.to().name() == depends_on);
+            if !has_dep {
+                let mut f = self.meta.finding(
+                    format!("`{}` does not depend on `{depends_on}`", pkg.name()),
+                    vec![pkg.name().to_owned(), depends_on.to_owned()],
+                    Vec::new(),
+                );
+                f.location = graph.manifests.package_name(pkg.manifest_path());
+                f.help = Some(format!(
+                    "add `{depends_on}` to [dependencies] of `{}`",
+                    pkg.name()
+                ));
+                f.impact = Some(format!(
+                    "`{}` is built without `{depends_on}`: none of its types or traits are available to it",
+                    pkg.name()
+                ));
+                findings.push(f);
+                continue;
+            }
+            let Some(trait_name) = self.implements.as_deref() else {
+                continue;
+            };
+            let wanted = last_segment(trait_name);
+            // Only the files that name the trait can implement it.
+            if impl_traits(*pkg, &[wanted], ctx.prefilter).contains(wanted) {
+                continue;
+            }
+            let mut f = self.meta.finding(
                 format!(
                     "`{}` has no `impl {trait_name} for ...` in its library code",
                     pkg.name()
@@ -149,35 +149,36 @@ fn check(
             );
             f.location = graph.manifests.package_name(pkg.manifest_path());
             f.help = Some(format!("implement `{depends_on}`'s `{trait_name}` trait"));
-            let theirs = graph
-                .ws
-                .graph
-                .packages()
-                .find(|p| p.name() == depends_on)
-                .and_then(|p| p.build_target(&BuildTargetId::Library))
-                .map(|lib| traits_defined(lib.path()))
-                .unwrap_or_default();
+            let theirs = match &self.defined {
+                Some(defined) => defined.clone(), // cloned: the compiled rule keeps its own
+                None => graph
+                    .ws
+                    .graph
+                    .packages()
+                    .find(|p| p.name() == depends_on)
+                    .and_then(|p| p.build_target(&BuildTargetId::Library))
+                    .map(|lib| traits_defined(lib.path()))
+                    .unwrap_or_default(),
+            };
+            let words: Vec<&str> = theirs.iter().map(String::as_str).collect();
+            let implemented = impl_traits(*pkg, &words, ctx.prefilter);
             let instead: Vec<String> = implemented
                 .iter()
                 .filter(|t| theirs.contains(*t))
                 .map(|t| format!("`{t}`"))
                 .collect();
             f.impact = Some(if instead.is_empty() {
-                format!(
-                    "implements no trait of `{depends_on}`, not `{}`",
-                    last_segment(trait_name)
-                )
+                format!("implements no trait of `{depends_on}`, not `{wanted}`")
             } else {
                 format!(
-                    "implements {} of `{depends_on}`, not `{}`",
-                    instead.join(", "),
-                    last_segment(trait_name)
+                    "implements {} of `{depends_on}`, not `{wanted}`",
+                    instead.join(", ")
                 )
             });
             findings.push(f);
         }
+        findings
     }
-    findings
 }
 
 /// `Trait` of `crate::module::Trait`.
@@ -185,17 +186,41 @@ fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
-/// The traits (last segments) the library of `pkg` implements with `impl Trait for ..`, outside test code.
-fn impl_traits(pkg: PackageMetadata<'_>) -> BTreeSet<String> {
+/// Among `traits` (last segments), those the library of `pkg` implements with `impl Trait for ..`,
+/// outside test code. With `prefilter`, only the files that name one of them are parsed.
+fn impl_traits(pkg: PackageMetadata<'_>, traits: &[&str], prefilter: bool) -> BTreeSet<String> {
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
-    let (files, _) = crate_files(lib.path(), false, &|_, ast, _| {
+    let scan = ImplScan {
+        needles: prefilter.then(|| Needles::new(traits)),
+    };
+    let (files, _) = walk(lib.path(), false, &scan);
+    files
+        .into_iter()
+        .flat_map(|(_, found)| found)
+        .filter(|t| traits.contains(&t.as_str()))
+        .collect()
+}
+
+/// The traits a file implements; with needles, a file that names none of them is not parsed.
+struct ImplScan {
+    needles: Option<Needles>,
+}
+
+impl Analysis for ImplScan {
+    type Output = BTreeSet<String>;
+
+    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        let decls = prefilter::skip(text, &[self.needles.as_ref()?])?;
+        Some((BTreeSet::new(), decls))
+    }
+
+    fn analyze(&self, _file: &ModuleFile, ast: &syn::File, _text: &str) -> BTreeSet<String> {
         let mut finder = TraitFinder::default();
         finder.visit_file(ast);
         finder.implemented
-    });
-    files.into_iter().flat_map(|(_, found)| found).collect()
+    }
 }
 
 /// The traits the library at `lib` defines (`trait T`) or re-exports (`pub use ..::T`), outside test code.
