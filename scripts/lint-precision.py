@@ -121,6 +121,11 @@ def context(dest, f, around=3):
     return "\n".join(f"      {'>' if i == at else ' '} {i + 1:5} {lines[i]}" for i in range(lo, hi))
 
 
+# What clippy's findings of each rule look like in the code as written.
+WRITTEN = {"no-unwrap": ("unwrap", "expect"),
+           "no-panic": ("panic!", "todo!", "unimplemented!", "unreachable!")}
+
+
 def clippy_lines(dest):
     """(file, first line, last line) of clippy's unwrap_used/expect_used and
     panic/todo/unimplemented/unreachable: the span of the whole expression, which starts at the receiver
@@ -158,6 +163,7 @@ def main():
         findings = []  # (key, finding, dest)
         recall = collections.defaultdict(lambda: [0, 0])
         missed = []  # clippy's findings that no finding of ours covers
+        generated = collections.Counter()  # clippy's findings in macro-generated code
         holdouts = set()
         for spec, hot, holdout in crates():
             name, dest = fetch(spec, work)
@@ -172,11 +178,20 @@ def main():
                         ours[k[1]].add((f["location"]["file"], f["location"]["line"]))
                 for rule, spans in clippy_lines(dest).items():
                     for file, first, last in sorted(spans):
+                        if os.path.basename(file) == "build.rs":
+                            continue  # a build script is not library code
+                        # Code a macro generated (rhai's #[export_module]): clippy points at the macro's input,
+                        # whose text holds no unwrap or panic; nobody can fix it there. Counted apart.
+                        text = "\n".join(open(os.path.join(dest, file), encoding="utf-8", errors="replace")
+                                         .read().splitlines()[first - 1:last])
+                        if not any(word in text for word in WRITTEN[rule]):
+                            generated[rule] += 1
+                            continue
+                        recall[rule][1] += 1
                         if any((file, n) in ours[rule] for n in range(first, last + 1)):
                             recall[rule][0] += 1
                         else:
                             missed.append((name, rule, file, first, dest))
-                    recall[rule][1] += len(spans)
         by_rule = collections.defaultdict(list)
         for item in findings:
             by_rule[item[0][1]].append(item)
@@ -211,7 +226,8 @@ def main():
         if with_clippy:
             for rule, (hit, total) in sorted(recall.items()):
                 share = f"{hit / total:.2f}" if total else "-"
-                print(f"recall of {rule} against clippy: {hit}/{total} = {share}")
+                print(f"recall of {rule} against clippy: {hit}/{total} = {share}"
+                      f" ({generated[rule]} more in macro-generated code, not counted)")
             for name, rule, file, line, dest in missed:
                 text = open(os.path.join(dest, file), encoding="utf-8", errors="replace").read().splitlines()
                 print(f"  missed: {name} {rule} {file}:{line}  {text[line - 1].strip()[:90]}")

@@ -315,6 +315,96 @@ pub enum BenchError {
         /// The log file.
         log: String,
     },
+    /// A command benchmark's `cargo build` failed.
+    #[error(
+        "the build of command benchmark `{name}` failed at {revision}: `{command}`; its log is {log}"
+    )]
+    #[diagnostic(
+        code(lumen_gate::command_build_failed),
+        help("run the same `cargo build` at that revision to see why")
+    )]
+    CommandBuildFailed {
+        /// The command benchmark.
+        name: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The cargo command line.
+        command: String,
+        /// The log file.
+        log: String,
+    },
+    /// A command benchmark's build did not make a binary its `run` names.
+    #[error(
+        "command benchmark `{name}` runs `{{bin:{bin}}}`, but its build at {revision} (`{command}`) made no binary `{bin}`"
+    )]
+    #[diagnostic(
+        code(lumen_gate::command_binary_missing),
+        help(
+            "add `--bin {bin}` (or the package that has it, `-p PACKAGE`) to its `build` arguments"
+        )
+    )]
+    CommandBinaryMissing {
+        /// The command benchmark.
+        name: String,
+        /// The binary named.
+        bin: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The cargo command line.
+        command: String,
+    },
+    /// A command benchmark exited with a failure.
+    #[error("command benchmark `{name}` failed at {revision} ({status}): `{command}`\n{stderr}")]
+    #[diagnostic(
+        code(lumen_gate::command_failed),
+        help(
+            "a command benchmark must succeed to be measured: run the command line above at that revision (in its root) to see why"
+        )
+    )]
+    CommandFailed {
+        /// The command benchmark.
+        name: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The command line, as run (under valgrind).
+        command: String,
+        /// How it ended: `exit status 3`, `signal 11`.
+        status: String,
+        /// The last lines of its standard error (and of valgrind's log).
+        stderr: String,
+    },
+    /// A command benchmark's build and run passed the time limit.
+    #[error(
+        "command benchmark `{name}` at {revision} did not finish within {seconds} s and was stopped; its log is {log}"
+    )]
+    #[diagnostic(
+        code(lumen_gate::command_timeout),
+        help("raise `timeout-secs` in [bench] or pass --timeout, or find what hangs in the log")
+    )]
+    CommandTimedOut {
+        /// The command benchmark.
+        name: String,
+        /// HEAD or the base revision.
+        revision: String,
+        /// The limit.
+        seconds: u64,
+        /// The log file.
+        log: String,
+    },
+    /// A command benchmark's callgrind file cannot be read.
+    #[error("cannot read the callgrind file of command benchmark `{name}`: {reason}")]
+    #[diagnostic(
+        code(lumen_gate::command_profile),
+        help(
+            "the file is valgrind's own output: check valgrind's log next to the command's in bench-logs/"
+        )
+    )]
+    CommandProfile {
+        /// The command benchmark.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A runner wrote a summary this version cannot read (a new schema version, or a broken file):
     /// reading on would drop its benchmarks and pass.
     #[error("cannot read the benchmark summary {path}: {reason}")]

@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bench::limits::Limits;
 use crate::commands::config::LoadedConfig;
 use crate::errors::Error;
 use crate::gate::inputs::parse_report;
@@ -104,7 +103,7 @@ impl Scratch {
                 .iter()
                 .map(|w| render_diagnostic(w, HumanStyle::default())),
         );
-        Limits::new(&loaded.config.bench, source)?;
+        crate::bench::Settings::new(&loaded.config.bench, &self.ws, source)?;
         Ok(warnings)
     }
 
@@ -186,7 +185,7 @@ pub fn bench_summary(home: &Path, text: &str) -> Result<Vec<(String, f64, Option
     let dir = home.join("pkg").join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("summary.json"), text).map_err(|e| e.to_string())?;
-    let found = crate::bench::summary::collect(home).map_err(rendered)?;
+    let found = crate::bench::summary::collect(home, crate::bench::BASELINE).map_err(rendered)?;
     Ok(found
         .into_iter()
         .filter_map(|(_, _, s)| {

@@ -68,6 +68,7 @@ truth.rs:56:22 no-unwrap WARNING
 unwraps.rs:12:15 no-unwrap CRITICAL
 unwraps.rs:13:15 no-unwrap CRITICAL
 unwraps.rs:14:29 no-unwrap CRITICAL
+unwraps.rs:33:7 no-unwrap CRITICAL
 ";
 
 fn lints(p: &TempProject, args: &[&str]) -> (i32, Value, String) {
@@ -391,7 +392,7 @@ fn human_output_has_diagnostics_and_a_count_per_rule() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("[gates/src/unwraps.rs:12:15]"), "{stdout}");
     assert!(stdout.contains("let x = a.unwrap();"), "{stdout}");
-    assert!(stdout.contains("no-unwrap: 7"), "{stdout}");
+    assert!(stdout.contains("no-unwrap: 8"), "{stdout}");
     assert!(stdout.contains("verdict CHANGES REQUESTED"), "{stdout}");
     let out = tool(BIN)
         .args(["--only", "lints", "-p", "nope", "--manifest-path"])

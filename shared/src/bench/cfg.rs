@@ -6,6 +6,7 @@
 //! ir-regression-abs = 500        # optional: and at least this many more instructions
 //! floor-ir = 1000                # benchmarks under this many instructions are reported, never fail
 //! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
+//! top-functions = 10             # default 10: functions listed per changed benchmark (JSON, -v, review)
 //!
 //! [bench.criterion]              # wall-clock benchmarks, with --criterion
 //! severity = "info"              # default info: a significant slowdown is reported, never blocks
@@ -18,6 +19,12 @@
 //! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
 //! benchmarks = "sort::bench_sort.*"
 //! expect = "n log n"
+//!
+//! [[bench.command]]              # a program run under callgrind at base and HEAD
+//! name = "fib"                   # the benchmark's name
+//! build = ["--release", "-p", "lumen-cli", "--bin", "lumen"]   # `cargo build` arguments
+//! run = ["{bin:lumen}", "run", "bench/fib.lm"]  # {bin:NAME}: the binary NAME built at that revision
+//! stdin = "bench/input.txt"      # optional, relative to the revision's root
 //! ```
 
 use serde::Deserialize;
@@ -44,12 +51,35 @@ pub struct BenchConfig {
     /// A bench target's build and run, per revision, is stopped after this many seconds.
     #[serde(default = "default_timeout")]
     pub timeout_secs: Spanned<u64>,
+    /// How many functions the attribution of a changed benchmark lists.
+    #[serde(default = "default_top_functions")]
+    pub top_functions: usize,
     /// Criterion (wall-clock) benchmarks.
     #[serde(default)]
     pub criterion: CriterionConfig,
     /// Benchmark families whose growth is fitted.
     #[serde(default)]
     pub complexity: Vec<crate::bench::complexity::cfg::FamilyConfig>,
+    /// Command benchmarks: programs of the workspace run under callgrind.
+    #[serde(default)]
+    pub command: Vec<CommandConfig>,
+}
+
+/// `[[bench.command]]`: a program whose instruction count is measured under callgrind, at the base and at
+/// HEAD, each revision running its own build.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CommandConfig {
+    /// The benchmark's name.
+    pub name: Spanned<String>,
+    /// `cargo build` arguments, run at the root of each revision.
+    #[serde(default)]
+    pub build: Vec<String>,
+    /// The command line; `{bin:NAME}` is the binary `NAME` of that revision's build.
+    pub run: Spanned<Vec<Spanned<String>>>,
+    /// A file fed to the command's standard input, relative to the revision's root.
+    #[serde(default)]
+    pub stdin: Option<Spanned<String>>,
 }
 
 /// `[bench.criterion]`.
@@ -81,8 +111,10 @@ impl Default for BenchConfig {
             floor_ir: 0,
             overrides: Vec::new(),
             timeout_secs: default_timeout(),
+            top_functions: default_top_functions(),
             criterion: CriterionConfig::default(),
             complexity: Vec::new(),
+            command: Vec::new(),
         }
     }
 }
@@ -107,6 +139,10 @@ fn default_pct() -> Spanned<f64> {
 
 fn default_timeout() -> Spanned<u64> {
     Spanned::new(0..0, 1800)
+}
+
+fn default_top_functions() -> usize {
+    10
 }
 
 fn default_criterion_severity() -> Severity {

@@ -5,7 +5,7 @@ use crate::bench::criterion::CriterionResult;
 use crate::bench::limits::Limits;
 use crate::report::figures as format;
 use crate::report::{
-    Baseline, BenchStatus, BenchmarkResult, Category, Finding, Location, MetricChange, Severity,
+    Baseline, BenchStatus, BenchmarkResult, Category, Finding, Location, Severity,
 };
 
 /// The benchmark rules: what a benchmark finding is.
@@ -57,15 +57,15 @@ impl RuleId {
     }
 }
 
-/// A finding for a regressed or improved instruction count; none for the rest.
+/// A finding for a regressed or improved instruction count; none for the rest. With an attribution naming a
+/// culprit, the finding is at the culprit's place and its impact is the culprit's share; the flamegraph, when
+/// one was written, is named in its help.
 pub fn instruction_count(
-    name: &str,
-    package: &str,
-    file: Option<String>,
-    ir: &MetricChange,
-    status: BenchStatus,
+    b: &BenchmarkResult,
+    location: Option<Location>,
     limits: &Limits,
 ) -> Option<Finding> {
+    let (name, package, ir, status) = (&b.name, &b.package, &b.primary, b.status);
     let (rule, severity, message, help) = match status {
         BenchStatus::Regressed => (
             RuleId::IrRegression,
@@ -76,7 +76,7 @@ pub fn instruction_count(
                 format::count(ir.after),
                 limits.pct_for(name)
             ),
-            "find the extra work with `callgrind_annotate` on the runner's output, or raise the limit in [bench]",
+            "the functions that changed most are in `-v` and the JSON report; make that code do less, or raise the limit in [bench]",
         ),
         BenchStatus::Improved => (
             RuleId::IrImprovement,
@@ -90,18 +90,31 @@ pub fn instruction_count(
         ),
         _ => return None,
     };
-    Some(finding(
+    let culprit = b.attribution.as_ref().and_then(|a| a.culprit.as_ref());
+    let impact = match culprit {
+        Some(c) => crate::report::bench::impact(c),
+        None => format::change("Ir", ir),
+    };
+    let help = match &b.flamegraph {
+        Some(svg) => format!("{help}; differential flamegraph: {svg}"),
+        None => help.to_owned(),
+    };
+    let mut f = finding(
         rule,
         severity,
         message,
-        help,
-        format::change("Ir", ir),
+        &help,
+        impact,
         Subject {
             package,
             name,
-            file,
+            location,
         },
-    ))
+    );
+    if let Some(location) = culprit.and_then(|c| c.location.as_ref()) {
+        f.location = Some(location.to_owned());
+    }
+    Some(f)
 }
 
 /// A benchmark whose instruction count differed between two runs of the same code.
@@ -120,7 +133,7 @@ pub fn nondeterministic(b: &BenchmarkResult, second: f64) -> Finding {
         Subject {
             package: &b.package,
             name: &b.name,
-            file: None,
+            location: None,
         },
     )
 }
@@ -130,7 +143,7 @@ pub fn nondeterministic(b: &BenchmarkResult, second: f64) -> Finding {
 pub fn wall_clock(
     c: &CriterionResult,
     package: &str,
-    file: Option<String>,
+    location: Option<Location>,
     severity: Severity,
 ) -> Option<Finding> {
     let wall = c.change.as_ref().filter(|w| w.significant)?;
@@ -166,7 +179,7 @@ pub fn wall_clock(
         Subject {
             package,
             name: &c.name,
-            file,
+            location,
         },
     ))
 }
@@ -175,7 +188,7 @@ pub fn wall_clock(
 struct Subject<'a> {
     package: &'a str,
     name: &'a str,
-    file: Option<String>,
+    location: Option<Location>,
 }
 
 fn finding(
@@ -189,7 +202,7 @@ fn finding(
     let Subject {
         package,
         name,
-        file,
+        location,
     } = subject;
     Finding {
         rule_id: rule.as_str().to_owned(),
@@ -200,12 +213,7 @@ fn finding(
         why: None,
         help: Some(help.to_owned()),
         impact: Some(impact),
-        location: file.map(|file| Location {
-            file,
-            line: 1,
-            column: 1,
-            length: 0,
-        }),
+        location,
         package: Some(package.to_owned()),
         crates: Vec::new(),
         paths: Vec::new(),

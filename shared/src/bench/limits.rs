@@ -4,9 +4,7 @@ use toml::Spanned;
 
 use crate::bench::cfg::BenchConfig;
 use crate::bench::complexity::cfg::FamilySpec;
-use crate::config::ConfigSource;
 use crate::config::validate::Validator;
-use crate::errors::Result;
 use crate::report::{BenchStatus, MetricChange};
 
 /// Regression limits, validated.
@@ -23,9 +21,8 @@ pub struct Limits {
 impl Limits {
     /// Validates the `[bench]` settings: globs compile, percentages are finite and not negative, the time
     /// limit is at least one second; each error points at its key in the config file.
-    pub fn new(cfg: &BenchConfig, source: Option<&ConfigSource>) -> Result<Limits> {
-        let mut v = Validator::new(source);
-        check_numbers(cfg, &mut v);
+    pub fn validate(cfg: &BenchConfig, v: &mut Validator<'_>) -> Limits {
+        check_numbers(cfg, v);
         let mut overrides = Vec::new();
         for o in &cfg.overrides {
             if let Some(g) = v.glob(&o.benchmarks) {
@@ -36,15 +33,14 @@ impl Limits {
                 ));
             }
         }
-        let complexity = crate::bench::complexity::cfg::validate(&mut v, &cfg.complexity);
-        v.finish()?;
-        Ok(Limits {
+        let complexity = crate::bench::complexity::cfg::validate(v, &cfg.complexity);
+        Limits {
             complexity,
             default_pct: *cfg.ir_regression_pct.get_ref(),
             default_abs: cfg.ir_regression_abs,
             floor: cfg.floor_ir,
             overrides,
-        })
+        }
     }
 
     /// The percent limit of a benchmark.
@@ -134,7 +130,10 @@ mod tests {
 
     fn limits(toml_text: &str) -> Limits {
         let cfg: BenchConfig = toml::from_str(toml_text).unwrap();
-        Limits::new(&cfg, None).unwrap()
+        let mut v = Validator::new(None);
+        let limits = Limits::validate(&cfg, &mut v);
+        v.finish().unwrap();
+        limits
     }
 
     fn ir(before: f64, after: f64) -> MetricChange {

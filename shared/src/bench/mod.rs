@@ -9,8 +9,18 @@
 //! HEAD's (new) and the base's (old) figures; gating is on instruction counts (Ir), which repeat exactly
 //! run to run. Criterion benchmarks run only with `--criterion`, and are reported, not gated, unless
 //! `[bench.criterion] severity` says otherwise.
+//!
+//! Instruction-count benches are built with debug info (`CARGO_PROFILE_BENCH_DEBUG=true` in the run's
+//! environment; the user's files are not touched), so the callgrind files the runners leave have files and
+//! lines. Every benchmark whose count changed is attributed ([`attribution`]): the workspace function that
+//! carries most of the change, and the functions that changed most. A differential flamegraph is written to
+//! `<target>/lumen-gate/ws-<hash>/profiles/` for every benchmark changed beyond its limit (with `--profile`,
+//! for every benchmark).
 
+pub mod attribution;
+pub mod callgrind;
 pub mod cfg;
+pub mod command;
 pub mod complexity;
 pub mod criterion;
 pub mod discover;
@@ -30,17 +40,21 @@ use std::time::Duration;
 use camino::Utf8PathBuf;
 
 use crate::bench::cfg::BenchConfig;
+use crate::bench::command::{CommandBench, CommandRevision};
 use crate::bench::discover::{BenchTarget, Runner, discover};
 use crate::bench::limits::Limits;
 use crate::bench::partition::Partition;
 use crate::bench::run::{BenchRun, RunEvent};
-use crate::errors::{Error, Result};
+use crate::config::ConfigSource;
+use crate::config::validate::Validator;
+use crate::errors::{BenchError, Error, Result};
 use crate::lock::{self, WhenLocked};
 use crate::output::progress::{Phase, Progress};
 use crate::report::{BenchStatus, BenchmarkResult, Location, Problem, Report, Tool};
 use crate::workspace::{PackageSelection, Workspace};
 
-const BASELINE: &str = "lumen_base";
+/// The name under which the base's results are saved (the runners' `--save-baseline`, criterion's).
+pub const BASELINE: &str = "lumen_base";
 
 /// How to run the benchmarks.
 #[derive(Clone, Debug, Default)]
@@ -61,7 +75,36 @@ pub struct BenchOptions {
     pub timeout: Option<Duration>,
     /// Wait for, or fail on, another run holding the workspace's state.
     pub when_locked: WhenLocked,
+    /// Write a flamegraph for every benchmark, not only those changed beyond their limit.
+    pub profile: bool,
 }
+
+/// The `[bench]` settings, validated against the workspace.
+pub struct Settings {
+    /// The regression limits.
+    pub limits: Limits,
+    /// The command benchmarks.
+    pub commands: Vec<CommandBench>,
+}
+
+impl Settings {
+    /// Validates `[bench]`; every error points at its place in `source`.
+    pub fn new(
+        cfg: &BenchConfig,
+        ws: &Workspace,
+        source: Option<&ConfigSource>,
+    ) -> Result<Settings> {
+        let mut v = Validator::new(source);
+        let limits = Limits::validate(cfg, &mut v);
+        let commands = command::validate(&cfg.command, ws, source, &mut v);
+        v.finish()?;
+        Ok(Settings { limits, commands })
+    }
+}
+
+/// How to get line information into a bench binary, for the attribution's note when it has none.
+const NO_LINES: &str = "lumen-bench builds benches with CARGO_PROFILE_BENCH_DEBUG=true: a `strip` setting in \
+                        [profile.bench] takes the lines out again";
 
 /// Where a workspace's benchmark runs keep their files (under `<target>/lumen-gate/ws-<hash>/`).
 struct Dirs {
@@ -69,6 +112,14 @@ struct Dirs {
     home: PathBuf,
     criterion_home: PathBuf,
     logs: PathBuf,
+    /// Flamegraphs.
+    profiles: PathBuf,
+    /// The command benchmarks' callgrind files.
+    command_home: PathBuf,
+    /// Their builds' target directories (`head`, `base`).
+    command_target: PathBuf,
+    /// Where their binaries are copied to run.
+    command_bin: PathBuf,
 }
 
 impl Dirs {
@@ -78,6 +129,10 @@ impl Dirs {
             home: root.join("bench-home").into_std_path_buf(),
             criterion_home: root.join("criterion-home").into_std_path_buf(),
             logs: root.join("bench-logs").into_std_path_buf(),
+            profiles: root.join("profiles").into_std_path_buf(),
+            command_home: root.join("command-home").into_std_path_buf(),
+            command_target: root.join("command-target").into_std_path_buf(),
+            command_bin: root.join("command-bin").into_std_path_buf(),
             root,
         }
     }
@@ -118,6 +173,8 @@ struct Revision {
     locked: bool,
     /// The callgrind runner home (the second determinism run has its own).
     home: PathBuf,
+    /// Where the command benchmarks' callgrind files go (the second determinism run has its own).
+    command_home: PathBuf,
     /// Log file suffix.
     tag: &'static str,
 }
@@ -126,14 +183,12 @@ struct Revision {
 pub fn run(
     ws: &Workspace,
     cfg: &BenchConfig,
-    limits: &Limits,
+    settings: &Settings,
     opts: &BenchOptions,
     progress: &mut Progress,
 ) -> Result<Report> {
-    let mut targets = discover(ws, &opts.selection)?;
-    if let Some(partition) = opts.partition {
-        targets = partition.select(targets);
-    }
+    let limits = &settings.limits;
+    let (mut targets, commands) = select(ws, settings, &opts.selection, opts.partition)?;
     let mut report = Report::new(Tool::Bench, ws.root.as_str());
     if !opts.criterion {
         for t in targets.iter().filter(|t| t.runner == Runner::Criterion) {
@@ -141,11 +196,13 @@ pub fn run(
         }
         targets.retain(|t| t.runner != Runner::Criterion);
     }
-    // `cargo bench` writes a Cargo.lock where there is none, and the user's checkout is never modified.
-    if !targets.is_empty() && !ws.root.join("Cargo.lock").is_file() {
+    // `cargo bench` (and a command benchmark's `cargo build`) writes a Cargo.lock where there is none, and the
+    // user's checkout is never modified.
+    let runs_cargo = !targets.is_empty() || !commands.is_empty();
+    if runs_cargo && !ws.root.join("Cargo.lock").is_file() {
         return Err(Error::usage(
             format!(
-                "{} has no Cargo.lock: `cargo bench` would write one into your checkout, which lumen-gate leaves as it found it",
+                "{} has no Cargo.lock: `cargo bench` or `cargo build` would write one into your checkout, which lumen-gate leaves as it found it",
                 ws.root
             ),
             Some(
@@ -161,6 +218,9 @@ pub fn run(
     let runner_dirs = runner::prepare(&callgrind, opts.install_runner, &mut |line| {
         progress.note(line)
     })?;
+    if !commands.is_empty() {
+        runner::require_valgrind()?;
+    }
     let dirs = Dirs::new(ws);
     let _lock = lock::acquire(
         dirs.root.as_std_path(),
@@ -170,8 +230,10 @@ pub fn run(
     )?;
     reset_dir(&dirs.home)?;
     reset_dir(&dirs.criterion_home)?;
-    let runs = targets.len() * (1 + usize::from(opts.base.is_some()))
-        + callgrind.len() * usize::from(opts.check_determinism);
+    reset_dir(&dirs.profiles)?;
+    reset_dir(&dirs.command_home)?;
+    let runs = (targets.len() + commands.len()) * (1 + usize::from(opts.base.is_some()))
+        + (callgrind.len() + commands.len()) * usize::from(opts.check_determinism);
     progress.add_runs(runs as u64);
     let mut session = Session {
         timeout: opts
@@ -183,8 +245,10 @@ pub fn run(
         dirs,
     };
 
+    let mut base_root = None;
     if let Some(rev) = &opts.base {
         let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
+        base_root = Some(base.root.to_owned());
         for note in &base.notes {
             session.progress.note(note);
         }
@@ -202,9 +266,11 @@ pub fn run(
             // The base worktree is ours: cargo may update a stale lockfile there (noted below).
             locked: false,
             home: session.dirs.home.to_owned(),
+            command_home: session.dirs.command_home.to_owned(),
             tag: "base",
         };
         session.run_all(ws, &targets, &revision)?;
+        session.run_commands(&commands, &revision)?;
         let lockfile = base.lockfile_note();
         report.notes.extend(base.notes);
         if let Some(note) = lockfile {
@@ -225,12 +291,24 @@ pub fn run(
         // Checked above: HEAD has a Cargo.lock, and cargo must not change it.
         locked: true,
         home: session.dirs.home.to_owned(),
+        command_home: session.dirs.command_home.to_owned(),
         tag: "head",
     };
     session.run_all(ws, &targets, &head)?;
+    session.run_commands(&commands, &head)?;
 
+    let user_code =
+        attribution::Workspace::new(ws.root.as_std_path(), base_root.as_deref(), crate_names(ws));
+    let attributing = attribution::Attributing {
+        ws: &user_code,
+        root: ws.root.as_std_path(),
+        dir: &session.dirs.profiles,
+        top: cfg.top_functions,
+        all: opts.profile,
+        limits,
+    };
     let mut samples = Vec::new();
-    for (package, target, s) in summary::collect(&session.dirs.home)? {
+    for (package, target, s) in summary::collect(&session.dirs.home, BASELINE)? {
         let mut metrics = s.metrics;
         // summary::collect keeps only summaries with an `Ir`.
         let Some(ir) = metrics.remove("Ir") else {
@@ -239,19 +317,21 @@ pub fn run(
         let bench_target = callgrind
             .iter()
             .find(|t| t.package == package && t.name == target);
-        let file = bench_target.map(|t| t.file.to_owned());
         samples.push(complexity::Sample {
             name: s.name.to_owned(),
             package: package.to_owned(),
-            file: file.to_owned(),
-            args: s.args,
+            file: bench_target.map(|t| t.file.to_owned()),
+            args: s.args.to_owned(),
             ir: ir.to_owned(),
         });
+        let file = bench_target.map(|t| Location {
+            file: t.file.to_owned(),
+            line: 1,
+            column: 1,
+            length: 0,
+        });
         let status = limits.status(&s.name, &ir);
-        if let Some(f) = findings::instruction_count(&s.name, &package, file, &ir, status, limits) {
-            report.findings.push(f);
-        }
-        report.benchmarks.push(BenchmarkResult {
+        let mut result = BenchmarkResult {
             name: s.name,
             package,
             target,
@@ -263,11 +343,48 @@ pub fn run(
             other_metrics: metrics,
             wall_clock: None,
             status,
-        });
+            attribution: None,
+            flamegraph: None,
+        };
+        attributing.attribute(&mut result, &s.profiles, NO_LINES, &mut report.problems);
+        if let Some(f) = findings::instruction_count(&result, file, limits) {
+            report.findings.push(f);
+        }
+        report.benchmarks.push(result);
+    }
+    for c in &commands {
+        let profiles = command_profiles(c, &session.dirs.command_home)?;
+        let ir = summary::change(
+            profiles.head.total() as f64,
+            profiles.base.as_ref().map(|b| b.total() as f64),
+        );
+        let mut result = BenchmarkResult {
+            name: c.name.to_owned(),
+            package: c.package.to_owned(),
+            target: "command".to_owned(),
+            runner: "command".to_owned(),
+            metric: "Ir".to_owned(),
+            status: limits.status(&c.name, &ir),
+            primary: ir,
+            other_metrics: BTreeMap::new(),
+            wall_clock: None,
+            attribution: None,
+            flamegraph: None,
+        };
+        attributing.attribute_profiles(
+            &mut result,
+            &profiles,
+            &command::no_lines(c),
+            &mut report.problems,
+        );
+        if let Some(f) = findings::instruction_count(&result, c.declared_at.to_owned(), limits) {
+            report.findings.push(f);
+        }
+        report.benchmarks.push(result);
     }
     complexity::Families {
         root: ws.root.as_std_path(),
-        profiles: session.dirs.root.join("profiles").as_std_path(),
+        profiles: &session.dirs.profiles,
         specs: &limits.complexity,
         with_base: opts.base.is_some(),
     }
@@ -275,7 +392,7 @@ pub fn run(
     session.read_criterion(&targets, cfg, &mut report)?;
 
     if opts.check_determinism {
-        session.check_determinism(ws, &callgrind, &mut report)?;
+        session.check_determinism(ws, &callgrind, &commands, &mut report)?;
     }
     report.rules_checked.push(crate::report::RuleChecked {
         id: findings::RuleId::IrRegression.as_str().to_owned(),
@@ -320,6 +437,8 @@ impl Session<'_> {
             env.push(("CRITERION_HOME", self.criterion_home_of(t).into_os_string()));
             criterion::args(BASELINE, rev.baseline, self.noise_pct)
         } else {
+            // Line information for the attribution, without touching the user's manifests.
+            env.push(("CARGO_PROFILE_BENCH_DEBUG", OsString::from("true")));
             let mut args = vec![
                 "--save-summary=json".to_owned(),
                 format!("--home={}", rev.home.display()),
@@ -374,7 +493,12 @@ impl Session<'_> {
         for t in targets.iter().filter(|t| t.runner == Runner::Criterion) {
             let found = criterion::collect(&self.criterion_home_of(t), BASELINE, self.noise_pct)?;
             for c in found {
-                let file = Some(t.file.to_owned());
+                let file = Some(Location {
+                    file: t.file.to_owned(),
+                    line: 1,
+                    column: 1,
+                    length: 0,
+                });
                 let finding = findings::wall_clock(&c, &t.package, file, cfg.criterion.severity);
                 // A finding exists only for a significant change, and a change only with a base.
                 let status = match (&c.change, &finding) {
@@ -397,6 +521,8 @@ impl Session<'_> {
                     other_metrics: BTreeMap::new(),
                     wall_clock: c.change,
                     status,
+                    attribution: None,
+                    flamegraph: None,
                 });
             }
         }
@@ -408,10 +534,13 @@ impl Session<'_> {
         &mut self,
         ws: &Workspace,
         callgrind: &[&BenchTarget],
+        commands: &[CommandBench],
         report: &mut Report,
     ) -> Result<()> {
         let second = self.dirs.home.with_file_name("bench-home-again");
         reset_dir(&second)?;
+        let commands_again = self.dirs.command_home.with_file_name("command-home-again");
+        reset_dir(&commands_again)?;
         let again = Revision {
             label: "HEAD again".to_owned(),
             root: ws.root.as_std_path().to_owned(),
@@ -419,18 +548,24 @@ impl Session<'_> {
             baseline: BaselineRole::Neither,
             locked: true,
             home: second,
+            command_home: commands_again,
             tag: "again",
         };
         for t in callgrind {
             self.run_one(t, t.manifest.as_std_path().to_owned(), &again)?;
         }
-        let counts: BTreeMap<String, f64> = summary::collect(&again.home)?
+        self.run_commands(commands, &again)?;
+        let mut counts: BTreeMap<String, f64> = summary::collect(&again.home, BASELINE)?
             .into_iter()
             .filter_map(|(_, _, s)| {
                 let ir = s.metrics.get("Ir")?.after;
                 Some((s.name, ir))
             })
             .collect();
+        for c in commands {
+            let profiles = command_profiles(c, &again.command_home)?;
+            counts.insert(c.name.to_owned(), profiles.head.total() as f64);
+        }
         let moved: Vec<_> = report
             .benchmarks
             .iter()
@@ -443,6 +578,122 @@ impl Session<'_> {
         report.findings.extend(moved);
         Ok(())
     }
+}
+
+impl Session<'_> {
+    /// Builds and runs every command benchmark at `rev`.
+    fn run_commands(&mut self, commands: &[CommandBench], rev: &Revision) -> Result<()> {
+        let target_dir = self.dirs.command_target.join(match rev.baseline {
+            BaselineRole::Save => "base",
+            _ => "head",
+        });
+        let cmd_rev = CommandRevision {
+            label: &rev.label,
+            root: &rev.root,
+            target_dir,
+            locked: rev.locked,
+            out_dir: rev.command_home.to_owned(),
+            suffix: match rev.baseline {
+                BaselineRole::Save => format!(".base@{BASELINE}"),
+                _ => String::new(),
+            },
+            bin_dir: self.dirs.command_bin.to_owned(),
+            logs: self.dirs.logs.to_owned(),
+            tag: rev.tag,
+            binaries_required: rev.baseline != BaselineRole::Save,
+        };
+        let mut built = BTreeMap::new();
+        for c in commands {
+            let name = format!("command {}", c.name);
+            let progress = &mut *self.progress;
+            progress.phase(Phase::Build, &rev.label, &name);
+            let ran = cmd_rev.build_and_run(c, self.timeout, &mut built, &mut || {
+                progress.phase(Phase::Run, &rev.label, &name)
+            })?;
+            if !ran {
+                progress.note(&format!(
+                    "bench: command {} runs a binary the base does not build: HEAD's figures will be new",
+                    c.name
+                ));
+            }
+            progress.run_done();
+        }
+        Ok(())
+    }
+}
+
+/// A command benchmark's profiles from its callgrind files in `home`: HEAD's, and the base's when it ran
+/// there.
+fn command_profiles(c: &CommandBench, home: &Path) -> Result<attribution::Profiles> {
+    let head = command::out_file(home, &c.name, "");
+    let base = command::out_file(home, &c.name, &format!(".base@{BASELINE}"));
+    let files = summary::ProfileFiles {
+        head: vec![head],
+        base: if base.is_file() {
+            vec![base]
+        } else {
+            Vec::new()
+        },
+    };
+    let unreadable = |reason: String| BenchError::CommandProfile {
+        name: c.name.to_owned(),
+        reason,
+    };
+    Ok(attribution::Profiles::read(&files)
+        .map_err(|e| unreadable(e.to_string()))?
+        .ok_or_else(|| unreadable("valgrind wrote none".to_owned()))?)
+}
+
+/// The bench targets and command benchmarks of the selected packages (a command counts as its binary's
+/// package's; one running none of the workspace's binaries is always selected), and of the partition's
+/// slice when one is given.
+fn select(
+    ws: &Workspace,
+    settings: &Settings,
+    selection: &PackageSelection,
+    partition: Option<Partition>,
+) -> Result<(Vec<BenchTarget>, Vec<CommandBench>)> {
+    let targets = discover(ws, selection)?;
+    let packages: Vec<String> = ws
+        .select(selection)?
+        .iter()
+        .map(|p| p.name().to_owned())
+        .collect();
+    let commands: Vec<CommandBench> = settings
+        .commands
+        .iter()
+        .filter(|c| c.package.is_empty() || packages.contains(&c.package))
+        .cloned() // cloned: the run owns the benchmarks it runs
+        .collect();
+    let Some(partition) = partition else {
+        return Ok((targets, commands));
+    };
+    let units: Vec<Result<BenchTarget, CommandBench>> = targets
+        .into_iter()
+        .map(Ok)
+        .chain(commands.into_iter().map(Err))
+        .collect();
+    let (mut targets, mut commands) = (Vec::new(), Vec::new());
+    let key = |u: &Result<BenchTarget, CommandBench>| match u {
+        Ok(t) => (t.package.to_owned(), t.name.to_owned()),
+        Err(c) => (c.package.to_owned(), format!("command {}", c.name)),
+    };
+    for unit in partition.select_by(units, key) {
+        match unit {
+            Ok(t) => targets.push(t),
+            Err(c) => commands.push(c),
+        }
+    }
+    Ok((targets, commands))
+}
+
+/// The names of the workspace members' targets (libraries, binaries, benches): what workspace code is
+/// called when a profile has no files.
+fn crate_names(ws: &Workspace) -> Vec<String> {
+    ws.members()
+        .iter()
+        .flat_map(|p| p.build_targets().map(|t| t.name().to_owned()))
+        .collect()
 }
 
 fn skipped_criterion(t: &BenchTarget) -> Problem {
@@ -467,15 +718,12 @@ fn reset_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))
 }
 
-/// The bench targets, for `--list`: a partition's slice when one is given.
+/// The bench targets and command benchmarks, for `--list`: a partition's slice when one is given.
 pub fn list(
     ws: &Workspace,
+    settings: &Settings,
     selection: &PackageSelection,
     partition: Option<Partition>,
-) -> Result<Vec<BenchTarget>> {
-    let targets = discover(ws, selection)?;
-    Ok(match partition {
-        Some(p) => p.select(targets),
-        None => targets,
-    })
+) -> Result<(Vec<BenchTarget>, Vec<CommandBench>)> {
+    select(ws, settings, selection, partition)
 }

@@ -3,6 +3,7 @@
 //!
 //! Targets are sorted by package and name and dealt out in turn: the i-th (from 0) goes to slice
 //! `i % n + 1`. The slices are disjoint and together hold every target, whatever machine computes them.
+//! Command benchmarks are dealt with the targets, as `command <name>` of the package whose binary they run.
 
 use std::fmt;
 use std::str::FromStr;
@@ -41,9 +42,14 @@ impl fmt::Display for Partition {
 
 impl Partition {
     /// The targets of this slice, in package and name order.
-    pub fn select(self, mut targets: Vec<BenchTarget>) -> Vec<BenchTarget> {
-        targets.sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
-        targets
+    pub fn select(self, targets: Vec<BenchTarget>) -> Vec<BenchTarget> {
+        self.select_by(targets, |t| (t.package.to_owned(), t.name.to_owned()))
+    }
+
+    /// The items of this slice, dealt in the order of `key` (package, then name).
+    pub fn select_by<T>(self, mut items: Vec<T>, key: impl Fn(&T) -> (String, String)) -> Vec<T> {
+        items.sort_by_key(|a| key(a));
+        items
             .into_iter()
             .enumerate()
             .filter(|(i, _)| i % self.total + 1 == self.index)

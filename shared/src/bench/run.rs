@@ -256,13 +256,13 @@ fn finishes_a_benchmark(line: &str) -> bool {
 /// Puts the child in a process group of its own, so a time limit stops cargo, rustc, build scripts, the
 /// runner and valgrind together.
 #[cfg(unix)]
-fn new_process_group(command: &mut std::process::Command) {
+pub fn new_process_group(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     command.process_group(0);
 }
 
 #[cfg(not(unix))]
-fn new_process_group(_command: &mut std::process::Command) {}
+pub fn new_process_group(_command: &mut std::process::Command) {}
 
 /// Where `cargo bench` finds a runner: `dirs` first, then the inherited `PATH`.
 pub fn path_with(dirs: &[PathBuf]) -> Option<OsString> {

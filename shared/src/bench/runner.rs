@@ -28,13 +28,7 @@ pub fn prepare(
     if needed.is_empty() {
         return Ok(Vec::new());
     }
-    let valgrind = ProcessBuilder::new("valgrind")
-        .arg("--version")
-        .build_command()
-        .output();
-    if !valgrind.is_ok_and(|o| o.status.success()) {
-        return Err(BenchError::ValgrindMissing.into());
-    }
+    require_valgrind()?;
     let mut dirs = Vec::new();
     let mut seen = BTreeSet::new();
     for (binary, target) in needed {
@@ -81,6 +75,19 @@ pub fn prepare(
         }
     }
     Ok(dirs)
+}
+
+/// Fails with how to install valgrind when it does not run.
+pub fn require_valgrind() -> Result<(), Error> {
+    let valgrind = ProcessBuilder::new("valgrind")
+        .arg("--version")
+        .build_command()
+        .output();
+    if valgrind.is_ok_and(|o| o.status.success()) {
+        Ok(())
+    } else {
+        Err(BenchError::ValgrindMissing.into())
+    }
 }
 
 /// lumen-gate's cache directory, if the environment names one.

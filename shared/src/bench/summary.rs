@@ -1,7 +1,15 @@
-//! Reading the runners' `summary.json` files: gungraun (schema version 7) and iai-callgrind 0.16 (version 6).
+//! Reading the runners' `summary.json` files: gungraun (schema version 7) and iai-callgrind 0.16 (version 6),
+//! and finding each benchmark's callgrind output files.
+//!
+//! Both runners keep one directory per benchmark, `<home>/<package>/<bench>/<group>/<function>.<id>/`, holding
+//! its `summary.json` and its callgrind files: `callgrind.<function>.<id>[.<pid>][.t<thread>][.p<part>].out`
+//! from HEAD's run and the same names with `.base@<baseline>` appended from the base's run with
+//! `--save-baseline` (one file per process, thread and part). iai-callgrind 0.16 lists the files in its
+//! summary (`profiles[].out_paths`, and per part `details.Both[1].path` for the base's); gungraun 0.20
+//! records only the directory (`output_dir`), so its files are found by that naming scheme.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -16,8 +24,21 @@ pub struct Summary {
     pub name: String,
     /// Every metric: new (this run) and old (the compared baseline).
     pub metrics: BTreeMap<String, MetricChange>,
-    /// The benchmark's arguments as the runner writes them (`description`), e.g. `(4096)`.
+    /// The benchmark function's name (`sum`).
+    pub function: Option<String>,
+    /// The benchmark's arguments as the runner shows them (`100`, `7, 50`).
     pub args: Option<String>,
+    /// Its callgrind output files.
+    pub profiles: ProfileFiles,
+}
+
+/// The callgrind files of one benchmark: several when it ran several processes, threads or parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileFiles {
+    /// HEAD's (this run's).
+    pub head: Vec<PathBuf>,
+    /// The base's (saved with `--save-baseline`).
+    pub base: Vec<PathBuf>,
 }
 
 /// Parses a summary file's JSON; the error says what is missing or unknown. A summary without a callgrind
@@ -57,21 +78,36 @@ pub fn parse(json: &Value) -> Result<Option<Summary>, String> {
     if !metrics.contains_key("Ir") {
         return Err(format!("the callgrind profile of `{name}` has no `Ir`"));
     }
-    let args = json
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_owned);
+    let args = match version {
+        // gungraun writes the arguments in parentheses: `(7, 50)`.
+        "7" => text("description").map(|d| {
+            let d = d.trim();
+            d.strip_prefix('(')
+                .and_then(|d| d.strip_suffix(')'))
+                .unwrap_or(d)
+                .to_owned()
+        }),
+        _ => text("details"),
+    };
     Ok(Some(Summary {
         name,
         metrics,
+        function: text("function_name"),
         args,
+        profiles: if version == "6" {
+            v6_files(profile)
+        } else {
+            ProfileFiles::default()
+        },
     }))
 }
 
 /// Every summary under `home`, with the package and bench target from its directory
 /// (`<home>/<package>/<bench>/...`), in name order. A summary that cannot be read is an error: skipping it
-/// would drop its benchmark from the verdict.
-pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, Error> {
+/// would drop its benchmark from the verdict. A summary that does not list its callgrind files gets those
+/// of its directory, the base's being those saved as `baseline`.
+pub fn collect(home: &Path, baseline: &str) -> Result<Vec<(String, String, Summary)>, Error> {
     let mut found = Vec::new();
     for path in tree(home)? {
         if path.file_name().is_none_or(|n| n != "summary.json") || !path.is_file() {
@@ -83,9 +119,14 @@ pub fn collect(home: &Path) -> Result<Vec<(String, String, Summary)>, Error> {
             reason,
         };
         let json: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let Some(summary) = parse(&json).map_err(bad)? else {
+        let Some(mut summary) = parse(&json).map_err(bad)? else {
             continue;
         };
+        if summary.profiles.head.is_empty()
+            && let Some(dir) = path.parent()
+        {
+            summary.profiles = files_in(dir, baseline)?;
+        }
         let mut rel = path
             .strip_prefix(home)
             .map(|r| r.iter().map(|c| c.to_string_lossy().into_owned()))
@@ -141,6 +182,62 @@ fn v6_metrics(profile: &Value) -> Option<BTreeMap<String, MetricChange>> {
             })
             .collect(),
     )
+}
+
+/// iai-callgrind 0.16's file list: HEAD's in `out_paths`, the base's as the second entry of each part's
+/// `details.Both`.
+fn v6_files(profile: &Value) -> ProfileFiles {
+    let paths = |v: Option<&Value>| -> Vec<PathBuf> {
+        v.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(PathBuf::from)
+            .collect()
+    };
+    let head = paths(profile.get("out_paths"));
+    let parts = profile
+        .get("summaries")
+        .and_then(|s| s.get("parts"))
+        .and_then(Value::as_array);
+    let base = parts
+        .into_iter()
+        .flatten()
+        .filter_map(|part| {
+            let both = part.get("details")?.get("Both")?.as_array()?;
+            Some(PathBuf::from(both.get(1)?.get("path")?.as_str()?))
+        })
+        .collect();
+    ProfileFiles { head, base }
+}
+
+/// The callgrind files in a benchmark's directory: `callgrind.*.out` (HEAD's) and
+/// `callgrind.*.out.base@<baseline>` (the base's), in name order.
+pub fn files_in(dir: &Path, baseline: &str) -> Result<ProfileFiles, Error> {
+    let base_suffix = format!(".out.base@{baseline}");
+    let mut files = ProfileFiles::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(io("could not read", dir)(e)),
+    };
+    for entry in entries {
+        let path = entry.map_err(io("could not read", dir))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.starts_with("callgrind.") {
+            continue;
+        }
+        if name.ends_with(".out") {
+            files.head.push(path);
+        } else if name.ends_with(&base_suffix) {
+            files.base.push(path);
+        }
+    }
+    files.head.sort();
+    files.base.sort();
+    Ok(files)
 }
 
 /// A metric value: a plain number, or iai-callgrind's `{"Int": n}` / `{"Float": x}`.
@@ -225,10 +322,78 @@ mod tests {
             r#"{"version": "8", "module_path": "calc::sum", "profiles": []}"#,
         )
         .unwrap();
-        let err = collect(home.path()).unwrap_err();
+        let err = collect(home.path(), "lumen_base").unwrap_err();
         assert!(
             err.to_string().contains("unknown summary schema version 8"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn iai_callgrind_lists_its_files_and_gungraun_s_are_found_in_the_directory() {
+        let json = serde_json::json!({
+            "version": "6", "module_path": "calc::g::sum", "id": "small", "details": "100",
+            "function_name": "sum",
+            "profiles": [{"tool": "Callgrind",
+                "out_paths": ["/h/sum.small/callgrind.sum.small.out"],
+                "summaries": {
+                    "parts": [{"details": {"Both": [
+                        {"path": "/h/sum.small/callgrind.sum.small.out"},
+                        {"path": "/h/sum.small/callgrind.sum.small.out.base@lumen_base"}
+                    ]}}],
+                    "total": {"summary": {"Callgrind": {"Ir": {"metrics": {"Both": [{"Int": 90}, {"Int": 100}]}}}}}
+                }}]
+        });
+        let s = parse(&json).unwrap().unwrap();
+        assert_eq!(
+            s.profiles.head,
+            [PathBuf::from("/h/sum.small/callgrind.sum.small.out")]
+        );
+        assert_eq!(
+            s.profiles.base,
+            [PathBuf::from(
+                "/h/sum.small/callgrind.sum.small.out.base@lumen_base"
+            )]
+        );
+        assert_eq!(
+            (s.function.as_deref(), s.args.as_deref()),
+            (Some("sum"), Some("100"))
+        );
+
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("calc/calc/g/sum.large");
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in [
+            "callgrind.sum.large.t1.out",
+            "callgrind.sum.large.t2.out",
+            "callgrind.sum.large.t1.out.base@lumen_base",
+            "callgrind.sum.large.t1.out.base@other",
+            "callgrind.sum.large.log",
+            "dhat.sum.large.out",
+        ] {
+            std::fs::write(dir.join(name), "").unwrap();
+        }
+        std::fs::write(
+            dir.join("summary.json"),
+            r#"{"version": "7", "module_path": "calc::g::sum", "id": "large", "description": "(7, 50)",
+                "profiles": [{"tool": "Callgrind", "data": {"total": {"metrics": {"Ir": {"values": {"new": 5}}}}}}]}"#,
+        )
+        .unwrap();
+        let found = collect(home.path(), "lumen_base").unwrap();
+        let s = &found[0].2;
+        assert_eq!(s.args.as_deref(), Some("7, 50"));
+        let names = |v: &[PathBuf]| -> Vec<String> {
+            v.iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(&s.profiles.head),
+            ["callgrind.sum.large.t1.out", "callgrind.sum.large.t2.out"]
+        );
+        assert_eq!(
+            names(&s.profiles.base),
+            ["callgrind.sum.large.t1.out.base@lumen_base"]
         );
     }
 }

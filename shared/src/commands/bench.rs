@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use crate::bench::limits::Limits;
 use crate::bench::partition::Partition;
 use crate::bench::{self, BenchOptions};
 use crate::commands::{
@@ -27,6 +26,7 @@ Examples:
                                              one CI shard; `cargo lumen-gate --report` merges them
   cargo lumen-bench --base main --criterion  criterion (wall-clock) benchmarks too, reported not gated
   cargo lumen-bench --install-runner         install a missing runner of the right version first
+  cargo lumen-bench --base main --profile    a flamegraph of every benchmark, changed or not
 
 Needs valgrind and the runner matching the library: gungraun-runner or iai-callgrind-runner
 (`cargo install gungraun-runner --version <the gungraun version> --locked`, or --install-runner,
@@ -65,6 +65,9 @@ pub struct Args {
     /// Stop a bench target's build and run after this many seconds [default: `[bench] timeout-secs`, 1800].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// Write a flamegraph for every benchmark (by default only for those changed beyond their limit).
+    #[arg(long)]
+    pub profile: bool,
 }
 
 /// Runs `cargo lumen-bench` and returns its exit code.
@@ -74,9 +77,14 @@ pub fn main(args: Args) -> i32 {
 
 fn run(args: Args) -> Result<i32> {
     let ws = Workspace::load(&args.workspace.load_options())?;
+    let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
+    print_warnings(&loaded.warnings, &args.output);
+    let settings = bench::Settings::new(&loaded.config.bench, &ws, loaded.source.as_ref())?;
     if args.list {
         let mut text = String::new();
-        for t in bench::list(&ws, &args.workspace.selection(), args.partition)? {
+        let (targets, commands) =
+            bench::list(&ws, &settings, &args.workspace.selection(), args.partition)?;
+        for t in targets {
             text.push_str(&format!(
                 "{}/{} ({} {}) {}\n",
                 t.package,
@@ -86,12 +94,13 @@ fn run(args: Args) -> Result<i32> {
                 t.file
             ));
         }
+        for c in commands {
+            let at = c.declared_at.map(|l| format!(" {l}")).unwrap_or_default();
+            text.push_str(&format!("{}/{} (command){at}\n", c.package, c.name));
+        }
         write_stdout(text.as_bytes())?;
         return Ok(exit_codes::SUCCESS);
     }
-    let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
-    print_warnings(&loaded.warnings, &args.output);
-    let limits = Limits::new(&loaded.config.bench, loaded.source.as_ref())?;
     let opts = BenchOptions {
         base: args.base,
         selection: args.workspace.selection(),
@@ -101,10 +110,11 @@ fn run(args: Args) -> Result<i32> {
         install_runner: args.install_runner,
         timeout: args.timeout.map(Duration::from_secs),
         when_locked: args.workspace.when_locked(),
+        profile: args.profile,
     };
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));
-    let report = bench::run(&ws, &loaded.config.bench, &limits, &opts, &mut progress)?;
+    let report = bench::run(&ws, &loaded.config.bench, &settings, &opts, &mut progress)?;
     let mut json = Vec::new();
     crate::render::write_json(&report, &mut json).map_err(render_error)?;
     match args.output.format {

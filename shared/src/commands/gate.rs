@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use camino::Utf8Path;
 
 use crate::arch::{self, CheckOptions};
-use crate::bench::limits::Limits;
 use crate::bench::{self, BenchOptions};
 use crate::commands::config::LoadedConfig;
 use crate::commands::{
@@ -317,14 +316,15 @@ fn run_bench(
     plan: &Plan,
     progress: &mut Progress,
 ) -> Result<Report> {
-    let limits = Limits::new(&loaded.config.bench, loaded.source.as_ref())?;
+    let ws = graph(ws)?;
+    let settings = bench::Settings::new(&loaded.config.bench, ws, loaded.source.as_ref())?;
     let opts = BenchOptions {
         base: plan.base.to_owned(),
         selection: plan.selection.to_owned(),
         when_locked: plan.when_locked,
         ..BenchOptions::default()
     };
-    bench::run(graph(ws)?, &loaded.config.bench, &limits, &opts, progress)
+    bench::run(ws, &loaded.config.bench, &settings, &opts, progress)
 }
 
 /// Writes the review to stdout, the step summary with `--format github`, and the `--output` file.

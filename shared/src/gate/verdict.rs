@@ -277,6 +277,8 @@ mod tests {
             other_metrics: Default::default(),
             wall_clock: None,
             status: BenchStatus::Regressed,
+            attribution: None,
+            flamegraph: None,
         };
         let on = VerdictConfig::default();
         let d = decide::<Finding>(&[], std::slice::from_ref(&bench), &on);

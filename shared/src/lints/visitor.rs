@@ -238,9 +238,16 @@ pub fn scan_file(
         error_path: 0,
         consts: HashMap::new(),
         fn_allocs: Vec::new(),
+        buffers: HashMap::new(),
+        moved_buffers: HashSet::new(),
         out: FileScan::default(),
     };
     v.visit_file(ast);
+    // A buffer moved out of the loop (into a struct, a call, a push) is the loop's output, not scratch.
+    let moved = v.moved_buffers;
+    v.out
+        .hits
+        .retain(|h| h.rule != RuleId::AllocInHotLoop || !moved.contains(&(h.line, h.column)));
     v.out
 }
 
@@ -323,6 +330,11 @@ struct Scanner<'a> {
     peeking_clones: HashSet<(usize, usize)>,
     /// How many error values or error branches enclose the code (`Err(..)`, `.map_err(..)`, `Err(e) =>`).
     error_path: usize,
+    /// `let mut` buffers made in a hot loop, by name, with where their `alloc-in-hot-loop` hit is (a name
+    /// reused in another scope may silence one: the lean is to silence).
+    buffers: HashMap<String, (u32, u32)>,
+    /// Hits of `let mut` loop buffers that are moved out as a value: output, not scratch.
+    moved_buffers: HashSet<(u32, u32)>,
     /// The file's integer constants with a literal value (`const N: usize = 16;`), seen so far.
     consts: HashMap<String, u64>,
     /// Allocations of the enclosing fns, innermost last.
@@ -460,7 +472,10 @@ impl Scanner<'_> {
                     param: true,
                     from_input: true,
                     parts: Vec::new(),
-                    string_keyed: is_string_keyed(&pt.ty),
+                    // A map handed over by value was built by the caller for this one call (starlark's
+                    // docs builder): its key type is not this fn's choice.
+                    string_keyed: is_string_keyed(&pt.ty)
+                        && matches!(&*pt.ty, syn::Type::Reference(_)),
                     rc: is_rc(&pt.ty),
                     slice: is_slice_ref(&pt.ty),
                     from_hashed: false,
@@ -682,6 +697,13 @@ impl Scanner<'_> {
             .any(|p| p == "assert" || p == "asserts" || p.starts_with("assert_"))
     }
 
+    /// Notes that `expr`, when it names a loop buffer, is moved out as a value.
+    fn moved(&mut self, expr: &Expr) {
+        if let Some(at) = plain_ident(expr).and_then(|name| self.buffers.get(&name)) {
+            self.moved_buffers.insert(*at);
+        }
+    }
+
     /// Runs `body` as code on an error path.
     fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
         self.error_path += 1;
@@ -823,14 +845,14 @@ impl Scanner<'_> {
             })
         };
         match (name.as_str(), argc) {
-            ("unwrap", 0) => {
+            ("unwrap" | "unwrap_err", 0) => {
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, ".unwrap()", c)
+                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}()"), c)
             }
             // std's `expect` takes a `&str`: another argument means the crate's own `expect`.
-            ("expect", 1) if !cannot_be_str(&m.args[0]) => {
+            ("expect" | "expect_err", 1) if !cannot_be_str(&m.args[0]) => {
                 let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, ".expect(..)", c)
+                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}(..)"), c)
             }
             ("clone", 0) => {
                 let start = m.method.span().start();
@@ -1077,6 +1099,9 @@ impl Scanner<'_> {
                 c.func.span(),
                 format!("{ty}::new, grown in the loop"),
             );
+            if let Some(hit) = self.out.hits.last() {
+                self.buffers.insert(name.to_owned(), (hit.line, hit.column));
+            }
         }
         if mutable
             && let Some(rc) = init.and_then(deep_copy_of)
@@ -1598,6 +1623,9 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.method_call(m);
+        for arg in &m.args {
+            self.moved(arg);
+        }
         if reports_error(m) {
             self.visit_expr(&m.receiver);
             self.once(|s| {
@@ -1618,8 +1646,18 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         }
     }
 
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        for field in &e.fields {
+            self.moved(&field.expr);
+        }
+        visit::visit_expr_struct(self, e);
+    }
+
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         self.call(c);
+        for arg in &c.args {
+            self.moved(arg);
+        }
         // The value of an error (`Err(..)`, `ParseError::new(..)`) is built once per error, not once per
         // iteration of the loop that meets it.
         if builds_error(&c.func) {
@@ -1785,7 +1823,7 @@ mod tests {
     }
 
     #[test]
-    fn unwrap_and_expect_are_hits_and_their_relatives_are_not() {
+    fn unwrap_expect_and_their_err_forms_are_hits_and_their_relatives_are_not() {
         let hits = cold(
             r#"fn f(x: Option<u8>, r: Result<u8, E>) -> u8 {
     let a = x.unwrap();
@@ -1803,6 +1841,8 @@ mod tests {
             &[
                 (NoUnwrap, 2, 15, ".unwrap()"),
                 (NoUnwrap, 3, 15, ".expect(..)"),
+                // It panics when `r` is Ok, as clippy's `expect_used` says.
+                (NoUnwrap, 5, 15, ".expect_err(..)"),
             ],
         );
         assert_eq!(

@@ -1,8 +1,10 @@
 //! `cargo lumen-bench`'s text output: the Benchmark | Before | After | Change table (instruction counts),
-//! then the findings and notes.
+//! then the findings, the flamegraphs written and the notes. `-v` adds, under each row, the other metrics
+//! and the functions the change went to.
 
 use crate::output::Verbosity;
 use crate::render::escape;
+use crate::report::bench::{Attribution, FunctionChange, IrPair, Presence};
 use crate::report::complexity::ComplexityFit;
 use crate::report::figures::{count, percent, value};
 use crate::report::{BenchmarkResult, Report};
@@ -89,6 +91,18 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
                     m.change_pct.map(percent).unwrap_or_default()
                 ));
             }
+            if let Some(a) = &b.attribution {
+                for f in &a.functions {
+                    out.push_str(&format!(
+                        "|   {} | {} |\n",
+                        escape::terminal(&function_name(f)),
+                        function_figures(f).join(" | ")
+                    ));
+                }
+                if let Some(note) = &a.note {
+                    out.push_str(&format!("|   ({}) | | | |\n", escape::terminal(note)));
+                }
+            }
         }
     }
     let families = complexity_table(report, usize::MAX, escape::terminal);
@@ -107,8 +121,75 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
         }
         out.push('\n');
     }
+    if verbosity > Verbosity::Quiet {
+        for b in report.benchmarks.iter() {
+            if let Some(svg) = &b.flamegraph {
+                out.push_str(&format!(
+                    "flamegraph of {}: {}\n",
+                    escape::terminal(&b.name),
+                    escape::terminal(svg)
+                ));
+            }
+        }
+    }
     for p in &report.problems {
         out.push_str(&format!("note: {}\n", escape::terminal(&p.message)));
     }
     out
+}
+
+/// A function of an attribution as listed: `calc::parse (calc/src/lib.rs:12)`, marked when it appeared
+/// or vanished.
+pub fn function_name(f: &FunctionChange) -> String {
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    let mark = match f.presence {
+        Presence::Both => "",
+        Presence::Appeared => "new: ",
+        Presence::Vanished => "gone: ",
+    };
+    format!("{mark}{}{place}", f.function)
+}
+
+/// A function's inclusive count before and after, and the changes of its self and inclusive counts:
+/// `["408 Ir", "1,108 Ir", "self +700, incl. +700"]`; `-` for a side it did not run on.
+pub fn function_figures(f: &FunctionChange) -> [String; 3] {
+    let side = |present: bool, v: u64| {
+        if present {
+            value("Ir", v as f64)
+        } else {
+            "-".to_owned()
+        }
+    };
+    [
+        side(f.presence != Presence::Appeared, f.inclusive.before),
+        side(f.presence != Presence::Vanished, f.inclusive.after),
+        format!(
+            "self {}, incl. {}",
+            signed(&f.exclusive),
+            signed(&f.inclusive)
+        ),
+    ]
+}
+
+/// `+700` / `-12` / `+0`.
+fn signed(pair: &IrPair) -> String {
+    let d = pair.delta();
+    format!(
+        "{}{}",
+        if d < 0 { "-" } else { "+" },
+        count(d.unsigned_abs() as f64)
+    )
+}
+
+/// The one-line summary of an attribution: its culprit's impact, or its note.
+pub fn attribution_summary(a: &Attribution) -> String {
+    match (&a.culprit, &a.note) {
+        (Some(c), _) => crate::report::bench::impact(c),
+        (None, Some(note)) => note.to_owned(),
+        (None, None) => "no change of its own in any function".to_owned(),
+    }
 }

@@ -12,9 +12,11 @@ use std::fmt::Write;
 use crate::gate::checklist::{CheckState, ChecklistLine};
 use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
-use crate::render::bench::{bench_row, complexity_table};
+use crate::render::bench::{
+    attribution_summary, bench_row, complexity_table, function_figures, function_name,
+};
 use crate::render::escape;
-use crate::report::{Baseline, BenchStatus, Category, Finding, Severity};
+use crate::report::{Baseline, BenchStatus, BenchmarkResult, Category, Finding, Severity};
 
 /// The review never exceeds this many characters.
 pub const MAX_CHARS: usize = 60_000;
@@ -257,6 +259,7 @@ fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
     shown.extend(benches.iter().filter(|b| !changed(b.status)));
     for b in shown.iter().take(budget.bench_rows) {
         writeln!(out, "{}", bench_row(b, budget.flavor.cell()))?;
+        write_attribution(b, budget.flavor, out)?;
     }
     if shown.len() > budget.bench_rows {
         writeln!(
@@ -277,6 +280,50 @@ fn write_complexity(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
     writeln!(out, "Complexity:")?;
     writeln!(out)?;
     writeln!(out, "{table}")
+}
+
+/// Under a benchmark's row, where its change went: in markdown a collapsed block in a row of its own (the
+/// culprit's share as its summary; each function listed; the flamegraph named), on a terminal the summary
+/// and the flamegraph only.
+fn write_attribution(b: &BenchmarkResult, flavor: Flavor, out: &mut String) -> std::fmt::Result {
+    let summary = b.attribution.as_ref().map(attribution_summary);
+    if summary.is_none() && b.flamegraph.is_none() {
+        return Ok(());
+    }
+    let cell = flavor.cell();
+    let summary = summary.unwrap_or_else(|| "profile".to_owned());
+    match flavor {
+        Flavor::Terminal => {
+            writeln!(out, "|   where: {} | | | |", cell(&summary))?;
+            if let Some(svg) = &b.flamegraph {
+                writeln!(out, "|   flamegraph: {} | | | |", cell(svg))?;
+            }
+            Ok(())
+        }
+        Flavor::Markdown => {
+            let mut lines: Vec<String> = Vec::new();
+            for f in b.attribution.iter().flat_map(|a| &a.functions) {
+                let [before, after, change] = function_figures(f);
+                lines.push(format!(
+                    "{}: {before} -&gt; {after} ({})",
+                    cell(&format!("`{}`", function_name(f))),
+                    cell(&change)
+                ));
+            }
+            if let Some(note) = b.attribution.as_ref().and_then(|a| a.note.as_ref()) {
+                lines.push(cell(note));
+            }
+            if let Some(svg) = &b.flamegraph {
+                lines.push(format!("flamegraph: {}", cell(&format!("`{svg}`"))));
+            }
+            writeln!(
+                out,
+                "| <details><summary>where: {}</summary>{}</details> | | | |",
+                cell(&summary),
+                lines.join("<br>")
+            )
+        }
+    }
 }
 
 /// The crates of the broken crate-boundary rules and the edges of their paths, as a mermaid diagram

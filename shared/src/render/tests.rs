@@ -133,6 +133,8 @@ fn bench_report() -> Report {
         other_metrics: Default::default(),
         wall_clock: None,
         status,
+        attribution: None,
+        flamegraph: None,
     };
     r.benchmarks.push(result(
         "vm/dispatch/loop_1000",
@@ -345,6 +347,64 @@ fn complexity_report() -> Report {
     r
 }
 
+/// The bench report with the loop's regression attributed, a flamegraph written for it.
+fn attributed_bench_report() -> Report {
+    use crate::report::bench::{Attribution, Culprit, FunctionChange, IrPair, Presence};
+    let mut r = bench_report();
+    let at = |file: &str, line| {
+        Some(Location {
+            file: file.into(),
+            line,
+            column: 1,
+            length: 0,
+        })
+    };
+    let b = &mut r.benchmarks[0];
+    b.attribution = Some(Attribution {
+        culprit: Some(Culprit {
+            function: "vm::dispatch::step".into(),
+            location: at("vm/src/dispatch.rs", 40),
+            own: IrPair {
+                before: 90_000,
+                after: 93_690,
+            },
+            share_pct: 99.7,
+        }),
+        functions: vec![
+            FunctionChange {
+                function: "vm::dispatch::step".into(),
+                location: at("vm/src/dispatch.rs", 40),
+                presence: Presence::Both,
+                exclusive: IrPair {
+                    before: 90_000,
+                    after: 93_690,
+                },
+                inclusive: IrPair {
+                    before: 95_000,
+                    after: 98_690,
+                },
+            },
+            FunctionChange {
+                function: "<vm::Op as core::fmt::Debug>::fmt|x".into(),
+                location: None,
+                presence: Presence::Vanished,
+                exclusive: IrPair {
+                    before: 10,
+                    after: 0,
+                },
+                inclusive: IrPair {
+                    before: 10,
+                    after: 0,
+                },
+            },
+        ],
+        line_info: true,
+        note: None,
+    });
+    b.flamegraph = Some("target/lumen-gate/ws-1/profiles/vm-loop.svg".into());
+    r
+}
+
 #[test]
 fn complexity_families_are_a_table_rank_first_and_answer_the_quadratic_item() {
     let mut lints = lints_report();
@@ -391,4 +451,28 @@ fn complexity_families_are_a_table_rank_first_and_answer_the_quadratic_item() {
     assert!(text.contains(
         "- [ ] No quadratic algorithms on user-controlled input sizes (1 found by complexity-growth)"
     ));
+}
+
+#[test]
+fn a_changed_benchmarks_attribution_is_collapsed_under_its_row() {
+    let r = review_of(vec![attributed_bench_report()], &VerdictConfig::default());
+    let text = markdown::review(&r).unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| vm/dispatch/loop_1000 |"))
+        .take(2)
+        .collect();
+    assert_eq!(
+        rows[1],
+        "| <details><summary>where: +3,690 Ir in `vm::dispatch::step` (vm/src/dispatch.rs:40), 99.7% of the change</summary>\
+         `vm::dispatch::step (vm/src/dispatch.rs:40)`: 95,000 Ir -&gt; 98,690 Ir (self +3,690, incl. +3,690)<br>\
+         `gone: <vm::Op as core::fmt::Debug>::fmt\\|x`: 10 Ir -&gt; - (self -10, incl. -10)<br>\
+         flamegraph: `target/lumen-gate/ws-1/profiles/vm-loop.svg`</details> | | | |",
+        "{text}"
+    );
+    let terminal = markdown::review_for(&r, markdown::Flavor::Terminal).unwrap();
+    assert!(
+        terminal.contains("|   where: +3,690 Ir in `vm::dispatch::step` (vm/src/dispatch.rs:40), 99.7% of the change | | | |\n|   flamegraph: target/lumen-gate/ws-1/profiles/vm-loop.svg | | | |\n"),
+        "{terminal}"
+    );
 }

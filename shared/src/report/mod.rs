@@ -4,6 +4,7 @@
 //! all write a [`Report`]; `cargo lumen-gate --report FILE` reads them back and merges them. The JSON schema
 //! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
 
+pub mod bench;
 pub mod complexity;
 pub mod figures;
 
@@ -323,6 +324,13 @@ pub struct BenchmarkResult {
     pub wall_clock: Option<WallClockChange>,
     /// Verdict on this benchmark.
     pub status: BenchStatus,
+    /// Where the instruction-count change went, function by function (a changed benchmark with a base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<bench::Attribution>,
+    /// The flamegraph written for it (SVG; differential with a base), relative to the workspace root when
+    /// inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flamegraph: Option<String>,
 }
 
 /// An item of the review's "Performance Checklist" (the spec's "apply to every review"), in its order.

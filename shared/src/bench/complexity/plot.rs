@@ -304,9 +304,9 @@ mod tests {
                 Event::Start(e) => {
                     if depth == 0 {
                         roots += 1;
-                        assert_eq!(e.name().as_ref(), "svg");
+                        assert_eq!(e.name().as_ref(), b"svg");
                     }
-                    in_text = e.name().as_ref() == "text";
+                    in_text = e.name().as_ref() == b"text";
                     if in_text {
                         texts.push(String::new());
                     }
@@ -319,11 +319,11 @@ mod tests {
                 Event::Empty(e) => assert!(depth > 0, "{:?} outside the root", e.name()),
                 Event::Text(t) if in_text => {
                     if let Some(last) = texts.last_mut() {
-                        last.push_str(t.as_ref());
+                        last.push_str(&t.decode().unwrap());
                     }
                 }
                 Event::GeneralRef(r) if in_text => {
-                    let ch = match r.as_ref() {
+                    let ch = match r.decode().unwrap().as_ref() {
                         "lt" => "<",
                         "gt" => ">",
                         "amp" => "&",

@@ -1,0 +1,102 @@
+//! The benchmark parts of the report beyond the figures: where an instruction-count change went, function by
+//! function (read from the callgrind profiles of base and HEAD).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::report::Location;
+
+/// An instruction count at the base and at HEAD.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IrPair {
+    /// At the base (0 when the function did not run there).
+    pub before: u64,
+    /// At HEAD (0 when the function no longer runs).
+    pub after: u64,
+}
+
+impl IrPair {
+    /// `after - before`, signed.
+    pub fn delta(&self) -> i128 {
+        i128::from(self.after) - i128::from(self.before)
+    }
+}
+
+/// Whether a function ran at the base, at HEAD, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Presence {
+    /// In both profiles.
+    Both,
+    /// Only at HEAD: a function that appeared.
+    Appeared,
+    /// Only at the base: a function that vanished.
+    Vanished,
+}
+
+/// How one function's instruction counts changed between base and HEAD.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FunctionChange {
+    /// The demangled name (`calc::parse::number`).
+    pub function: String,
+    /// Where it is: relative to the workspace root for the workspace's code, absolute for the rest; `None`
+    /// without line information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// In both profiles, or appeared, or vanished.
+    pub presence: Presence,
+    /// Self cost: the instructions executed in the function itself.
+    pub exclusive: IrPair,
+    /// Self cost plus the cost of everything it calls.
+    pub inclusive: IrPair,
+}
+
+/// The workspace function that accounts for most of a benchmark's change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Culprit {
+    /// The demangled name.
+    pub function: String,
+    /// Its code in the workspace (for code inlined into another function, where that code is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Its own work: its self cost plus that of the non-workspace code (std, dependencies) it calls without
+    /// going through another workspace function.
+    pub own: IrPair,
+    /// Its own work's change as a percentage of the benchmark's whole change.
+    pub share_pct: f64,
+}
+
+/// Where a benchmark's instruction-count change went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Attribution {
+    /// The workspace function carrying most of the change, when one changed the same way as the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub culprit: Option<Culprit>,
+    /// The functions whose counts changed most (self cost first, then inclusive), largest first, at most
+    /// `[bench] top-functions` of them.
+    pub functions: Vec<FunctionChange>,
+    /// False when the benchmark's own code has no line information: functions are then named without file
+    /// and line, and workspace code is told by its crate names.
+    pub line_info: bool,
+    /// What limits the attribution, when something does (no line information, no single culprit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The impact of a change carried by one function: `+49,900 Ir in `probe::triangle` (src/lib.rs:1), 99.8%
+/// of the change`.
+pub fn impact(c: &Culprit) -> String {
+    let delta = c.own.delta();
+    let sign = if delta < 0 { "-" } else { "+" };
+    let place = c
+        .location
+        .as_ref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    format!(
+        "{sign}{} Ir in `{}`{place}, {:.1}% of the change",
+        crate::report::figures::count(delta.unsigned_abs() as f64),
+        c.function,
+        c.share_pct
+    )
+}
