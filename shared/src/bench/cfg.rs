@@ -25,6 +25,7 @@
 //! build = ["--release", "-p", "lumen-cli", "--bin", "lumen"]   # `cargo build` arguments
 //! run = ["{bin:lumen}", "run", "bench/fib.lm"]  # {bin:NAME}: the binary NAME built at that revision
 //! stdin = "bench/input.txt"      # optional, relative to the revision's root
+//! # sizes = [1000, 10000, 100000, 1000000]  # optional: one run per size, `{n}` in run/stdin is the size
 //! ```
 
 use serde::Deserialize;
@@ -80,6 +81,10 @@ pub struct CommandConfig {
     /// A file fed to the command's standard input, relative to the revision's root.
     #[serde(default)]
     pub stdin: Option<Spanned<String>>,
+    /// Input sizes: the command runs once per size, `{n}` in `run` and `stdin` replaced by it, each run a
+    /// benchmark `<name>.<n>` and together a complexity family.
+    #[serde(default)]
+    pub sizes: Option<Spanned<Vec<u64>>>,
 }
 
 /// `[bench.criterion]`.

@@ -323,6 +323,7 @@ pub fn run(
             file: bench_target.map(|t| t.file.to_owned()),
             args: s.args.to_owned(),
             ir: ir.to_owned(),
+            declared_at: None,
         });
         let file = bench_target.map(|t| Location {
             file: t.file.to_owned(),
@@ -377,6 +378,16 @@ pub fn run(
             &command::no_lines(c),
             &mut report.problems,
         );
+        if let Some(n) = c.size {
+            samples.push(complexity::Sample {
+                name: c.name.to_owned(),
+                package: c.package.to_owned(),
+                file: None,
+                args: Some(n.to_string()),
+                ir: result.primary.to_owned(),
+                declared_at: c.declared_at.to_owned(),
+            });
+        }
         if let Some(f) = findings::instruction_count(&result, c.declared_at.to_owned(), limits) {
             report.findings.push(f);
         }

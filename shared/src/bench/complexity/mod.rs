@@ -66,6 +66,9 @@ pub struct Sample {
     pub args: Option<String>,
     /// Its instruction count: HEAD's, and the base's with `--base`.
     pub ir: MetricChange,
+    /// A command benchmark's `[[bench.command]]` entry (its sizes make it a family of its own); `None` for a
+    /// bench target's benchmark.
+    pub declared_at: Option<Location>,
 }
 
 /// A family gathered from the samples.
@@ -108,9 +111,15 @@ impl Families<'_> {
         let families = self.gather(samples, &mut sources, report);
         let mut judged = false;
         for family in families {
-            let file = family.file.as_deref().unwrap_or_default();
-            let benchmarked = sources.benchmarked(file, &family.function);
-            let at = benchmarked.as_ref().map(|b| b.location.to_owned());
+            // A command benchmark has no bench file: its family is where its config entry is.
+            let benchmarked = family
+                .file
+                .as_deref()
+                .and_then(|file| sources.benchmarked(file, &family.function));
+            let at = benchmarked
+                .as_ref()
+                .map(|b| b.location.to_owned())
+                .or_else(|| family.members.first()?.0.declared_at.to_owned());
             let doc = benchmarked.and_then(|b| b.claim);
             let (claim, location) = match (family.expect, doc) {
                 (Some(class), _) => (Some((class, ClaimSource::Config)), at),
@@ -199,9 +208,11 @@ impl Families<'_> {
         }
         for (function, members) in by_function {
             let file = members[0].file.as_deref().unwrap_or_default();
-            if sources
-                .benchmarked(file, function)
-                .is_some_and(|b| b.claim.is_some())
+            // A command benchmark with sizes is a family without a claim too.
+            if members[0].declared_at.is_some()
+                || sources
+                    .benchmarked(file, function)
+                    .is_some_and(|b| b.claim.is_some())
             {
                 families.extend(family(
                     function.to_owned(),
