@@ -453,3 +453,95 @@ fn unwrapped(text: &str) -> String {
         .filter(|c| !c.is_whitespace() && *c != '│')
         .collect()
 }
+
+/// `sum` at four sizes (`{n}` its argument), claimed O(1) by a `[[bench.complexity]]` entry.
+const SIZED_COMMAND: &str = "[[bench.command]]
+name = \"sum\"
+build = [\"--release\", \"-p\", \"tool\", \"--bin\", \"tool\"]
+run = [\"{bin:tool}\", \"{n}\"]
+sizes = [10000, 40000, 160000, 640000]
+
+[[bench.complexity]]
+benchmarks = \"sum.*\"
+expect = \"1\"
+";
+
+#[test]
+fn a_command_with_sizes_is_a_complexity_family_checked_against_its_claim() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-command");
+    p.write("lumen-gate.toml", SIZED_COMMAND);
+    let r = bench(&p, &["--format", "json", "-q"]);
+    assert_eq!(r.code, 1, "O(n) against a claim of O(1): {}", r.stderr);
+    let json = json_of(&r);
+    // One benchmark per size, the size its id.
+    let mut irs = Vec::new();
+    for n in [10000, 40000, 160000, 640000] {
+        let b = benchmark(&json, &format!("sum.{n}"));
+        assert_eq!(b["runner"], "command", "{b:#}");
+        irs.push(b["primary"]["after"].as_f64().unwrap());
+    }
+    assert!(irs.windows(2).all(|w| w[0] < w[1]), "{irs:?}");
+    let families = json["complexity"].as_array().unwrap();
+    assert_eq!(families.len(), 1, "{families:#?}");
+    let family = &families[0];
+    assert_eq!(family["family"], "sum", "{family:#}");
+    assert_eq!(family["head"]["class"], "O(n)", "{family:#}");
+    assert_eq!(
+        (family["claimed"].as_str(), family["claim_source"].as_str()),
+        (Some("O(1)"), Some("config"))
+    );
+    // Where the command is declared: its entry's `name`.
+    assert_eq!(family["location"]["file"], "lumen-gate.toml");
+    assert_eq!(family["location"]["line"], 2);
+    let claim: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "complexity-claim")
+        .collect();
+    assert_eq!(claim.len(), 1, "{json:#}");
+    assert_eq!(claim[0]["severity"], "CRITICAL");
+    assert_eq!(claim[0]["location"]["file"], "lumen-gate.toml");
+}
+
+#[test]
+fn sizes_and_the_size_placeholder_come_together() {
+    let p = TempProject::new("bench-command");
+    for (config, parts) in [
+        (
+            "[[bench.command]]\nname = \"sum\"\nrun = [\"{bin:tool}\", \"{n}\"]\n",
+            &[
+                "command benchmark `sum` uses `{n}` but gives no sizes",
+                "lumen-gate.toml:3:7",
+            ][..],
+        ),
+        (
+            "[[bench.command]]\nname = \"sum\"\nrun = [\"{bin:tool}\"]\nsizes = [10, 100]\n",
+            &[
+                "command benchmark `sum`: no `{n}` in `run` or `stdin`",
+                "lumen-gate.toml:4:9",
+            ][..],
+        ),
+        (
+            "[[bench.command]]\nname = \"s.um\"\nrun = [\"{bin:tool}\", \"{n}\"]\nsizes = [10, 10, 0]\n",
+            &[
+                "command benchmark `s.um`: sizes must be at least 1",
+                "command benchmark `s.um`: a size is given twice",
+                "needs a name without `.`",
+            ][..],
+        ),
+    ] {
+        p.write("lumen-gate.toml", config);
+        let r = bench(&p, &["-q"]);
+        assert_eq!(r.code, 2, "{config}: {}", r.stderr);
+        let said = unwrapped(&r.stderr);
+        for part in parts {
+            assert!(
+                said.contains(&unwrapped(part)),
+                "{config}: no `{part}` in {}",
+                r.stderr
+            );
+        }
+    }
+}

@@ -16,11 +16,16 @@
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
 //! ir-regression-pct = 5.0
 //!
+//! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
+//! benchmarks = "sort::bench_sort.*"
+//! expect = "n log n"
+//!
 //! [[bench.command]]              # a program run under callgrind at base and HEAD
 //! name = "fib"                   # the benchmark's name
 //! build = ["--release", "-p", "lumen-cli", "--bin", "lumen"]   # `cargo build` arguments
 //! run = ["{bin:lumen}", "run", "bench/fib.lm"]  # {bin:NAME}: the binary NAME built at that revision
 //! stdin = "bench/input.txt"      # optional, relative to the revision's root
+//! # sizes = [1000, 10000, 100000, 1000000]  # optional: one run per size, `{n}` in run/stdin is the size
 //! ```
 
 use serde::Deserialize;
@@ -53,6 +58,9 @@ pub struct BenchConfig {
     /// Criterion (wall-clock) benchmarks.
     #[serde(default)]
     pub criterion: CriterionConfig,
+    /// Benchmark families whose growth is fitted.
+    #[serde(default)]
+    pub complexity: Vec<crate::bench::complexity::cfg::FamilyConfig>,
     /// Command benchmarks: programs of the workspace run under callgrind.
     #[serde(default)]
     pub command: Vec<CommandConfig>,
@@ -73,6 +81,10 @@ pub struct CommandConfig {
     /// A file fed to the command's standard input, relative to the revision's root.
     #[serde(default)]
     pub stdin: Option<Spanned<String>>,
+    /// Input sizes: the command runs once per size, `{n}` in `run` and `stdin` replaced by it, each run a
+    /// benchmark `<name>.<n>` and together a complexity family.
+    #[serde(default)]
+    pub sizes: Option<Spanned<Vec<u64>>>,
 }
 
 /// `[bench.criterion]`.
@@ -106,6 +118,7 @@ impl Default for BenchConfig {
             timeout_secs: default_timeout(),
             top_functions: default_top_functions(),
             criterion: CriterionConfig::default(),
+            complexity: Vec::new(),
             command: Vec::new(),
         }
     }

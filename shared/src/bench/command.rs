@@ -54,7 +54,12 @@ pub struct CommandBench {
     pub stdin: Option<String>,
     /// Where it is declared in the configuration file.
     pub declared_at: Option<Location>,
+    /// Its input size, when its entry gives `sizes` (its name is then `<entry's name>.<size>`).
+    pub size: Option<u64>,
 }
+
+/// The input size placeholder of `run` and `stdin`.
+const SIZE: &str = "{n}";
 
 /// The binaries named by `{bin:NAME}` in `arg`, in order.
 fn bins_in(arg: &str) -> Vec<&str> {
@@ -136,7 +141,7 @@ pub fn validate(
                 }
             }
         }
-        commands.push(CommandBench {
+        let command = CommandBench {
             name: name.to_owned(),
             package: package.unwrap_or_default(),
             build: c.build.to_vec(),
@@ -153,9 +158,75 @@ pub fn validate(
                 column: 1,
                 length: 0,
             }),
-        });
+            size: None,
+        };
+        match sizes_of(c, v) {
+            Some(sizes) => commands.extend(sizes.into_iter().map(|n| command.sized(n))),
+            None => commands.push(command),
+        }
     }
     commands
+}
+
+/// The sizes of a `[[bench.command]]` entry: `None` without `sizes` (or when they are wrong: the error is
+/// in `v`). Sizes are at least 1 and distinct, the name has no `.` (the family's benchmarks are
+/// `<name>.<n>`), and `sizes` and `{n}` come together.
+fn sizes_of(c: &CommandConfig, v: &mut Validator<'_>) -> Option<Vec<u64>> {
+    let name = c.name.get_ref();
+    let uses_n = c.run.get_ref().iter().any(|a| a.get_ref().contains(SIZE))
+        || c.stdin.as_ref().is_some_and(|s| s.get_ref().contains(SIZE));
+    let Some(sizes) = &c.sizes else {
+        if uses_n {
+            v.error(
+                &c.run,
+                format!("command benchmark `{name}` uses `{{n}}` but gives no sizes"),
+                "`{n}` here",
+                Some("give the input sizes: `sizes = [1000, 10000, 100000, 1000000]`".to_owned()),
+            );
+        }
+        return None;
+    };
+    let mut errors = Vec::new();
+    if !uses_n {
+        errors.push("no `{n}` in `run` or `stdin`: every size would run the same command");
+    }
+    if sizes.get_ref().is_empty() || sizes.get_ref().contains(&0) {
+        errors.push("sizes must be at least 1, and there must be one");
+    }
+    let mut distinct = sizes.get_ref().to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() != sizes.get_ref().len() {
+        errors.push("a size is given twice");
+    }
+    if name.contains('.') {
+        errors.push("a command benchmark with sizes needs a name without `.` (its benchmarks are `<name>.<n>`)");
+    }
+    for e in &errors {
+        v.error(
+            sizes,
+            format!("command benchmark `{name}`: {e}"),
+            "these sizes",
+            None,
+        );
+    }
+    errors.is_empty().then_some(distinct)
+}
+
+impl CommandBench {
+    /// The benchmark of this command at size `n`: `{n}` replaced in its command line and stdin file.
+    fn sized(&self, n: u64) -> CommandBench {
+        let with_n = |text: &str| text.replace(SIZE, &n.to_string());
+        CommandBench {
+            name: format!("{}.{n}", self.name),
+            package: self.package.to_owned(),
+            build: self.build.to_vec(),
+            run: self.run.iter().map(|a| with_n(a)).collect(),
+            stdin: self.stdin.as_deref().map(with_n),
+            declared_at: self.declared_at.to_owned(),
+            size: Some(n),
+        }
+    }
 }
 
 /// The 1-based line of byte `offset` of `text`.

@@ -3,6 +3,7 @@
 use toml::Spanned;
 
 use crate::bench::cfg::BenchConfig;
+use crate::bench::complexity::cfg::FamilySpec;
 use crate::config::validate::Validator;
 use crate::report::{BenchStatus, MetricChange};
 
@@ -13,6 +14,8 @@ pub struct Limits {
     default_abs: Option<u64>,
     floor: u64,
     overrides: Vec<(globset::GlobMatcher, Option<f64>, Option<u64>)>,
+    /// The `[[bench.complexity]]` families, validated.
+    pub complexity: Vec<FamilySpec>,
 }
 
 impl Limits {
@@ -30,7 +33,9 @@ impl Limits {
                 ));
             }
         }
+        let complexity = crate::bench::complexity::cfg::validate(v, &cfg.complexity);
         Limits {
+            complexity,
             default_pct: *cfg.ir_regression_pct.get_ref(),
             default_abs: cfg.ir_regression_abs,
             floor: cfg.floor_ir,

@@ -21,6 +21,7 @@ pub mod attribution;
 pub mod callgrind;
 pub mod cfg;
 pub mod command;
+pub mod complexity;
 pub mod criterion;
 pub mod discover;
 pub mod files;
@@ -306,6 +307,7 @@ pub fn run(
         all: opts.profile,
         limits,
     };
+    let mut samples = Vec::new();
     for (package, target, s) in summary::collect(&session.dirs.home, BASELINE)? {
         let mut metrics = s.metrics;
         // summary::collect keeps only summaries with an `Ir`.
@@ -315,6 +317,14 @@ pub fn run(
         let bench_target = callgrind
             .iter()
             .find(|t| t.package == package && t.name == target);
+        samples.push(complexity::Sample {
+            name: s.name.to_owned(),
+            package: package.to_owned(),
+            file: bench_target.map(|t| t.file.to_owned()),
+            args: s.args.to_owned(),
+            ir: ir.to_owned(),
+            declared_at: None,
+        });
         let file = bench_target.map(|t| Location {
             file: t.file.to_owned(),
             line: 1,
@@ -368,11 +378,28 @@ pub fn run(
             &command::no_lines(c),
             &mut report.problems,
         );
+        if let Some(n) = c.size {
+            samples.push(complexity::Sample {
+                name: c.name.to_owned(),
+                package: c.package.to_owned(),
+                file: None,
+                args: Some(n.to_string()),
+                ir: result.primary.to_owned(),
+                declared_at: c.declared_at.to_owned(),
+            });
+        }
         if let Some(f) = findings::instruction_count(&result, c.declared_at.to_owned(), limits) {
             report.findings.push(f);
         }
         report.benchmarks.push(result);
     }
+    complexity::Families {
+        root: ws.root.as_std_path(),
+        profiles: &session.dirs.profiles,
+        specs: &limits.complexity,
+        with_base: opts.base.is_some(),
+    }
+    .check(&samples, &mut report)?;
     session.read_criterion(&targets, cfg, &mut report)?;
 
     if opts.check_determinism {

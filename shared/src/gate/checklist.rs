@@ -3,9 +3,12 @@
 //!
 //! A Performance Checklist item is ticked only when a rule that answers it ran (it is in the report's
 //! `rules_checked` with the item in its `checks`) and found nothing that counts; the line names those rules.
+//! "No quadratic algorithms on user-controlled input sizes" is answered by the measured complexity of benchmark
+//! families (`complexity-claim`, `complexity-growth`) when any were fitted, else by the source rule `quadratic`.
 
 use crate::arch::Kind;
 use crate::lints::rules::{RULES, Scope};
+use crate::report::complexity::COMPLEXITY_KIND;
 use crate::report::{Category, ChecklistItem, Finding, Report};
 
 /// The state of one checklist line.
@@ -91,11 +94,15 @@ pub fn performance(report: &Report, issues: &[Finding]) -> Vec<ChecklistLine> {
     ChecklistItem::ALL
         .iter()
         .map(|item| {
-            let rules: Vec<_> = report
+            let mut rules: Vec<_> = report
                 .rules_checked
                 .iter()
                 .filter(|r| r.checks.contains(item))
                 .collect();
+            // Measured growth answers it when benchmark families were fitted; the source rule otherwise.
+            if rules.iter().any(|r| r.kind == COMPLEXITY_KIND) {
+                rules.retain(|r| r.kind == COMPLEXITY_KIND);
+            }
             let st = if rules.is_empty() {
                 CheckState::NotChecked(why_not_checked(report, *item))
             } else {

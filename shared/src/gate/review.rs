@@ -64,6 +64,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.benchmarks.extend(report.benchmarks);
         merged.rules_checked.extend(report.rules_checked);
         merged.problems.extend(report.problems);
+        merged.complexity.extend(report.complexity);
         merged.notes.extend(report.notes);
     }
     // Several parts may say the same thing (the base's lockfile, seen by arch and bench): once each.
@@ -75,6 +76,8 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         .dedup_by(|a, b| a.identity() == b.identity());
     merged.benchmarks.sort_by(|a, b| a.name.cmp(&b.name));
     merged.benchmarks.dedup_by(|a, b| a.name == b.name);
+    merged.complexity.sort_by(|a, b| a.family.cmp(&b.family));
+    merged.complexity.dedup_by(|a, b| a.family == b.family);
     merged
         .rules_checked
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
@@ -103,6 +106,10 @@ fn merge_base(into: &mut Option<BaseRevision>, base: Option<BaseRevision>) -> Re
 /// performance checklist), then place.
 pub fn rank(findings: &mut [Finding], benchmarks: &[BenchmarkResult]) {
     let regression_size = |f: &Finding| -> i64 {
+        // A complexity finding explains its family's per-size regressions: it ranks above them.
+        if f.kind == crate::report::complexity::COMPLEXITY_KIND {
+            return i64::MIN;
+        }
         f.benchmark
             .as_deref()
             .and_then(|name| benchmarks.iter().find(|b| b.name == name))

@@ -5,6 +5,7 @@
 use crate::output::Verbosity;
 use crate::render::escape;
 use crate::report::bench::{Attribution, FunctionChange, IrPair, Presence};
+use crate::report::complexity::ComplexityFit;
 use crate::report::figures::{count, percent, value};
 use crate::report::{BenchmarkResult, Report};
 
@@ -26,6 +27,39 @@ pub fn bench_row(b: &BenchmarkResult, name: fn(&str) -> String) -> String {
         name(&b.name),
         value(&b.metric, b.primary.after)
     )
+}
+
+/// The Complexity table's header and one row per family (at most `max_rows`): family, claimed class, fitted
+/// class at the base and HEAD, RMS of HEAD's fit; empty when no family was fitted. The family name goes
+/// through `name`.
+pub fn complexity_table(report: &Report, max_rows: usize, name: fn(&str) -> String) -> String {
+    let families = &report.complexity;
+    if families.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "| Family | Claimed | Base | HEAD | RMS |\n|--------|---------|------|------|-----|\n",
+    );
+    let class = |f: &ComplexityFit| f.class.as_deref().unwrap_or("too small").to_owned();
+    for f in families.iter().take(max_rows) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            name(&f.family),
+            f.claimed.as_deref().unwrap_or("-"),
+            f.base.as_ref().map_or("-".to_owned(), class),
+            class(&f.head),
+            f.head
+                .rms_pct
+                .map_or("-".to_owned(), |rms| format!("{rms:.1}%"))
+        ));
+    }
+    if families.len() > max_rows {
+        out.push_str(&format!(
+            "| ... and {} more families (see the JSON report) | | | | |\n",
+            families.len() - max_rows
+        ));
+    }
+    out
 }
 
 /// The table, then one line per finding and per note; `-v` adds the other metrics under each row.
@@ -70,6 +104,11 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
                 }
             }
         }
+    }
+    let families = complexity_table(report, usize::MAX, escape::terminal);
+    if !families.is_empty() {
+        out.push_str("\nComplexity:\n");
+        out.push_str(&families);
     }
     for f in &report.findings {
         out.push_str(&format!(

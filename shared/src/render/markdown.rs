@@ -12,7 +12,9 @@ use std::fmt::Write;
 use crate::gate::checklist::{CheckState, ChecklistLine};
 use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
-use crate::render::bench::{attribution_summary, bench_row, function_figures, function_name};
+use crate::render::bench::{
+    attribution_summary, bench_row, complexity_table, function_figures, function_name,
+};
 use crate::render::escape;
 use crate::report::{Baseline, BenchStatus, BenchmarkResult, Category, Finding, Severity};
 
@@ -108,6 +110,7 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
     writeln!(out, "### Benchmarks Run")?;
     write_benchmarks(r, budget, out)?;
     writeln!(out)?;
+    write_complexity(r, budget, out)?;
 
     writeln!(out, "### Architecture Compliance")?;
     let mut issue_lines = 0;
@@ -266,6 +269,17 @@ fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
         )?;
     }
     Ok(())
+}
+
+/// The "Complexity" table (see [`complexity_table`]); nothing when no family was fitted.
+fn write_complexity(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
+    let table = complexity_table(&r.report, budget.bench_rows, budget.flavor.cell());
+    if table.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Complexity:")?;
+    writeln!(out)?;
+    writeln!(out, "{table}")
 }
 
 /// Under a benchmark's row, where its change went: in markdown a collapsed block in a row of its own (the

@@ -308,6 +308,45 @@ fn sarif_validates_against_the_2_1_0_schema() {
     insta::assert_json_snapshot!(log);
 }
 
+/// A bench report whose `vm::dispatch::loop` family went from O(n) at the base to O(n^2) at HEAD.
+fn complexity_report() -> Report {
+    use crate::report::complexity::*;
+    let mut r = bench_report();
+    let fit = |class: &str, rms: f64| ComplexityFit {
+        points: vec![SizePoint { n: 16, ir: 100.0 }],
+        class: Some(class.into()),
+        rms_pct: Some(rms),
+        classes: vec![],
+    };
+    r.complexity.push(ComplexityFamily {
+        family: "vm::dispatch::loop".into(),
+        package: "vm".into(),
+        location: None,
+        claimed: Some("O(n)".into()),
+        claim_source: Some(ClaimSource::Config),
+        head: fit("O(n^2)", 0.66),
+        base: Some(fit("O(n)", 0.0)),
+        plot: None,
+    });
+    let mut f = finding(
+        "complexity-growth",
+        COMPLEXITY_KIND,
+        Category::Benchmark,
+        Severity::Critical,
+        "vm/benches/dispatch.rs",
+        30,
+    );
+    f.message = "vm::dispatch::loop: O(n) at base, O(n^2) at HEAD".into();
+    r.findings.push(f);
+    r.rules_checked.push(RuleChecked {
+        id: "complexity-growth".into(),
+        kind: COMPLEXITY_KIND.into(),
+        description: "classes must not grow".into(),
+        checks: vec![ChecklistItem::Quadratic],
+    });
+    r
+}
+
 /// The bench report with the loop's regression attributed, a flamegraph written for it.
 fn attributed_bench_report() -> Report {
     use crate::report::bench::{Attribution, Culprit, FunctionChange, IrPair, Presence};
@@ -364,6 +403,54 @@ fn attributed_bench_report() -> Report {
     });
     b.flamegraph = Some("target/lumen-gate/ws-1/profiles/vm-loop.svg".into());
     r
+}
+
+#[test]
+fn complexity_families_are_a_table_rank_first_and_answer_the_quadratic_item() {
+    let mut lints = lints_report();
+    lints.rules_checked.push(RuleChecked {
+        id: "quadratic".into(),
+        kind: "lints::quadratic".into(),
+        description: "checks quadratic".into(),
+        checks: vec![ChecklistItem::Quadratic],
+    });
+    let quadratic_line = |r: &Review| {
+        r.performance
+            .iter()
+            .find(|l| l.text == ChecklistItem::Quadratic.text())
+            .unwrap()
+            .to_owned()
+    };
+    let without = review_of(
+        vec![lints.to_owned(), bench_report()],
+        &VerdictConfig::default(),
+    );
+    assert_eq!(quadratic_line(&without).checked_by, ["quadratic"]);
+    assert!(!markdown::review(&without).unwrap().contains("Complexity:"));
+
+    let r = review_of(vec![lints, complexity_report()], &VerdictConfig::default());
+    let line = quadratic_line(&r);
+    assert_eq!(
+        line.checked_by,
+        ["complexity-growth"],
+        "measured, not the source rule"
+    );
+    assert_eq!(line.state, crate::gate::checklist::CheckState::Failed(1));
+    assert_eq!(
+        r.issues[0].rule_id, "complexity-growth",
+        "above the per-size regression"
+    );
+    let text = markdown::review(&r).unwrap();
+    assert!(
+        text.contains(
+            "Complexity:\n\n| Family | Claimed | Base | HEAD | RMS |\n|--------|---------|------|------|-----|\n\
+             | vm::dispatch::loop | O(n) | O(n) | O(n^2) | 0.7% |\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        "- [ ] No quadratic algorithms on user-controlled input sizes (1 found by complexity-growth)"
+    ));
 }
 
 #[test]

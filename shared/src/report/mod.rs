@@ -5,6 +5,7 @@
 //! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
 
 pub mod bench;
+pub mod complexity;
 pub mod figures;
 
 use std::collections::BTreeMap;
@@ -460,6 +461,9 @@ pub struct Report {
     /// Files or targets that could not be checked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// Benchmark families fitted to complexity classes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complexity: Vec<complexity::ComplexityFamily>,
     /// What the run did that the reader should know and that is not a finding: a base worktree created
     /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -480,6 +484,7 @@ impl Report {
             findings: Vec::new(),
             benchmarks: Vec::new(),
             problems: Vec::new(),
+            complexity: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -490,6 +495,7 @@ impl Report {
             a.severity
                 .cmp(&b.severity)
                 .then_with(|| baseline_rank(a.baseline).cmp(&baseline_rank(b.baseline)))
+                .then_with(|| explains_rank(a).cmp(&explains_rank(b)))
                 .then_with(|| a.location.cmp(&b.location))
                 .then_with(|| a.rule_id.cmp(&b.rule_id))
                 .then_with(|| a.message.cmp(&b.message))
@@ -510,6 +516,11 @@ impl Report {
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)
     }
+}
+
+/// A complexity finding explains the per-size regressions of its family: it comes first.
+fn explains_rank(f: &Finding) -> u8 {
+    u8::from(f.kind != complexity::COMPLEXITY_KIND)
 }
 
 fn baseline_rank(b: Baseline) -> u8 {
