@@ -340,12 +340,13 @@ fn a_command_whose_work_grows_is_a_regression_at_the_binarys_own_function() {
         (Some("command"), Some("regressed")),
         "{sum:#}"
     );
-    // 20,000 iterations (tool/input.txt) of 7 more instructions.
+    // 20,000 iterations (tool/input.txt) of 7 more instructions, give or take the few dozen instructions
+    // by which process start-up differs between the two revisions' directories.
     let (before, after) = (
         sum["primary"]["before"].as_f64().unwrap(),
         sum["primary"]["after"].as_f64().unwrap(),
     );
-    assert!(after - before >= 140_000.0, "{sum:#}");
+    assert!((after - before - 140_000.0).abs() < 1_000.0, "{sum:#}");
     let a = &sum["attribution"];
     assert_eq!(a["culprit"]["function"], "tool::work", "{a:#}");
     assert_eq!(a["functions"][0]["function"], "tool::work", "{a:#}");
