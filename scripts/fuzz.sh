@@ -7,7 +7,7 @@
 #   bash scripts/fuzz.sh 1200 lints      # one target, 20 minutes
 #
 # Targets: lints (source text as a crate's lib.rs), config (lumen-gate.toml), reports (--report JSON, merged and
-# rendered), bench_summary (runners' summary.json), criterion (criterion's estimates). Corpora grow in
+# rendered), bench_summary (runners' summary.json), callgrind (the attribution's callgrind reader), criterion (criterion's estimates). Corpora grow in
 # fuzz/corpus/<target>/ (seeded from fuzz/seeds/ and the repository's own sources and configs); a crashing
 # input is saved in fuzz/artifacts/<target>/: replay it with `cargo +nightly fuzz run <target> <file>`.
 set -euo pipefail
@@ -18,7 +18,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(lints config reports bench_summary criterion)
+  targets=(lints config reports bench_summary callgrind criterion)
 fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

@@ -194,3 +194,11 @@ pub fn bench_summary(home: &Path, text: &str) -> Result<Vec<(String, f64, Option
         })
         .collect())
 }
+
+/// Reads `data` as a callgrind output file (the attribution's streaming reader); returns how many
+/// functions it holds.
+pub fn callgrind(data: &[u8]) -> Result<usize, String> {
+    let profile = crate::bench::callgrind::Profile::read(data, Path::new("callgrind.out"))
+        .map_err(|e| e.to_string())?;
+    Ok(profile.functions().len())
+}

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use lumen_gate_core::fuzz::{Scratch, bench_summary, review_of_reports};
+use lumen_gate_core::fuzz::{Scratch, bench_summary, callgrind, review_of_reports};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -78,6 +78,9 @@ const REPORTS: [&str; 3] = [
     include_str!("../../fuzz/seeds/reports/bench.json"),
     include_str!("../../fuzz/seeds/reports/lints-and-arch.json"),
 ];
+
+/// A small callgrind file with name compression, a call and relative positions.
+const CALLGRIND: &str = "# callgrind format\nversion: 1\ncreator: lumen-gate properties\npositions: line\nevents: Ir\nfl=(1) src/lib.rs\nfn=(1) probe::a\n1 10\n+2 5\ncfn=(2) probe::b\ncalls=3 7\n7 60\nfn=(2)\n7 20\n-1 40\ntotals: 75\n";
 
 const SUMMARIES: [&str; 2] = [
     include_str!("../../fuzz/seeds/bench_summary/v6.json"),
@@ -174,6 +177,20 @@ proptest! {
     }
 
     #[test]
+    fn callgrind_reader_never_panics_on_damaged_profiles(
+        cut in (any::<usize>(), any::<usize>()),
+        at in any::<usize>(),
+        insert in select(vec!["", "fn=(1)", "cfn=(9)", "calls=", "calls=1 -5", "+3 7", "-99999999999999999999 1", "*", "fl=(", "positions: instr line", "events: Ir Dr", "\n", "0x1F 3"]),
+    ) {
+        let _ = callgrind(damaged(CALLGRIND, cut, at, insert).as_bytes());
+    }
+
+    #[test]
+    fn callgrind_reader_never_panics_on_arbitrary_bytes(data in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = callgrind(&data);
+    }
+
+    #[test]
     fn criterion_reader_never_panics(
         benchmark in any::<String>(),
         numbers in prop::collection::vec(any::<f64>(), 4),
@@ -197,6 +214,7 @@ proptest! {
 /// something real.
 #[test]
 fn the_fuzz_seeds_are_accepted() {
+    assert_eq!(callgrind(CALLGRIND.as_bytes()), Ok(2));
     for report in REPORTS {
         review_of_reports(&[report]).unwrap();
     }
