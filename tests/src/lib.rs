@@ -313,3 +313,24 @@ pub fn is_running(pid: &str) -> bool {
 /// A build script for the `bench-gungraun` fixture's `calc` (`calc/build.rs`) that, once a file
 /// `hang-now` exists at the project root, writes its pid to `hang.pid` there and sleeps for ten minutes.
 pub const HANGING_BUILD_SCRIPT: &str = "fn main() {\n    let trigger = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang-now\");\n    println!(\"cargo:rerun-if-changed={trigger}\");\n    if std::path::Path::new(trigger).exists() {\n        let pid = std::process::id().to_string();\n        std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../hang.pid\"), pid).unwrap();\n        std::thread::sleep(std::time::Duration::from_secs(600));\n    }\n}\n";
+
+/// Runs `cargo lumen-arch` (the binary `bin`) on `project`'s workspace, offline, with `args`.
+pub fn run_arch(bin: &str, project: &TempProject, args: &[&str]) -> Run {
+    run(tool(bin)
+        .arg("--manifest-path")
+        .arg(project.manifest())
+        .arg("--offline")
+        .args(args))
+}
+
+/// Runs `cargo lumen-arch` with `--format json` and `args`: the exit code and the report, the temp root
+/// replaced by `[ROOT]`.
+pub fn arch_json(bin: &str, project: &TempProject, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = run_arch(bin, project, &all);
+    let stdout = redact_root(&run.stdout, project.root());
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {}", run.stderr));
+    (run.code, value)
+}

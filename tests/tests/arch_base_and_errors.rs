@@ -1,29 +1,18 @@
 //! `cargo lumen-arch`: new coupling against a git base (the user's checkout untouched), the Lumen preset on
 //! a Lumen-shaped fixture, and bad input.
 
-use lumen_gate_tests::{CheckoutState, Run, TempProject, run, tool};
+use lumen_gate_tests::{CheckoutState, Run, TempProject, arch_json, run, run_arch, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
 
 fn arch(project: &TempProject, args: &[&str]) -> Run {
-    run(tool(BIN)
-        .arg("--manifest-path")
-        .arg(project.manifest())
-        .arg("--offline")
-        .args(args))
+    run_arch(BIN, project, args)
 }
 
+/// Runs with `--format json`: the exit code and the report, the temp root replaced by `[ROOT]`.
 fn json(project: &TempProject, args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    let Run {
-        code,
-        stdout,
-        stderr,
-    } = arch(project, &all);
-    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    (code, value)
+    arch_json(BIN, project, args)
 }
 
 const PLUGIN_A: &str = "[package]\nname = \"plugin-a\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nengine = { path = \"../engine\" }\n";

@@ -6,26 +6,18 @@
 //! lumen-vm -> lumen-jit (optional, feature `jit`, not default); lumen-vm -> lumen-sys
 //! (`[target.'cfg(unix)'.dependencies]`); lumen-lsp -> lumen-cli.
 
-use lumen_gate_tests::{Run, TempProject, redact_root, run, tool};
+use lumen_gate_tests::{Run, TempProject, arch_json, run_arch};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
 
 fn arch(project: &TempProject, args: &[&str]) -> Run {
-    run(tool(BIN)
-        .arg("--manifest-path")
-        .arg(project.manifest())
-        .arg("--offline")
-        .args(args))
+    run_arch(BIN, project, args)
 }
 
-/// Runs with `--format json`: the exit code and the report.
+/// Runs with `--format json`: the exit code and the report, the temp root replaced by `[ROOT]`.
 fn json(p: &TempProject) -> (i32, Value) {
-    let run = arch(p, &["--format", "json"]);
-    let stdout = redact_root(&run.stdout, p.root());
-    let value: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {}", run.stderr));
-    (run.code, value)
+    arch_json(BIN, p, &[])
 }
 
 /// The fixture with `rules` as its lumen-gate.toml.

@@ -2,7 +2,7 @@
 //! layers (`app`; `service`, `store`; `base`), a violation of every path form, near misses that are not
 //! violations, and configuration errors.
 
-use lumen_gate_tests::{Run, TempProject, run, tool};
+use lumen_gate_tests::{Run, TempProject, arch_json, run_arch};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
@@ -15,11 +15,7 @@ fn rule(extra: &str) -> String {
 }
 
 fn arch(p: &TempProject, args: &[&str]) -> Run {
-    run(tool(BIN)
-        .arg("--manifest-path")
-        .arg(p.manifest())
-        .arg("--offline")
-        .args(args))
+    run_arch(BIN, p, args)
 }
 
 /// Writes `config` as lumen-gate.toml and runs with `--format json`.
@@ -29,13 +25,9 @@ fn json_with(config: &str) -> (i32, Value) {
     json(&p, &[])
 }
 
+/// Runs with `--format json`: the exit code and the report, the temp root replaced by `[ROOT]`.
 fn json(p: &TempProject, args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    let run = arch(p, &all);
-    let value: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
-    (run.code, value)
+    arch_json(BIN, p, args)
 }
 
 fn findings(report: &Value) -> &Vec<Value> {

@@ -1,17 +1,13 @@
 //! `cargo lumen-arch` end to end on the `arch-rules` fixture: each rule kind, passing and violating, with
 //! findings, paths, file:line spans, JSON and exit codes. Findings are JSON snapshots (`snapshots/`).
 
-use lumen_gate_tests::{Run, TempProject, redact_root, run, tool};
+use lumen_gate_tests::{Run, TempProject, arch_json, run_arch, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
 
 fn arch(project: &TempProject, args: &[&str]) -> Run {
-    run(tool(BIN)
-        .arg("--manifest-path")
-        .arg(project.manifest())
-        .arg("--offline")
-        .args(args))
+    run_arch(BIN, project, args)
 }
 
 /// Writes `rules` as lumen-gate.toml and runs with `--format json`.
@@ -23,13 +19,7 @@ fn json_with(rules: &str) -> (i32, Value) {
 
 /// Runs with `--format json`: the exit code and the report, the temp root replaced by `[ROOT]`.
 fn json(p: &TempProject, args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    let run = arch(p, &all);
-    let stdout = redact_root(&run.stdout, p.root());
-    let value: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {}", run.stderr));
-    (run.code, value)
+    arch_json(BIN, p, args)
 }
 
 fn findings(report: &Value) -> &[Value] {
