@@ -5,6 +5,7 @@
 //! ir-regression-pct = 1.0        # default 1.0: more than 1% more instructions is a regression
 //! ir-regression-abs = 500        # optional: and at least this many more instructions
 //! floor-ir = 1000                # benchmarks under this many instructions are reported, never fail
+//! noise = "0.2%"                 # optional: changes within 0.2% are noise (default: measured, see below)
 //! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
 //! top-functions = 10             # default 10: functions listed per changed benchmark (JSON, -v, review)
 //!
@@ -15,6 +16,7 @@
 //! [[bench.overrides]]
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
 //! ir-regression-pct = 5.0
+//! noise = "0.5%"                 # this family's noise floor
 //!
 //! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
 //! benchmarks = "sort::bench_sort.*"
@@ -46,6 +48,10 @@ pub struct BenchConfig {
     /// Benchmarks whose base figure is under this never fail.
     #[serde(default)]
     pub floor_ir: u64,
+    /// The noise floor (`"0.2%"`): a change within it is no change. Without it, the floor is measured
+    /// where two runs of the same code exist (see `bench::noise`).
+    #[serde(default)]
+    pub noise: Option<Spanned<String>>,
     /// Per-benchmark limits.
     #[serde(default)]
     pub overrides: Vec<BenchOverride>,
@@ -114,6 +120,7 @@ impl Default for BenchConfig {
             ir_regression_pct: default_pct(),
             ir_regression_abs: None,
             floor_ir: 0,
+            noise: None,
             overrides: Vec::new(),
             timeout_secs: default_timeout(),
             top_functions: default_top_functions(),
@@ -136,6 +143,9 @@ pub struct BenchOverride {
     /// Absolute limit for these.
     #[serde(default)]
     pub ir_regression_abs: Option<u64>,
+    /// The noise floor of these (`"0.5%"`).
+    #[serde(default)]
+    pub noise: Option<Spanned<String>>,
 }
 
 fn default_pct() -> Spanned<f64> {
