@@ -526,7 +526,12 @@ mod tests {
         ] {
             assert!(is_startup_frame(frame), "{frame}");
         }
-        for user in ["calc::main", "calc::parse", "0xcafe::not_an_address", "memcpy"] {
+        for user in [
+            "calc::main",
+            "calc::parse",
+            "0xcafe::not_an_address",
+            "memcpy",
+        ] {
             assert!(!is_startup_frame(user), "{user}");
         }
         // The chain's `main` (a start-up frame) passes the change through: only `calc::*` are listed.

@@ -42,7 +42,10 @@ impl Limits {
                     benchmarks: g.compile_matcher(),
                     pct: o.ir_regression_pct.as_ref().map(|p| *p.get_ref()),
                     abs: o.ir_regression_abs,
-                    noise: o.noise.as_ref().and_then(|n| noise::parse(n.get_ref()).ok()),
+                    noise: o
+                        .noise
+                        .as_ref()
+                        .and_then(|n| noise::parse(n.get_ref()).ok()),
                 });
             }
         }
@@ -62,8 +65,7 @@ impl Limits {
 
     /// The percent limit of a benchmark.
     pub fn pct_for(&self, name: &str) -> f64 {
-        self.overridden(name, |o| o.pct)
-            .unwrap_or(self.default_pct)
+        self.overridden(name, |o| o.pct).unwrap_or(self.default_pct)
     }
 
     fn abs_for(&self, name: &str) -> Option<u64> {
@@ -77,11 +79,7 @@ impl Limits {
     }
 
     /// The value the last matching override sets (`pick` reads it), if any does.
-    fn overridden<T>(
-        &self,
-        name: &str,
-        pick: impl Fn(&Override) -> Option<T>,
-    ) -> Option<T> {
+    fn overridden<T>(&self, name: &str, pick: impl Fn(&Override) -> Option<T>) -> Option<T> {
         self.overrides
             .iter()
             .rev()
@@ -132,7 +130,11 @@ pub fn check_numbers(cfg: &BenchConfig, v: &mut Validator<'_>) {
             percent(v, pct, "ir-regression-pct");
         }
     }
-    for n in cfg.noise.iter().chain(cfg.overrides.iter().filter_map(|o| o.noise.as_ref())) {
+    for n in cfg
+        .noise
+        .iter()
+        .chain(cfg.overrides.iter().filter_map(|o| o.noise.as_ref()))
+    {
         if let Err(message) = noise::parse(n.get_ref()) {
             v.error(
                 n,
@@ -215,7 +217,10 @@ mod tests {
             BenchStatus::Regressed
         );
         // Under the floor: never a regression.
-        assert_eq!(l.status("other::x", &ir(400.0, 800.0), &exact()), BenchStatus::Slower);
+        assert_eq!(
+            l.status("other::x", &ir(400.0, 800.0), &exact()),
+            BenchStatus::Slower
+        );
         assert_eq!(
             l.status("other::x", &ir(1000.0, 990.0), &exact()),
             BenchStatus::Improved
@@ -258,7 +263,11 @@ mod tests {
 
     #[test]
     fn a_bad_noise_setting_is_an_error_at_its_key() {
-        for bad in ["noise = \"0.2\"", "noise = \"-1%\"", "[[overrides]]\nbenchmarks = \"a\"\nnoise = \"nan%\""] {
+        for bad in [
+            "noise = \"0.2\"",
+            "noise = \"-1%\"",
+            "[[overrides]]\nbenchmarks = \"a\"\nnoise = \"nan%\"",
+        ] {
             let cfg: BenchConfig = toml::from_str(bad).unwrap();
             let mut v = Validator::new(None);
             let _ = Limits::validate(&cfg, &mut v);

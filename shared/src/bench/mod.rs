@@ -20,6 +20,7 @@
 pub mod attribution;
 pub mod callgrind;
 pub mod cfg;
+pub mod claims;
 pub mod command;
 pub mod complexity;
 pub mod criterion;
@@ -78,6 +79,9 @@ pub struct BenchOptions {
     pub when_locked: WhenLocked,
     /// Write a flamegraph for every benchmark, not only those changed beyond their limit.
     pub profile: bool,
+    /// A file of text whose claims of speed or memory changes are checked, besides the commit messages
+    /// of `base..HEAD` (a pull request's description).
+    pub claims: Option<PathBuf>,
 }
 
 /// The `[bench]` settings, validated against the workspace.
@@ -289,7 +293,8 @@ pub fn run(
             .cloned() // cloned: the second run owns the benchmarks it runs
             .collect();
         if !unmeasured.is_empty() {
-            let again = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base-again"))?;
+            let again =
+                crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base-again"))?;
             let revision = Revision {
                 label: format!("base {rev} again"),
                 root: again.root.to_owned(),
@@ -402,7 +407,11 @@ pub fn run(
         let base_runs: Vec<f64> = ir
             .before
             .into_iter()
-            .chain(command_total(c, &session.dirs.base_again_home, &format!(".base@{BASELINE}"))?)
+            .chain(command_total(
+                c,
+                &session.dirs.base_again_home,
+                &format!(".base@{BASELINE}"),
+            )?)
             .collect();
         let head_runs: Vec<f64> = std::iter::once(ir.after)
             .chain(again.get(&c.name).copied())
@@ -451,11 +460,24 @@ pub fn run(
     }
     .check(&samples, &mut report)?;
     session.read_criterion(&targets, cfg, &mut report)?;
+    // A slice of the benchmarks cannot tell a claim without numbers: the merged review has them all.
+    if opts.partition.is_none() {
+        claims::check(
+            &claims::Sources {
+                root: ws.root.as_std_path(),
+                base: opts.base.as_deref(),
+                file: opts.claims.as_deref(),
+            },
+            &mut report,
+        )?;
+    }
 
-    report.findings.extend(report.benchmarks.iter().filter_map(|b| {
-        let second = again.get(&b.name)?;
-        (*second != b.primary.after).then(|| findings::nondeterministic(b, *second))
-    }));
+    report
+        .findings
+        .extend(report.benchmarks.iter().filter_map(|b| {
+            let second = again.get(&b.name)?;
+            (*second != b.primary.after).then(|| findings::nondeterministic(b, *second))
+        }));
     report.rules_checked.push(crate::report::RuleChecked {
         id: findings::RuleId::IrRegression.as_str().to_owned(),
         kind: findings::RuleId::IrRegression.kind().to_owned(),

@@ -65,6 +65,10 @@ pub struct Args {
     /// Also run the benchmarks against --base.
     #[arg(long)]
     pub bench: bool,
+    /// With the benchmarks: check the claims of speed or memory changes in this file (a pull request's
+    /// description) against the numbers, besides those of the commit messages of --base..HEAD.
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<PathBuf>,
     /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
@@ -133,6 +137,7 @@ struct Plan {
     base: Option<String>,
     only: Vec<Part>,
     bench: bool,
+    claims: Option<PathBuf>,
     preset: Option<Preset>,
     selection: PackageSelection,
     when_locked: WhenLocked,
@@ -180,6 +185,7 @@ fn run(args: Args) -> Result<i32> {
         base: args.base,
         only: args.only,
         bench: args.bench,
+        claims: args.claims,
         preset: args.preset,
         selection: args.workspace.selection(),
         when_locked: args.workspace.when_locked(),
@@ -322,6 +328,7 @@ fn run_bench(
         base: plan.base.to_owned(),
         selection: plan.selection.to_owned(),
         when_locked: plan.when_locked,
+        claims: plan.claims.to_owned(),
         ..BenchOptions::default()
     };
     bench::run(ws, &loaded.config.bench, &settings, &opts, progress)
