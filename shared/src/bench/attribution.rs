@@ -81,7 +81,7 @@ impl Workspace {
     }
 
     /// The file relative to the workspace root (at HEAD or at the base), if it is the workspace's.
-    fn relative<'f>(&self, file: &'f str) -> Option<&'f str> {
+    pub(crate) fn relative<'f>(&self, file: &'f str) -> Option<&'f str> {
         self.roots
             .iter()
             .find_map(|r| file.strip_prefix(r.as_str()))

@@ -6,6 +6,8 @@
 //! ir-regression-abs = 500        # optional: and at least this many more instructions
 //! floor-ir = 1000                # benchmarks under this many instructions are reported, never fail
 //! noise = "0.2%"                 # optional: changes within 0.2% are noise (default: measured, see below)
+//! hot-share = "1%"               # default 1%: a workspace function with this inclusive share of a
+//!                                # benchmark's instructions is a measured hot path
 //! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
 //! top-functions = 10             # default 10: functions listed per changed benchmark (JSON, -v, review)
 //!
@@ -52,6 +54,10 @@ pub struct BenchConfig {
     /// where two runs of the same code exist (see `bench::noise`).
     #[serde(default)]
     pub noise: Option<Spanned<String>>,
+    /// A workspace function with at least this inclusive share of a benchmark's instructions (`"1%"`) is
+    /// a measured hot path (`bench::hot`).
+    #[serde(default)]
+    pub hot_share: Option<Spanned<String>>,
     /// Per-benchmark limits.
     #[serde(default)]
     pub overrides: Vec<BenchOverride>,
@@ -121,6 +127,7 @@ impl Default for BenchConfig {
             ir_regression_abs: None,
             floor_ir: 0,
             noise: None,
+            hot_share: None,
             overrides: Vec::new(),
             timeout_secs: default_timeout(),
             top_functions: default_top_functions(),

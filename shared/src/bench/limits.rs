@@ -25,6 +25,8 @@ pub struct Limits {
     default_abs: Option<u64>,
     floor: u64,
     noise: Option<f64>,
+    /// The share of a benchmark's instructions (0 to 1) from which a function is a measured hot path.
+    pub hot_share: f64,
     overrides: Vec<Override>,
     /// The `[[bench.complexity]]` families, validated.
     pub complexity: Vec<FamilySpec>,
@@ -59,6 +61,12 @@ impl Limits {
                 .noise
                 .as_ref()
                 .and_then(|n| noise::parse(n.get_ref()).ok()),
+            hot_share: cfg
+                .hot_share
+                .as_ref()
+                .and_then(|h| noise::percent("hot-share", "1%", h.get_ref()).ok())
+                .unwrap_or(crate::bench::hot::DEFAULT_SHARE_PCT)
+                / 100.0,
             overrides,
         }
     }
@@ -143,6 +151,16 @@ pub fn check_numbers(cfg: &BenchConfig, v: &mut Validator<'_>) {
                 Some("a change within the noise floor is no change: `noise = \"0.2%\"`".to_owned()),
             );
         }
+    }
+    if let Some(share) = &cfg.hot_share
+        && let Err(message) = noise::percent("hot-share", "1%", share.get_ref())
+    {
+        v.error(
+            share,
+            message,
+            "not a usable share",
+            Some("a function with this share of a benchmark's instructions is hot: `hot-share = \"1%\"`".to_owned()),
+        );
     }
 }
 

@@ -27,6 +27,7 @@ pub mod criterion;
 pub mod discover;
 pub mod files;
 pub mod findings;
+pub mod hot;
 pub mod limits;
 pub mod noise;
 pub mod partition;
@@ -346,6 +347,7 @@ pub fn run(
         limits,
     };
     let mut samples = Vec::new();
+    let mut measured_hot = Vec::new();
     for (package, target, s) in summary::collect(&session.dirs.home, BASELINE)? {
         let mut metrics = s.metrics;
         // summary::collect keeps only summaries with an `Ir`.
@@ -393,6 +395,20 @@ pub fn run(
             floor: Some(floor),
         };
         attributing.attribute(&mut result, &s.profiles, NO_LINES, &mut report.problems);
+        if !s.profiles.head.is_empty() {
+            match callgrind::Profile::read_files(&s.profiles.head) {
+                Ok(head) => measured_hot.extend(hot::measure(
+                    &head,
+                    &result.name,
+                    &user_code,
+                    limits.hot_share,
+                )),
+                Err(e) => report.problems.push(Problem {
+                    location: None,
+                    message: format!("`{}` is not ranked for hot paths: {e}", result.name),
+                }),
+            }
+        }
         if let Some(f) = findings::instruction_count(&result, file, limits) {
             report.findings.push(f);
         }
@@ -437,6 +453,12 @@ pub fn run(
             &command::no_lines(c),
             &mut report.problems,
         );
+        measured_hot.extend(hot::measure(
+            &profiles.head,
+            &c.name,
+            &user_code,
+            limits.hot_share,
+        ));
         if let Some(n) = c.size {
             samples.push(complexity::Sample {
                 name: c.name.to_owned(),
@@ -472,6 +494,13 @@ pub fn run(
         )?;
     }
 
+    let ran: Vec<String> = report
+        .benchmarks
+        .iter()
+        .map(|b| b.name.to_owned())
+        .collect();
+    hot::store(session.dirs.root.as_std_path(), &measured_hot, &ran)?;
+    report.measured_hot = measured_hot;
     report
         .findings
         .extend(report.benchmarks.iter().filter_map(|b| {

@@ -17,14 +17,19 @@ const SPREAD_FACTOR: f64 = 2.0;
 
 /// Reads a `noise` setting: a percentage written with its sign, `"0.2%"`, finite, from 0 to 100.
 pub fn parse(text: &str) -> Result<f64, String> {
+    percent("noise", "0.2%", text)
+}
+
+/// Reads the percentage setting `key` (`"0.2%"`, as in `example`): finite, from 0 to under 100.
+pub fn percent(key: &str, example: &str, text: &str) -> Result<f64, String> {
     let number = text
         .trim()
         .strip_suffix('%')
-        .ok_or_else(|| format!("noise must be a percentage such as \"0.2%\", not {text:?}"))?;
+        .ok_or_else(|| format!("{key} must be a percentage such as \"{example}\", not {text:?}"))?;
     match number.trim().parse::<f64>() {
         Ok(pct) if pct.is_finite() && (0.0..100.0).contains(&pct) => Ok(pct),
         _ => Err(format!(
-            "noise must be a finite percentage from 0% to under 100%, not {text:?}"
+            "{key} must be a finite percentage from 0% to under 100%, not {text:?}"
         )),
     }
 }

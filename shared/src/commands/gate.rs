@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use camino::Utf8Path;
 
 use crate::arch::{self, CheckOptions};
-use crate::bench::{self, BenchOptions};
+use crate::bench::{self, BenchOptions, hot};
 use crate::commands::config::LoadedConfig;
 use crate::commands::{
     OutputArgs, WorkspaceArgs, main_with, print_warnings, render_error, write_file, write_stdout,
@@ -224,12 +224,27 @@ fn run(args: Args) -> Result<i32> {
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));
 
+    // The functions measured hot: a bench report's given with --report, else this run's benchmarks (run
+    // before the lints for that), else the list stored by the workspace's last benchmark run.
+    let mut measured_hot = given
+        .iter()
+        .find(|(_, r)| r.tool == Tool::Bench)
+        .map(|(_, r)| r.measured_hot.to_vec());
     let mut reports = given;
     if runs(Part::Arch) {
         let report = run_arch(ws.as_ref(), &loaded, &plan, &mut progress)?;
         reports.push((Tool::Arch.part_name().to_owned(), report));
     }
+    if runs(Part::Bench) {
+        let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;
+        measured_hot = Some(report.measured_hot.to_vec());
+        reports.push((Tool::Bench.part_name().to_owned(), report));
+    }
     if runs(Part::Lints) {
+        let measured_hot = match measured_hot {
+            Some(list) => list,
+            None => hot::load(members.state_dir().as_std_path())?,
+        };
         // The preset's hot paths apply where the configuration says nothing about the lints.
         let preset_lints = match plan.preset {
             Some(preset) if loaded.config.lints.is_empty() => Some(preset.parse::<LintsSection>()?),
@@ -253,14 +268,11 @@ fn run(args: Args) -> Result<i32> {
             selection: plan.selection.to_owned(),
             cache: (!plan.no_cache)
                 .then(|| members.state_dir().join("lint-cache").into_std_path_buf()),
-            settings_hash: hash_of(&format!("{lints_config:?}")),
+            settings_hash: hash_of(&format!("{lints_config:?}{measured_hot:?}")),
+            measured_hot,
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));
-    }
-    if runs(Part::Bench) {
-        let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;
-        reports.push((Tool::Bench.part_name().to_owned(), report));
     }
     let (mut merged, tools) = review::merge(reports)?;
     if merged.workspace_root.is_empty() {

@@ -170,3 +170,28 @@ pub enum ClaimVerdict {
     /// The benchmarks it is about got slower beyond their noise floor, none faster.
     Contradicted,
 }
+
+/// A function measured hot: a workspace function whose inclusive share of a benchmark's instructions is
+/// at least `[bench] hot-share` (default 1%), read from the benchmark's callgrind profile. The lints treat
+/// it as a declared hot path, with the share (and call count) as the evidence of their findings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MeasuredHot {
+    /// The demangled path, without Rust's hash: `lumen_vm::Vm::dispatch`.
+    pub function: String,
+    /// Its file, relative to the workspace root (`None` without line information).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Its first line with cost in that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The benchmark it is hot in.
+    pub benchmark: String,
+    /// Its inclusive share of the benchmark's instructions, 0 to 1 (itself and everything it calls).
+    pub share: f64,
+    /// How often it was called in the benchmark (calls from other functions; recursion not counted).
+    pub calls: u64,
+    /// The chain of callers that made it hot, outermost first: at each step the workspace caller
+    /// spending the most in it (for `--explain`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callers: Vec<String>,
+}

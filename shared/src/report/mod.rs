@@ -475,6 +475,9 @@ pub struct Report {
     /// what the benchmarks measured.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<bench::Claim>,
+    /// The workspace functions measured hot by the benchmarks' profiles (see `bench::hot`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured_hot: Vec<bench::MeasuredHot>,
 }
 
 impl Report {
@@ -494,6 +497,7 @@ impl Report {
             complexity: Vec::new(),
             notes: Vec::new(),
             claims: Vec::new(),
+            measured_hot: Vec::new(),
         }
     }
 
