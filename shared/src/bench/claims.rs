@@ -268,8 +268,9 @@ fn claims_in(text: &str) -> Vec<(ClaimKind, String, u32)> {
     let mut found = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
-        // Trailers (`Signed-off-by:`) and quoted text are not the author's claims.
-        if line.starts_with('>') || is_trailer(line) {
+        // Trailers (`Signed-off-by:`) and quoted text are not the author's claims; a heading's claim is
+        // the text under it.
+        if line.starts_with(['>', '#']) || is_trailer(line) {
             continue;
         }
         for sentence in sentences(line) {
@@ -405,7 +406,7 @@ mod tests {
     fn sentences_claiming_speed_or_memory_are_found() {
         let text = "Make parse 2x faster\n\nThe lexer now reads bytes. It no longer allocates per token; \
                     lookups are O(1) now.\n- 30% fewer instructions in eval\nRefactor the loader.\n\
-                    Signed-off-by: A <a@b.c>\n> quoted: 10x faster\nThis is not faster, only cleaner.";
+                    Signed-off-by: A <a@b.c>\n> quoted: 10x faster\nThis is not faster, only cleaner.\n## Faster";
         let found: Vec<(ClaimKind, String, u32)> = claims_in(text);
         let texts: Vec<&str> = found.iter().map(|(_, t, _)| t.as_str()).collect();
         assert_eq!(

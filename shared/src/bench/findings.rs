@@ -244,7 +244,8 @@ pub fn claim(c: &Claim, numbers: &[String], location: Option<Location>) -> Findi
     Finding {
         rule_id: rule.as_str().to_owned(),
         kind: rule.kind().to_owned(),
-        category: Category::Benchmark,
+        // A review rule about the change, not a benchmark's figure: a WARNING does not block.
+        category: Category::Performance,
         severity,
         message,
         why: Some("the spec: claims of 'faster' require benchmark numbers".to_owned()),
@@ -267,7 +268,7 @@ pub fn one_optimization(commit: &str, functions: &[String]) -> Finding {
     Finding {
         rule_id: rule.as_str().to_owned(),
         kind: rule.kind().to_owned(),
-        category: Category::Benchmark,
+        category: Category::Performance,
         severity: Severity::Warning,
         message: format!(
             "commit {} claims a speed-up and changes {} measured functions at once: {}",
