@@ -191,6 +191,15 @@ fn run(args: Args) -> Result<i32> {
         when_locked: args.workspace.when_locked(),
         no_cache: args.no_cache,
     };
+    if plan.claims.is_some() && !plan.wants(Part::Bench) {
+        return Err(Error::usage(
+            "--claims checks claims against the benchmarks, which this review does not run",
+            Some(
+                "add --bench (or --only bench), or check them with `cargo lumen-bench --claims`"
+                    .to_owned(),
+            ),
+        ));
+    }
     let mut given = Vec::new();
     let mut seen = BTreeSet::new();
     for path in &args.reports {
