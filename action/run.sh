@@ -5,7 +5,9 @@
 #   run.sh install    cargo-lumen-gate (and cargo-lumen-bench): a release binary if one matches, else cargo install
 #   run.sh review     the review: step summary, outputs, the sticky pull-request comment; exits as the gate does
 #   run.sh comment    post or update the sticky comment from a review file (the workflow_run half of the fork
-#                     pattern): LUMEN_GATE_PR (the pull request's number), LUMEN_GATE_REVIEW (the file)
+#                     pattern, action/comment/action.yml): LUMEN_GATE_PR (the pull request's number),
+#                     LUMEN_GATE_REVIEW (the file), LUMEN_GATE_HEAD_SHA (optional: the commit reviewed, which
+#                     must be the pull request's head)
 #
 # Inputs come as INPUT_BASE, INPUT_BENCH, INPUT_ARGS, INPUT_COMMENT, INPUT_SARIF, INPUT_VERSION (action.yml maps
 # them: inputs are never pasted into the script's text). GitHub's own variables (GITHUB_EVENT_PATH,
@@ -245,6 +247,16 @@ cmd_install() {
   done
 }
 
+# The benchmarks run under valgrind: installed with apt when missing (GitHub's Linux runners have sudo).
+install_valgrind() {
+  command -v valgrind >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || { say "the benchmarks need valgrind: install it first"; exit 2; }
+  say "installing valgrind"
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -q >&2 && "${sudo[@]}" apt-get install -y -q valgrind >&2
+}
+
 cmd_review() {
   read_event
   local base
@@ -274,6 +286,7 @@ cmd_review() {
     python3 "$HELPER" bench-args "${INPUT_ARGS:-}" >"$out_dir/args"
     mapfile -d '' bench_extra <"$out_dir/args"
     [ -n "$base" ] && bench_args+=(--base "$base")
+    install_valgrind
     say "running the benchmarks"
     "$bench_bin" lumen-bench "${bench_args[@]}" "${bench_extra[@]}" || code=$?
     if [ "$code" -gt 1 ]; then
@@ -353,6 +366,20 @@ cmd_comment() {
   local number=${LUMEN_GATE_PR:?LUMEN_GATE_PR is not set} review=${LUMEN_GATE_REVIEW:?LUMEN_GATE_REVIEW is not set}
   case "$number" in '' | *[!0-9]*) say "LUMEN_GATE_PR must be a pull request number, got '$number'"; exit 2 ;; esac
   [ -f "$review" ] || { say "no review file at $review"; exit 2; }
+  # The number comes from an artifact the pull request's own workflow wrote: with the head commit of the
+  # run (from GitHub, not the artifact), a review is posted only on the pull request it was made for.
+  local expected=${LUMEN_GATE_HEAD_SHA:-} pull actual
+  if [ -n "$expected" ]; then
+    pull=$(github_api GET "/repos/${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}/pulls/$number") || {
+      say "could not read pull request #$number"
+      exit 1
+    }
+    actual=$(printf '%s' "$pull" | python3 -c 'import json,sys; print(json.load(sys.stdin)["head"]["sha"])')
+    if [ "$actual" != "$expected" ]; then
+      say "pull request #$number is at $actual, not at $expected where the review was made: no comment"
+      exit 1
+    fi
+  fi
   mkdir -p "$out_dir"
   compose_comment "$review" "$out_dir/comment.md" ""
   upsert_comment "$number" "$out_dir/comment.md" || exit 1

@@ -40,6 +40,8 @@ struct FakeGithub {
     comments: Vec<Value>,
     /// Answer every request with this status instead (a token without the permission).
     refuse: Option<u16>,
+    /// The head commit of each pull request, by number.
+    heads: BTreeMap<u64, String>,
 }
 
 struct Server {
@@ -126,10 +128,20 @@ fn serve(stream: std::net::TcpStream, state: &Mutex<FakeGithub>) {
 
 fn answer(gh: &mut FakeGithub, method: &str, path: &str, body: &str) -> (u16, Value) {
     if let Some(status) = gh.refuse {
-        return (status, json!({ "message": "Resource not accessible by integration" }));
+        return (
+            status,
+            json!({ "message": "Resource not accessible by integration" }),
+        );
     }
     let path = path.split('?').next().unwrap_or_default();
     match method {
+        "GET" if path.contains("/pulls/") => {
+            let number: u64 = path.rsplit('/').next().unwrap().parse().unwrap();
+            match gh.heads.get(&number) {
+                Some(sha) => (200, json!({ "number": number, "head": { "sha": sha } })),
+                None => (404, json!({ "message": "Not Found" })),
+            }
+        }
         "GET" if path.ends_with("/comments") => (200, Value::Array(gh.comments.to_vec())),
         "POST" if path.ends_with("/comments") => {
             let text: Value = serde_json::from_str(body).unwrap();
@@ -255,7 +267,13 @@ fn a_pull_request_gets_one_comment_updated_on_the_next_push() {
     let (p, base, head) = pull_request_repo();
     let api = Server::start();
     let job = Job::new(&pr_event(7, &base, &head, "owner/repo"));
-    let first = action("review", p.root(), &job, Some(&api), &[("INPUT_ARGS", "--offline")]);
+    let first = action(
+        "review",
+        p.root(),
+        &job,
+        Some(&api),
+        &[("INPUT_ARGS", "--offline")],
+    );
 
     // Exits as the gate does on the same change.
     let gate = run(tool(GATE)
@@ -265,7 +283,11 @@ fn a_pull_request_gets_one_comment_updated_on_the_next_push() {
     assert_eq!(first.code, gate.code, "{}\n{}", first.stdout, first.stderr);
 
     // Annotations in the log, the review in the step summary, the outputs set.
-    assert!(first.stdout.contains("::error file=model/src/lib.rs"), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("::error file=model/src/lib.rs"),
+        "{}",
+        first.stdout
+    );
     let summary = job.summary();
     assert!(summary.contains("CHANGES REQUESTED"), "{summary}");
     assert!(summary.contains("model/src/lib.rs"), "{summary}");
@@ -344,13 +366,23 @@ fn a_pull_request_from_a_fork_gets_the_summary_and_says_why() {
     let (p, base, head) = pull_request_repo();
     let api = Server::start();
     let job = Job::new(&pr_event(8, &base, &head, "someone/repo"));
-    let r = action("review", p.root(), &job, Some(&api), &[("INPUT_ARGS", "--offline")]);
+    let r = action(
+        "review",
+        p.root(),
+        &job,
+        Some(&api),
+        &[("INPUT_ARGS", "--offline")],
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(api.requests().is_empty(), "{:#?}", api.requests());
     let summary = job.summary();
     assert!(summary.contains("CHANGES REQUESTED"), "{summary}");
     assert!(summary.contains("comes from a fork"), "{summary}");
-    assert!(r.stderr.contains("pull request from a fork"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("pull request from a fork"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -368,7 +400,8 @@ fn a_refused_comment_is_a_warning_and_the_verdict_stands() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("::warning title=lumen-gate::could not list the comments"),
+        r.stderr
+            .contains("::warning title=lumen-gate::could not list the comments"),
         "{}",
         r.stderr
     );
@@ -390,11 +423,20 @@ fn a_gate_that_cannot_run_exits_2_and_says_so() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("no such file.toml"), "{}", r.stderr);
     assert_eq!(job.outputs()["verdict"], "");
-    assert!(job.summary().contains("could not run (exit 2)"), "{}", job.summary());
+    assert!(
+        job.summary().contains("could not run (exit 2)"),
+        "{}",
+        job.summary()
+    );
     // The comment says so too: an earlier push's review must not stand as this one's.
     let posted = api.comments();
     assert_eq!(posted.len(), 1);
-    assert!(posted[0]["body"].as_str().unwrap().contains("could not run"));
+    assert!(
+        posted[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("could not run")
+    );
 }
 
 #[test]
@@ -418,7 +460,13 @@ fn a_review_of_many_findings_is_one_comment_under_65536_characters() {
     let head = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
     let api = Server::start();
     let job = Job::new(&pr_event(9, "", &head, "owner/repo"));
-    let r = action("review", p.root(), &job, Some(&api), &[("INPUT_ARGS", "--offline")]);
+    let r = action(
+        "review",
+        p.root(),
+        &job,
+        Some(&api),
+        &[("INPUT_ARGS", "--offline")],
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(job.outputs()["blocking"], "600");
     let comments = api.comments();
@@ -456,7 +504,11 @@ fn a_review_longer_than_a_comment_is_cut_at_a_line_under_65536_characters() {
         let body = comments.last().unwrap()["body"].as_str().unwrap();
         assert!(body.starts_with(MARKER));
         assert!(body.len() <= LIMIT, "{} bytes", body.len());
-        assert!(body.len() > LIMIT - 1_000, "cut near the limit: {}", body.len());
+        assert!(
+            body.len() > LIMIT - 1_000,
+            "cut near the limit: {}",
+            body.len()
+        );
         assert!(
             body.contains("The review is cut here")
                 && body.contains("[run 42](https://github.example/owner/repo/actions/runs/42)"),
@@ -465,10 +517,14 @@ fn a_review_longer_than_a_comment_is_cut_at_a_line_under_65536_characters() {
         );
         // Cut at a line: the lines before the note are the review's first lines; the open code block is
         // closed before the note.
-        let (kept, note) = body.split_once("\n\n---\n**The review is cut here").unwrap();
+        let (kept, note) = body
+            .split_once("\n\n---\n**The review is cut here")
+            .unwrap();
         let kept = kept.strip_prefix(&format!("{MARKER}\n")).unwrap();
         if number == "5" {
-            let kept = kept.strip_suffix("\n```").expect("the code block is closed");
+            let kept = kept
+                .strip_suffix("\n```")
+                .expect("the code block is closed");
             assert!(review.starts_with(&format!("{kept}\n")));
         } else {
             assert!(review.starts_with(&format!("{kept}\n")));
@@ -478,28 +534,55 @@ fn a_review_longer_than_a_comment_is_cut_at_a_line_under_65536_characters() {
 }
 
 #[test]
-fn the_workflow_run_half_posts_a_review_file_by_number() {
+fn the_workflow_run_half_posts_a_review_file_on_its_pull_request_only() {
     let p = TempProject::empty();
     let api = Server::start();
+    api.state
+        .lock()
+        .unwrap()
+        .heads
+        .insert(12, "abc123".to_owned());
     let job = Job::new(&json!({}));
     std::fs::write(job.path("review.md"), "## Review\n\nAPPROVED\n").unwrap();
     let review = job.path("review.md").display().to_string();
     let vars = [
         ("LUMEN_GATE_PR", "12"),
         ("LUMEN_GATE_REVIEW", review.as_str()),
+        ("LUMEN_GATE_HEAD_SHA", "abc123"),
         ("GITHUB_EVENT_NAME", "workflow_run"),
     ];
     let r = action("comment", p.root(), &job, Some(&api), &vars);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = action("comment", p.root(), &job, Some(&api), &vars);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let methods: Vec<String> = api.requests().iter().map(|r| r.method.to_owned()).collect();
-    assert_eq!(methods, ["GET", "POST", "GET", "PATCH"]);
+    let calls: Vec<String> = api
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path.split('?').next().unwrap()))
+        .collect();
+    let round = [
+        "GET /repos/owner/repo/pulls/12",
+        "GET /repos/owner/repo/issues/12/comments",
+    ];
+    assert_eq!(
+        calls,
+        [
+            round[0],
+            round[1],
+            "POST /repos/owner/repo/issues/12/comments",
+            round[0],
+            round[1],
+            "PATCH /repos/owner/repo/issues/comments/1000"
+        ]
+    );
     assert_eq!(
         api.comments()[0]["body"].as_str().unwrap(),
         format!("{MARKER}\n## Review\n\nAPPROVED\n")
     );
-    // The number comes from an artifact a fork could write: anything but digits is refused.
+    api.clear_requests();
+
+    // The number comes from an artifact a fork could write: anything but digits is refused, and so is a
+    // pull request whose head is not the commit reviewed.
     let r = action(
         "comment",
         p.root(),
@@ -511,7 +594,21 @@ fn the_workflow_run_half_posts_a_review_file_by_number() {
         ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(api.requests().len(), 4);
+    let r = action(
+        "comment",
+        p.root(),
+        &job,
+        Some(&api),
+        &[
+            ("LUMEN_GATE_PR", "12"),
+            ("LUMEN_GATE_REVIEW", review.as_str()),
+            ("LUMEN_GATE_HEAD_SHA", "def456"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("not at def456"), "{}", r.stderr);
+    let methods: Vec<String> = api.requests().iter().map(|r| r.method.to_owned()).collect();
+    assert_eq!(methods, ["GET"], "no comment");
 }
 
 /// The keys of a YAML mapping, as strings.
@@ -525,46 +622,50 @@ fn keys(map: &yaml_rust2::Yaml) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-fn action_yml_is_a_composite_action_that_uses_every_input_and_sets_every_output() {
-    let text = std::fs::read_to_string(repo_root().join("action.yml")).unwrap();
-    let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
-    let doc = &docs[0];
+/// Checks one composite action: run steps have a shell and take inputs through env, every input is used
+/// and only declared ones are, and every `steps.ID.outputs.NAME` names a step of the action whose output
+/// is set (by run.sh for a run step; `cache-hit` for the cache). Returns the parsed action.
+fn check_composite_action(rel: &str) -> yaml_rust2::Yaml {
+    let text = std::fs::read_to_string(repo_root().join(rel)).unwrap();
+    let doc = yaml_rust2::YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .remove(0);
     assert!(doc["name"].as_str().is_some() && doc["description"].as_str().is_some());
-    assert_eq!(doc["runs"]["using"].as_str(), Some("composite"));
+    assert_eq!(doc["runs"]["using"].as_str(), Some("composite"), "{rel}");
     let steps = doc["runs"]["steps"].as_vec().unwrap();
     let script = std::fs::read_to_string(repo_root().join("action/run.sh")).unwrap();
 
-    // Every run step has a shell, and calls the script by the action's path.
-    let mut step_outputs: BTreeMap<String, bool> = BTreeMap::new();
+    let mut step_runs: BTreeMap<String, bool> = BTreeMap::new();
     for step in steps {
         let is_run = step["run"].as_str().is_some();
         assert!(
             is_run != step["uses"].as_str().is_some(),
-            "a step runs or uses: {step:?}"
+            "{rel}: a step runs or uses: {step:?}"
         );
         if is_run {
-            assert!(step["shell"].as_str().is_some(), "no shell: {step:?}");
             assert!(
-                !step["run"].as_str().unwrap().contains("${{"),
-                "inputs reach run steps through env, never pasted into the script: {step:?}"
+                step["shell"].as_str().is_some(),
+                "{rel}: no shell: {step:?}"
             );
+            let run = step["run"].as_str().unwrap();
+            assert!(
+                !run.contains("${{"),
+                "{rel}: inputs reach run steps through env, never pasted into the script: {run}"
+            );
+            assert!(run.contains("run.sh"), "{rel}: {run}");
         }
         if let Some(id) = step["id"].as_str() {
-            step_outputs.insert(id.to_owned(), is_run);
+            step_runs.insert(id.to_owned(), is_run);
         }
     }
 
-    // Every input is used, and only declared inputs are.
     let runs = text.split("\nruns:").nth(1).unwrap();
     let inputs = keys(&doc["inputs"]);
-    for expected in ["base", "bench", "args", "comment", "sarif", "version"] {
-        assert!(inputs.iter().any(|i| i == expected), "no input {expected}");
-    }
     for input in &inputs {
         assert!(
-            runs.contains(&format!("inputs.{input} ")) || runs.contains(&format!("inputs.{input}}}")),
-            "input {input} is never used"
+            runs.contains(&format!("inputs.{input} "))
+                || runs.contains(&format!("inputs.{input}}}")),
+            "{rel}: input {input} is never used"
         );
     }
     for used in runs.split("inputs.").skip(1) {
@@ -572,41 +673,52 @@ fn action_yml_is_a_composite_action_that_uses_every_input_and_sets_every_output(
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
             .collect();
-        assert!(inputs.contains(&name), "undeclared input {name}");
+        assert!(inputs.contains(&name), "{rel}: undeclared input {name}");
     }
 
-    // Every output is set: its value names a run step of the action, and the script writes that output.
-    let outputs = keys(&doc["outputs"]);
-    assert_eq!(outputs, ["verdict", "blocking", "review-path"]);
-    let mut referenced: Vec<(String, String)> = Vec::new();
-    for (i, used) in text.split("steps.").enumerate().skip(1) {
-        let _ = i;
+    for used in text.split("steps.").skip(1) {
         let mut parts = used.splitn(3, '.');
-        let step = parts.next().unwrap().to_owned();
-        assert_eq!(parts.next(), Some("outputs"), "steps.{used}");
+        let step = parts.next().unwrap();
+        assert_eq!(parts.next(), Some("outputs"), "{rel}: steps.{used}");
         let name: String = parts
             .next()
             .unwrap()
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
             .collect();
-        referenced.push((step, name));
-    }
-    for output in &outputs {
-        let value = doc["outputs"][output.as_str()]["value"].as_str().unwrap();
-        assert!(value.starts_with("${{ steps.review.outputs."), "{value}");
-    }
-    for (step, name) in referenced {
-        match step_outputs.get(&step) {
+        match step_runs.get(step) {
             Some(true) => assert!(
                 script.contains(&format!("set_output {name} "))
                     || script.contains(&format!("set_output_lines {name} ")),
-                "run.sh never sets {name} (read as steps.{step}.outputs.{name})"
+                "{rel}: run.sh never sets {name} (read as steps.{step}.outputs.{name})"
             ),
-            Some(false) => assert_eq!(name, "cache-hit", "steps.{step}.outputs.{name}"),
-            None => panic!("no step with id {step}"),
+            Some(false) => assert_eq!(name, "cache-hit", "{rel}: steps.{step}.outputs.{name}"),
+            None => panic!("{rel}: no step with id {step}"),
         }
     }
+    doc
+}
+
+#[test]
+fn action_yml_is_a_composite_action_that_uses_every_input_and_sets_every_output() {
+    let doc = check_composite_action("action.yml");
+    let inputs = keys(&doc["inputs"]);
+    for expected in ["base", "bench", "args", "comment", "sarif", "version"] {
+        assert!(inputs.iter().any(|i| i == expected), "no input {expected}");
+    }
+    assert_eq!(
+        keys(&doc["outputs"]),
+        ["verdict", "blocking", "review-path"]
+    );
+    for output in keys(&doc["outputs"]) {
+        let value = doc["outputs"][output.as_str()]["value"].as_str().unwrap();
+        assert_eq!(value, format!("${{{{ steps.review.outputs.{output} }}}}"));
+    }
+    let comment = check_composite_action("action/comment/action.yml");
+    assert_eq!(
+        keys(&comment["inputs"]),
+        ["pull-request", "review-path", "head-sha", "token"]
+    );
 }
 
 /// The README's workflows that use the action (YAML blocks naming `.github/workflows/`).
@@ -653,12 +765,40 @@ fn the_readme_workflows_pass_actionlint() {
     let dir = tempfile::tempdir().unwrap();
     let workflows_dir = dir.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows_dir).unwrap();
+    // The action from the README's `uses:` is this checkout's (`./`), so actionlint checks each `with:`
+    // against action.yml's inputs (it reads local actions in a git repository only).
+    lumen_gate_tests::git(dir.path(), &["init", "-q"]);
+    std::fs::copy(
+        repo_root().join("action.yml"),
+        dir.path().join("action.yml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("action/comment")).unwrap();
+    std::fs::copy(
+        repo_root().join("action/comment/action.yml"),
+        dir.path().join("action/comment/action.yml"),
+    )
+    .unwrap();
     let mut files = Vec::new();
     for (i, w) in workflows.iter().enumerate() {
         let file = workflows_dir.join(format!("readme-{i}.yml"));
-        std::fs::write(&file, w).unwrap();
+        let local = w
+            .replace("your-org/lumen-gate/action/comment@v1", "./action/comment")
+            .replace("your-org/lumen-gate@v1", "./");
+        std::fs::write(&file, local).unwrap();
         files.push(file);
     }
+    assert!(
+        workflows
+            .iter()
+            .filter(|w| w.contains("your-org/lumen-gate@v1"))
+            .count()
+            >= 2
+            && workflows
+                .iter()
+                .any(|w| w.contains("your-org/lumen-gate/action/comment@v1")),
+        "the README's workflows use the action"
+    );
     let out = Command::new("actionlint")
         .args(["-no-color", "-shellcheck="])
         .args(&files)
