@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The logic of the lumen-gate GitHub Action (action.yml calls it; it runs locally too).
 #
-#   run.sh prepare    the base revision, the install directory and the cache keys (to $GITHUB_OUTPUT)
+#   run.sh prepare    the base revision, the install directory and its cache key (to $GITHUB_OUTPUT)
+#   run.sh state-key  the paths and key of the cache of the tool's state (lint cache, base results, runners)
 #   run.sh install    cargo-lumen-gate (and cargo-lumen-bench): a release binary if one matches, else cargo install
 #   run.sh review     the review: step summary, outputs, the sticky pull-request comment; exits as the gate does
 #   run.sh comment    post or update the sticky comment from a review file (the workflow_run half of the fork
@@ -179,7 +180,7 @@ ensure_commit() {
 
 cmd_prepare() {
   read_event
-  local base version root key lock_hash toolchain state_key
+  local base version root key
   base=$(resolve_base)
   version=${INPUT_VERSION:-}
   root=${RUNNER_TOOL_CACHE:-${HOME}/.cache}/lumen-gate-action/${version:-source}
@@ -193,18 +194,40 @@ cmd_prepare() {
   set_output install-root "$root"
   set_output install-key "lumen-gate-bin-${RUNNER_OS:-local}-${RUNNER_ARCH:-$(uname -m)}-$key-bench-$(truthy "${INPUT_BENCH:-false}" && echo 1 || echo 0)"
   [ -n "${GITHUB_PATH:-}" ] && printf '%s\n' "$root/bin" >>"$GITHUB_PATH"
-  # The tool's state (the lints' cache, base benchmark results) is keyed by what the base's results depend on.
-  lock_hash=$( { cat Cargo.lock 2>/dev/null || true; } | sha256sum | cut -c1-16)
-  toolchain=$( { rustc -vV 2>/dev/null || true; } | sha256sum | cut -c1-16)
-  state_key=$(printf '%s\n' "$base" "$lock_hash" "$toolchain" | sha256sum | cut -c1-16)
+  set_output base "$base"
+}
+
+# The cache of the tool's state, after the install: which paths, and the key. With bench on, the key is
+# what cargo lumen-bench says the base's results depend on (--print-cache-key); else (or from a
+# cargo-lumen-bench without that flag) the base commit, Cargo.lock and the toolchain.
+cmd_state_key() {
+  read_event
+  local base state key='' platform="${RUNNER_OS:-local}-${RUNNER_ARCH:-$(uname -m)}"
+  base=$(resolve_base)
   # The state directory: target/lumen-gate of the workspace (--manifest-path in args moves it, as does
   # CARGO_TARGET_DIR). Only the caches are kept: the lints' and the base results', and installed runners.
-  local state
   state=$(python3 "$HELPER" state-dir "${INPUT_ARGS:-}")
   set_output_lines state-paths "$state/*/lint-cache" "$state/*/base-cache" "${LUMEN_GATE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lumen-gate}"
-  set_output state-prefix "lumen-gate-state-${RUNNER_OS:-local}-${RUNNER_ARCH:-$(uname -m)}-"
-  set_output state-key "lumen-gate-state-${RUNNER_OS:-local}-${RUNNER_ARCH:-$(uname -m)}-$state_key-${GITHUB_RUN_ID:-0}-${GITHUB_RUN_ATTEMPT:-0}"
-  set_output base "$base"
+  if truthy "${INPUT_BENCH:-false}" && [ -n "$base" ]; then
+    ensure_commit "$base"
+    local -a bench_extra=()
+    python3 "$HELPER" bench-args "${INPUT_ARGS:-}" >"${TMPDIR:-/tmp}/lumen-gate-args.$$"
+    mapfile -d '' bench_extra <"${TMPDIR:-/tmp}/lumen-gate-args.$$"
+    rm -f "${TMPDIR:-/tmp}/lumen-gate-args.$$"
+    if ! key=$("$bench_bin" lumen-bench --base "$base" --print-cache-key "${bench_extra[@]}" 2>/dev/null | tail -n 1); then
+      key=''
+      say "cargo lumen-bench --print-cache-key did not answer: the state is keyed by the base, Cargo.lock and the toolchain"
+    fi
+  fi
+  if [ -z "$key" ]; then
+    local lock_hash toolchain
+    lock_hash=$( { cat "$(dirname "$(dirname "$state")")/Cargo.lock" 2>/dev/null || cat Cargo.lock 2>/dev/null || true; } | sha256sum | cut -c1-16)
+    toolchain=$( { rustc -vV 2>/dev/null || true; } | sha256sum | cut -c1-16)
+    key=$(printf '%s\n' "$base" "$lock_hash" "$toolchain" | sha256sum | cut -c1-16)
+  fi
+  case "$key" in *[!A-Za-z0-9._-]*) key=$(printf '%s' "$key" | sha256sum | cut -c1-16) ;; esac
+  set_output state-prefix "lumen-gate-state-$platform-"
+  set_output state-key "lumen-gate-state-$platform-$key-${GITHUB_RUN_ID:-0}-${GITHUB_RUN_ATTEMPT:-0}"
 }
 
 # The release asset's target triple for this runner, or nothing.
@@ -387,8 +410,9 @@ cmd_comment() {
 
 case "${1:-review}" in
   prepare) cmd_prepare ;;
+  state-key) cmd_state_key ;;
   install) cmd_install ;;
   review) cmd_review ;;
   comment) cmd_comment ;;
-  *) say "unknown command '$1' (prepare, install, review, comment)"; exit 2 ;;
+  *) say "unknown command '$1' (prepare, state-key, install, review, comment)"; exit 2 ;;
 esac

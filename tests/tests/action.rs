@@ -611,6 +611,57 @@ fn the_workflow_run_half_posts_a_review_file_on_its_pull_request_only() {
     assert_eq!(methods, ["GET"], "no comment");
 }
 
+#[test]
+fn the_caches_are_keyed_by_what_they_hold() {
+    let (p, base, head) = pull_request_repo();
+    let job = Job::new(&pr_event(7, &base, &head, "owner/repo"));
+    let vars = [
+        ("RUNNER_OS", "Linux"),
+        ("RUNNER_ARCH", "X64"),
+        ("GITHUB_RUN_ATTEMPT", "1"),
+        ("INPUT_ARGS", "--offline --manifest-path sub/Cargo.toml"),
+    ];
+    let keys = |job: &Job| {
+        for command in ["prepare", "state-key"] {
+            let r = action(command, p.root(), job, None, &vars);
+            assert_eq!(r.code, 0, "{command}: {}", r.stderr);
+        }
+        let text = std::fs::read_to_string(job.path("output")).unwrap();
+        std::fs::remove_file(job.path("output")).unwrap();
+        text
+    };
+    let first = keys(&job);
+    let outputs: BTreeMap<String, String> = first
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    // The base defaults to the pull request's; the build is keyed by the action's own sources.
+    assert_eq!(outputs["base"], base);
+    assert!(
+        outputs["install-key"].starts_with("lumen-gate-bin-Linux-X64-")
+            && outputs["install-key"].ends_with("-bench-0"),
+        "{first}"
+    );
+    assert!(outputs["install-root"].ends_with("lumen-gate-action/source"));
+    let state_key = &outputs["state-key"];
+    assert!(
+        state_key.starts_with(&outputs["state-prefix"]) && state_key.ends_with("-42-1"),
+        "{first}"
+    );
+    // The state of the workspace that --manifest-path names: its lints' and base results' caches.
+    assert!(
+        first.contains("state-paths<<LUMEN_GATE_EOF\nsub/target/lumen-gate/*/lint-cache\nsub/target/lumen-gate/*/base-cache\n"),
+        "{first}"
+    );
+    // The same inputs, the same keys; another base, another state key.
+    assert_eq!(keys(&job), first);
+    let other = Job::new(&pr_event(7, &head, &head, "owner/repo"));
+    let again = keys(&other);
+    assert!(!again.contains(state_key.as_str()), "{again}");
+    assert!(again.contains(&outputs["install-key"]));
+}
+
 /// The keys of a YAML mapping, as strings.
 fn keys(map: &yaml_rust2::Yaml) -> Vec<String> {
     map.as_hash()
