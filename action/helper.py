@@ -12,7 +12,8 @@ Subcommands (each prints its answer on stdout):
   body MARKER REVIEW FOOTER FULL_AT LIMIT
                            the comment: MARKER, the review, FOOTER; cut at a line to at most LIMIT bytes
                            with a last line saying the review is cut and that the full one is at FULL_AT
-  find MARKER              the id of the first comment (a JSON list on stdin) whose body starts with MARKER
+  find MARKER              the id of the first comment (a JSON list on stdin) whose body starts with MARKER,
+                           a bot's before a person's
   json-body FILE           {"body": <FILE's text>}
 """
 
@@ -131,11 +132,12 @@ def cut_note(shown, total, full_at):
 
 def find(marker):
     comments = json.load(sys.stdin)
-    for comment in comments:
-        text = comment.get("body") or ""
-        if text.startswith(marker):
-            print(comment["id"])
-            return
+    ours = [c for c in comments if (c.get("body") or "").startswith(marker)]
+    # A bot's (the workflow token's) first, so a person's comment that starts with the marker is not taken
+    # over while the real one exists.
+    ours.sort(key=lambda c: ((c.get("user") or {}).get("type") != "Bot"))
+    if ours:
+        print(ours[0]["id"])
 
 
 def json_body(path):

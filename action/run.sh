@@ -280,7 +280,17 @@ install_valgrind() {
   "${sudo[@]}" apt-get update -q >&2 && "${sudo[@]}" apt-get install -y -q valgrind >&2
 }
 
+# Refuses a value the action cannot mean before any work is done (exit 2, as the gate does for bad usage).
+check_inputs() {
+  truthy "${INPUT_BENCH:-false}" || true
+  case "${INPUT_COMMENT:-auto}" in
+    auto) ;;
+    *) truthy "${INPUT_COMMENT}" || true ;;
+  esac
+}
+
 cmd_review() {
+  check_inputs
   read_event
   local base
   base=$(resolve_base)
@@ -364,10 +374,7 @@ gate_failed() {
 post_comment() {
   local body=$1 wanted=${INPUT_COMMENT:-auto}
   if [ "$wanted" = auto ]; then
-    case "${GITHUB_EVENT_NAME:-}" in
-      pull_request | pull_request_target) [ -n "$pr_number" ] && wanted=true || wanted=false ;;
-      *) wanted=false ;;
-    esac
+    if [ "${GITHUB_EVENT_NAME:-}" = pull_request ] && [ -n "$pr_number" ]; then wanted=true; else wanted=false; fi
   fi
   truthy "$wanted" || return 0
   if [ -z "$pr_number" ]; then

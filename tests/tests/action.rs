@@ -145,7 +145,7 @@ fn answer(gh: &mut FakeGithub, method: &str, path: &str, body: &str) -> (u16, Va
         "GET" if path.ends_with("/comments") => (200, Value::Array(gh.comments.to_vec())),
         "POST" if path.ends_with("/comments") => {
             let text: Value = serde_json::from_str(body).unwrap();
-            let comment = json!({ "id": 1000 + gh.comments.len(), "body": text["body"], "user": { "login": "github-actions[bot]" } });
+            let comment = json!({ "id": 1000 + gh.comments.len(), "body": text["body"], "user": { "login": "github-actions[bot]", "type": "Bot" } });
             gh.comments.push(comment.to_owned());
             (201, comment)
         }
@@ -319,8 +319,13 @@ fn a_pull_request_gets_one_comment_updated_on_the_next_push() {
     assert!(body.contains(&head) && body.contains(&base), "{body}");
     assert!(body.len() <= LIMIT);
 
-    // The next push: the comment is found by its marker and edited, never posted again.
+    // The next push: the comment is found by its marker and edited, never posted again; a person's comment
+    // that starts with the marker too is left alone.
     api.clear_requests();
+    api.state.lock().unwrap().comments.insert(
+        0,
+        json!({ "id": 999, "body": format!("{MARKER}\nmine"), "user": { "login": "someone", "type": "User" } }),
+    );
     let second_job = Job::new(&pr_event(7, &base, &head, "owner/repo"));
     let second = action(
         "review",
@@ -336,7 +341,9 @@ fn a_pull_request_gets_one_comment_updated_on_the_next_push() {
     assert_eq!(requests[1].path, "/repos/owner/repo/issues/comments/1000");
     let patched: Value = serde_json::from_str(&requests[1].body).unwrap();
     assert!(patched["body"].as_str().unwrap().starts_with(MARKER));
-    assert_eq!(api.comments().len(), 1, "one comment, edited");
+    let comments = api.comments();
+    assert_eq!(comments.len(), 2, "one comment of ours, edited");
+    assert_eq!(comments[0]["body"], format!("{MARKER}\nmine"));
 }
 
 #[test]
@@ -428,6 +435,22 @@ fn a_gate_that_cannot_run_exits_2_and_says_so() {
         "{}",
         job.summary()
     );
+    // An input the action cannot mean stops it before any work.
+    let bad = Job::new(&pr_event(7, &base, &head, "owner/repo"));
+    let r = action(
+        "review",
+        p.root(),
+        &bad,
+        Some(&api),
+        &[("INPUT_COMMENT", "maybe")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("expected true or false, got 'maybe'"),
+        "{}",
+        r.stderr
+    );
+    assert!(!bad.path("out/review.md").exists());
     // The comment says so too: an earlier push's review must not stand as this one's.
     let posted = api.comments();
     assert_eq!(posted.len(), 1);
