@@ -10,7 +10,7 @@
 #                     LUMEN_GATE_REVIEW (the file), LUMEN_GATE_HEAD_SHA (optional: the commit reviewed, which
 #                     must be the pull request's head)
 #
-# Inputs come as INPUT_BASE, INPUT_BENCH, INPUT_ARGS, INPUT_COMMENT, INPUT_SARIF, INPUT_VERSION (action.yml maps
+# Inputs come as INPUT_BASE, INPUT_BENCH, INPUT_ARGS, INPUT_COMMENT, INPUT_VERSION (action.yml maps
 # them: inputs are never pasted into the script's text). GitHub's own variables (GITHUB_EVENT_PATH,
 # GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN...) are read as set by the
 # runner; each is optional, so `bash action/run.sh review` works in a plain checkout. LUMEN_GATE_BIN and

