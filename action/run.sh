@@ -321,7 +321,8 @@ cmd_review() {
     [ -n "$base" ] && bench_args+=(--base "$base")
     install_valgrind
     say "running the benchmarks"
-    "$bench_bin" lumen-bench "${bench_args[@]}" "${bench_extra[@]}" || code=$?
+    # Its report is the file (the review shows its table); stdout would repeat the JSON in the log.
+    "$bench_bin" lumen-bench "${bench_args[@]}" "${bench_extra[@]}" >/dev/null || code=$?
     if [ "$code" -gt 1 ]; then
       gate_failed "$code" "cargo lumen-bench"
       return "$code"

@@ -369,6 +369,43 @@ fn an_approved_change_exits_0_and_comments_only_on_pull_requests() {
 }
 
 #[test]
+fn bench_on_runs_the_benchmarks_with_the_workspace_options_and_merges_their_report() {
+    let p = TempProject::new("gate-clean");
+    p.git_init();
+    let job = Job::new(&json!({}));
+    let r = action(
+        "review",
+        p.root(),
+        &job,
+        None,
+        &[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("INPUT_BENCH", "true"),
+            ("INPUT_ARGS", "--offline -p model --only arch --only bench"),
+            ("LUMEN_BENCH_BIN", env!("CARGO_BIN_EXE_lumen-bench-dup")),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("running the benchmarks"), "{}", r.stderr);
+    // The bench report was written (with the workspace options only: --only is the gate's) and merged.
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(job.path("out/bench.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["tool"], "bench");
+    let summary = job.summary();
+    assert!(
+        summary.contains("checked architecture rules, benchmarks")
+            && summary.contains("### Benchmarks Run"),
+        "{summary}"
+    );
+    assert!(
+        !r.stdout.contains("\"format_version\""),
+        "the JSON stays in its file"
+    );
+    assert_eq!(job.outputs()["verdict"], "APPROVED");
+}
+
+#[test]
 fn a_pull_request_from_a_fork_gets_the_summary_and_says_why() {
     let (p, base, head) = pull_request_repo();
     let api = Server::start();
