@@ -552,6 +552,21 @@ fn finding(
         severity = severity.max(Severity::Warning);
         place.push_str(&format!(" ({why})"));
     }
+    // A measured finding says which callers made its fn hot (the profile's heaviest chain).
+    let mut help = info.help.to_owned();
+    if let Some(Placement::Measured(m)) = &placement
+        && !m.callers.is_empty()
+    {
+        help.push_str(&format!(
+            "; hot through {} -> `{}`",
+            m.callers
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" -> "),
+            short_item(&hit.item)
+        ));
+    }
     let (hot_by, via, share, calls) = match placement {
         Some(Placement::Measured(m)) => (
             Some(HotBy::Measured),
@@ -570,7 +585,7 @@ fn finding(
         severity,
         message: format!("`{}` {}{place}", hit.what, info.phrase),
         why: None,
-        help: Some(info.help.to_owned()),
+        help: Some(help),
         impact: Some(info.impact.to_owned()),
         location: Some(Location {
             file: rel.to_owned(),
