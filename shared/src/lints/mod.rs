@@ -34,12 +34,14 @@ use crate::lints::rules::{RuleId, Scope};
 use crate::lints::settings::Settings;
 use crate::lints::suppress::{Suppressions, clone_justified};
 use crate::lints::visitor::{AnyAliases, FileScan, Hit, IdentType, scan_file};
+use crate::lock::{self, WhenLocked};
+use crate::report::identity;
 use crate::report::{
     BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Severity,
     Tool,
 };
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
-use crate::workspace::{Members, PackageSelection, relative_to};
+use crate::workspace::{LoadOptions, Members, PackageSelection, relative_to};
 
 /// How to run the lints.
 #[derive(Clone, Debug, Default)]
@@ -52,6 +54,8 @@ pub struct LintOptions {
     pub cache: Option<PathBuf>,
     /// A hash of everything in the configuration that shapes a scan, for the cache.
     pub settings_hash: u64,
+    /// What to do when another run holds the state lock (needed for the base's worktree).
+    pub when_locked: WhenLocked,
 }
 
 /// Runs the lints on the selected members of `ws`.
@@ -71,7 +75,41 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         }
         None => None,
     };
-    let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
+    let results = scan_members(ws, &members, settings, opts);
+    let mut report = Report::new(Tool::Lints, ws.root.as_str());
+    // A rule that reports only in hot paths checks nothing when none are configured.
+    report.rules_checked = settings
+        .enabled()
+        .filter(|r| r.scope != Scope::HotOnly || settings.has_hot_paths())
+        .map(|r| RuleChecked {
+            id: r.id.to_owned(),
+            kind: kind(r.rule),
+            description: r.description.to_owned(),
+            checks: r.checks.to_vec(),
+        })
+        .collect();
+    for (findings, problems) in results {
+        report.findings.extend(findings);
+        report.problems.extend(problems);
+    }
+    if let Some((repo, revision)) = base {
+        let (before, notes) = base_findings(ws, &members, settings, opts, &revision.rev)?;
+        mark_baseline(ws, &repo, &revision.commit, &before, &mut report.findings)?;
+        report.notes.extend(notes);
+        report.base = Some(revision);
+    }
+    report.sort();
+    Ok(report)
+}
+
+/// Scans `members` of `ws` (each from the cache when nothing it depends on changed).
+fn scan_members(
+    ws: &Members,
+    members: &[&Package],
+    settings: &Settings,
+    opts: &LintOptions,
+) -> Vec<(Vec<Finding>, Vec<Problem>)> {
+    members
         .par_iter()
         .map(|pkg| {
             let cache = opts.cache.as_deref().map(|dir| {
@@ -90,29 +128,50 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
             }
             (findings, problems)
         })
-        .collect();
-    let mut report = Report::new(Tool::Lints, ws.root.as_str());
-    // A rule that reports only in hot paths checks nothing when none are configured.
-    report.rules_checked = settings
-        .enabled()
-        .filter(|r| r.scope != Scope::HotOnly || settings.has_hot_paths())
-        .map(|r| RuleChecked {
-            id: r.id.to_owned(),
-            kind: kind(r.rule),
-            description: r.description.to_owned(),
-            checks: r.checks.to_vec(),
-        })
-        .collect();
-    for (findings, problems) in results {
-        report.findings.extend(findings);
-        report.problems.extend(problems);
+        .collect()
+}
+
+/// The findings of the same members at base revision `rev`, scanned the same way in a worktree of the
+/// base (`lints-base/` in the state directory, under its lock), with notes for the report. A member that
+/// did not exist at the base has no findings there; nor has a workspace that did not exist.
+fn base_findings(
+    ws: &Members,
+    members: &[&Package],
+    settings: &Settings,
+    opts: &LintOptions,
+    rev: &str,
+) -> Result<(Vec<Finding>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let _lock = lock::acquire(
+        ws.state_dir().as_std_path(),
+        "lumen-gate",
+        opts.when_locked,
+        &mut |line| notes.push(line.to_owned()),
+    )?;
+    let base = crate::base::checkout_root(&ws.root, rev, &ws.state_dir().join("lints-base"))?;
+    notes.extend(base.notes.iter().cloned()); // cloned: the checkout is read again below
+    let manifest = base.root.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Ok((Vec::new(), notes));
     }
-    if let Some((repo, revision)) = base {
-        mark_baseline(ws, &repo, &revision.commit, &mut report.findings)?;
-        report.base = Some(revision);
-    }
-    report.sort();
-    Ok(report)
+    let base_ws = Members::load(&LoadOptions {
+        manifest_path: Some(manifest),
+        offline: true,
+        lockfile_is_ours: true,
+        ..LoadOptions::default()
+    })?;
+    let names: std::collections::BTreeSet<&str> =
+        members.iter().map(|p| p.name.as_str()).collect();
+    let base_members: Vec<&Package> = base_ws
+        .packages
+        .iter()
+        .filter(|p| names.contains(p.name.as_str()))
+        .collect();
+    let findings = scan_members(&base_ws, &base_members, settings, opts)
+        .into_iter()
+        .flat_map(|(findings, _)| findings)
+        .collect();
+    Ok((findings, notes))
 }
 
 /// A lint finding's `kind`: `lints::no-unwrap`.
@@ -409,14 +468,31 @@ fn finding(
     })
 }
 
-/// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.
-fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Finding]) -> Result<()> {
+/// Marks findings new or pre-existing by their identity ([`identity`]): under each key, HEAD's findings
+/// beyond the count the base had (`before`) are new, whatever lines moved. Which of several identical
+/// findings are called new is for people: those on lines added or changed since `commit` first.
+fn mark_baseline(
+    ws: &Members,
+    repo: &Repo,
+    commit: &str,
+    before: &[Finding],
+    findings: &mut [Finding],
+) -> Result<()> {
+    let known = identity::counts(before);
+    let now = identity::counts(findings.iter());
+    // Only where some but not all identical findings are new does the choice need the diff.
+    let ambiguous = |f: &Finding| {
+        identity::key(f).is_some_and(|k| {
+            let had = known.get(&k).copied().unwrap_or(0);
+            had > 0 && now.get(&k).copied().unwrap_or(0) > had
+        })
+    };
     let root_in_repo = repo.relative_path(ws.root.as_std_path())?;
     let mut changed: BTreeMap<&str, ChangedLines> = BTreeMap::new();
-    let mut new = Vec::with_capacity(findings.len());
+    let mut touched = Vec::with_capacity(findings.len());
     for f in findings.iter() {
-        let Some(loc) = &f.location else {
-            new.push(true);
+        let Some(loc) = f.location.as_ref().filter(|_| ambiguous(f)) else {
+            touched.push(false);
             continue;
         };
         if !changed.contains_key(loc.file.as_str()) {
@@ -428,17 +504,18 @@ fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Findin
                 .join("/");
             changed.insert(&loc.file, repo.changed_lines(commit, &in_repo)?);
         }
-        new.push(
+        touched.push(
             changed
                 .get(loc.file.as_str())
                 .is_none_or(|c| c.contains(loc.line)),
         );
     }
-    for (f, new) in findings.iter_mut().zip(new) {
-        f.baseline = if new {
-            Baseline::New
-        } else {
+    let marks = identity::surplus(findings, &known, |i, _| touched[i]);
+    for (f, new) in findings.iter_mut().zip(marks) {
+        f.baseline = if new == Some(false) {
             Baseline::PreExisting
+        } else {
+            Baseline::New
         };
     }
     Ok(())
