@@ -33,7 +33,13 @@ fn counted(r: &Run) -> Vec<String> {
         .unwrap_or_else(|| panic!("not a report: {}\n{}", r.stdout, r.stderr))
         .iter()
         .filter(|f| f["baseline"] != "accepted" && f["baseline"] != "pre-existing")
-        .map(|f| format!("{}:{}", f["rule_id"].as_str().unwrap(), f["location"]["line"]))
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["line"]
+            )
+        })
         .collect()
 }
 
@@ -106,7 +112,10 @@ fn a_suppression_removed_on_an_unchanged_line_is_new_against_the_base() {
     let lib = p.read("src/lib.rs");
     p.write(
         "src/lib.rs",
-        &lib.replace("    // lumen-gate: allow(no-unwrap) -- checked above\n", "    // fine\n"),
+        &lib.replace(
+            "    // lumen-gate: allow(no-unwrap) -- checked above\n",
+            "    // fine\n",
+        ),
     );
     p.commit_all("drop the allow");
     let r = gate(&p, &["--format", "json", "--base", &base]);
@@ -131,20 +140,35 @@ fn a_baseline_that_grew_in_the_change_blocks_and_lists_each_added_entry() {
     assert_eq!(md.code, 1, "approved:\n{}", md.stdout);
     assert!(md.stdout.contains("### Baseline Growth"), "{}", md.stdout);
     assert!(
-        md.stdout.contains("1. `no-unwrap` in src/lib.rs:2 (`tiny::f`): `a.unwrap()`"),
+        md.stdout
+            .contains("1. `no-unwrap` in src/lib.rs:2 (`tiny::f`): `a.unwrap()`"),
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("--accept-baseline-growth"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("--accept-baseline-growth"),
+        "{}",
+        md.stdout
+    );
     let json = gate(&p, &["--format", "json", "--base", &base]);
     assert_eq!(json.json()["baseline_growth"][0]["rule"], "no-unwrap");
     // The opt-in, for the commit that adopts the tool: accepted, still listed.
     let adopted = gate(
         &p,
-        &["--format", "markdown", "--base", &base, "--accept-baseline-growth"],
+        &[
+            "--format",
+            "markdown",
+            "--base",
+            &base,
+            "--accept-baseline-growth",
+        ],
     );
     assert_eq!(adopted.code, 0, "{}", adopted.stdout);
-    assert!(adopted.stdout.contains("accepted with `--accept-baseline-growth`"));
+    assert!(
+        adopted
+            .stdout
+            .contains("accepted with `--accept-baseline-growth`")
+    );
     // A baseline that only shrank, or stayed, does not block.
     let same = gate(&p, &["--format", "json", "--base", "HEAD"]);
     assert_eq!(same.code, 0, "{}", same.stdout);

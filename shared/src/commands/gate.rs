@@ -17,6 +17,7 @@ use crate::errors::{Error, Result};
 use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
+use crate::git::Repo;
 use crate::lints::cache::hash_of;
 use crate::lints::settings::{Settings, unmatched_file_globs};
 use crate::lints::{self, LintOptions};
@@ -27,7 +28,6 @@ use crate::render::github::append_step_summary;
 use crate::render::human::HumanStyle;
 use crate::render::review::write_review;
 use crate::render::{escape, markdown};
-use crate::git::Repo;
 use crate::report::identity::BaselineGrowth;
 use crate::report::{Report, Tool};
 use crate::workspace::{Members, PackageSelection, Workspace};
@@ -308,9 +308,9 @@ fn baseline_growth(
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    let older = repo
-        .file_at(&commit, &in_repo)?
-        .and_then(|bytes| baseline::parse(&in_repo, String::from_utf8_lossy(&bytes).into_owned()).ok());
+    let older = repo.file_at(&commit, &in_repo)?.and_then(|bytes| {
+        baseline::parse(&in_repo, String::from_utf8_lossy(&bytes).into_owned()).ok()
+    });
     Ok(file
         .added_since(older.as_ref())
         .iter()

@@ -14,6 +14,7 @@ pub mod cfg;
 pub mod crate_index;
 pub mod rules;
 pub mod settings;
+pub mod spans;
 pub mod suppress;
 pub mod syntax;
 pub mod visitor;
@@ -160,8 +161,7 @@ fn base_findings(
         lockfile_is_ours: true,
         ..LoadOptions::default()
     })?;
-    let names: std::collections::BTreeSet<&str> =
-        members.iter().map(|p| p.name.as_str()).collect();
+    let names: std::collections::BTreeSet<&str> = members.iter().map(|p| p.name.as_str()).collect();
     let base_members: Vec<&Package> = base_ws
         .packages
         .iter()

@@ -25,6 +25,7 @@ use crate::lints::advice::{
     is_rc, is_slice_ref, is_string_keyed, only_array_uses,
 };
 use crate::lints::rules::RuleId;
+use crate::lints::spans::{self, Spans};
 use crate::lints::syntax::{
     Bound, Holds, arithmetic_parts, bound_of, boxed, call_name, cannot_be_str, closure_logs,
     collect_idents, collection_key, holds_expr, holds_type, is_dyn_any, is_narrow_type,
@@ -225,6 +226,7 @@ pub fn scan_file(
         write_import: imported_write(ast),
         text,
         current: None,
+        spans: Spans::default(),
         path: module_fn_prefix,
         file_hot,
         hot_fn,
@@ -313,6 +315,8 @@ struct Scanner<'a> {
     text: &'a str,
     /// The span of the innermost node being matched, whose source text identifies a hit.
     current: Option<Span>,
+    /// Spans found without printing the nodes (linear in a chain).
+    spans: Spans,
     path: Vec<String>,
     file_hot: bool,
     hot_fn: &'a dyn Fn(&str) -> bool,
@@ -513,7 +517,7 @@ impl Scanner<'_> {
 
     /// Walks a macro invocation's tokens as expressions where they parse as such.
     fn macro_tokens(&mut self, mac: &syn::Macro) {
-        self.current = Some(mac.span());
+        self.current = Some(spans::mac(mac));
         let name = mac
             .path
             .segments
@@ -847,7 +851,7 @@ impl Scanner<'_> {
     }
 
     fn method_call(&mut self, m: &syn::ExprMethodCall) {
-        self.current = Some(m.span());
+        self.current = Some(self.spans.method_call(m));
         let name = m.method.to_string();
         let argc = m.args.len();
         let span = m
@@ -1022,7 +1026,7 @@ impl Scanner<'_> {
     }
 
     fn call(&mut self, c: &syn::ExprCall) {
-        self.current = Some(c.span());
+        self.current = Some(self.spans.call(c));
         let Some((prev, last)) = call_name(&c.func) else {
             return;
         };
@@ -1112,7 +1116,7 @@ impl Scanner<'_> {
             && matches!(ty.as_str(), "Vec" | "String")
             && last == "new"
         {
-            self.current = Some(c.span());
+            self.current = Some(self.spans.call(c));
             self.hit(
                 RuleId::AllocInHotLoop,
                 c.func.span(),
@@ -1127,7 +1131,7 @@ impl Scanner<'_> {
             && self.local_of(rc).is_some_and(|l| l.rc)
             && let Some(init) = init
         {
-            self.current = Some(init.span());
+            self.current = Some(self.spans.expr(init));
             self.hit(
                 RuleId::RcCopyOnWrite,
                 init.span(),
@@ -1566,7 +1570,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_type(&mut self, ty: &'ast syn::Type) {
-        self.current = Some(ty.span());
+        self.current = Some(spans::ty(ty));
         if let Some(inner) = boxed(ty) {
             if is_dyn_any(inner) && !is_panic_payload(inner) {
                 self.hit(RuleId::NoBoxDynAny, ty.span(), "Box<dyn Any>");
@@ -1600,7 +1604,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        self.current = Some(f.expr.span());
+        self.current = Some(self.spans.expr(&f.expr));
         let key = collection_key(&f.expr);
         if let Some(k) = &key
             && self.loops.iter().any(|outer| outer.key.as_ref() == Some(k))
@@ -1702,7 +1706,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        self.current = Some(l.span());
+        self.current = Some(spans::local(l));
         if let Some(init) = &l.init
             && matches!(&l.pat, syn::Pat::Wild(_))
         {
@@ -1735,7 +1739,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
-        self.current = Some(s.span());
+        self.current = Some(self.spans.stmt(s));
         if let syn::Stmt::Expr(Expr::MethodCall(m), Some(_)) = s
             && m.method == "ok"
             && m.args.is_empty()
@@ -1762,7 +1766,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.current = Some(i.cond.span());
+        self.current = Some(self.spans.expr(&i.cond));
         if let Expr::Let(l) = &*i.cond
             && is_err_wildcard(&l.pat)
             && i.then_branch.stmts.is_empty()

@@ -191,7 +191,11 @@ mod tests {
             assert_eq!(marks[2], Some(true), "the inserted one is blamed");
         }
         // Without a hint the later one is blamed; the count is the same.
-        let head = [unwrap_at(3, "c::f"), unwrap_at(4, "c::f"), unwrap_at(9, "c::f")];
+        let head = [
+            unwrap_at(3, "c::f"),
+            unwrap_at(4, "c::f"),
+            unwrap_at(9, "c::f"),
+        ];
         assert_eq!(
             surplus(&head, &known, |_, _| false),
             [Some(false), Some(false), Some(true)]
