@@ -173,3 +173,249 @@ fn a_baseline_that_grew_in_the_change_blocks_and_lists_each_added_entry() {
     let same = gate(&p, &["--format", "json", "--base", "HEAD"]);
     assert_eq!(same.code, 0, "{}", same.stdout);
 }
+
+/// Runs `cmd`, killing it after `secs`: a hang is a failure, not a stuck test run.
+fn run_within(cmd: &mut std::process::Command, secs: u64) -> Run {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).unwrap();
+        s
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// The `unreadable-file` findings of a JSON run, as `file: message`, and whether they block.
+fn unreadable(r: &Run) -> Vec<String> {
+    r.json()["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a report: {}\n{}", r.stdout, r.stderr))
+        .iter()
+        .filter(|f| f["rule_id"] == "unreadable-file")
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f["severity"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn gate_cmd(p: &TempProject) -> std::process::Command {
+    let mut cmd = tool(GATE);
+    cmd.args([
+        "--offline",
+        "--only",
+        "lints",
+        "--no-cache",
+        "--format",
+        "json",
+        "--manifest-path",
+    ])
+    .arg(p.manifest());
+    cmd
+}
+
+#[test]
+fn files_that_are_not_regular_are_findings_that_block_not_reads() {
+    // lib.rs a symlink to /dev/zero (read until memory ran out), a module a named pipe (open waits for
+    // a writer forever), a module a directory.
+    let p = tiny("mod pipe;\nmod dir;\npub fn f() {}\n");
+    std::fs::remove_file(p.root().join("src/lib.rs")).unwrap();
+    p.write("src/real.rs", "mod pipe;\nmod dir;\npub fn f() {}\n");
+    std::os::unix::fs::symlink("/dev/zero", p.root().join("src/lib.rs")).unwrap();
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(
+        r.code, 1,
+        "code no rule read is never approved: {}",
+        r.stderr
+    );
+    assert_eq!(
+        unreadable(&r),
+        [
+            "CRITICAL src/lib.rs: `src/lib.rs` could not be checked: not read: it is a device, not a regular file"
+        ]
+    );
+
+    std::fs::remove_file(p.root().join("src/lib.rs")).unwrap();
+    std::fs::rename(p.root().join("src/real.rs"), p.root().join("src/lib.rs")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(p.root().join("src/pipe.rs"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir_all(p.root().join("src/dir.rs")).unwrap();
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = unreadable(&r);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("src/pipe.rs") && f.contains("a named pipe")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("src/dir.rs") && f.contains("a directory")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_file_past_the_size_limit_is_a_finding_and_the_limit_is_configurable() {
+    let big = format!(
+        "pub fn f() {{}}\n{}",
+        "// filler line of a generated file\n".repeat(200_000)
+    );
+    let p = tiny(&big);
+    assert!(big.len() > 4 << 20);
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = unreadable(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("larger than 4194304 bytes"), "{found:?}");
+    // Raised for a generated file: read and scanned.
+    p.write("lumen-gate.toml", "[lints]\nmax-file-size = 16777216\n");
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(unreadable(&r).is_empty());
+    // Lowered below this file's size; a size that is not one is an error pointing at the key.
+    p.write("lumen-gate.toml", "[lints]\nmax-file-size = 100\n");
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(r.code, 1);
+    assert!(unreadable(&r)[0].contains("larger than 100 bytes"));
+    p.write("lumen-gate.toml", "[lints]\nmax-file-size = 0\n");
+    let r = run_within(&mut gate_cmd(&p), 60);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("lumen-gate.toml:2:") && r.stderr.contains("max-file-size"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn long_chains_on_one_line_scan_in_linear_time() {
+    // 20,000 chained calls took 54 s (quadratic in syn's span printing); a hang guard, not a timing.
+    for link in [".map(|v| v)", ".unwrap()", " + a"] {
+        let p = tiny(&format!(
+            "pub fn f(a: Option<u32>) -> u32 {{ let _ = a{}; 0 }}\n",
+            link.repeat(20_000)
+        ));
+        let r = run_within(&mut gate_cmd(&p), 60);
+        assert!(r.code == 0 || r.code == 1, "{link}: {}", r.stderr);
+        assert!(unreadable(&r).is_empty(), "{link}: {:?}", unreadable(&r));
+    }
+}
+
+/// The findings of a JSON run as `rule file:line`, sorted.
+fn all_findings(r: &Run) -> Vec<String> {
+    let mut out: Vec<String> = r.json()["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a report: {}\n{}", r.stdout, r.stderr))
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap_or("-"),
+                f["location"]["line"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_lint_cache_sees_module_files_that_start_to_exist() {
+    let unwrap = "pub fn g(a: Option<u8>) -> u8 {\n    a.unwrap()\n}\n";
+    let p = tiny(
+        "#[cfg(feature = \"x\")]\nmod cond;\n\
+         #[cfg(feature = \"x\")]\n#[path = \"gen/p.rs\"]\nmod pathed;\n\
+         #[cfg_attr(unix, path = \"plat/unix.rs\")]\n#[cfg_attr(windows, path = \"plat/windows.rs\")]\nmod plat;\n\
+         mod both;\n",
+    );
+    p.write("src/plat/windows.rs", "pub fn w() {}\n");
+    p.write("src/both/mod.rs", "pub fn b() {}\n");
+    let cached = |p: &TempProject| {
+        let r = gate(p, &["--format", "json"]);
+        let fresh = gate(p, &["--format", "json", "--no-cache"]);
+        assert_eq!(
+            all_findings(&r),
+            all_findings(&fresh),
+            "the cache answered stale"
+        );
+        all_findings(&r)
+    };
+    assert!(cached(&p).is_empty(), "{:?}", cached(&p));
+    // Each file that appears is seen by the next cached run.
+    let steps: [(&str, &str); 4] = [
+        ("src/cond.rs", "no-unwrap src/cond.rs:2"),
+        ("src/gen/p.rs", "no-unwrap src/gen/p.rs:2"),
+        ("src/plat/unix.rs", "no-unwrap src/plat/unix.rs:2"),
+        ("src/both.rs", "unreadable-file src/lib.rs:9"),
+    ];
+    for (file, finding) in steps {
+        cached(&p); // the cache is warm
+        p.write(file, unwrap);
+        let found = cached(&p);
+        assert!(found.contains(&finding.to_owned()), "{file}: {found:?}");
+    }
+    // m.rs beside m/mod.rs is rustc's E0761: a finding that blocks, neither file read.
+    let r = gate(&p, &["--format", "json"]);
+    assert_eq!(r.code, 1);
+    let message = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "unreadable-file")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(
+        message.contains("E0761") && message.contains("both"),
+        "{message}"
+    );
+    // A file going away is seen as well.
+    std::fs::remove_file(p.root().join("src/both.rs")).unwrap();
+    assert!(!cached(&p).iter().any(|f| f.starts_with("unreadable-file")));
+}
+
+#[test]
+fn cfg_all_is_always_on_so_its_missing_module_is_a_finding() {
+    let p = tiny("#[cfg(all())]\nmod always;\n#[cfg(any())]\nmod never;\npub fn f() {}\n");
+    let r = gate(&p, &["--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(all_findings(&r), ["unreadable-file src/lib.rs:2"]);
+}

@@ -120,7 +120,10 @@ fn scan_members(
                     hash_of(&(opts.settings_hash, roots(settings, pkg))),
                 )
             });
-            if let Some(hit) = cache.as_ref().and_then(Cache::unchanged) {
+            if let Some(hit) = cache
+                .as_ref()
+                .and_then(|c| c.unchanged(settings.max_file_size()))
+            {
                 return hit;
             }
             let (findings, problems) = scan_package(ws, settings, pkg, cache.as_ref());
@@ -268,6 +271,16 @@ impl Analysis for Lint<'_> {
             .hits
             .retain(|h| h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line));
         (rel, self.target, result, Suppressions::read(text))
+    }
+
+    fn max_file_size(&self) -> u64 {
+        self.settings.max_file_size()
+    }
+
+    fn looked_for(&self, path: &camino::Utf8Path, exists: bool) {
+        if let Some(cache) = self.cache {
+            cache.looked_for(path.as_str(), exists);
+        }
     }
 
     fn analyzed(&self, file: &ModuleFile, text: &str, out: &Scanned, decls: &[ModDecl]) {

@@ -11,6 +11,7 @@ use crate::errors::Error;
 use crate::lints::cfg::{LintsConfig, Target};
 use crate::lints::rules::{RULES, RuleId, RuleInfo, Scope};
 use crate::report::Severity;
+use crate::source::modtree::DEFAULT_MAX_FILE_SIZE;
 
 struct RuleSetting {
     level: Option<Level>,
@@ -28,6 +29,7 @@ pub struct Settings {
     rules: BTreeMap<RuleId, RuleSetting>,
     overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
     interner: Option<String>,
+    max_file_size: u64,
 }
 
 impl Settings {
@@ -86,6 +88,23 @@ impl Settings {
             }
             is_type_name.then(|| text.to_owned())
         });
+        let max_file_size = match &cfg.max_file_size {
+            None => DEFAULT_MAX_FILE_SIZE,
+            Some(size) => u64::try_from(*size.get_ref())
+                .ok()
+                .filter(|&n| n > 0)
+                .unwrap_or_else(|| {
+                    v.error(
+                        size,
+                        format!("`max-file-size = {}` is not a size", size.get_ref()),
+                        "must be a number of bytes, at least 1",
+                        Some(format!(
+                            "the default is {DEFAULT_MAX_FILE_SIZE} (4 MiB); raise it for large generated files"
+                        )),
+                    );
+                    DEFAULT_MAX_FILE_SIZE
+                }),
+        };
         let warnings = v.finish()?;
         let settings = Settings {
             hot_files,
@@ -93,6 +112,7 @@ impl Settings {
             rules,
             overrides,
             interner,
+            max_file_size,
         };
         Ok((settings, warnings))
     }
@@ -100,6 +120,11 @@ impl Settings {
     /// The configured string interner type, if any.
     pub fn interner(&self) -> Option<&str> {
         self.interner.as_deref()
+    }
+
+    /// Source files larger than this many bytes are not read (`max-file-size`).
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
     }
 
     /// True when any hot path is configured.
