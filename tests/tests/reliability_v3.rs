@@ -419,3 +419,66 @@ fn cfg_all_is_always_on_so_its_missing_module_is_a_finding() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert_eq!(all_findings(&r), ["unreadable-file src/lib.rs:2"]);
 }
+
+#[test]
+fn github_annotations_stay_within_githubs_limits_in_the_reviews_order() {
+    let body: String = (0..25)
+        .map(|i| format!("pub fn f{i}(a: Option<u8>) -> u8 {{\n    a.unwrap()\n}}\n"))
+        .collect();
+    let p = tiny(&body);
+    let gh = gate(&p, &["--format", "github"]);
+    assert_eq!(gh.code, 1, "{}", gh.stderr);
+    let lines: Vec<&str> = gh.stdout.lines().collect();
+    let errors: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("::error file="))
+        .collect();
+    // 10 errors per step in all, the verdict's included; then one notice with the count of the rest.
+    assert_eq!(errors.len(), 9, "{}", gh.stdout);
+    assert_eq!(lines.len(), 11, "{}", gh.stdout);
+    assert!(
+        lines[9]
+            .starts_with("::notice title=lumen-gate::16 more blocking findings are not annotated")
+            && lines[9].contains("job summary"),
+        "{}",
+        lines[9]
+    );
+    assert!(
+        lines[10].starts_with("::error title=lumen-gate::Performance review: CHANGES REQUESTED")
+    );
+    // Annotated in the review's order: the first nine items of Issues Found.
+    let md = gate(&p, &["--format", "markdown"]);
+    let listed: Vec<String> = md
+        .stdout
+        .lines()
+        .filter(|l| l.contains("**[CRITICAL]**"))
+        .take(9)
+        .map(|l| {
+            l.split("src/lib.rs:")
+                .nth(1)
+                .unwrap()
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let annotated: Vec<String> = errors
+        .iter()
+        .map(|l| {
+            l.split("line=")
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(annotated, listed);
+    // A handful fits: no notice.
+    let few = tiny("pub fn f(a: Option<u8>) -> u8 {\n    a.unwrap()\n}\n");
+    let gh = gate(&few, &["--format", "github"]);
+    assert_eq!(gh.stdout.lines().count(), 2, "{}", gh.stdout);
+}

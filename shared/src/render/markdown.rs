@@ -45,7 +45,7 @@ impl Flavor {
     fn cell(self) -> fn(&str) -> String {
         match self {
             Flavor::Markdown => escape::table_cell,
-            Flavor::Terminal => escape::terminal,
+            Flavor::Terminal => escape::terminal_cell,
         }
     }
 
