@@ -482,3 +482,45 @@ fn github_annotations_stay_within_githubs_limits_in_the_reviews_order() {
     let gh = gate(&few, &["--format", "github"]);
     assert_eq!(gh.stdout.lines().count(), 2, "{}", gh.stdout);
 }
+
+#[test]
+fn hot_path_fn_globs_use_the_lib_name_and_a_glob_matching_no_crate_is_named() {
+    let p = TempProject::empty();
+    p.write(
+        "Cargo.toml",
+        "[package]\nname = \"my-pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nname = \"core_x\"\n\n[workspace]\n",
+    );
+    p.write(
+        "src/lib.rs",
+        "pub mod hot {\n    pub fn f(a: Option<u8>) -> u8 {\n        a.unwrap()\n    }\n}\n",
+    );
+    let hot = |r: &Run| {
+        r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("in a hot path"))
+    };
+    p.write(
+        "lumen-gate.toml",
+        "[lints]\nhot-paths = [\"core_x::hot::*\"]\n",
+    );
+    let r = gate(&p, &["--format", "json"]);
+    assert!(hot(&r), "the lib name matches: {}", r.stdout);
+    assert!(!r.stderr.contains("matches no fn"), "{}", r.stderr);
+    // The package name is not what the code calls its crate: said, pointing at the glob.
+    p.write(
+        "lumen-gate.toml",
+        "[lints]\nhot-paths = [\"my_pkg::hot::*\"]\n",
+    );
+    let r = gate(&p, &["--format", "json"]);
+    assert!(!hot(&r));
+    assert!(
+        r.stderr
+            .contains("hot path `my_pkg::hot::*` matches no fn: no crate is named `my_pkg`")
+            && r.stderr.contains("core_x")
+            && r.stderr.contains("lumen-gate.toml:2"),
+        "{}",
+        r.stderr
+    );
+}

@@ -19,7 +19,7 @@ use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::git::Repo;
 use crate::lints::cache::hash_of;
-use crate::lints::settings::{Settings, unmatched_file_globs};
+use crate::lints::settings::{Settings, unmatched_file_globs, unmatched_fn_globs};
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
 use crate::output::Format;
@@ -246,6 +246,14 @@ fn run(args: Args) -> Result<i32> {
                 lints_source,
                 &members.root,
             )?);
+            let mut crates: Vec<String> = members
+                .select(&plan.selection)?
+                .iter()
+                .flat_map(|pkg| lints::crate_idents(&settings, pkg))
+                .collect();
+            crates.sort();
+            crates.dedup();
+            warnings.extend(unmatched_fn_globs(lints_config, lints_source, &crates)?);
         }
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {

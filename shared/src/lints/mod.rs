@@ -177,13 +177,28 @@ fn base_findings(
     Ok((findings, notes))
 }
 
+/// The name a target's code calls its crate, which fn paths start with: the target's name (a lib's
+/// `[lib] name`, a binary's name) with `-` as `_`.
+pub fn crate_ident(target_name: &str) -> String {
+    target_name.replace('-', "_")
+}
+
+/// The crate names fn paths of `pkg` start with: those of its lib, and of its bins and tests when a rule
+/// scans them.
+pub fn crate_idents(settings: &Settings, pkg: &Package) -> Vec<String> {
+    roots(settings, pkg)
+        .into_iter()
+        .map(|(_, _, ident)| ident)
+        .collect()
+}
+
 /// A lint finding's `kind`: `lints::no-unwrap`.
 pub fn kind(rule: RuleId) -> String {
     format!("lints::{}", rule.as_str())
 }
 
 /// The roots to scan in `pkg`: its lib, and its bins and tests when a rule asks for them.
-fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
+fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target, String)> {
     const LIB_KINDS: [TargetKind; 6] = [
         TargetKind::Lib,
         TargetKind::RLib,
@@ -204,7 +219,10 @@ fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
             } else {
                 return None;
             };
-            settings.wants(target).then(|| (t.src_path.clone(), target)) // cloned: the walk owns its roots
+            // cloned: the walk owns its roots
+            settings
+                .wants(target)
+                .then(|| (t.src_path.clone(), target, crate_ident(&t.name)))
         })
         .collect()
 }
@@ -297,12 +315,11 @@ fn scan_package(
     pkg: &Package,
     cache: Option<&Cache>,
 ) -> (Vec<Finding>, Vec<Problem>) {
-    let crate_ident = pkg.name.replace('-', "_");
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable_findings = Vec::new();
-    for (root, target) in roots(settings, pkg) {
+    for (root, target, crate_ident) in roots(settings, pkg) {
         let lint = Lint {
             ws,
             settings,

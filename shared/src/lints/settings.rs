@@ -250,6 +250,49 @@ pub fn unmatched_file_globs(
     v.finish()
 }
 
+/// A warning for each fn-path glob of `[lints]` (`hot-paths`, a rule's `exclude`) whose crate, the part
+/// before the first `::`, matches none of `crates` (the selected members' crate names: a lib's `[lib]
+/// name`, not its package name): it could match no fn, and a typo or a package name would otherwise turn
+/// the hot-path rules off, or an exclusion, without a word.
+pub fn unmatched_fn_globs(
+    cfg: &LintsConfig,
+    source: Option<&ConfigSource>,
+    crates: &[String],
+) -> Result<Vec<ConfigWarning>, Error> {
+    let globs = cfg
+        .hot_paths
+        .iter()
+        .map(|g| (g, "hot path"))
+        .chain(
+            cfg.rules
+                .values()
+                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
+        )
+        .filter(|(g, _)| g.get_ref().contains("::"));
+    let mut v = Validator::new(source);
+    for (glob, what) in globs {
+        let first = glob.get_ref().split("::").next().unwrap_or_default();
+        let Ok(compiled) = globset::Glob::new(first) else {
+            continue;
+        };
+        let matcher = compiled.compile_matcher();
+        if !crates.iter().any(|c| matcher.is_match(c)) {
+            v.warn(
+                glob,
+                format!(
+                    "{what} `{}` matches no fn: no crate is named `{first}`",
+                    glob.get_ref()
+                ),
+                Some(format!(
+                    "fn paths start with the crate's name as its code calls it (a lib's `[lib] name`, with `_` for `-`): {}",
+                    crates.join(", ")
+                )),
+            );
+        }
+    }
+    v.finish()
+}
+
 /// Every file under `dir`, relative to `root` with `/` separators; `target/` and hidden directories left out.
 fn list_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
