@@ -141,7 +141,7 @@ pub fn parse(name: &str, text: String) -> Result<BaselineFile> {
         ReportError::BadBaseline {
             path: name.to_owned(),
             message,
-            src: NamedSource::new(&name, text),
+            src: NamedSource::new(name, text),
             span: SourceSpan::new(offset.into(), 0),
         }
         .into()
@@ -162,7 +162,7 @@ pub fn parse(name: &str, text: String) -> Result<BaselineFile> {
         ));
     }
     let mut written = file.findings;
-    written.sort_by(|a, b| a.key().cmp(&b.key()));
+    written.sort_by_key(Entry::key);
     written.dedup_by(|a, b| a.key() == b.key());
     Ok(BaselineFile {
         entries: written.iter().map(Entry::key).collect(),

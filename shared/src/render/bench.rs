@@ -66,7 +66,8 @@ pub fn complexity_table(report: &Report, max_rows: usize, name: fn(&str) -> Stri
 /// and messages from the repository are escaped for `markdown` (a pull-request comment) or else for a
 /// terminal, table cells so that they cannot split.
 pub fn table(report: &Report, verbosity: Verbosity, markdown: bool) -> String {
-    let (cell, text): (fn(&str) -> String, fn(&str) -> String) = if markdown {
+    type Escape = fn(&str) -> String;
+    let (cell, text): (Escape, Escape) = if markdown {
         (escape::table_cell, escape::markdown)
     } else {
         (escape::terminal_cell, escape::terminal)
