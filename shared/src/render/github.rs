@@ -101,7 +101,7 @@ pub fn annotation(f: &Finding, level: &str) -> String {
 pub fn escape_data(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if (c.is_control() && !matches!(c, '\r' | '\n')) || crate::render::escape::is_bidi(c) {
+            if (c.is_control() && !matches!(c, '\r' | '\n')) || crate::output::escape::is_bidi(c) {
                 ' '
             } else {
                 c
