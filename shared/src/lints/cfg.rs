@@ -11,6 +11,7 @@
 //!
 //! interner = "StringTable"  # the crate's string interner type (for string-interning)
 //! max-file-size = 4194304   # bytes; larger source files are not read (an unreadable-file finding)
+//! nursery = true             # turn on the rules still being measured (off by default)
 //!
 //! [[lints.overrides]]
 //! paths = ["crates/cli/**"]
@@ -48,6 +49,9 @@ pub struct LintsConfig {
     /// (default 4 MiB).
     #[serde(default)]
     pub max_file_size: Option<Spanned<i64>>,
+    /// Turns on every rule of the nursery (off by default until measured), at its default severity.
+    #[serde(default)]
+    pub nursery: bool,
 }
 
 impl LintsConfig {
@@ -58,6 +62,7 @@ impl LintsConfig {
             && self.overrides.is_empty()
             && self.interner.is_none()
             && self.max_file_size.is_none()
+            && !self.nursery
     }
 }
 

@@ -171,6 +171,8 @@ mod tests {
                 text: "a . unwrap ()".into(),
             }),
             baseline: Baseline::NoBase,
+            cost: None,
+            rank: None,
         }
     }
 
