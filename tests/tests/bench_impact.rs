@@ -154,3 +154,25 @@ fn the_function_carrying_a_benchmark_is_measured_hot_and_its_twin_is_not() {
         "{hot:#?}"
     );
 }
+
+#[test]
+fn init_prints_a_bench_command_per_benchmark_program() {
+    let p = TempProject::new("bench-hot");
+    p.write("bench/small.input", "4\n");
+    p.write("bench/large.input", "4000\n");
+    let out = run(tool(env!("CARGO_BIN_EXE_lumen-arch-dup"))
+        .args(["init", "--manifest-path"])
+        .arg(p.manifest()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "measure the hot paths: every workspace function with 1% or more",
+        "[[bench.command]]\nname = \"large\"\nbuild = [\"--release\", \"-p\", \"app\", \"--bin\", \"app\"]\nrun = [\"{bin:app}\", \"bench/large.input\"]",
+        "name = \"small\"",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "{expected} not in:\n{}",
+            out.stdout
+        );
+    }
+}
