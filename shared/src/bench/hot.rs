@@ -220,8 +220,12 @@ pub fn load(state_dir: &Path) -> Result<Vec<MeasuredHot>> {
 /// Stores `measured` as the latest list: the entries of benchmarks that did not run this time (another
 /// partition, another package) are kept.
 pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Result<()> {
-    let mut all: Vec<MeasuredHot> = load(state_dir)
-        .unwrap_or_default()
+    // The list is ours: one that cannot be read any more is replaced by this run's.
+    let stored = match load(state_dir) {
+        Ok(list) => list,
+        Err(_) => Vec::new(),
+    };
+    let mut all: Vec<MeasuredHot> = stored
         .into_iter()
         .filter(|h| !ran.contains(&h.benchmark))
         .collect();

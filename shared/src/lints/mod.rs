@@ -55,7 +55,7 @@ pub struct LintOptions {
     /// The functions the benchmarks' profiles measured hot (`bench::hot`): hot paths as if declared, with
     /// their share and call count as evidence. Empty without any benchmark.
     #[expect(dead_code, reason = "read by the hot-path rules of the lints' rewrite")]
-    pub measured_hot: Vec<crate::bench::hot::MeasuredHot>,
+    pub measured_hot: Vec<crate::report::bench::MeasuredHot>,
 }
 
 /// Runs the lints on the selected members of `ws`.
