@@ -194,15 +194,23 @@ fn judge(s: &Said, benchmarks: &[BenchmarkResult]) -> (Claim, Option<crate::repo
             Vec::new(),
         ),
     };
+    let best = better
+        .iter()
+        .filter_map(|b| b.primary.change_pct)
+        .fold(0.0, |best: f64, pct| best.max(-pct));
+    let claimed = claimed_reduction(&s.text).filter(|_| s.kind == ClaimKind::Speed);
     let verdict = if !better.is_empty() {
-        ClaimVerdict::Supported
+        match claimed {
+            Some(claimed) if best < claimed / 2.0 => ClaimVerdict::Overstated,
+            _ => ClaimVerdict::Supported,
+        }
     } else if !worse.is_empty() {
         ClaimVerdict::Contradicted
     } else {
         ClaimVerdict::Unmeasured
     };
     let shown: Vec<&BenchmarkResult> = match verdict {
-        ClaimVerdict::Supported => better,
+        ClaimVerdict::Supported | ClaimVerdict::Overstated => better,
         ClaimVerdict::Contradicted => worse,
         ClaimVerdict::Unmeasured => about,
     };
@@ -217,9 +225,47 @@ fn judge(s: &Said, benchmarks: &[BenchmarkResult]) -> (Claim, Option<crate::repo
     };
     let finding = match verdict {
         ClaimVerdict::Supported => None,
-        _ => Some(findings::claim(&claim, &numbers, s.file.to_owned())),
+        _ => Some(findings::claim(
+            &claim,
+            &numbers,
+            claimed.map(|c| (c, best)),
+            s.file.to_owned(),
+        )),
     };
     (claim, finding)
+}
+
+/// The share of instructions a sentence says are gone, in percent: "2x faster" and "2 times faster" 50,
+/// "30% faster" or "30% fewer" 30; `None` without a figure.
+fn claimed_reduction(sentence: &str) -> Option<f64> {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        let after = words.get(i + 2).copied().unwrap_or_default();
+        let speed = |word: &str| {
+            ["faster", "speedup", "speed-up", "quicker", "fewer", "less"]
+                .iter()
+                .any(|k| word.starts_with(k))
+        };
+        if let Some(n) = w.strip_suffix('x').and_then(|n| n.parse::<f64>().ok())
+            && n > 1.0
+            && n.is_finite()
+            && speed(next)
+        {
+            return Some((1.0 - 1.0 / n) * 100.0);
+        }
+        if let Ok(n) = w.parse::<f64>()
+            && next == "times"
+            && n > 1.0
+            && n.is_finite()
+            && speed(after)
+        {
+            return Some((1.0 - 1.0 / n) * 100.0);
+        }
+        let pct = w.strip_suffix('%').and_then(|n| n.parse::<f64>().ok())?;
+        (pct.is_finite() && pct > 0.0 && speed(next)).then_some(pct.min(99.0))
+    })
 }
 
 /// `fib_30 1,000 -> 1,200 Ir (+20.00%, noise floor 0.40%)`.
@@ -487,6 +533,33 @@ mod tests {
         let (claim, finding) = judge(&said("make parse 2x faster"), &improved);
         assert_eq!(claim.verdict, ClaimVerdict::Supported);
         assert!(finding.is_none());
+        // 2x faster is 50% fewer instructions: 10% is overstated, a WARNING with both figures.
+        let modest = [bench(
+            "calc::parse::number",
+            1000.0,
+            900.0,
+            BenchStatus::Improved,
+        )];
+        let (claim, finding) = judge(&said("make parse 2x faster"), &modest);
+        assert_eq!(claim.verdict, ClaimVerdict::Overstated);
+        let f = finding.unwrap();
+        assert_eq!(
+            (f.severity, f.rule_id.as_str()),
+            (crate::report::Severity::Warning, "overstated-claim")
+        );
+        assert!(
+            f.message.contains("about 50% fewer instructions") && f.message.contains("10.0%"),
+            "{}",
+            f.message
+        );
+        let (claim, _) = judge(&said("make parse 10% faster"), &modest);
+        assert_eq!(claim.verdict, ClaimVerdict::Supported);
+        assert_eq!(
+            claimed_reduction("3 times faster").map(|r| r.round()),
+            Some(67.0)
+        );
+        assert_eq!(claimed_reduction("30% fewer instructions"), Some(30.0));
+        assert_eq!(claimed_reduction("faster"), None);
         // Naming another benchmark: only that one counts.
         let (claim, _) = judge(&said("make sum faster"), &improved);
         assert_eq!(claim.verdict, ClaimVerdict::Contradicted);
