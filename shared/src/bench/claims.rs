@@ -579,6 +579,55 @@ mod tests {
     }
 
     #[test]
+    fn the_functions_a_commit_moved_beyond_the_floor_are_counted_once() {
+        use crate::report::bench::{Attribution, FunctionChange, IrPair, Presence};
+        let function = |name: &str, file: &str, before: u64, after: u64| FunctionChange {
+            function: name.to_owned(),
+            location: Some(Location {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                length: 0,
+            }),
+            presence: Presence::Both,
+            exclusive: IrPair { before, after },
+            inclusive: IrPair { before, after },
+        };
+        let mut b = bench("calc::parse", 10_000.0, 8_000.0, BenchStatus::Improved);
+        b.attribution = Some(Attribution {
+            culprit: None,
+            functions: vec![
+                function("calc::lex", "src/lex.rs", 5_000, 4_000),
+                function("calc::parse", "src/parse.rs", 5_000, 4_000),
+                // Within the floor (0.5% of 10,000 = 50).
+                function("calc::peek", "src/parse.rs", 100, 90),
+                // Not in the commit's files.
+                function("calc::eval", "src/eval.rs", 5_000, 4_000),
+            ],
+            line_info: true,
+            note: None,
+        });
+        let mut again = b.clone(); // cloned: a second benchmark moving the same functions
+        again.name = "calc::parse_big".to_owned();
+        let files: BTreeSet<String> = ["src/lex.rs", "src/parse.rs"].map(str::to_owned).into();
+        assert_eq!(
+            functions_moved(&[b, again], &files),
+            ["calc::lex", "calc::parse"]
+        );
+        let f = findings::one_optimization(
+            "0123456789abcdef",
+            &["calc::lex".to_owned(), "calc::parse".to_owned()],
+        );
+        assert_eq!(f.rule_id, "one-optimization-at-a-time");
+        assert!(
+            f.message
+                .contains("changes 2 measured functions at once: `calc::lex`, `calc::parse`"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
     fn benchmark_names_match_by_segment_as_a_word() {
         assert!(names("make parse faster", "calc::parse::number"));
         assert!(names("speed up fib_30", "fib_30"));
