@@ -218,12 +218,15 @@ pub fn load(state_dir: &Path) -> Result<Vec<MeasuredHot>> {
 }
 
 /// Stores `measured` as the latest list: the entries of benchmarks that did not run this time (another
-/// partition, another package) are kept.
-pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Result<()> {
-    // The list is ours: one that cannot be read any more is replaced by this run's.
-    let stored = match load(state_dir) {
-        Ok(list) => list,
-        Err(_) => Vec::new(),
+/// partition, another package) are kept. The list is ours: one that cannot be read any more is replaced,
+/// and the returned note says so.
+pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Result<Option<String>> {
+    let (stored, note) = match load(state_dir) {
+        Ok(list) => (list, None),
+        Err(e) => (
+            Vec::new(),
+            Some(format!("the stored measured hot paths were replaced: {e}")),
+        ),
     };
     let mut all: Vec<MeasuredHot> = stored
         .into_iter()
@@ -233,7 +236,8 @@ pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Resu
     let file = path(state_dir);
     let text = serde_json::to_string_pretty(&all)
         .map_err(|e| Error::usage(format!("could not write {}: {e}", file.display()), None))?;
-    std::fs::write(&file, text).map_err(|e| Error::io("could not write", &file, e))
+    std::fs::write(&file, text).map_err(|e| Error::io("could not write", &file, e))?;
+    Ok(note)
 }
 
 #[cfg(test)]
@@ -292,5 +296,9 @@ mod tests {
         assert_eq!(loaded.len(), first.len() + second.len());
         std::fs::write(path(dir.path()), "{").unwrap();
         assert!(load(dir.path()).is_err());
+        // A damaged list is replaced, and said so.
+        let note = store(dir.path(), &second, &["b".to_owned()]).unwrap();
+        assert!(note.is_some_and(|n| n.contains("replaced")));
+        assert_eq!(load(dir.path()).unwrap(), second);
     }
 }
