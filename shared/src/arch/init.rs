@@ -115,8 +115,13 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
         _ => "",
     };
     std::fs::write(&path, doc.to_string()).map_err(|e| Error::io("could not write", &path, e))?;
-    writeln!(out, "wrote architecture rules{lints} to {path}")
-        .map_err(|e| Error::io("could not write", "stdout", e))?;
+    let subcommand = (preset == Some(Preset::Lumen)).then_some("run");
+    writeln!(
+        out,
+        "wrote architecture rules{lints} to {path}\n\n{}",
+        crate::bench::hot::how_to_measure(ws, subcommand)
+    )
+    .map_err(|e| Error::io("could not write", "stdout", e))?;
     Ok(path)
 }
 

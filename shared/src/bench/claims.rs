@@ -194,15 +194,23 @@ fn judge(s: &Said, benchmarks: &[BenchmarkResult]) -> (Claim, Option<crate::repo
             Vec::new(),
         ),
     };
+    let best = better
+        .iter()
+        .filter_map(|b| b.primary.change_pct)
+        .fold(0.0, |best: f64, pct| best.max(-pct));
+    let claimed = claimed_reduction(&s.text).filter(|_| s.kind == ClaimKind::Speed);
     let verdict = if !better.is_empty() {
-        ClaimVerdict::Supported
+        match claimed {
+            Some(claimed) if best < claimed / 2.0 => ClaimVerdict::Overstated,
+            _ => ClaimVerdict::Supported,
+        }
     } else if !worse.is_empty() {
         ClaimVerdict::Contradicted
     } else {
         ClaimVerdict::Unmeasured
     };
     let shown: Vec<&BenchmarkResult> = match verdict {
-        ClaimVerdict::Supported => better,
+        ClaimVerdict::Supported | ClaimVerdict::Overstated => better,
         ClaimVerdict::Contradicted => worse,
         ClaimVerdict::Unmeasured => about,
     };
@@ -217,9 +225,47 @@ fn judge(s: &Said, benchmarks: &[BenchmarkResult]) -> (Claim, Option<crate::repo
     };
     let finding = match verdict {
         ClaimVerdict::Supported => None,
-        _ => Some(findings::claim(&claim, &numbers, s.file.to_owned())),
+        _ => Some(findings::claim(
+            &claim,
+            &numbers,
+            claimed.map(|c| (c, best)),
+            s.file.to_owned(),
+        )),
     };
     (claim, finding)
+}
+
+/// The share of instructions a sentence says are gone, in percent: "2x faster" and "2 times faster" 50,
+/// "30% faster" or "30% fewer" 30; `None` without a figure.
+fn claimed_reduction(sentence: &str) -> Option<f64> {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        let after = words.get(i + 2).copied().unwrap_or_default();
+        let speed = |word: &str| {
+            ["faster", "speedup", "speed-up", "quicker", "fewer", "less"]
+                .iter()
+                .any(|k| word.starts_with(k))
+        };
+        if let Some(n) = w.strip_suffix('x').and_then(|n| n.parse::<f64>().ok())
+            && n > 1.0
+            && n.is_finite()
+            && speed(next)
+        {
+            return Some((1.0 - 1.0 / n) * 100.0);
+        }
+        if let Ok(n) = w.parse::<f64>()
+            && next == "times"
+            && n > 1.0
+            && n.is_finite()
+            && speed(after)
+        {
+            return Some((1.0 - 1.0 / n) * 100.0);
+        }
+        let pct = w.strip_suffix('%').and_then(|n| n.parse::<f64>().ok())?;
+        (pct.is_finite() && pct > 0.0 && speed(next)).then_some(pct.min(99.0))
+    })
 }
 
 /// `fib_30 1,000 -> 1,200 Ir (+20.00%, noise floor 0.40%)`.
@@ -487,6 +533,33 @@ mod tests {
         let (claim, finding) = judge(&said("make parse 2x faster"), &improved);
         assert_eq!(claim.verdict, ClaimVerdict::Supported);
         assert!(finding.is_none());
+        // 2x faster is 50% fewer instructions: 10% is overstated, a WARNING with both figures.
+        let modest = [bench(
+            "calc::parse::number",
+            1000.0,
+            900.0,
+            BenchStatus::Improved,
+        )];
+        let (claim, finding) = judge(&said("make parse 2x faster"), &modest);
+        assert_eq!(claim.verdict, ClaimVerdict::Overstated);
+        let f = finding.unwrap();
+        assert_eq!(
+            (f.severity, f.rule_id.as_str()),
+            (crate::report::Severity::Warning, "overstated-claim")
+        );
+        assert!(
+            f.message.contains("about 50% fewer instructions") && f.message.contains("10.0%"),
+            "{}",
+            f.message
+        );
+        let (claim, _) = judge(&said("make parse 10% faster"), &modest);
+        assert_eq!(claim.verdict, ClaimVerdict::Supported);
+        assert_eq!(
+            claimed_reduction("3 times faster").map(|r| r.round()),
+            Some(67.0)
+        );
+        assert_eq!(claimed_reduction("30% fewer instructions"), Some(30.0));
+        assert_eq!(claimed_reduction("faster"), None);
         // Naming another benchmark: only that one counts.
         let (claim, _) = judge(&said("make sum faster"), &improved);
         assert_eq!(claim.verdict, ClaimVerdict::Contradicted);
@@ -503,6 +576,55 @@ mod tests {
             .insert("heap_allocations".to_owned(), change(3.0, Some(40.0)));
         let (claim, _) = judge(&said("parse no longer allocates"), &[with_heap]);
         assert_eq!(claim.verdict, ClaimVerdict::Supported);
+    }
+
+    #[test]
+    fn the_functions_a_commit_moved_beyond_the_floor_are_counted_once() {
+        use crate::report::bench::{Attribution, FunctionChange, IrPair, Presence};
+        let function = |name: &str, file: &str, before: u64, after: u64| FunctionChange {
+            function: name.to_owned(),
+            location: Some(Location {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                length: 0,
+            }),
+            presence: Presence::Both,
+            exclusive: IrPair { before, after },
+            inclusive: IrPair { before, after },
+        };
+        let mut b = bench("calc::parse", 10_000.0, 8_000.0, BenchStatus::Improved);
+        b.attribution = Some(Attribution {
+            culprit: None,
+            functions: vec![
+                function("calc::lex", "src/lex.rs", 5_000, 4_000),
+                function("calc::parse", "src/parse.rs", 5_000, 4_000),
+                // Within the floor (0.5% of 10,000 = 50).
+                function("calc::peek", "src/parse.rs", 100, 90),
+                // Not in the commit's files.
+                function("calc::eval", "src/eval.rs", 5_000, 4_000),
+            ],
+            line_info: true,
+            note: None,
+        });
+        let mut again = b.clone(); // cloned: a second benchmark moving the same functions
+        again.name = "calc::parse_big".to_owned();
+        let files: BTreeSet<String> = ["src/lex.rs", "src/parse.rs"].map(str::to_owned).into();
+        assert_eq!(
+            functions_moved(&[b, again], &files),
+            ["calc::lex", "calc::parse"]
+        );
+        let f = findings::one_optimization(
+            "0123456789abcdef",
+            &["calc::lex".to_owned(), "calc::parse".to_owned()],
+        );
+        assert_eq!(f.rule_id, "one-optimization-at-a-time");
+        assert!(
+            f.message
+                .contains("changes 2 measured functions at once: `calc::lex`, `calc::parse`"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]

@@ -28,12 +28,14 @@ pub enum RuleId {
     ContradictedClaim,
     /// A commit claiming a speed-up that changes several measured functions at once.
     OneOptimizationAtATime,
+    /// A claim of a speed-up that measured less than half of what it says.
+    OverstatedClaim,
 }
 
 impl RuleId {
     /// Every rule.
     #[cfg(test)]
-    const ALL: [RuleId; 8] = [
+    const ALL: [RuleId; 9] = [
         RuleId::IrRegression,
         RuleId::IrImprovement,
         RuleId::NondeterministicBenchmark,
@@ -42,6 +44,7 @@ impl RuleId {
         RuleId::ClaimWithoutNumbers,
         RuleId::ContradictedClaim,
         RuleId::OneOptimizationAtATime,
+        RuleId::OverstatedClaim,
     ];
 
     /// The rule id as reported: `ir-regression`.
@@ -55,6 +58,7 @@ impl RuleId {
             RuleId::ClaimWithoutNumbers => "claim-without-numbers",
             RuleId::ContradictedClaim => "contradicted-claim",
             RuleId::OneOptimizationAtATime => "one-optimization-at-a-time",
+            RuleId::OverstatedClaim => "overstated-claim",
         }
     }
 
@@ -68,7 +72,8 @@ impl RuleId {
             RuleId::WallClockRegression | RuleId::WallClockImprovement => "bench::wall-clock",
             RuleId::ClaimWithoutNumbers
             | RuleId::ContradictedClaim
-            | RuleId::OneOptimizationAtATime => "bench::claim",
+            | RuleId::OneOptimizationAtATime
+            | RuleId::OverstatedClaim => "bench::claim",
         }
     }
 }
@@ -200,9 +205,15 @@ pub fn wall_clock(
     ))
 }
 
-/// A claim the numbers do not back: unmeasured (WARNING) or contradicted (CRITICAL). The message quotes
-/// it and says where it was written, the impact gives the numbers (`numbers`, one per benchmark).
-pub fn claim(c: &Claim, numbers: &[String], location: Option<Location>) -> Finding {
+/// A claim the numbers do not back: unmeasured or overstated (WARNING), contradicted (CRITICAL). The
+/// message quotes it and says where it was written, the impact gives the numbers (`numbers`, one per
+/// benchmark); `sizes` are the reduction it claims and the best measured, in percent of instructions.
+pub fn claim(
+    c: &Claim,
+    numbers: &[String],
+    sizes: Option<(f64, f64)>,
+    location: Option<Location>,
+) -> Finding {
     let place = match (&c.commit, &c.file) {
         (Some(commit), _) => format!("commit {}", short(commit)),
         (None, Some(file)) => file.to_owned(),
@@ -219,6 +230,18 @@ pub fn claim(c: &Claim, numbers: &[String], location: Option<Location>) -> Findi
             format!("{place} says \"{}\", but its benchmarks got slower", c.text),
             "the numbers say the opposite: fix the change, or the claim",
         ),
+        ClaimVerdict::Overstated => {
+            let (claimed, best) = sizes.unwrap_or_default();
+            (
+                RuleId::OverstatedClaim,
+                Severity::Warning,
+                format!(
+                    "{place} says \"{}\" (about {claimed:.0}% fewer instructions), but the benchmarks measured at most {best:.1}% fewer",
+                    c.text
+                ),
+                "say what was measured, or benchmark the workload that got that much faster",
+            )
+        }
         _ => (
             RuleId::ClaimWithoutNumbers,
             Severity::Warning,

@@ -141,6 +141,57 @@ fn chain(
     names
 }
 
+/// What `init` prints: how to have the hot paths measured, a `[[bench.command]]` per benchmark program
+/// of the workspace (the files of its `bench/`, `benches/` or `benchmarks/` directory that are not Rust),
+/// run by its first binary (`subcommand`, when given, before the program: `lumen run fib.lm`).
+pub fn how_to_measure(ws: &crate::workspace::Workspace, subcommand: Option<&str>) -> String {
+    let binary = ws.members().iter().find_map(|p| {
+        p.build_targets().find_map(|t| match t.id() {
+            guppy::graph::BuildTargetId::Binary(name) => {
+                Some((p.name().to_owned(), name.to_owned()))
+            }
+            _ => None,
+        })
+    });
+    let (package, bin) = binary.unwrap_or_else(|| ("PACKAGE".to_owned(), "BINARY".to_owned()));
+    let mut programs: Vec<String> = ["bench", "benches", "benchmarks"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(ws.root.join(dir)).ok().map(|e| (dir, e)))
+        .flat_map(|(dir, entries)| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
+                .filter_map(move |e| {
+                    let name = e.file_name().to_str()?.to_owned();
+                    (!name.ends_with(".rs") && !name.starts_with('.'))
+                        .then(|| format!("{dir}/{name}"))
+                })
+        })
+        .collect();
+    programs.sort();
+    programs.truncate(20);
+    if programs.is_empty() {
+        programs.push("bench/PROGRAM".to_owned());
+    }
+    let mut text = format!(
+        "measure the hot paths: every workspace function with {DEFAULT_SHARE_PCT}% or more of a benchmark's \
+         instructions is hot (`cargo lumen-gate --bench`, or the list the last `cargo lumen-bench` stored); \
+         add a [[bench.command]] per benchmark program to {}:\n",
+        crate::config::CONFIG_FILE_NAME
+    );
+    for program in &programs {
+        let stem = Path::new(program)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("program");
+        let sub = subcommand.map(|s| format!("\"{s}\", ")).unwrap_or_default();
+        text.push_str(&format!(
+            "\n[[bench.command]]\nname = \"{stem}\"\nbuild = [\"--release\", \"-p\", \"{package}\", \"--bin\", \"{bin}\"]\nrun = [\"{{bin:{bin}}}\", {sub}\"{program}\"]\n"
+        ));
+    }
+    text
+}
+
 /// The stored list's path in the workspace's state directory.
 pub fn path(state_dir: &Path) -> PathBuf {
     state_dir.join(FILE)
@@ -167,10 +218,17 @@ pub fn load(state_dir: &Path) -> Result<Vec<MeasuredHot>> {
 }
 
 /// Stores `measured` as the latest list: the entries of benchmarks that did not run this time (another
-/// partition, another package) are kept.
-pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Result<()> {
-    let mut all: Vec<MeasuredHot> = load(state_dir)
-        .unwrap_or_default()
+/// partition, another package) are kept. The list is ours: one that cannot be read any more is replaced,
+/// and the returned note says so.
+pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Result<Option<String>> {
+    let (stored, note) = match load(state_dir) {
+        Ok(list) => (list, None),
+        Err(e) => (
+            Vec::new(),
+            Some(format!("the stored measured hot paths were replaced: {e}")),
+        ),
+    };
+    let mut all: Vec<MeasuredHot> = stored
         .into_iter()
         .filter(|h| !ran.contains(&h.benchmark))
         .collect();
@@ -178,7 +236,8 @@ pub fn store(state_dir: &Path, measured: &[MeasuredHot], ran: &[String]) -> Resu
     let file = path(state_dir);
     let text = serde_json::to_string_pretty(&all)
         .map_err(|e| Error::usage(format!("could not write {}: {e}", file.display()), None))?;
-    std::fs::write(&file, text).map_err(|e| Error::io("could not write", &file, e))
+    std::fs::write(&file, text).map_err(|e| Error::io("could not write", &file, e))?;
+    Ok(note)
 }
 
 #[cfg(test)]
@@ -237,5 +296,9 @@ mod tests {
         assert_eq!(loaded.len(), first.len() + second.len());
         std::fs::write(path(dir.path()), "{").unwrap();
         assert!(load(dir.path()).is_err());
+        // A damaged list is replaced, and said so.
+        let note = store(dir.path(), &second, &["b".to_owned()]).unwrap();
+        assert!(note.is_some_and(|n| n.contains("replaced")));
+        assert_eq!(load(dir.path()).unwrap(), second);
     }
 }

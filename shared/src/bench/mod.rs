@@ -499,7 +499,11 @@ pub fn run(
         .iter()
         .map(|b| b.name.to_owned())
         .collect();
-    hot::store(session.dirs.root.as_std_path(), &measured_hot, &ran)?;
+    report.notes.extend(hot::store(
+        session.dirs.root.as_std_path(),
+        &measured_hot,
+        &ran,
+    )?);
     report.measured_hot = measured_hot;
     report
         .findings

@@ -169,6 +169,8 @@ pub enum ClaimVerdict {
     Unmeasured,
     /// The benchmarks it is about got slower beyond their noise floor, none faster.
     Contradicted,
+    /// Faster, but by less than half of what it says ("2x faster": 50% fewer instructions).
+    Overstated,
 }
 
 /// A function measured hot: a workspace function whose inclusive share of a benchmark's instructions is
