@@ -30,6 +30,9 @@ pub struct Summary {
     pub args: Option<String>,
     /// Its callgrind output files.
     pub profiles: ProfileFiles,
+    /// Its heap figures, when DHAT ran too (gungraun's DHAT profile: `TotalBytes`, `TotalBlocks`,
+    /// `AtTGmaxBytes`...).
+    pub heap: BTreeMap<String, MetricChange>,
 }
 
 /// The callgrind files of one benchmark: several when it ran several processes, threads or parts.
@@ -90,9 +93,22 @@ pub fn parse(json: &Value) -> Result<Option<Summary>, String> {
         }),
         _ => text("details"),
     };
+    // gungraun's DHAT profile has the callgrind profile's shape.
+    let heap = json
+        .get("profiles")
+        .and_then(Value::as_array)
+        .and_then(|profiles| {
+            profiles
+                .iter()
+                .find(|p| p.get("tool").and_then(Value::as_str) == Some("DHAT"))
+        })
+        .filter(|_| version == "7")
+        .and_then(v7_metrics)
+        .unwrap_or_default();
     Ok(Some(Summary {
         name,
         metrics,
+        heap,
         function: text("function_name"),
         args,
         profiles: if version == "6" {

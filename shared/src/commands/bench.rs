@@ -27,11 +27,17 @@ Examples:
   cargo lumen-bench --base main --criterion  criterion (wall-clock) benchmarks too, reported not gated
   cargo lumen-bench --install-runner         install a missing runner of the right version first
   cargo lumen-bench --base main --profile    a flamegraph of every benchmark, changed or not
+  cargo lumen-bench --base main --print-cache-key
+                                             the base results cache's key, for CI caches (one line)
+  cargo lumen-bench --base main -j 1         build HEAD only after the base is measured
+  cargo lumen-bench --clean-state            empty target/lumen-gate/<workspace>/ (worktrees, builds, cache)
 
 Needs valgrind and the runner matching the library: gungraun-runner or iai-callgrind-runner
 (`cargo install gungraun-runner --version <the gungraun version> --locked`, or --install-runner,
 which installs into $LUMEN_GATE_CACHE_DIR, else $XDG_CACHE_HOME/lumen-gate, else ~/.cache/lumen-gate).
-Two runs in one workspace take turns (--no-wait: fail instead of waiting).
+A base measured earlier with the same key is reused (\"base measured earlier: reused\"); the key covers the
+base's tree and Cargo.lock, the toolchain, runner and valgrind versions, the benchmarks and the build
+environment. Two runs in one workspace take turns (--no-wait: fail instead of waiting).
 Exit codes: 0 nothing blocks, 1 a regression beyond the limit ([gate.verdict] decides what blocks),
 2 the benchmarks could not run, 130 interrupted (every process it started is stopped).";
 
@@ -68,6 +74,15 @@ pub struct Args {
     /// Write a flamegraph for every benchmark (by default only for those changed beyond their limit).
     #[arg(long)]
     pub profile: bool,
+    /// Run up to N things at once: HEAD's build beside the base's measurement [default: available cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Print the base results cache's key for --base (one line, for `actions/cache`), and exit.
+    #[arg(long, requires = "base", conflicts_with_all = ["list", "clean_state"])]
+    pub print_cache_key: bool,
+    /// Empty this workspace's lumen-gate state (base worktrees, builds, base results cache), and exit.
+    #[arg(long, conflicts_with = "list")]
+    pub clean_state: bool,
 }
 
 /// Runs `cargo lumen-bench` and returns its exit code.
@@ -80,6 +95,31 @@ fn run(args: Args) -> Result<i32> {
     let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
     print_warnings(&loaded.warnings, &args.output);
     let settings = bench::Settings::new(&loaded.config.bench, &ws, loaded.source.as_ref())?;
+    if args.clean_state {
+        let removed = bench::clean_state(&ws, args.workspace.when_locked())?;
+        if args.output.verbosity() > crate::output::Verbosity::Quiet {
+            let line = format!(
+                "removed {} of lumen-gate state from {}\n",
+                bench::state::mib(removed),
+                ws.state_dir()
+            );
+            // Best effort, as every progress line: a closed stderr does not undo the cleaning.
+            let _unwritten = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        }
+        return Ok(exit_codes::SUCCESS);
+    }
+    if args.print_cache_key {
+        let key = bench::cache_key(
+            &ws,
+            &loaded.config.bench,
+            &settings,
+            args.base.as_deref().unwrap_or("HEAD"),
+            &args.workspace.selection(),
+            args.partition,
+        )?;
+        write_stdout(format!("{key}\n").as_bytes())?;
+        return Ok(exit_codes::SUCCESS);
+    }
     if args.list {
         let mut text = String::new();
         let (targets, commands) =
@@ -111,6 +151,8 @@ fn run(args: Args) -> Result<i32> {
         timeout: args.timeout.map(Duration::from_secs),
         when_locked: args.workspace.when_locked(),
         profile: args.profile,
+        jobs: args.jobs.map(|j| usize::try_from(j).unwrap_or(usize::MAX)),
+        verbose: args.output.verbosity() == crate::output::Verbosity::Verbose,
     };
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));

@@ -468,6 +468,9 @@ pub struct Report {
     /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// A benchmark run's phase times, base cache use and state size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_info: Option<bench::RunInfo>,
 }
 
 impl Report {
@@ -486,6 +489,7 @@ impl Report {
             problems: Vec::new(),
             complexity: Vec::new(),
             notes: Vec::new(),
+            run_info: None,
         }
     }
 
