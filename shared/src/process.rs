@@ -101,7 +101,7 @@ fn watchdog(pgid: i32) -> Option<Child> {
         // The pipe's write end is held by this process only (Rust opens it close-on-exec): EOF means the
         // tool is gone. `read` also returns on a line, which nobody writes.
         Command::new("sh")
-            .args(["-c", "read -r _; kill -KILL -- \"-$0\" 2>/dev/null"])
+            .args(["-c", "read -r _; kill -s KILL -- -\"$0\" 2>/dev/null"])
             .arg(pgid.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())

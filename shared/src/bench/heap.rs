@@ -169,7 +169,11 @@ fn user_frame(frame: &str) -> Option<String> {
             "malloc", "calloc", "realloc", "free", "memalign", "???", "_start", "main",
         ]
         .contains(&function);
-    if library || place.starts_with(" (in ") {
+    // Inlined std code keeps its short name but shows where it lives: the toolchain's sources.
+    let std_source = ["library/", "/rustc/", "/.cargo/registry/", "/.rustup/"]
+        .iter()
+        .any(|p| place.starts_with(&format!(" ({p}")) || place.contains(p));
+    if library || std_source || place.starts_with(" (in ") {
         return None;
     }
     let function = match function.rfind("::h") {
@@ -254,13 +258,15 @@ pub fn finding(
         pair(TOTAL_BLOCKS),
         pair(PEAK_BYTES)
     );
-    let impact = match (allocating, get(TOTAL_BLOCKS)) {
-        (Some(site), Some(blocks)) => format!(
-            "{}; most blocks allocated in `{site}`",
-            format::change("blocks", blocks)
-        ),
-        (None, Some(blocks)) => format::change("blocks", blocks),
-        _ => String::new(),
+    let blocks = get(TOTAL_BLOCKS).map(|c| {
+        let delta = c.after - c.before.unwrap_or_default();
+        let sign = if delta < 0.0 { "-" } else { "+" };
+        format!("{sign}{} blocks allocated", format::count(delta.abs()))
+    });
+    let impact = match (blocks, allocating) {
+        (Some(blocks), Some(site)) => format!("{blocks}; most in `{site}`"),
+        (Some(blocks), None) => blocks,
+        (None, _) => String::new(),
     };
     Some(Finding {
         rule_id: RULE_ID.to_owned(),
@@ -299,7 +305,7 @@ mod tests {
                 {"tb":800,"tbk":100,"gb":8,"fs":[1,2,3]},
                 {"tb":1024,"tbk":1,"gb":1024,"fs":[1,4]}],
               "ftbl":["[root]","0x4841: malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)",
-                "0x10C5: alloc::raw_vec::RawVec<T,A>::grow_one::h0123456789abcdef (raw_vec.rs:10)",
+                "0x10C5: alloc (library/alloc/src/alloc.rs:95)",
                 "0x10D0: tool::work::h0123456789abcdef (main.rs:30)",
                 "0x10E0: std::rt::lang_start (rt.rs:1)"]}"#,
         )

@@ -758,10 +758,10 @@ impl Session<'_> {
                 move || -> Result<(Duration, BTreeMap<Vec<String>, Binaries>)> {
                     let started = Instant::now();
                     for run in &builds {
-                        match run.run(&mut |_| {}) {
-                            Err(Error::Interrupted) => return Err(Error::Interrupted),
-                            // Said again by HEAD's own run, with the progress and the error in place.
-                            Err(_) | Ok(()) => {}
+                        // Any other failure is said again by HEAD's own run, with the progress and the
+                        // error in place.
+                        if let Err(Error::Interrupted) = run.run(&mut |_| {}) {
+                            return Err(Error::Interrupted);
                         }
                     }
                     let mut built = BTreeMap::new();
