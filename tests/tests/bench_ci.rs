@@ -420,3 +420,25 @@ fn two_copies_sharing_a_target_dir_each_measure_their_own_code_also_at_once() {
     assert_eq!(sum_ir(&a), fast_ir);
     assert_eq!(sum_ir(&b), slow_ir);
 }
+
+#[test]
+fn command_benchmarks_measured_at_once_report_what_they_report_one_at_a_time() {
+    let _turn = take_bench_turn();
+    let p = TempProject::new("bench-command");
+    p.write(
+        "lumen-gate.toml",
+        "[[bench.command]]\nname = \"sum\"\nbuild = [\"--release\", \"-p\", \"tool\", \"--bin\", \"tool\"]\nrun = [\"{bin:tool}\", \"{n}\"]\nsizes = [1000, 2000, 3000]\nheap = true\n",
+    );
+    let one = bench(&p, &["--format", "json", "-j", "1"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let three = bench(&p, &["--format", "json", "-j", "3", "-v"]);
+    assert_eq!(three.code, 0, "{}", three.stderr);
+    assert!(
+        three.stderr.contains("3 command benchmarks, 3 at once"),
+        "{}",
+        three.stderr
+    );
+    let (one, three) = (json_of(&one), json_of(&three));
+    assert_eq!(one["benchmarks"].as_array().unwrap().len(), 3);
+    assert_eq!(figures(&three), figures(&one));
+}

@@ -351,36 +351,74 @@ fn file_safe(name: &str) -> String {
 impl CommandRevision<'_> {
     /// Builds and runs `c` within `timeout` (under callgrind, then under DHAT when `c.heap`); `ran` is false
     /// when the base has no binary it runs (its figures at HEAD will be new). `built` keeps the binaries of
-    /// builds already made at this revision, by their arguments.
+    /// builds already made at this revision, by their arguments. `slot` names the directory its binaries are
+    /// copied to (the same for the same benchmark at every revision).
     pub fn build_and_run(
         &self,
         c: &CommandBench,
+        slot: usize,
         timeout: std::time::Duration,
         built: &mut BTreeMap<Vec<String>, Binaries>,
         on_running: &mut dyn FnMut(),
     ) -> Result<Ran, Error> {
         let started = Instant::now();
         let deadline = started + timeout;
-        let log = self
-            .logs
-            .join(format!("command-{}-{}.log", file_safe(&c.name), self.tag));
-        let timed_out = || BenchError::CommandTimedOut {
+        let binaries = self.binaries_for(c, timeout, deadline, built)?;
+        let build = started.elapsed();
+        let mut ran = self.run_built(c, slot, &binaries, timeout, deadline, on_running)?;
+        ran.build = build;
+        Ok(ran)
+    }
+
+    /// The binaries of `c`'s build: from `built`, or built now (and kept there).
+    pub fn binaries_for(
+        &self,
+        c: &CommandBench,
+        timeout: std::time::Duration,
+        deadline: Instant,
+        built: &mut BTreeMap<Vec<String>, Binaries>,
+    ) -> Result<Binaries, Error> {
+        if let Some(b) = built.get(&c.build) {
+            return Ok(b.to_owned());
+        }
+        let b = self
+            .build(c, deadline, &self.log_of(c))?
+            .ok_or_else(|| self.timed_out(c, timeout))?;
+        built.insert(c.build.to_vec(), b.to_owned());
+        Ok(b)
+    }
+
+    fn log_of(&self, c: &CommandBench) -> PathBuf {
+        self.logs
+            .join(format!("command-{}-{}.log", file_safe(&c.name), self.tag))
+    }
+
+    fn timed_out(&self, c: &CommandBench, timeout: std::time::Duration) -> BenchError {
+        BenchError::CommandTimedOut {
             name: c.name.to_owned(),
             revision: self.label.to_owned(),
             seconds: timeout.as_secs(),
-            log: log.display().to_string(),
-        };
-        let binaries = match built.get(&c.build) {
-            Some(b) => b.to_owned(),
-            None => {
-                let b = self.build(c, deadline, &log)?.ok_or_else(timed_out)?;
-                built.insert(c.build.to_vec(), b.to_owned());
-                b
-            }
-        };
+            log: self.log_of(c).display().to_string(),
+        }
+    }
+
+    /// Runs `c` with `binaries` (its build's) under callgrind, then DHAT when `c.heap`, its binaries copied
+    /// to slot `slot` of the binaries' directory first.
+    pub fn run_built(
+        &self,
+        c: &CommandBench,
+        slot: usize,
+        binaries: &Binaries,
+        timeout: std::time::Duration,
+        deadline: Instant,
+        on_running: &mut dyn FnMut(),
+    ) -> Result<Ran, Error> {
+        let log = self.log_of(c);
+        let timed_out = || self.timed_out(c, timeout);
+        let bin_dir = self.bin_dir.join(format!("{slot:04}"));
         let mut ran = Ran {
             ran: false,
-            build: started.elapsed(),
+            build: std::time::Duration::ZERO,
             measure: std::time::Duration::ZERO,
         };
         let mut argv = Vec::new();
@@ -399,9 +437,8 @@ impl CommandRevision<'_> {
                     }
                     .into());
                 };
-                let copy = self.bin_dir.join(bin);
-                std::fs::create_dir_all(&self.bin_dir)
-                    .map_err(io("could not create", &self.bin_dir))?;
+                let copy = bin_dir.join(bin);
+                std::fs::create_dir_all(&bin_dir).map_err(io("could not create", &bin_dir))?;
                 std::fs::copy(&made.path, &copy).map_err(io("could not copy", &made.path))?;
                 // The copy must be the program this run built: a binary another process rebuilt in the
                 // meantime would report its figures as ours.

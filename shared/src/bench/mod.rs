@@ -180,6 +180,8 @@ struct Session<'a> {
     heap: bool,
     /// Time spent per phase (see [`RunInfo::phases`]).
     phases: BTreeMap<String, Duration>,
+    /// How many command benchmarks may be measured at once (`-j`).
+    jobs: usize,
     progress: &'a mut Progress,
 }
 
@@ -283,6 +285,7 @@ pub fn run(
         noise_pct: *cfg.criterion.noise_threshold_pct.get_ref(),
         heap: cfg.heap,
         phases: BTreeMap::new(),
+        jobs,
         progress,
         dirs,
     };
@@ -918,33 +921,98 @@ impl Session<'_> {
     }
 
     /// Builds and runs every command benchmark at `rev`; `built` holds the binaries already built there.
+    /// With `-j` 2 or more, the builds run first, one after the other (cargo builds in parallel itself),
+    /// then up to `jobs` measurements at once: instruction counts do not depend on the load.
     fn run_commands(
         &mut self,
         commands: &[CommandBench],
         rev: &Revision,
         mut built: BTreeMap<Vec<String>, Binaries>,
     ) -> Result<()> {
-        let cmd_rev = self.command_revision(rev);
-        if !commands.is_empty() {
-            state::mark_used(&cmd_rev.target_dir)?;
+        if commands.is_empty() {
+            return Ok(());
         }
-        for c in commands {
-            let name = format!("command {}", c.name);
-            let progress = &mut *self.progress;
-            progress.phase(Phase::Build, &rev.label, &name);
-            let ran = cmd_rev.build_and_run(c, self.timeout, &mut built, &mut || {
-                progress.phase(Phase::Run, &rev.label, &name)
-            })?;
-            if !ran.ran {
-                progress.note(&format!(
-                    "bench: command {} runs a binary the base does not build: HEAD's figures will be new",
-                    c.name
-                ));
+        let cmd_rev = self.command_revision(rev);
+        state::mark_used(&cmd_rev.target_dir)?;
+        if self.jobs < 2 || commands.len() < 2 {
+            for (slot, c) in commands.iter().enumerate() {
+                let name = format!("command {}", c.name);
+                let progress = &mut *self.progress;
+                progress.phase(Phase::Build, &rev.label, &name);
+                let ran = cmd_rev.build_and_run(c, slot, self.timeout, &mut built, &mut || {
+                    progress.phase(Phase::Run, &rev.label, &name)
+                })?;
+                self.progress.run_done();
+                self.command_done(c, &ran);
+                self.add_rev_time(rev, ran.build, ran.measure);
             }
-            progress.run_done();
-            self.add_rev_time(rev, ran.build, ran.measure);
+            return Ok(());
+        }
+        let mut ready = Vec::new();
+        for c in commands {
+            self.progress
+                .phase(Phase::Build, &rev.label, &format!("command {}", c.name));
+            let started = Instant::now();
+            let binaries =
+                cmd_rev.binaries_for(c, self.timeout, started + self.timeout, &mut built)?;
+            self.add_rev_time(rev, started.elapsed(), Duration::ZERO);
+            ready.push(binaries);
+        }
+        let workers = self.jobs.min(commands.len());
+        self.progress.phase(
+            Phase::Run,
+            &rev.label,
+            &format!("{} command benchmarks, {workers} at once", commands.len()),
+        );
+        let measuring = Instant::now();
+        let timeout = self.timeout;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<Option<Result<command::Ran>>> =
+            commands.iter().map(|_| None).collect();
+        let progress = &mut *self.progress;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            for _ in 0..workers {
+                let tx = tx.clone(); // cloned: one sender per worker
+                let (next, cmd_rev, ready) = (&next, &cmd_rev, &ready);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let (Some(c), Some(binaries)) = (commands.get(i), ready.get(i)) else {
+                            break;
+                        };
+                        let deadline = Instant::now() + timeout;
+                        let ran = cmd_rev.run_built(c, i, binaries, timeout, deadline, &mut || {});
+                        if tx.send((i, ran)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, ran) in rx {
+                progress.run_done();
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(ran);
+                }
+            }
+        });
+        self.add_rev_time(rev, Duration::ZERO, measuring.elapsed());
+        for (c, ran) in commands.iter().zip(results) {
+            let ran = ran.ok_or(Error::Interrupted)??;
+            self.command_done(c, &ran);
         }
         Ok(())
+    }
+
+    /// Says when a command did not run (the base builds no binary it runs).
+    fn command_done(&mut self, c: &CommandBench, ran: &command::Ran) {
+        if !ran.ran {
+            self.progress.note(&format!(
+                "bench: command {} runs a binary the base does not build: HEAD's figures will be new",
+                c.name
+            ));
+        }
     }
 }
 
