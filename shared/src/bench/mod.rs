@@ -384,15 +384,17 @@ pub fn run(
                 };
                 head_built = session
                     .measure_base_building_head(ws, &targets, &commands, &revision, &head, jobs)?;
-                let mut notes = base.notes.to_vec();
-                if let Some(note) = base.lockfile_note() {
-                    session.progress.note(&note);
-                    notes.push(note);
+                // What the measurement says about the base (its stale Cargo.lock) is said again on reuse;
+                // the worktree's recovery is this run's alone.
+                let lockfile: Vec<String> = base.lockfile_note().into_iter().collect();
+                for note in &lockfile {
+                    session.progress.note(note);
                 }
                 if cacheable {
-                    cache.store(&key, &base.revision.commit, &notes, &outputs)?;
+                    cache.store(&key, &base.revision.commit, &lockfile, &outputs)?;
                 }
-                report.notes.extend(notes);
+                report.notes.extend(base.notes);
+                report.notes.extend(lockfile);
                 report.base = Some(base.revision);
                 base_cache = Some(BaseCacheUse {
                     key: key.id(),
