@@ -294,6 +294,26 @@ mod tests {
     }
 
     #[test]
+    fn gungraun_s_dhat_profile_gives_the_heap_figures() {
+        let json = serde_json::json!({
+            "version": "7", "module_path": "calc::g::sum", "id": "large",
+            "profiles": [
+                {"tool": "Callgrind", "data": {"total": {"metrics": {"Ir": {"values": {"new": 10}}}}}},
+                {"tool": "DHAT", "data": {"total": {"metrics": {
+                    "TotalBytes": {"values": {"new": 160, "old": 16}},
+                    "TotalBlocks": {"values": {"new": 10, "old": 1}},
+                    "AtTGmaxBytes": {"values": {"new": 16, "old": 16}}
+                }}}}
+            ]
+        });
+        let s = parse(&json).unwrap().unwrap();
+        assert_eq!(s.metrics.len(), 1);
+        let blocks = &s.heap["TotalBlocks"];
+        assert_eq!((blocks.before, blocks.after), (Some(1.0), 10.0));
+        assert_eq!(s.heap["TotalBytes"].after, 160.0);
+    }
+
+    #[test]
     fn iai_callgrind_v6() {
         let json = serde_json::json!({
             "version": "6", "module_path": "calc::g::sum", "id": "small",
