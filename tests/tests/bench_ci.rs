@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lumen_gate_tests::{
-    HANGING_BUILD_SCRIPT, Run, TempProject, bench_target_dir, is_running, require_bench_tools, run,
-    take_bench_turn, tool,
+    HANGING_BUILD_SCRIPT, Run, TempProject, bench_target_dir, is_running, run, take_bench_turn,
+    tool,
 };
 use serde_json::Value;
 
@@ -39,6 +39,19 @@ fn require_valgrind() {
     assert!(
         ok,
         "valgrind is needed by the benchmark tests: apt-get install valgrind (or bash scripts/install-tools.sh)"
+    );
+}
+
+/// valgrind and gungraun-runner 0.20.0, the bench-gungraun fixture's runner.
+fn require_gungraun() {
+    require_valgrind();
+    let said = Command::new("gungraun-runner")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    assert!(
+        said.is_ok_and(|text| text.contains("0.20.0")),
+        "gungraun-runner 0.20.0 is needed: cargo install gungraun-runner --version 0.20.0 --locked (or bash scripts/install-tools.sh)"
     );
 }
 
@@ -384,7 +397,7 @@ fn sum_ir(r: &Run) -> f64 {
 #[test]
 fn two_copies_sharing_a_target_dir_each_measure_their_own_code_also_at_once() {
     let _turn = take_bench_turn();
-    require_bench_tools();
+    require_gungraun();
     let shared = tempfile::tempdir().unwrap();
     let fast = TempProject::new("bench-gungraun");
     let slow = TempProject::new("bench-gungraun");
