@@ -231,11 +231,13 @@ pub fn finding(
 ) -> Option<Finding> {
     let limit = limits.pct_for(&b.name);
     let get = |m: &str| b.other_metrics.get(m);
-    let beyond = METRICS.iter().any(|m| {
-        get(m)
-            .and_then(|c| c.change_pct)
-            .is_some_and(|pct| pct > limit)
-    });
+    // From nothing to something is beyond any percentage.
+    let grew = |c: &MetricChange| match (c.before, c.change_pct) {
+        (_, Some(pct)) => pct > limit,
+        (Some(before), None) => before == 0.0 && c.after > 0.0,
+        (None, None) => false,
+    };
+    let beyond = METRICS.iter().any(|m| get(m).is_some_and(grew));
     if !beyond {
         return None;
     }
@@ -371,5 +373,9 @@ mod tests {
             Some("+9,999 blocks allocated; most in `tool::work (main.rs:30)`")
         );
         assert!(finding(&result("lax"), None, &limits, None).is_none());
+        // A benchmark that allocated nothing at the base and allocates at HEAD.
+        let mut from_nothing = result("lax");
+        from_nothing.other_metrics = metrics(&head, Some(&DhatTotals::default()));
+        assert!(finding(&from_nothing, None, &limits, None).is_some());
     }
 }
