@@ -455,3 +455,60 @@ fn command_benchmarks_measured_at_once_report_what_they_report_one_at_a_time() {
     assert_eq!(one["benchmarks"].as_array().unwrap().len(), 3);
     assert_eq!(figures(&three), figures(&one));
 }
+
+#[test]
+fn a_library_benchmark_that_allocates_per_element_gets_a_heap_finding_from_gungraun_s_dhat() {
+    let _turn = take_bench_turn();
+    require_gungraun();
+    let p = TempProject::new("bench-gungraun");
+    p.write("lumen-gate.toml", "[bench]\nheap = true\n");
+    p.git_init();
+    let base = p.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let text = p.read("calc/src/lib.rs");
+    p.write(
+        "calc/src/lib.rs",
+        &text.replacen(
+            SLOWER_SUM.0,
+            "        let v = vec![i; 2];\n        total = black_box(total.wrapping_add(black_box(v)[0]));\n",
+            1,
+        ),
+    );
+    p.commit_all("a vector per element");
+    let r = bench(&p, &["--format", "json", "--base", &base]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = json_of(&r);
+    let sum = json["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "calc::arithmetic::sum.hundred")
+        .unwrap();
+    // sum_to(100): one block of two u64 per element, none at the base.
+    let blocks = &sum["other_metrics"]["TotalBlocks"];
+    assert_eq!(
+        (blocks["before"].as_f64(), blocks["after"].as_f64()),
+        (Some(0.0), Some(100.0)),
+        "{sum:#}"
+    );
+    assert_eq!(
+        sum["other_metrics"]["TotalBytes"]["after"].as_f64(),
+        Some(1600.0)
+    );
+    let heap: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "bench::heap-regression")
+        .collect();
+    assert_eq!(heap.len(), 1, "{:#}", json["findings"]);
+    assert!(
+        heap[0]["impact"]
+            .as_str()
+            .unwrap()
+            .contains("most in `calc::sum_to"),
+        "{:#}",
+        heap[0]
+    );
+    // The unchanged benchmark allocates nothing either way: no finding.
+    assert_eq!(heap[0]["benchmark"], "calc::arithmetic::sum.hundred");
+}
