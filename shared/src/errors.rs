@@ -405,6 +405,41 @@ pub enum BenchError {
         /// What is wrong.
         reason: String,
     },
+    /// A DHAT file (heap figures) could not be read.
+    #[error("cannot read the heap profile (DHAT) of benchmark `{name}`: {reason}")]
+    #[diagnostic(
+        code(lumen_gate::heap_profile),
+        help(
+            "the file is valgrind's own output: check valgrind's log next to the command's in bench-logs/"
+        )
+    )]
+    HeapProfile {
+        /// The benchmark.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The binary about to be measured is not the one the build made (another process rebuilt or replaced
+    /// it): measuring it would report another program's figures.
+    #[error(
+        "binary `{bin}` of command benchmark `{name}` at {revision} changed after lumen-bench built it ({path})"
+    )]
+    #[diagnostic(
+        code(lumen_gate::binary_changed),
+        help(
+            "something else writes into lumen-gate's target directory; run again, and give each checkout its own state (it has by default)"
+        )
+    )]
+    BinaryChanged {
+        /// The command benchmark.
+        name: String,
+        /// The binary.
+        bin: String,
+        /// "HEAD" or the base revision.
+        revision: String,
+        /// Where cargo said it wrote it.
+        path: String,
+    },
     /// A runner wrote a summary this version cannot read (a new schema version, or a broken file):
     /// reading on would drop its benchmarks and pass.
     #[error("cannot read the benchmark summary {path}: {reason}")]

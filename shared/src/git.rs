@@ -133,6 +133,16 @@ impl Repo {
         Ok(String::from_utf8_lossy(&out).trim().to_owned())
     }
 
+    /// The id of `commit`'s tree: the same for two commits with the same files.
+    pub fn tree_of(&self, commit: &str) -> Result<String, GitError> {
+        let spec = format!("{commit}^{{tree}}");
+        let out = git_in(
+            &self.root,
+            &["rev-parse", "--verify", "--end-of-options", &spec],
+        )?;
+        Ok(String::from_utf8_lossy(&out).trim().to_owned())
+    }
+
     /// The contents of `path` (relative to the repository root) at `commit`, or `None` if it did not exist.
     pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let object = format!("{commit}:{path}");
@@ -244,6 +254,23 @@ impl Repo {
             dir: dir.to_owned(),
             note,
         })
+    }
+
+    /// Removes our worktree at `dir`: its registration (when the repository has one) and its directory.
+    pub fn remove_worktree(&self, dir: &Path) -> Result<(), GitError> {
+        if let Some(reg) = self.registration(dir)? {
+            if reg.locked {
+                git_in(&self.root, &["worktree", "unlock", &reg.path])?;
+            }
+            git_in(&self.root, &["worktree", "remove", "--force", &reg.path])?;
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| GitError::Failed {
+                args: format!("worktree remove {}", dir.display()),
+                stderr: format!("could not remove the directory: {e}"),
+            })?;
+        }
+        Ok(())
     }
 
     /// The repository's registration of a worktree at `dir`, if it has one.

@@ -7,6 +7,11 @@
 //! [`GRACE`] to end, kills what is left, and fails with [`crate::errors::Error::Interrupted`] (exit 130).
 //! Without a child group to stop, the tool exits with 130 at once. A last-resort timer exits the process
 //! if the run does not get there in time.
+//!
+//! SIGKILL cannot be caught, so each child group also gets a watchdog: a small `sh` of its own process
+//! group that waits on a pipe only the tool holds open. When the tool dies, however it dies (`kill -9`
+//! included), the kernel closes the pipe, the watchdog's read ends, and it kills the child's whole group
+//! (cargo, rustc, the runner, valgrind). When the child's run ends normally, the watchdog is killed first.
 
 use std::process::Child;
 use std::sync::Mutex;
@@ -30,21 +35,26 @@ pub fn interrupted() -> bool {
     RECEIVED.load(Ordering::SeqCst) != 0
 }
 
-/// A child's process group, registered for signal forwarding until dropped.
+/// A child's process group, registered for signal forwarding until dropped, and watched so that it dies
+/// with the tool.
 #[derive(Debug)]
 pub struct ChildGroup {
     pgid: i32,
+    watchdog: Option<Child>,
 }
 
 impl ChildGroup {
-    /// Registers `child`, which leads a process group of its own.
+    /// Registers `child`, which leads a process group of its own, and starts its watchdog.
     pub fn register(child: &Child) -> ChildGroup {
         let pgid = i32::try_from(child.id()).unwrap_or(i32::MAX);
         GROUPS
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(pgid);
-        ChildGroup { pgid }
+        ChildGroup {
+            pgid,
+            watchdog: watchdog(pgid),
+        }
     }
 
     /// Stops the whole group: SIGKILL to every process in it, then reaps `child` and waits (briefly) until
@@ -71,8 +81,39 @@ impl ChildGroup {
 
 impl Drop for ChildGroup {
     fn drop(&mut self) {
+        if let Some(mut watchdog) = self.watchdog.take() {
+            // Killed before its pipe closes: it must not signal a group id the system may reuse.
+            let _already_dead = watchdog.kill();
+            let _reaped = watchdog.wait();
+        }
         let mut groups = GROUPS.lock().unwrap_or_else(PoisonError::into_inner);
         groups.retain(|g| *g != self.pgid);
+    }
+}
+
+/// Starts the watchdog of group `pgid` (see the module docs): `None` when `sh` cannot start, and then the
+/// group outlives a SIGKILL of the tool, as it did before.
+fn watchdog(pgid: i32) -> Option<Child> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        use std::process::{Command, Stdio};
+        // The pipe's write end is held by this process only (Rust opens it close-on-exec): EOF means the
+        // tool is gone. `read` also returns on a line, which nobody writes.
+        Command::new("sh")
+            .args(["-c", "read -r _; kill -s KILL -- -\"$0\" 2>/dev/null"])
+            .arg(pgid.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _unused = pgid;
+        None
     }
 }
 

@@ -114,14 +114,14 @@ fn a_killed_run_leaves_no_lock_behind() {
     let built = run(bench(&p).arg("-q"));
     assert_eq!(built.code, 0, "{}", built.stderr);
     let (mut child, script) = start_hanging(&p);
-    // SIGKILL cannot be caught: the tool dies at once, and its cargo bench group is orphaned.
+    // SIGKILL cannot be caught: the tool dies at once, and the watchdog of its cargo bench group kills
+    // the group (cargo, the hanging build script).
     kill(&["-s", "KILL", &child.id().to_string()]);
     child.wait().unwrap();
-    kill(&["-s", "KILL", &script]);
     wait_for(
-        "the orphaned cargo bench to end",
+        "the cargo bench group to die with the tool",
         Duration::from_secs(30),
-        || processes_of(&p).is_empty(),
+        || !is_running(&script) && processes_of(&p).is_empty(),
     );
     std::fs::remove_file(p.root().join("hang-now")).unwrap();
     let next = run(bench(&p).args(["-q", "--no-wait"]));

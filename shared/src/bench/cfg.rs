@@ -10,6 +10,9 @@
 //!                                # benchmark's instructions is a measured hot path
 //! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
 //! top-functions = 10             # default 10: functions listed per changed benchmark (JSON, -v, review)
+//! heap = false                   # default false: also measure every benchmark's heap (a DHAT run)
+//! heap-regression-pct = 5.0      # default 5.0: more heap bytes, blocks or peak than this is a regression
+//! state-size-mb = 2048           # default 2048: the state directory's size cap (least recently used pruned)
 //!
 //! [bench.criterion]              # wall-clock benchmarks, with --criterion
 //! severity = "info"              # default info: a significant slowdown is reported, never blocks
@@ -19,6 +22,7 @@
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
 //! ir-regression-pct = 5.0
 //! noise = "0.5%"                 # this family's noise floor
+//! heap-regression-pct = 10.0
 //!
 //! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
 //! benchmarks = "sort::bench_sort.*"
@@ -30,6 +34,7 @@
 //! run = ["{bin:lumen}", "run", "bench/fib.lm"]  # {bin:NAME}: the binary NAME built at that revision
 //! stdin = "bench/input.txt"      # optional, relative to the revision's root
 //! # sizes = [1000, 10000, 100000, 1000000]  # optional: one run per size, `{n}` in run/stdin is the size
+//! heap = true                    # optional: measure its heap too (`valgrind --tool=dhat`)
 //! ```
 
 use serde::Deserialize;
@@ -76,6 +81,15 @@ pub struct BenchConfig {
     /// Command benchmarks: programs of the workspace run under callgrind.
     #[serde(default)]
     pub command: Vec<CommandConfig>,
+    /// Measure every benchmark's heap too (a second run, under DHAT).
+    #[serde(default)]
+    pub heap: bool,
+    /// A heap regression is more than this many percent more bytes, blocks or peak bytes.
+    #[serde(default = "default_heap_pct")]
+    pub heap_regression_pct: Spanned<f64>,
+    /// The state directory's size cap in MiB: least recently used reusable state beyond it is pruned.
+    #[serde(default = "default_state_size_mb")]
+    pub state_size_mb: Spanned<u64>,
 }
 
 /// `[[bench.command]]`: a program whose instruction count is measured under callgrind, at the base and at
@@ -97,6 +111,9 @@ pub struct CommandConfig {
     /// benchmark `<name>.<n>` and together a complexity family.
     #[serde(default)]
     pub sizes: Option<Spanned<Vec<u64>>>,
+    /// Measure its heap too (`valgrind --tool=dhat`, a second run).
+    #[serde(default)]
+    pub heap: bool,
 }
 
 /// `[bench.criterion]`.
@@ -134,6 +151,9 @@ impl Default for BenchConfig {
             criterion: CriterionConfig::default(),
             complexity: Vec::new(),
             command: Vec::new(),
+            heap: false,
+            heap_regression_pct: default_heap_pct(),
+            state_size_mb: default_state_size_mb(),
         }
     }
 }
@@ -153,6 +173,17 @@ pub struct BenchOverride {
     /// The noise floor of these (`"0.5%"`).
     #[serde(default)]
     pub noise: Option<Spanned<String>>,
+    /// Heap percent limit for these.
+    #[serde(default)]
+    pub heap_regression_pct: Option<Spanned<f64>>,
+}
+
+fn default_heap_pct() -> Spanned<f64> {
+    Spanned::new(0..0, 5.0)
+}
+
+fn default_state_size_mb() -> Spanned<u64> {
+    Spanned::new(0..0, 2048)
 }
 
 fn default_pct() -> Spanned<f64> {

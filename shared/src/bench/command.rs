@@ -36,8 +36,31 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 /// Lines of a failed command's standard error shown in the error.
 const STDERR_TAIL: usize = 20;
 
-/// The binaries a build made, by name.
-pub(crate) type Binaries = BTreeMap<String, PathBuf>;
+/// The binaries cargo said it made, by name.
+type Paths = BTreeMap<String, PathBuf>;
+
+/// The binaries a build made, by name, each with its digest.
+pub type Binaries = BTreeMap<String, Built>;
+
+/// A binary a build made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Built {
+    /// Where cargo wrote it (inside the revision's own target directory).
+    pub path: PathBuf,
+    /// The SHA-256 of its contents right after the build.
+    pub sha256: String,
+}
+
+/// What [`CommandRevision::build_and_run`] did.
+#[derive(Clone, Copy, Debug)]
+pub struct Ran {
+    /// The command ran (false: the base does not build a binary it runs).
+    pub ran: bool,
+    /// Time spent building (zero when an earlier benchmark's build was reused).
+    pub build: std::time::Duration,
+    /// Time spent measuring (callgrind, then DHAT).
+    pub measure: std::time::Duration,
+}
 
 /// A command benchmark, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +77,8 @@ pub struct CommandBench {
     pub stdin: Option<String>,
     /// Where it is declared in the configuration file.
     pub declared_at: Option<Location>,
+    /// Its heap is measured too (a second run under DHAT).
+    pub heap: bool,
     /// Its input size, when its entry gives `sizes` (its name is then `<entry's name>.<size>`).
     pub size: Option<u64>,
 }
@@ -159,6 +184,7 @@ pub fn validate(
                 length: 0,
             }),
             size: None,
+            heap: c.heap,
         };
         match sizes_of(c, v) {
             Some(sizes) => commands.extend(sizes.into_iter().map(|n| command.sized(n))),
@@ -225,6 +251,7 @@ impl CommandBench {
             stdin: self.stdin.as_deref().map(with_n),
             declared_at: self.declared_at.to_owned(),
             size: Some(n),
+            heap: self.heap,
         }
     }
 }
@@ -303,6 +330,11 @@ pub fn out_file(dir: &Path, name: &str, suffix: &str) -> PathBuf {
     dir.join(format!("callgrind.{}.out{suffix}", file_safe(name)))
 }
 
+/// The DHAT file of command benchmark `name` in `dir`, with `suffix`.
+pub fn dhat_file(dir: &Path, name: &str, suffix: &str) -> PathBuf {
+    dir.join(format!("dhat.{}.out{suffix}", file_safe(name)))
+}
+
 /// `name` with anything but letters, digits, `.`, `_` and `-` as `_`.
 fn file_safe(name: &str) -> String {
     name.chars()
@@ -317,41 +349,85 @@ fn file_safe(name: &str) -> String {
 }
 
 impl CommandRevision<'_> {
-    /// Builds and runs `c` within `timeout`; `Ok(false)` when the base has no binary it runs (its figures
-    /// at HEAD will be new). `built` keeps the binaries of builds already made at this revision, by their
-    /// arguments.
+    /// Builds and runs `c` within `timeout` (under callgrind, then under DHAT when `c.heap`); `ran` is false
+    /// when the base has no binary it runs (its figures at HEAD will be new). `built` keeps the binaries of
+    /// builds already made at this revision, by their arguments. `slot` names the directory its binaries are
+    /// copied to (the same for the same benchmark at every revision).
     pub fn build_and_run(
         &self,
         c: &CommandBench,
+        slot: usize,
         timeout: std::time::Duration,
         built: &mut BTreeMap<Vec<String>, Binaries>,
         on_running: &mut dyn FnMut(),
-    ) -> Result<bool, Error> {
-        let deadline = Instant::now() + timeout;
-        let log = self
-            .logs
-            .join(format!("command-{}-{}.log", file_safe(&c.name), self.tag));
-        let timed_out = || BenchError::CommandTimedOut {
+    ) -> Result<Ran, Error> {
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let binaries = self.binaries_for(c, timeout, deadline, built)?;
+        let build = started.elapsed();
+        let mut ran = self.run_built(c, slot, &binaries, timeout, deadline, on_running)?;
+        ran.build = build;
+        Ok(ran)
+    }
+
+    /// The binaries of `c`'s build: from `built`, or built now (and kept there).
+    pub fn binaries_for(
+        &self,
+        c: &CommandBench,
+        timeout: std::time::Duration,
+        deadline: Instant,
+        built: &mut BTreeMap<Vec<String>, Binaries>,
+    ) -> Result<Binaries, Error> {
+        if let Some(b) = built.get(&c.build) {
+            return Ok(b.to_owned());
+        }
+        let b = self
+            .build(c, deadline, &self.log_of(c))?
+            .ok_or_else(|| self.timed_out(c, timeout))?;
+        built.insert(c.build.to_vec(), b.to_owned());
+        Ok(b)
+    }
+
+    fn log_of(&self, c: &CommandBench) -> PathBuf {
+        self.logs
+            .join(format!("command-{}-{}.log", file_safe(&c.name), self.tag))
+    }
+
+    fn timed_out(&self, c: &CommandBench, timeout: std::time::Duration) -> BenchError {
+        BenchError::CommandTimedOut {
             name: c.name.to_owned(),
             revision: self.label.to_owned(),
             seconds: timeout.as_secs(),
-            log: log.display().to_string(),
-        };
-        let binaries = match built.get(&c.build) {
-            Some(b) => b.to_owned(),
-            None => {
-                let b = self.build(c, deadline, &log)?.ok_or_else(timed_out)?;
-                built.insert(c.build.to_vec(), b.to_owned());
-                b
-            }
+            log: self.log_of(c).display().to_string(),
+        }
+    }
+
+    /// Runs `c` with `binaries` (its build's) under callgrind, then DHAT when `c.heap`, its binaries copied
+    /// to slot `slot` of the binaries' directory first.
+    pub fn run_built(
+        &self,
+        c: &CommandBench,
+        slot: usize,
+        binaries: &Binaries,
+        timeout: std::time::Duration,
+        deadline: Instant,
+        on_running: &mut dyn FnMut(),
+    ) -> Result<Ran, Error> {
+        let log = self.log_of(c);
+        let timed_out = || self.timed_out(c, timeout);
+        let bin_dir = self.bin_dir.join(format!("{slot:04}"));
+        let mut ran = Ran {
+            ran: false,
+            build: std::time::Duration::ZERO,
+            measure: std::time::Duration::ZERO,
         };
         let mut argv = Vec::new();
         for arg in &c.run {
             let mut text = arg.to_owned();
             for bin in bins_in(arg) {
-                let Some(path) = binaries.get(bin) else {
+                let Some(made) = binaries.get(bin) else {
                     if !self.binaries_required {
-                        return Ok(false);
+                        return Ok(ran);
                     }
                     return Err(BenchError::CommandBinaryMissing {
                         name: c.name.to_owned(),
@@ -361,25 +437,93 @@ impl CommandRevision<'_> {
                     }
                     .into());
                 };
-                let copy = self.bin_dir.join(bin);
-                std::fs::create_dir_all(&self.bin_dir)
-                    .map_err(io("could not create", &self.bin_dir))?;
-                std::fs::copy(path, &copy).map_err(io("could not copy", path))?;
+                let copy = bin_dir.join(bin);
+                std::fs::create_dir_all(&bin_dir).map_err(io("could not create", &bin_dir))?;
+                std::fs::copy(&made.path, &copy).map_err(io("could not copy", &made.path))?;
+                // The copy must be the program this run built: a binary another process rebuilt in the
+                // meantime would report its figures as ours.
+                if crate::bench::cache::file_digest(&copy).ok().as_ref() != Some(&made.sha256) {
+                    return Err(BenchError::BinaryChanged {
+                        name: c.name.to_owned(),
+                        bin: bin.to_owned(),
+                        revision: self.label.to_owned(),
+                        path: made.path.display().to_string(),
+                    }
+                    .into());
+                }
                 text = text.replace(&format!("{{bin:{bin}}}"), &copy.display().to_string());
             }
             argv.push(text);
         }
         on_running();
+        let measuring = Instant::now();
         std::fs::create_dir_all(&self.out_dir).map_err(io("could not create", &self.out_dir))?;
         let out = out_file(&self.out_dir, &c.name, &self.suffix);
+        self.measure(
+            c,
+            &argv,
+            &[
+                "--tool=callgrind".to_owned(),
+                "-q".to_owned(),
+                "--dump-line=yes".to_owned(),
+                format!("--callgrind-out-file={}", out.display()),
+            ],
+            &log,
+            deadline,
+            &timed_out,
+        )?;
+        if c.heap {
+            let dhat = dhat_file(&self.out_dir, &c.name, &self.suffix);
+            self.measure(
+                c,
+                &argv,
+                &[
+                    "--tool=dhat".to_owned(),
+                    "-q".to_owned(),
+                    format!("--dhat-out-file={}", dhat.display()),
+                ],
+                &log.with_extension("dhat.log"),
+                deadline,
+                &timed_out,
+            )?;
+        }
+        ran.ran = true;
+        ran.measure = measuring.elapsed();
+        Ok(ran)
+    }
+
+    /// Builds `c`'s binaries only (HEAD's build while the base is measured): the binaries, or `None` past
+    /// `timeout`. Its log is the one [`CommandRevision::build_and_run`] would write.
+    pub fn prebuild(
+        &self,
+        c: &CommandBench,
+        timeout: std::time::Duration,
+    ) -> Result<Option<Binaries>, Error> {
+        let log = self
+            .logs
+            .join(format!("command-{}-{}.log", file_safe(&c.name), self.tag));
+        self.build(c, Instant::now() + timeout, &log)
+    }
+
+    /// Runs `argv` under valgrind with `tool_args` in the revision's root: its output in `log`, an error with
+    /// the tail of its stderr when it fails.
+    fn measure(
+        &self,
+        c: &CommandBench,
+        argv: &[String],
+        tool_args: &[String],
+        log: &Path,
+        deadline: Instant,
+        timed_out: &dyn Fn() -> BenchError,
+    ) -> Result<(), Error> {
         let vg_log = log.with_extension("valgrind.log");
         let mut cmd = std::process::Command::new("valgrind");
-        cmd.args(["--tool=callgrind", "-q", "--dump-line=yes"])
-            .arg(format!("--callgrind-out-file={}", out.display()))
+        cmd.args(tool_args)
             .arg(format!("--log-file={}", vg_log.display()))
-            .args(&argv)
+            .args(argv)
             .current_dir(self.root);
-        let shown = format!("valgrind --tool=callgrind {}", shell_line(&argv));
+        let tool = tool_args.first().map(String::as_str).unwrap_or_default();
+        let shown = format!("valgrind {tool} {}", shell_line(argv));
         match &c.stdin {
             Some(file) => {
                 let path = self.root.join(file);
@@ -391,7 +535,7 @@ impl CommandRevision<'_> {
                 cmd.stdin(Stdio::null());
             }
         }
-        let stdout = std::fs::File::create(&log).map_err(io("could not write", &log))?;
+        let stdout = std::fs::File::create(log).map_err(io("could not write", log))?;
         let stderr_path = log.with_extension("stderr");
         let stderr =
             std::fs::File::create(&stderr_path).map_err(io("could not write", &stderr_path))?;
@@ -414,7 +558,7 @@ impl CommandRevision<'_> {
             }
             .into());
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The `cargo build` line of `c`, as shown in errors.
@@ -458,13 +602,33 @@ impl CommandRevision<'_> {
             }
             .into());
         }
-        Ok(Some(binaries))
+        let mut built = Binaries::new();
+        for (bin, path) in binaries {
+            // Only a binary of this revision's own target directory is this revision's.
+            let ours = std::fs::canonicalize(&path)
+                .ok()
+                .zip(std::fs::canonicalize(&self.target_dir).ok())
+                .is_some_and(|(p, dir)| p.starts_with(dir));
+            if !ours {
+                return Err(BenchError::BinaryChanged {
+                    name: c.name.to_owned(),
+                    bin,
+                    revision: self.label.to_owned(),
+                    path: path.display().to_string(),
+                }
+                .into());
+            }
+            let sha256 =
+                crate::bench::cache::file_digest(&path).map_err(io("could not read", &path))?;
+            built.insert(bin, Built { path, sha256 });
+        }
+        Ok(Some(built))
     }
 }
 
 /// The binaries of cargo's JSON messages: `compiler-artifact`s of `bin` targets with an `executable`,
 /// read line by line as cargo writes them; a read error ends the reading (what was read is what cargo said).
-fn binaries(messages: impl BufRead) -> Binaries {
+fn binaries(messages: impl BufRead) -> Paths {
     let mut found = BTreeMap::new();
     for line in messages.lines().map_while(Result::ok) {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
@@ -495,7 +659,7 @@ fn wait_limited(
     deadline: Instant,
     what: &Path,
     capture: bool,
-) -> Result<Option<(ExitStatus, Binaries)>, Error> {
+) -> Result<Option<(ExitStatus, Paths)>, Error> {
     use wait_timeout::ChildExt;
     new_process_group(&mut cmd);
     let mut child = cmd
@@ -507,7 +671,7 @@ fn wait_limited(
         .take()
         .filter(|_| capture)
         .map(|out| std::thread::spawn(move || binaries(std::io::BufReader::new(out))));
-    let collect = |reader: Option<std::thread::JoinHandle<Binaries>>| {
+    let collect = |reader: Option<std::thread::JoinHandle<Paths>>| {
         reader.and_then(|r| r.join().ok()).unwrap_or_default()
     };
     loop {

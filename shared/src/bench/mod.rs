@@ -16,8 +16,15 @@
 //! carries most of the change, and the functions that changed most. A differential flamegraph is written to
 //! `<target>/lumen-gate/ws-<hash>/profiles/` for every benchmark changed beyond its limit (with `--profile`,
 //! for every benchmark).
+//!
+//! HEAD builds in a target directory of the state directory too (`bench-head-target`): two checkouts of
+//! one workspace sharing `CARGO_TARGET_DIR` get the same artifact names from cargo, and one would measure
+//! the other's binary. A base's measurement is kept in the base results cache ([`cache`]) and reused by
+//! the next run with the same key; otherwise HEAD is built while the base is measured (`-j` 2 or more).
+//! After the run the state directory is pruned to its cap ([`state`]).
 
 pub mod attribution;
+pub mod cache;
 pub mod callgrind;
 pub mod cfg;
 pub mod claims;
@@ -28,22 +35,25 @@ pub mod discover;
 pub mod files;
 pub mod findings;
 pub mod hot;
+pub mod heap;
 pub mod limits;
 pub mod noise;
 pub mod partition;
 pub mod run;
 pub mod runner;
+pub mod state;
 pub mod summary;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use camino::Utf8PathBuf;
 
+use crate::bench::cache::{Cache, Key, KeyInputs, Lookup};
 use crate::bench::cfg::BenchConfig;
-use crate::bench::command::{CommandBench, CommandRevision};
+use crate::bench::command::{Binaries, CommandBench, CommandRevision};
 use crate::bench::discover::{BenchTarget, Runner, discover};
 use crate::bench::limits::Limits;
 use crate::bench::partition::Partition;
@@ -53,7 +63,8 @@ use crate::config::validate::Validator;
 use crate::errors::{BenchError, Error, Result};
 use crate::lock::{self, WhenLocked};
 use crate::output::progress::{Phase, Progress};
-use crate::report::{BenchStatus, BenchmarkResult, Location, Problem, Report, Tool};
+use crate::report::bench::{BaseCacheUse, RunInfo};
+use crate::report::{BaseRevision, BenchStatus, BenchmarkResult, Location, Problem, Report, Tool};
 use crate::workspace::{PackageSelection, Workspace};
 
 /// The name under which the base's results are saved (the runners' `--save-baseline`, criterion's).
@@ -83,6 +94,10 @@ pub struct BenchOptions {
     /// A file of text whose claims of speed or memory changes are checked, besides the commit messages
     /// of `base..HEAD` (a pull request's description).
     pub claims: Option<PathBuf>,
+    /// How many things may run at once (HEAD's build beside the base's); default: the available cores.
+    pub jobs: Option<usize>,
+    /// Say the phase times and the state directory's size (`-v`).
+    pub verbose: bool,
 }
 
 /// The `[bench]` settings, validated against the workspace.
@@ -91,6 +106,8 @@ pub struct Settings {
     pub limits: Limits,
     /// The command benchmarks.
     pub commands: Vec<CommandBench>,
+    /// The heap regression limits.
+    pub heap: heap::HeapLimits,
 }
 
 impl Settings {
@@ -102,9 +119,17 @@ impl Settings {
     ) -> Result<Settings> {
         let mut v = Validator::new(source);
         let limits = Limits::validate(cfg, &mut v);
-        let commands = command::validate(&cfg.command, ws, source, &mut v);
+        let heap = heap::HeapLimits::validate(cfg, &mut v);
+        let mut commands = command::validate(&cfg.command, ws, source, &mut v);
         v.finish()?;
-        Ok(Settings { limits, commands })
+        for c in &mut commands {
+            c.heap |= cfg.heap;
+        }
+        Ok(Settings {
+            limits,
+            commands,
+            heap,
+        })
     }
 }
 
@@ -128,6 +153,10 @@ struct Dirs {
     command_target: PathBuf,
     /// Where their binaries are copied to run.
     command_bin: PathBuf,
+    /// HEAD's bench build.
+    head_target: PathBuf,
+    /// The base's bench build.
+    base_target: PathBuf,
 }
 
 impl Dirs {
@@ -142,6 +171,8 @@ impl Dirs {
             base_again_home: root.join("command-home-base-again").into_std_path_buf(),
             command_target: root.join("command-target").into_std_path_buf(),
             command_bin: root.join("command-bin").into_std_path_buf(),
+            head_target: root.join("bench-head-target").into_std_path_buf(),
+            base_target: root.join("bench-base-target").into_std_path_buf(),
             root,
         }
     }
@@ -154,6 +185,12 @@ struct Session<'a> {
     /// Runner directories to put first on `PATH`.
     path: Option<OsString>,
     noise_pct: f64,
+    /// Measure library benchmarks' heap too (gungraun's `--tools=dhat`).
+    heap: bool,
+    /// Time spent per phase (see [`RunInfo::phases`]).
+    phases: BTreeMap<String, Duration>,
+    /// How many command benchmarks may be measured at once (`-j`).
+    jobs: usize,
     progress: &'a mut Progress,
 }
 
@@ -174,8 +211,8 @@ struct Revision {
     label: String,
     /// The workspace root of this revision.
     root: PathBuf,
-    /// Its own cargo target directory (the base's), or the workspace's.
-    target_dir: Option<PathBuf>,
+    /// Its own cargo target directory in the state directory.
+    target_dir: PathBuf,
     /// What this revision's run does with the baseline.
     baseline: BaselineRole,
     /// Pass `--locked`: HEAD's `Cargo.lock` is the user's and never rewritten (the base's worktree is ours).
@@ -237,6 +274,8 @@ pub fn run(
         opts.when_locked,
         &mut |line| progress.note(line),
     )?;
+    let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     reset_dir(&dirs.home)?;
     reset_dir(&dirs.criterion_home)?;
     reset_dir(&dirs.profiles)?;
@@ -246,6 +285,9 @@ pub fn run(
         .iter()
         .filter(|c| limits.noise_for(&c.name).is_none())
         .count();
+    let jobs = opts
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     let runs = (targets.len() + commands.len()) * (1 + usize::from(opts.base.is_some()))
         + floor_runs * usize::from(opts.base.is_some())
         + (callgrind.len() + commands.len()) * usize::from(opts.check_determinism);
@@ -256,67 +298,16 @@ pub fn run(
             .unwrap_or(Duration::from_secs(*cfg.timeout_secs.get_ref())),
         path: run::path_with(&runner_dirs),
         noise_pct: *cfg.criterion.noise_threshold_pct.get_ref(),
+        heap: cfg.heap,
+        phases: BTreeMap::new(),
+        jobs,
         progress,
         dirs,
     };
-
-    let mut base_root = None;
-    if let Some(rev) = &opts.base {
-        let base = crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base"))?;
-        base_root = Some(base.root.to_owned());
-        for note in &base.notes {
-            session.progress.note(note);
-        }
-        let revision = Revision {
-            label: format!("base {rev}"),
-            root: base.root.to_owned(),
-            target_dir: Some(
-                session
-                    .dirs
-                    .root
-                    .join("bench-base-target")
-                    .into_std_path_buf(),
-            ),
-            baseline: BaselineRole::Save,
-            // The base worktree is ours: cargo may update a stale lockfile there (noted below).
-            locked: false,
-            home: session.dirs.home.to_owned(),
-            command_home: session.dirs.command_home.to_owned(),
-            tag: "base",
-        };
-        session.run_all(ws, &targets, &revision)?;
-        let mut built = BTreeMap::new();
-        session.run_commands(&commands, &revision, &mut built)?;
-        // The floor of a command benchmark without `noise`: its base run again in another directory.
-        let unmeasured: Vec<CommandBench> = commands
-            .iter()
-            .filter(|c| limits.noise_for(&c.name).is_none())
-            .cloned() // cloned: the second run owns the benchmarks it runs
-            .collect();
-        if !unmeasured.is_empty() {
-            let again =
-                crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base-again"))?;
-            let revision = Revision {
-                label: format!("base {rev} again"),
-                root: again.root.to_owned(),
-                command_home: session.dirs.base_again_home.to_owned(),
-                tag: "base-again",
-                ..revision
-            };
-            session.run_commands(&unmeasured, &revision, &mut built)?;
-        }
-        let lockfile = base.lockfile_note();
-        report.notes.extend(base.notes);
-        if let Some(note) = lockfile {
-            session.progress.note(&note);
-            report.notes.push(note);
-        }
-        report.base = Some(base.revision);
-    }
     let head = Revision {
         label: "HEAD".to_owned(),
         root: ws.root.as_std_path().to_owned(),
-        target_dir: None,
+        target_dir: session.dirs.head_target.to_owned(),
         baseline: if opts.base.is_some() {
             BaselineRole::Compare
         } else {
@@ -328,8 +319,132 @@ pub fn run(
         command_home: session.dirs.command_home.to_owned(),
         tag: "head",
     };
+
+    let mut base_root = None;
+    let mut base_cache = None;
+    let mut head_built = BTreeMap::new();
+    if let Some(rev) = &opts.base {
+        let repo = crate::git::Repo::discover(ws.root.as_std_path())?;
+        let commit = repo.resolve_commit(rev)?;
+        let worktree = session.dirs.root.join("bench-base");
+        // Wall-clock figures belong to the machine that measured them: never reused.
+        let cacheable = !targets.iter().any(|t| t.runner == Runner::Criterion);
+        let key = Key::compute(&KeyInputs {
+            ws,
+            commit: &commit,
+            targets: &targets,
+            commands: &commands,
+            heap: cfg.heap,
+        })?;
+        let cache = Cache::new(session.dirs.root.as_std_path());
+        // Owned: the session is borrowed mutably while they are in use.
+        let (home, command_home, base_again_home) = (
+            session.dirs.home.to_owned(),
+            session.dirs.command_home.to_owned(),
+            session.dirs.base_again_home.to_owned(),
+        );
+        let outputs = [
+            ("home", home.as_path()),
+            ("command-home", command_home.as_path()),
+            ("command-home-base-again", base_again_home.as_path()),
+        ];
+        let lookup = if cacheable {
+            cache.lookup(&key)
+        } else {
+            Lookup::Miss("criterion benchmarks run (wall clock is never reused)".to_owned())
+        };
+        match lookup {
+            Lookup::Hit(entry) => {
+                let restoring = Instant::now();
+                cache.restore(&entry, &outputs)?;
+                session.add_time("restore-base", restoring.elapsed());
+                session.progress.note(&format!(
+                    "bench: base measured earlier: reused (`{rev}`, {}, key {})",
+                    short(&commit),
+                    key.id()
+                ));
+                for _ in 0..targets.len() + commands.len() {
+                    session.progress.run_done();
+                }
+                let rel = repo.relative_path(ws.root.as_std_path())?;
+                base_root = Some(worktree.as_std_path().join(rel));
+                report.notes.extend(entry.notes);
+                report.base = Some(BaseRevision {
+                    rev: rev.to_owned(),
+                    commit,
+                });
+                base_cache = Some(BaseCacheUse {
+                    key: key.id(),
+                    reused: true,
+                    reason: None,
+                });
+            }
+            Lookup::Miss(reason) => {
+                session
+                    .progress
+                    .note(&format!("bench: measuring base `{rev}`: {reason}"));
+                let base = crate::base::checkout(ws, rev, &worktree)?;
+                base_root = Some(base.root.to_owned());
+                for note in &base.notes {
+                    session.progress.note(note);
+                }
+                let revision = Revision {
+                    label: format!("base {rev}"),
+                    root: base.root.to_owned(),
+                    target_dir: session.dirs.base_target.to_owned(),
+                    baseline: BaselineRole::Save,
+                    // The base worktree is ours: cargo may update a stale lockfile there (noted below).
+                    locked: false,
+                    home: session.dirs.home.to_owned(),
+                    command_home: session.dirs.command_home.to_owned(),
+                    tag: "base",
+                };
+                head_built = session
+                    .measure_base_building_head(ws, &targets, &commands, &revision, &head, jobs)?;
+                // The floor of a command benchmark without `noise`: its base run again in another
+                // directory (its figures are cached with the base's).
+                let unmeasured: Vec<CommandBench> = commands
+                    .iter()
+                    .filter(|c| limits.noise_for(&c.name).is_none())
+                    .cloned() // cloned: the second run owns the benchmarks it runs
+                    .collect();
+                if !unmeasured.is_empty() {
+                    let again = crate::base::checkout(
+                        ws,
+                        rev,
+                        &session.dirs.root.join("bench-base-again"),
+                    )?;
+                    let revision = Revision {
+                        label: format!("base {rev} again"),
+                        root: again.root.to_owned(),
+                        command_home: session.dirs.base_again_home.to_owned(),
+                        tag: "base-again",
+                        ..revision
+                    };
+                    session.run_commands(&unmeasured, &revision, BTreeMap::new())?;
+                }
+                // What the measurement says about the base (its stale Cargo.lock) is said again on reuse;
+                // the worktree's recovery is this run's alone.
+                let lockfile: Vec<String> = base.lockfile_note().into_iter().collect();
+                for note in &lockfile {
+                    session.progress.note(note);
+                }
+                if cacheable {
+                    cache.store(&key, &base.revision.commit, &lockfile, &outputs)?;
+                }
+                report.notes.extend(base.notes);
+                report.notes.extend(lockfile);
+                report.base = Some(base.revision);
+                base_cache = Some(BaseCacheUse {
+                    key: key.id(),
+                    reused: false,
+                    reason: Some(reason),
+                });
+            }
+        }
+    }
     session.run_all(ws, &targets, &head)?;
-    session.run_commands(&commands, &head, &mut BTreeMap::new())?;
+    session.run_commands(&commands, &head, head_built)?;
     let again = if opts.check_determinism {
         session.run_again(ws, &callgrind, &commands)?
     } else {
@@ -378,6 +493,14 @@ pub fn run(
                 .map_or_else(Vec::new, |second| vec![ir.after, *second])],
         );
         let status = limits.status(&s.name, &ir, &floor);
+        for m in heap::METRICS {
+            if let Some(change) = s.heap.get(m) {
+                metrics.insert(m.to_owned(), change.to_owned());
+            }
+        }
+        let allocating = heap::dhat_file_near(&s.profiles.head)
+            .and_then(|f| heap::read_dhat(&f).ok())
+            .and_then(|t| t.top_site);
         let mut result = BenchmarkResult {
             name: s.name,
             package,
@@ -409,7 +532,10 @@ pub fn run(
                 }),
             }
         }
-        if let Some(f) = findings::instruction_count(&result, file, limits) {
+        if let Some(f) = findings::instruction_count(&result, file.to_owned(), limits) {
+            report.findings.push(f);
+        }
+        if let Some(f) = heap::finding(&result, file, &settings.heap, allocating.as_deref()) {
             report.findings.push(f);
         }
         report.benchmarks.push(result);
@@ -447,6 +573,14 @@ pub fn run(
             flamegraph: None,
             floor: Some(floor),
         };
+        let heap_profiles = if c.heap {
+            Some(command_heap(c, &session.dirs.command_home)?)
+        } else {
+            None
+        };
+        if let Some((head, base)) = &heap_profiles {
+            result.other_metrics = heap::metrics(head, base.as_ref());
+        }
         attributing.attribute_profiles(
             &mut result,
             &profiles,
@@ -470,6 +604,15 @@ pub fn run(
             });
         }
         if let Some(f) = findings::instruction_count(&result, c.declared_at.to_owned(), limits) {
+            report.findings.push(f);
+        }
+        let allocating = heap_profiles.and_then(|(head, _)| head.top_site);
+        if let Some(f) = heap::finding(
+            &result,
+            c.declared_at.to_owned(),
+            &settings.heap,
+            allocating.as_deref(),
+        ) {
             report.findings.push(f);
         }
         report.benchmarks.push(result);
@@ -511,6 +654,21 @@ pub fn run(
             let second = again.get(&b.name)?;
             (*second != b.primary.after).then(|| findings::nondeterministic(b, *second))
         }));
+    if report
+        .benchmarks
+        .iter()
+        .any(|b| b.other_metrics.contains_key(heap::TOTAL_BYTES))
+    {
+        report.rules_checked.push(crate::report::RuleChecked {
+            id: heap::RULE_ID.to_owned(),
+            kind: heap::KIND.to_owned(),
+            description: format!(
+                "heap bytes, blocks and peak bytes must not grow by more than {:.2}%",
+                settings.heap.default_pct
+            ),
+            checks: Vec::new(),
+        });
+    }
     report.rules_checked.push(crate::report::RuleChecked {
         id: findings::RuleId::IrRegression.as_str().to_owned(),
         kind: findings::RuleId::IrRegression.kind().to_owned(),
@@ -520,9 +678,55 @@ pub fn run(
         ),
         checks: Vec::new(),
     });
+    session.add_time("total", started.elapsed());
+    let cap = cfg.state_size_mb.get_ref().saturating_mul(1024 * 1024);
+    let pruned = state::prune(session.dirs.root.as_std_path(), cap, started_at)?;
+    let state_bytes = state::size(session.dirs.root.as_std_path());
+    if opts.verbose {
+        let phases: Vec<String> = session
+            .phases
+            .iter()
+            .map(|(phase, d)| format!("{phase} {:.1}s", d.as_secs_f64()))
+            .collect();
+        session
+            .progress
+            .note(&format!("bench: time: {}", phases.join(", ")));
+        if !pruned.removed.is_empty() {
+            session.progress.note(&format!(
+                "bench: pruned {} of least recently used state ({} directories)",
+                state::mib(pruned.bytes),
+                pruned.removed.len()
+            ));
+        }
+        session.progress.note(&format!(
+            "bench: state {} in {} (cap {} MiB, `[bench] state-size-mb`; --clean-state empties it)",
+            state::mib(state_bytes),
+            session.dirs.root,
+            cfg.state_size_mb.get_ref()
+        ));
+    }
+    report.run_info = Some(RunInfo {
+        phases: session
+            .phases
+            .iter()
+            .map(|(phase, d)| {
+                (
+                    phase.to_owned(),
+                    (d.as_secs_f64() * 1000.0).round() / 1000.0,
+                )
+            })
+            .collect(),
+        base_cache,
+        state_bytes,
+    });
     session.progress.finish();
     report.sort();
     Ok(report)
+}
+
+/// The first 12 characters of a commit id.
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 impl Session<'_> {
@@ -549,6 +753,35 @@ impl Session<'_> {
     }
 
     fn run_one(&mut self, t: &BenchTarget, manifest: PathBuf, rev: &Revision) -> Result<()> {
+        let run = self.bench_run(t, manifest, rev, false);
+        state::mark_used(&rev.target_dir)?;
+        let name = format!("{}/{}", t.package, t.name);
+        let progress = &mut *self.progress;
+        progress.phase(Phase::Build, &rev.label, &name);
+        let started = Instant::now();
+        let mut running_at = None;
+        run.run(&mut |event| match event {
+            RunEvent::Running => {
+                running_at = Some(Instant::now());
+                progress.phase(Phase::Run, &rev.label, &name)
+            }
+            RunEvent::BenchmarksDone(n) => progress.benchmarks_done(n),
+            RunEvent::Tick => progress.tick(),
+        })?;
+        progress.run_done();
+        let running_at = running_at.unwrap_or_else(Instant::now);
+        self.add_rev_time(rev, running_at - started, running_at.elapsed());
+        Ok(())
+    }
+
+    /// The `cargo bench` of target `t` at `rev` (`no_run`: its build only).
+    fn bench_run<'t>(
+        &self,
+        t: &'t BenchTarget,
+        manifest: PathBuf,
+        rev: &Revision,
+        no_run: bool,
+    ) -> BenchRun<'t> {
         let mut env = Vec::new();
         let args = if t.runner == Runner::Criterion {
             env.push(("CRITERION_HOME", self.criterion_home_of(t).into_os_string()));
@@ -565,35 +798,115 @@ impl Session<'_> {
                 BaselineRole::Compare => args.push(format!("--baseline={BASELINE}")),
                 BaselineRole::Neither => {}
             }
+            // gungraun's DHAT support: a second run of each benchmark, its figures in the summary.
+            if self.heap && t.runner == Runner::Gungraun {
+                args.push("--tools=dhat".to_owned());
+            }
             args
         };
         if let Some(path) = &self.path {
             env.push(("PATH", path.to_owned()));
         }
-        let run = BenchRun {
+        let suffix = if no_run { "-build" } else { "" };
+        BenchRun {
             manifest,
             target: t,
             args,
             env,
-            target_dir: rev.target_dir.to_owned(),
+            target_dir: Some(rev.target_dir.to_owned()),
             locked: rev.locked,
             log: self
                 .dirs
                 .logs
-                .join(format!("{}-{}-{}.log", t.package, t.name, rev.tag)),
+                .join(format!("{}-{}-{}{suffix}.log", t.package, t.name, rev.tag)),
             revision: rev.label.to_owned(),
             timeout: self.timeout,
-        };
-        let name = format!("{}/{}", t.package, t.name);
-        let progress = &mut *self.progress;
-        progress.phase(Phase::Build, &rev.label, &name);
-        run.run(&mut |event| match event {
-            RunEvent::Running => progress.phase(Phase::Run, &rev.label, &name),
-            RunEvent::BenchmarksDone(n) => progress.benchmarks_done(n),
-            RunEvent::Tick => progress.tick(),
-        })?;
-        progress.run_done();
-        Ok(())
+            no_run,
+        }
+    }
+
+    /// Adds `build` and `measure` to `rev`'s phases.
+    fn add_rev_time(&mut self, rev: &Revision, build: Duration, measure: Duration) {
+        match rev.tag {
+            "base" => {
+                self.add_time("build-base", build);
+                self.add_time("measure-base", measure);
+            }
+            "head" => {
+                self.add_time("build-head", build);
+                self.add_time("measure-head", measure);
+            }
+            _ => self.add_time("check-determinism", build + measure),
+        }
+    }
+
+    fn add_time(&mut self, phase: &str, d: Duration) {
+        *self.phases.entry(phase.to_owned()).or_default() += d;
+    }
+
+    /// Measures the base (`base`), building HEAD (`head`) at the same time when `jobs` allows: HEAD's
+    /// bench targets with `cargo bench --no-run`, its command benchmarks' binaries. Returns those binaries
+    /// by build arguments, for HEAD's run. A HEAD build that fails here fails again, with its message, in
+    /// HEAD's own run.
+    fn measure_base_building_head(
+        &mut self,
+        ws: &Workspace,
+        targets: &[BenchTarget],
+        commands: &[CommandBench],
+        base: &Revision,
+        head: &Revision,
+        jobs: usize,
+    ) -> Result<BTreeMap<Vec<String>, Binaries>> {
+        if jobs < 2 {
+            self.run_all(ws, targets, base)?;
+            self.run_commands(commands, base, BTreeMap::new())?;
+            return Ok(BTreeMap::new());
+        }
+        let builds: Vec<BenchRun<'_>> = targets
+            .iter()
+            .filter(|t| t.runner != Runner::Criterion)
+            .map(|t| self.bench_run(t, t.manifest.as_std_path().to_owned(), head, true))
+            .collect();
+        let head_commands = self.command_revision(head);
+        let timeout = self.timeout;
+        std::thread::scope(|scope| {
+            let building = scope.spawn(
+                move || -> Result<(Duration, BTreeMap<Vec<String>, Binaries>)> {
+                    let started = Instant::now();
+                    for run in &builds {
+                        // Any other failure is said again by HEAD's own run, with the progress and the
+                        // error in place.
+                        if let Err(Error::Interrupted) = run.run(&mut |_| {}) {
+                            return Err(Error::Interrupted);
+                        }
+                    }
+                    let mut built = BTreeMap::new();
+                    for c in commands {
+                        if built.contains_key(&c.build) {
+                            continue;
+                        }
+                        match head_commands.prebuild(c, timeout) {
+                            Ok(Some(binaries)) => {
+                                built.insert(c.build.to_vec(), binaries);
+                            }
+                            Err(Error::Interrupted) => return Err(Error::Interrupted),
+                            Ok(None) | Err(_) => {}
+                        }
+                    }
+                    Ok((started.elapsed(), built))
+                },
+            );
+            let measured = self
+                .run_all(ws, targets, base)
+                .and_then(|()| self.run_commands(commands, base, BTreeMap::new()));
+            let built = building
+                .join()
+                .unwrap_or_else(|_| Ok((Duration::ZERO, BTreeMap::new())));
+            measured?;
+            let (took, built) = built?;
+            self.add_time("build-head", took);
+            Ok(built)
+        })
     }
 
     fn criterion_home_of(&self, t: &BenchTarget) -> PathBuf {
@@ -663,7 +976,7 @@ impl Session<'_> {
         let again = Revision {
             label: "HEAD again".to_owned(),
             root: ws.root.as_std_path().to_owned(),
-            target_dir: None,
+            target_dir: self.dirs.head_target.to_owned(),
             baseline: BaselineRole::Neither,
             locked: true,
             home: second,
@@ -673,7 +986,7 @@ impl Session<'_> {
         for t in callgrind {
             self.run_one(t, t.manifest.as_std_path().to_owned(), &again)?;
         }
-        self.run_commands(commands, &again, &mut BTreeMap::new())?;
+        self.run_commands(commands, &again, BTreeMap::new())?;
         let mut counts: BTreeMap<String, f64> = summary::collect(&again.home, BASELINE)?
             .into_iter()
             .filter_map(|(_, _, s)| {
@@ -690,22 +1003,15 @@ impl Session<'_> {
 }
 
 impl Session<'_> {
-    /// Builds and runs every command benchmark at `rev`.
-    /// `built` keeps the binaries built at this revision (the base's second run reuses the first's).
-    fn run_commands(
-        &mut self,
-        commands: &[CommandBench],
-        rev: &Revision,
-        built: &mut BTreeMap<Vec<String>, command::Binaries>,
-    ) -> Result<()> {
-        let target_dir = self.dirs.command_target.join(match rev.baseline {
-            BaselineRole::Save => "base",
-            _ => "head",
-        });
-        let cmd_rev = CommandRevision {
+    /// The command benchmarks' builds and runs at `rev`.
+    fn command_revision<'r>(&self, rev: &'r Revision) -> CommandRevision<'r> {
+        CommandRevision {
             label: &rev.label,
             root: &rev.root,
-            target_dir,
+            target_dir: self.dirs.command_target.join(match rev.baseline {
+                BaselineRole::Save => "base",
+                _ => "head",
+            }),
             locked: rev.locked,
             out_dir: rev.command_home.to_owned(),
             suffix: match rev.baseline {
@@ -716,23 +1022,102 @@ impl Session<'_> {
             logs: self.dirs.logs.to_owned(),
             tag: rev.tag,
             binaries_required: rev.baseline != BaselineRole::Save,
-        };
-        for c in commands {
-            let name = format!("command {}", c.name);
-            let progress = &mut *self.progress;
-            progress.phase(Phase::Build, &rev.label, &name);
-            let ran = cmd_rev.build_and_run(c, self.timeout, built, &mut || {
-                progress.phase(Phase::Run, &rev.label, &name)
-            })?;
-            if !ran {
-                progress.note(&format!(
-                    "bench: command {} runs a binary the base does not build: HEAD's figures will be new",
-                    c.name
-                ));
+        }
+    }
+
+    /// Builds and runs every command benchmark at `rev`; `built` holds the binaries already built there.
+    /// With `-j` 2 or more, the builds run first, one after the other (cargo builds in parallel itself),
+    /// then up to `jobs` measurements at once: instruction counts do not depend on the load.
+    fn run_commands(
+        &mut self,
+        commands: &[CommandBench],
+        rev: &Revision,
+        mut built: BTreeMap<Vec<String>, Binaries>,
+    ) -> Result<()> {
+        if commands.is_empty() {
+            return Ok(());
+        }
+        let cmd_rev = self.command_revision(rev);
+        state::mark_used(&cmd_rev.target_dir)?;
+        if self.jobs < 2 || commands.len() < 2 {
+            for (slot, c) in commands.iter().enumerate() {
+                let name = format!("command {}", c.name);
+                let progress = &mut *self.progress;
+                progress.phase(Phase::Build, &rev.label, &name);
+                let ran = cmd_rev.build_and_run(c, slot, self.timeout, &mut built, &mut || {
+                    progress.phase(Phase::Run, &rev.label, &name)
+                })?;
+                self.progress.run_done();
+                self.command_done(c, &ran);
+                self.add_rev_time(rev, ran.build, ran.measure);
             }
-            progress.run_done();
+            return Ok(());
+        }
+        let mut ready = Vec::new();
+        for c in commands {
+            self.progress
+                .phase(Phase::Build, &rev.label, &format!("command {}", c.name));
+            let started = Instant::now();
+            let binaries =
+                cmd_rev.binaries_for(c, self.timeout, started + self.timeout, &mut built)?;
+            self.add_rev_time(rev, started.elapsed(), Duration::ZERO);
+            ready.push(binaries);
+        }
+        let workers = self.jobs.min(commands.len());
+        self.progress.phase(
+            Phase::Run,
+            &rev.label,
+            &format!("{} command benchmarks, {workers} at once", commands.len()),
+        );
+        let measuring = Instant::now();
+        let timeout = self.timeout;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<Option<Result<command::Ran>>> =
+            commands.iter().map(|_| None).collect();
+        let progress = &mut *self.progress;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            for _ in 0..workers {
+                let tx = tx.clone(); // cloned: one sender per worker
+                let (next, cmd_rev, ready) = (&next, &cmd_rev, &ready);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let (Some(c), Some(binaries)) = (commands.get(i), ready.get(i)) else {
+                            break;
+                        };
+                        let deadline = Instant::now() + timeout;
+                        let ran = cmd_rev.run_built(c, i, binaries, timeout, deadline, &mut || {});
+                        if tx.send((i, ran)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, ran) in rx {
+                progress.run_done();
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(ran);
+                }
+            }
+        });
+        self.add_rev_time(rev, Duration::ZERO, measuring.elapsed());
+        for (c, ran) in commands.iter().zip(results) {
+            let ran = ran.ok_or(Error::Interrupted)??;
+            self.command_done(c, &ran);
         }
         Ok(())
+    }
+
+    /// Says when a command did not run (the base builds no binary it runs).
+    fn command_done(&mut self, c: &CommandBench, ran: &command::Ran) {
+        if !ran.ran {
+            self.progress.note(&format!(
+                "bench: command {} runs a binary the base does not build: HEAD's figures will be new",
+                c.name
+            ));
+        }
     }
 }
 
@@ -769,6 +1154,26 @@ fn command_profiles(c: &CommandBench, home: &Path) -> Result<attribution::Profil
     Ok(attribution::Profiles::read(&files)
         .map_err(|e| unreadable(e.to_string()))?
         .ok_or_else(|| unreadable("valgrind wrote none".to_owned()))?)
+}
+
+/// A command benchmark's heap totals from its DHAT files in `home`: HEAD's, and the base's when it ran
+/// there.
+fn command_heap(
+    c: &CommandBench,
+    home: &Path,
+) -> Result<(heap::DhatTotals, Option<heap::DhatTotals>)> {
+    let unreadable = |reason: String| BenchError::HeapProfile {
+        name: c.name.to_owned(),
+        reason,
+    };
+    let head = heap::read_dhat(&command::dhat_file(home, &c.name, "")).map_err(unreadable)?;
+    let base_file = command::dhat_file(home, &c.name, &format!(".base@{BASELINE}"));
+    let base = if base_file.is_file() {
+        Some(heap::read_dhat(&base_file).map_err(unreadable)?)
+    } else {
+        None
+    };
+    Ok((head, base))
 }
 
 /// The bench targets and command benchmarks of the selected packages (a command counts as its binary's
@@ -843,6 +1248,43 @@ fn reset_dir(dir: &Path) -> Result<()> {
         std::fs::remove_dir_all(dir).map_err(|e| Error::io("could not clear", dir, e))?;
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))
+}
+
+/// The base results cache's key for base `rev` with these benchmarks: what a run with the same options
+/// looks up (`--print-cache-key`), as `lumen-bench-base-<id>`.
+pub fn cache_key(
+    ws: &Workspace,
+    cfg: &BenchConfig,
+    settings: &Settings,
+    rev: &str,
+    selection: &PackageSelection,
+    partition: Option<Partition>,
+) -> Result<String> {
+    let (targets, commands) = select(ws, settings, selection, partition)?;
+    let commit = crate::git::Repo::discover(ws.root.as_std_path())?.resolve_commit(rev)?;
+    // As `run` measures by default: criterion targets are left out.
+    let targets: Vec<BenchTarget> = targets
+        .into_iter()
+        .filter(|t| t.runner != Runner::Criterion)
+        .collect();
+    let key = Key::compute(&KeyInputs {
+        ws,
+        commit: &commit,
+        targets: &targets,
+        commands: &commands,
+        heap: cfg.heap,
+    })?;
+    Ok(format!("lumen-bench-base-{}", key.id()))
+}
+
+/// Empties the workspace's state directory under its lock (`--clean-state`); the bytes removed.
+pub fn clean_state(ws: &Workspace, when_locked: WhenLocked) -> Result<u64> {
+    let dir = ws.state_dir();
+    if !dir.exists() {
+        return Ok(0);
+    }
+    let _lock = lock::acquire(dir.as_std_path(), "lumen-bench", when_locked, &mut |_| {})?;
+    state::clean(dir.as_std_path(), ws.root.as_std_path())
 }
 
 /// The bench targets and command benchmarks, for `--list`: a partition's slice when one is given.

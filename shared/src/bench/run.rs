@@ -51,6 +51,8 @@ pub struct BenchRun<'a> {
     pub revision: String,
     /// Stop the run (build and benchmarks) after this long.
     pub timeout: Duration,
+    /// Only build (`cargo bench --no-run`): HEAD's build while the base is measured.
+    pub no_run: bool,
 }
 
 impl BenchRun<'_> {
@@ -180,9 +182,13 @@ impl BenchRun<'_> {
         if self.locked {
             cmd.arg("--locked");
         }
-        cmd.arg("--");
-        for a in &self.args {
-            cmd.arg(a);
+        if self.no_run {
+            cmd.arg("--no-run");
+        } else {
+            cmd.arg("--");
+            for a in &self.args {
+                cmd.arg(a);
+            }
         }
         if let Some(dir) = &self.target_dir {
             cmd.env("CARGO_TARGET_DIR", dir);

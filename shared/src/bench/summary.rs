@@ -30,6 +30,9 @@ pub struct Summary {
     pub args: Option<String>,
     /// Its callgrind output files.
     pub profiles: ProfileFiles,
+    /// Its heap figures, when DHAT ran too (gungraun's DHAT profile: `TotalBytes`, `TotalBlocks`,
+    /// `AtTGmaxBytes`...).
+    pub heap: BTreeMap<String, MetricChange>,
 }
 
 /// The callgrind files of one benchmark: several when it ran several processes, threads or parts.
@@ -90,9 +93,22 @@ pub fn parse(json: &Value) -> Result<Option<Summary>, String> {
         }),
         _ => text("details"),
     };
+    // gungraun's DHAT profile has the callgrind profile's shape.
+    let heap = json
+        .get("profiles")
+        .and_then(Value::as_array)
+        .and_then(|profiles| {
+            profiles
+                .iter()
+                .find(|p| p.get("tool").and_then(Value::as_str) == Some("DHAT"))
+        })
+        .filter(|_| version == "7")
+        .and_then(v7_metrics)
+        .unwrap_or_default();
     Ok(Some(Summary {
         name,
         metrics,
+        heap,
         function: text("function_name"),
         args,
         profiles: if version == "6" {
@@ -275,6 +291,26 @@ mod tests {
         assert_eq!((ir.before, ir.after), (Some(1000.0), 1037.0));
         assert!((ir.change_pct.unwrap() - 3.7).abs() < 1e-9);
         assert_eq!(s.metrics["EstimatedCycles"].before, None);
+    }
+
+    #[test]
+    fn gungraun_s_dhat_profile_gives_the_heap_figures() {
+        let json = serde_json::json!({
+            "version": "7", "module_path": "calc::g::sum", "id": "large",
+            "profiles": [
+                {"tool": "Callgrind", "data": {"total": {"metrics": {"Ir": {"values": {"new": 10}}}}}},
+                {"tool": "DHAT", "data": {"total": {"metrics": {
+                    "TotalBytes": {"values": {"new": 160, "old": 16}},
+                    "TotalBlocks": {"values": {"new": 10, "old": 1}},
+                    "AtTGmaxBytes": {"values": {"new": 16, "old": 16}}
+                }}}}
+            ]
+        });
+        let s = parse(&json).unwrap().unwrap();
+        assert_eq!(s.metrics.len(), 1);
+        let blocks = &s.heap["TotalBlocks"];
+        assert_eq!((blocks.before, blocks.after), (Some(1.0), 10.0));
+        assert_eq!(s.heap["TotalBytes"].after, 160.0);
     }
 
     #[test]

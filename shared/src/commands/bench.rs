@@ -30,11 +30,17 @@ Examples:
   cargo lumen-bench --base main --claims pr.md
                                              check the claims of \"faster\" in pr.md and in the commit
                                              messages of main..HEAD against the numbers
+  cargo lumen-bench --base main --print-cache-key
+                                             the base results cache's key, for CI caches (one line)
+  cargo lumen-bench --base main -j 1         build HEAD only after the base is measured
+  cargo lumen-bench --clean-state            empty target/lumen-gate/<workspace>/ (worktrees, builds, cache)
 
 Needs valgrind and the runner matching the library: gungraun-runner or iai-callgrind-runner
 (`cargo install gungraun-runner --version <the gungraun version> --locked`, or --install-runner,
 which installs into $LUMEN_GATE_CACHE_DIR, else $XDG_CACHE_HOME/lumen-gate, else ~/.cache/lumen-gate).
-Two runs in one workspace take turns (--no-wait: fail instead of waiting).
+A base measured earlier with the same key is reused (\"base measured earlier: reused\"); the key covers the
+base's tree and Cargo.lock, the toolchain, runner and valgrind versions, the benchmarks and the build
+environment. Two runs in one workspace take turns (--no-wait: fail instead of waiting).
 Exit codes: 0 nothing blocks, 1 a regression beyond the limit ([gate.verdict] decides what blocks),
 2 the benchmarks could not run, 130 interrupted (every process it started is stopped).";
 
@@ -75,6 +81,15 @@ pub struct Args {
     /// the numbers, besides those of the commit messages of --base..HEAD.
     #[arg(long, value_name = "FILE")]
     pub claims: Option<std::path::PathBuf>,
+    /// Run up to N things at once: HEAD's build beside the base's measurement [default: available cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Print the base results cache's key for --base (one line, for `actions/cache`), and exit.
+    #[arg(long, requires = "base", conflicts_with_all = ["list", "clean_state"])]
+    pub print_cache_key: bool,
+    /// Empty this workspace's lumen-gate state (base worktrees, builds, base results cache), and exit.
+    #[arg(long, conflicts_with = "list")]
+    pub clean_state: bool,
 }
 
 /// Runs `cargo lumen-bench` and returns its exit code.
@@ -87,6 +102,31 @@ fn run(args: Args) -> Result<i32> {
     let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
     print_warnings(&loaded.warnings, &args.output);
     let settings = bench::Settings::new(&loaded.config.bench, &ws, loaded.source.as_ref())?;
+    if args.clean_state {
+        let removed = bench::clean_state(&ws, args.workspace.when_locked())?;
+        if args.output.verbosity() > crate::output::Verbosity::Quiet {
+            let line = format!(
+                "removed {} of lumen-gate state from {}\n",
+                bench::state::mib(removed),
+                ws.state_dir()
+            );
+            // Best effort, as every progress line: a closed stderr does not undo the cleaning.
+            let _unwritten = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        }
+        return Ok(exit_codes::SUCCESS);
+    }
+    if args.print_cache_key {
+        let key = bench::cache_key(
+            &ws,
+            &loaded.config.bench,
+            &settings,
+            args.base.as_deref().unwrap_or("HEAD"),
+            &args.workspace.selection(),
+            args.partition,
+        )?;
+        write_stdout(format!("{key}\n").as_bytes())?;
+        return Ok(exit_codes::SUCCESS);
+    }
     if args.list {
         let mut text = String::new();
         let (targets, commands) =
@@ -119,6 +159,8 @@ fn run(args: Args) -> Result<i32> {
         when_locked: args.workspace.when_locked(),
         profile: args.profile,
         claims: args.claims,
+        jobs: args.jobs.map(|j| usize::try_from(j).unwrap_or(usize::MAX)),
+        verbose: args.output.verbosity() == crate::output::Verbosity::Verbose,
     };
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));

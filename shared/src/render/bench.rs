@@ -40,6 +40,36 @@ pub fn bench_row(b: &BenchmarkResult, name: fn(&str) -> String) -> String {
     )
 }
 
+/// True when a benchmark has heap figures: the Benchmarks Run table then has allocation columns.
+pub fn heap_columns(report: &Report) -> bool {
+    report.benchmarks.iter().any(|b| {
+        b.other_metrics
+            .contains_key(crate::bench::heap::TOTAL_BYTES)
+    })
+}
+
+/// The allocation columns' header cells (` Heap bytes | Heap blocks | Peak bytes |`) and separator.
+pub const HEAP_HEADER: (&str, &str) = (
+    " Heap bytes | Heap blocks | Peak bytes |",
+    "------------|-------------|------------|",
+);
+
+/// A benchmark's allocation cells, to append to its row: `before -> after` of each heap metric, `-`
+/// without figures.
+pub fn heap_cells(b: &BenchmarkResult) -> String {
+    crate::bench::heap::METRICS
+        .iter()
+        .map(|m| match b.other_metrics.get(*m) {
+            Some(c) => format!(
+                " {} -> {} |",
+                c.before.map_or_else(|| "-".to_owned(), count),
+                count(c.after)
+            ),
+            None => " - |".to_owned(),
+        })
+        .collect()
+}
+
 /// The Complexity table's header and one row per family (at most `max_rows`): family, claimed class, fitted
 /// class at the base and HEAD, RMS of HEAD's fit; empty when no family was fitted. The family name goes
 /// through `name`.
@@ -75,7 +105,7 @@ pub fn complexity_table(report: &Report, max_rows: usize, name: fn(&str) -> Stri
 
 /// The table, then one line per finding and per note; `-v` adds the other metrics under each row. Names
 /// and messages from the repository are escaped for `markdown` (a pull-request comment) or else for a
-/// terminal, table cells so that they cannot split.
+/// terminal, table cells so that they cannot split. Heap columns appear when any benchmark measured the heap.
 pub fn table(report: &Report, verbosity: Verbosity, markdown: bool) -> String {
     type Escape = fn(&str) -> String;
     let (cell, text): (Escape, Escape) = if markdown {
@@ -83,11 +113,21 @@ pub fn table(report: &Report, verbosity: Verbosity, markdown: bool) -> String {
     } else {
         (escape::terminal_cell, escape::terminal)
     };
-    let mut out = String::from(
-        "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n",
-    );
+    let heap = heap_columns(report);
+    let mut out = String::from("| Benchmark | Before | After | Change |");
+    if heap {
+        out.push_str(HEAP_HEADER.0);
+    }
+    out.push_str("\n|-----------|--------|-------|--------|");
+    if heap {
+        out.push_str(HEAP_HEADER.1);
+    }
+    out.push('\n');
     for b in &report.benchmarks {
         out.push_str(&bench_row(b, cell));
+        if heap {
+            out.push_str(&heap_cells(b));
+        }
         out.push('\n');
         if let Some(wall) = &b.wall_clock {
             out.push_str(&format!(

@@ -357,8 +357,14 @@ fn write_not_blocking(
 }
 
 fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
-    writeln!(out, "| Benchmark | Before | After | Change |")?;
-    writeln!(out, "|-----------|--------|-------|--------|")?;
+    let heap = crate::render::bench::heap_columns(&r.report);
+    let (heap_header, heap_rule) = if heap {
+        crate::render::bench::HEAP_HEADER
+    } else {
+        ("", "")
+    };
+    writeln!(out, "| Benchmark | Before | After | Change |{heap_header}")?;
+    writeln!(out, "|-----------|--------|-------|--------|{heap_rule}")?;
     let benches = &r.report.benchmarks;
     if benches.is_empty() {
         return writeln!(out, "| (none run) | - | - | - |");
@@ -368,7 +374,12 @@ fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::R
     let mut shown: Vec<_> = benches.iter().filter(|b| changed(b.status)).collect();
     shown.extend(benches.iter().filter(|b| !changed(b.status)));
     for b in shown.iter().take(budget.bench_rows) {
-        writeln!(out, "{}", bench_row(b, budget.flavor.cell()))?;
+        let cells = if heap {
+            crate::render::bench::heap_cells(b)
+        } else {
+            String::new()
+        };
+        writeln!(out, "{}{cells}", bench_row(b, budget.flavor.cell()))?;
         write_attribution(b, budget.flavor, out)?;
     }
     if shown.len() > budget.bench_rows {

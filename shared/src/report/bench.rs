@@ -83,6 +83,32 @@ pub struct Attribution {
     pub note: Option<String>,
 }
 
+/// Where a benchmark run's time went, and whether it reused the base's measurement.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RunInfo {
+    /// Seconds per phase: `build-base`, `measure-base` (both absent when the base was reused),
+    /// `restore-base`, `build-head`, `measure-head`, `check-determinism`, `total`. Builds of base and HEAD
+    /// may overlap (`-j`), so the phases can add up to more than `total`.
+    pub phases: std::collections::BTreeMap<String, f64>,
+    /// The base results cache, with `--base`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_cache: Option<BaseCacheUse>,
+    /// The workspace's state directory's size after the run (and its pruning), in bytes.
+    pub state_bytes: u64,
+}
+
+/// What the base results cache did in a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BaseCacheUse {
+    /// The key (`--print-cache-key` prints it).
+    pub key: String,
+    /// The base was measured earlier and reused.
+    pub reused: bool,
+    /// Why it was measured again (the parts of the key that changed), when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// The impact of a change carried by one function: `+49,900 Ir in `probe::triangle` (src/lib.rs:1), 99.8%
 /// of the change`.
 pub fn impact(c: &Culprit) -> String {

@@ -526,6 +526,9 @@ pub struct Report {
     /// The workspace functions measured hot by the benchmarks' profiles (see `bench::hot`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measured_hot: Vec<bench::MeasuredHot>,
+    /// A benchmark run's phase times, base cache use and state size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_info: Option<bench::RunInfo>,
 }
 
 impl Report {
@@ -547,6 +550,7 @@ impl Report {
             baseline_growth: Vec::new(),
             claims: Vec::new(),
             measured_hot: Vec::new(),
+            run_info: None,
         }
     }
 
