@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use camino::Utf8Path;
 
+use crate::api::{self, ApiOptions};
 use crate::arch::{self, CheckOptions};
 use crate::bench::{self, BenchOptions};
 use crate::commands::config::LoadedConfig;
@@ -39,6 +40,7 @@ Examples:
   cargo lumen-gate --format github              annotations, and the review in $GITHUB_STEP_SUMMARY
   cargo lumen-gate --format sarif --output lumen.sarif --output-format sarif
   cargo lumen-gate --only lints -p my-crate     only the lints, on one package
+  cargo lumen-gate --only api --base v1.2.0 --semver   the public API since a release, with cargo-semver-checks
   cargo lumen-gate --report arch.json --report bench.json   merge reports of earlier CI steps
 
 Exit codes: 0 APPROVED, 1 CHANGES REQUESTED, 2 the gate could not run (config, git, cargo),
@@ -65,6 +67,9 @@ pub struct Args {
     /// Also run the benchmarks against --base.
     #[arg(long)]
     pub bench: bool,
+    /// Also run cargo-semver-checks against --base (when installed) and fold its findings in.
+    #[arg(long)]
+    pub semver: bool,
     /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
@@ -114,6 +119,8 @@ pub enum Part {
     Arch,
     /// The benchmarks.
     Bench,
+    /// The API review: public surfaces, breaking changes since --base, their hygiene.
+    Api,
 }
 
 impl Part {
@@ -123,6 +130,7 @@ impl Part {
             Part::Lints => Tool::Lints,
             Part::Arch => Tool::Arch,
             Part::Bench => Tool::Bench,
+            Part::Api => Tool::Api,
         }
     }
 }
@@ -133,6 +141,7 @@ struct Plan {
     base: Option<String>,
     only: Vec<Part>,
     bench: bool,
+    semver: bool,
     preset: Option<Preset>,
     selection: PackageSelection,
     when_locked: WhenLocked,
@@ -180,6 +189,7 @@ fn run(args: Args) -> Result<i32> {
         base: args.base,
         only: args.only,
         bench: args.bench,
+        semver: args.semver,
         preset: args.preset,
         selection: args.workspace.selection(),
         when_locked: args.workspace.when_locked(),
@@ -251,6 +261,28 @@ fn run(args: Args) -> Result<i32> {
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));
+    }
+    // Without --only, the API review runs when it has something to say: a base to compare with,
+    // cargo-semver-checks asked for, or hygiene rules turned on.
+    let api_wanted = !plan.only.is_empty()
+        || plan.base.is_some()
+        || plan.semver
+        || !loaded.config.api.enable.is_empty();
+    if runs(Part::Api) && api_wanted {
+        let opts = ApiOptions {
+            base: plan.base.to_owned(),
+            semver: plan.semver,
+            selection: plan.selection.to_owned(),
+            when_locked: plan.when_locked,
+        };
+        let report = api::check(
+            members,
+            &loaded.config.api,
+            loaded.source.as_ref(),
+            &opts,
+            &mut progress,
+        )?;
+        reports.push((Tool::Api.part_name().to_owned(), report));
     }
     if runs(Part::Bench) {
         let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;

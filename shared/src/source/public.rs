@@ -53,9 +53,6 @@
 //! }
 //! ```
 
-// Used by the API review (`api/`), wired in the next commit.
-#![allow(dead_code)]
-
 mod collect;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -274,7 +271,7 @@ pub struct Surface {
     pub unresolved: Vec<Unresolved>,
     /// Files of the module tree that could not be read or parsed.
     pub problems: Vec<SourceProblem>,
-    /// The public names of each module (the resolved, public part of its scope).
+    /// The names each module binds (public or not).
     modules: HashMap<Vec<String>, Scope>,
 }
 
@@ -379,7 +376,7 @@ impl Surface {
         let mut module: Vec<String> = Vec::new();
         for (i, seg) in init.iter().enumerate() {
             let scope = self.modules.get(&module)?;
-            let Some(binding) = scope.get(seg, Ns::Type) else {
+            let Some(binding) = scope.get(seg, Ns::Type).filter(|b| b.vis == Vis::Public) else {
                 return through_external_glob(scope, &path[i..]);
             };
             match &binding.target {
@@ -411,7 +408,7 @@ impl Surface {
         }
         let scope = self.modules.get(&module)?;
         for ns in [Ns::Type, Ns::Value, Ns::Macro] {
-            if let Some(binding) = scope.get(last, ns) {
+            if let Some(binding) = scope.get(last, ns).filter(|b| b.vis == Vis::Public) {
                 return match &binding.target {
                     Bound::Item(id) => self.item(*id).map(Target::Item),
                     Bound::External(krate, target) => Some(external_target(krate, target, &[])),
@@ -420,6 +417,15 @@ impl Surface {
             }
         }
         through_external_glob(scope, &path[init.len()..])
+    }
+
+    /// The item a type path written inside the crate names, as seen from `module` (crate-relative):
+    /// `crate::`, `self::`, `super::` and names in the module's scope, private ones included. `None` for
+    /// types of other crates, generic parameters and names the surface does not know.
+    pub fn resolve_in(&self, module: &[String], path: &[&str]) -> Option<&Item> {
+        let path: Vec<String> = path.iter().map(|s| (*s).to_owned()).collect();
+        let id = type_in_scope(&self.modules, &self.items, module, &path)?;
+        self.item(id)
     }
 
     /// The public method or associated const `name` of the type `owner`.
@@ -913,20 +919,7 @@ impl Resolver {
 
     /// The item a type path written in `module` names, through the module's scope (private bindings too).
     fn type_in_scope(&self, module: &[String], path: &[String]) -> Option<ItemId> {
-        let (last, init) = path.split_last()?;
-        let mut here = module.to_vec();
-        let anchor = first_anchor_len(init);
-        if anchor > 0 {
-            here = crate_relative(module, &init[..anchor])?;
-        }
-        for seg in &init[anchor..] {
-            let binding = self.scopes.get(&here)?.get(seg, Ns::Type)?;
-            here = self.scope_path(&binding.target)?;
-        }
-        match self.scopes.get(&here)?.get(last, Ns::Type)?.target {
-            Bound::Item(id) => Some(id),
-            _ => None,
-        }
+        type_in_scope(&self.scopes, &self.items, module, path)
     }
 
     /// Walks every public path from the root, recording each on the items it reaches; returns the public
@@ -1004,36 +997,12 @@ impl Resolver {
     }
 
     fn finish(self, external: Vec<External>) -> Surface {
-        let modules = self
-            .scopes
-            .into_iter()
-            .map(|(path, scope)| {
-                let public = Scope {
-                    names: scope
-                        .names
-                        .into_iter()
-                        .filter(|(_, b)| b.vis == Vis::Public)
-                        .collect(),
-                    globs: scope
-                        .globs
-                        .into_iter()
-                        .filter(|(_, b)| b.vis == Vis::Public)
-                        .collect(),
-                    external_globs: scope
-                        .external_globs
-                        .into_iter()
-                        .filter(|g| g.vis == Vis::Public)
-                        .collect(),
-                };
-                (path, public)
-            })
-            .collect();
         Surface {
             items: self.items,
             external,
             unresolved: self.unresolved,
             problems: Vec::new(),
-            modules,
+            modules: self.scopes,
         }
     }
 }
@@ -1116,6 +1085,41 @@ fn is_module(item: &Item, path: &[String]) -> bool {
         && path
             .split_last()
             .is_some_and(|(name, parent)| *name == item.name && item.module.as_slice() == parent)
+}
+
+/// The item a type path written in `module` names, through the scopes (private bindings too).
+fn type_in_scope(
+    scopes: &HashMap<Vec<String>, Scope>,
+    items: &[Item],
+    module: &[String],
+    path: &[String],
+) -> Option<ItemId> {
+    let (last, init) = path.split_last()?;
+    let mut here = module.to_vec();
+    let anchor = first_anchor_len(init);
+    if anchor > 0 {
+        here = crate_relative(module, &init[..anchor])?;
+    }
+    for seg in &init[anchor..] {
+        let binding = scopes.get(&here)?.get(seg, Ns::Type)?;
+        here = match &binding.target {
+            Bound::Module(path) => path.to_vec(),
+            Bound::Item(id) => {
+                let item = items.get(id.0)?;
+                if item.kind != ItemKind::Module {
+                    return None;
+                }
+                let mut path = item.module.to_vec();
+                path.push(item.name.to_owned());
+                path
+            }
+            _ => return None,
+        };
+    }
+    match scopes.get(&here)?.get(last, Ns::Type)?.target {
+        Bound::Item(id) => Some(id),
+        _ => None,
+    }
 }
 
 /// How many leading segments of `segments` are `crate`, `self` or `super` (the anchor).
