@@ -40,7 +40,7 @@ Examples:
   cargo lumen-gate --format github              annotations, and the review in $GITHUB_STEP_SUMMARY
   cargo lumen-gate --format sarif --output lumen.sarif --output-format sarif
   cargo lumen-gate --only lints -p my-crate     only the lints, on one package
-  cargo lumen-gate --only api --base v1.2.0 --semver   the public API since a release, with cargo-semver-checks
+  cargo lumen-gate --only api --base v1.2.0    the public API since a release (add --semver for cargo-semver-checks)
   cargo lumen-gate --report arch.json --report bench.json   merge reports of earlier CI steps
 
 Exit codes: 0 APPROVED, 1 CHANGES REQUESTED, 2 the gate could not run (config, git, cargo),
