@@ -369,13 +369,20 @@ fn breaking_findings(
         });
     }
     for c in d.changed.iter().filter(|c| c.breaking) {
-        let message = format!(
-            "public {} `{krate}::{}` changed: was `{}`, now `{}`",
-            c.old.kind.word(),
-            c.path,
-            one_line(&c.old.signature),
-            one_line(&c.new.signature)
-        );
+        let message = match member_changes(&c.old.signature, &c.new.signature) {
+            Some(changes) => format!(
+                "public {} `{krate}::{}` changed: {changes}",
+                c.old.kind.word(),
+                c.path
+            ),
+            None => format!(
+                "public {} `{krate}::{}` changed: was `{}`, now `{}`",
+                c.old.kind.word(),
+                c.path,
+                one_line(&c.old.signature),
+                one_line(&c.new.signature)
+            ),
+        };
         out.push(breaking(head, base, c.old, message, gravity));
     }
     out
@@ -470,6 +477,41 @@ fn crate_name(package: &str) -> String {
     package.replace('-', "_")
 }
 
+/// For signatures with members (fields, variants, trait items: one per line as rustfmt prints them), the
+/// members removed and added, when the first line (name, generics) is the same: `removed `pub a: u8`;
+/// added `pub b: u16``.
+fn member_changes(old: &str, new: &str) -> Option<String> {
+    let (old_head, old_body) = old.split_once('\n')?;
+    let (new_head, new_body) = new.split_once('\n')?;
+    if old_head != new_head {
+        return None;
+    }
+    let members = |body: &str| -> Vec<String> {
+        body.lines()
+            .map(|l| l.trim().trim_end_matches(',').to_owned())
+            .filter(|l| !l.is_empty() && l != "}")
+            .collect()
+    };
+    let (before, after) = (members(old_body), members(new_body));
+    let list = |items: Vec<&String>| {
+        items
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let removed: Vec<&String> = before.iter().filter(|m| !after.contains(m)).collect();
+    let added: Vec<&String> = after.iter().filter(|m| !before.contains(m)).collect();
+    let mut parts = Vec::new();
+    if !removed.is_empty() {
+        parts.push(format!("removed {}", list(removed)));
+    }
+    if !added.is_empty() {
+        parts.push(format!("added {}", list(added)));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// A signature on one line.
 fn one_line(signature: &str) -> String {
     signature.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -489,5 +531,31 @@ pub(crate) fn problem(message: String) -> Problem {
     Problem {
         location: None,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_changes_name_what_was_removed_and_added() {
+        assert_eq!(
+            member_changes(
+                "pub struct S {\n    pub a: u8,\n    pub b: u8,\n}",
+                "pub struct S {\n    pub a: u8,\n    pub c: u16,\n}"
+            )
+            .as_deref(),
+            Some("removed `pub b: u8`; added `pub c: u16`")
+        );
+        assert_eq!(
+            member_changes("pub enum E {\n    A,\n}", "pub enum E {\n    A,\n    B,\n}").as_deref(),
+            Some("added `B`")
+        );
+        assert_eq!(
+            member_changes("pub struct S<T> {\n}", "pub struct S {\n}"),
+            None
+        );
+        assert_eq!(member_changes("pub fn f(a: u8)", "pub fn f(a: u16)"), None);
     }
 }

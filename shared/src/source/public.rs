@@ -518,6 +518,11 @@ impl Resolver {
             unresolved: Vec::new(),
         };
         resolver.scopes.entry(Vec::new()).or_default();
+        let inner_docs: Vec<Vec<String>> = facts
+            .iter()
+            .filter(|f| f.inner_doc)
+            .map(|f| f.module.to_vec())
+            .collect();
         for file in facts {
             for module in file.modules {
                 resolver.scopes.entry(module.path.to_vec()).or_default();
@@ -545,6 +550,17 @@ impl Resolver {
                         file: file.file.to_owned(),
                     });
                 }
+            }
+        }
+        // `//!` at the top of a module's file documents the module.
+        for item in &mut resolver.items {
+            if item.kind == ItemKind::Module
+                && inner_docs.iter().any(|m| {
+                    m.split_last()
+                        .is_some_and(|(n, p)| *n == item.name && p == item.module.as_slice())
+                })
+            {
+                item.documented = true;
             }
         }
         resolver

@@ -85,3 +85,81 @@ pub struct Hit<'a> {
     /// What to do instead.
     pub help: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use camino::Utf8PathBuf;
+
+    use super::*;
+    use crate::source::public::surface;
+
+    fn surface_of(lib: &str) -> (tempfile::TempDir, Surface) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), lib).unwrap();
+        let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
+        let s = surface(&root);
+        (dir, s)
+    }
+
+    /// The messages of `rule` on `head` (compared with `base` when given).
+    fn hits(rule: &RuleInfo, head: &str, base: Option<&str>) -> Vec<String> {
+        let (_h, head) = surface_of(head);
+        let base = base.map(surface_of);
+        let api = CrateApi {
+            package: "my-lib",
+            head: &head,
+            base: base.as_ref().map(|(_, s)| s),
+        };
+        (rule.check)(&api).into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn private_in_public_fires_on_unnameable_types_only() {
+        let found = hits(
+            &private_in_public::RULE,
+            "mod detail { pub struct Handle; pub struct Named; pub type Alias = u8; }\npub use detail::Named;\npub fn open() -> detail::Handle { detail::Handle }\npub fn named() -> Named { Named }\npub fn alias() -> detail::Alias { 0 }\npub fn generic<T>(t: T) -> T { t }\npub fn foreign() -> std::fs::File { todo!() }\npub trait Sealed { #[doc(hidden)] fn hidden(&self) -> detail::Handle; }\n",
+            None,
+        );
+        assert_eq!(
+            found,
+            [
+                "public fn `my_lib::open` names `detail::Handle`, which no public path reaches: users cannot name its type"
+            ]
+        );
+    }
+
+    #[test]
+    fn error_enums_and_docs_on_new_items_only_with_a_base() {
+        let base = "/// Old.\npub enum OldError { A }\npub fn old() {}\n";
+        let head = "/// Old.\npub enum OldError { A }\npub fn old() {}\npub enum NewError { A }\n#[non_exhaustive]\npub enum KeptError { A }\npub enum Color { Red }\n/// Documented.\npub fn documented() {}\npub fn bare() {}\n";
+        assert_eq!(
+            hits(&pub_enum_exhaustive::RULE, head, Some(base)),
+            [
+                "public error enum `my_lib::NewError` is not `#[non_exhaustive]`: adding a variant later breaks every caller that matches on it"
+            ]
+        );
+        assert_eq!(hits(&pub_enum_exhaustive::RULE, head, None).len(), 2);
+        assert_eq!(
+            hits(&pub_undocumented::RULE, head, Some(base)),
+            [
+                "new public enum `my_lib::NewError` has no doc comment",
+                "new public enum `my_lib::KeptError` has no doc comment",
+                "new public enum `my_lib::Color` has no doc comment",
+                "new public fn `my_lib::bare` has no doc comment",
+            ]
+        );
+        assert_eq!(
+            hits(&pub_undocumented::RULE, head, None),
+            ["5 of 7 public items of `my-lib` have no doc comment (the first: `my_lib::old`)"]
+        );
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+    }
+}

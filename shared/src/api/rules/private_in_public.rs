@@ -8,7 +8,8 @@
 //! Fires: `mod detail { pub struct Handle; }` with `pub fn open() -> detail::Handle` at the root, and
 //! `detail` neither `pub` nor re-exported.
 //! Does not fire: the same with `pub use detail::Handle;`, or `pub mod detail`; a type of another crate;
-//! generic parameters.
+//! generic parameters; a private type alias (users can write the type it stands for); `#[doc(hidden)]`
+//! trait items, variants and fields (not part of the promised interface).
 //!
 //! Known limits: types named through a type alias or a macro, and trait bounds (`impl Trait`, `T: Bound`)
 //! are not followed; rustc's `private_interfaces` lint covers `pub(crate)` types in public signatures,
@@ -37,13 +38,10 @@ fn check<'a>(api: &CrateApi<'a>) -> Vec<Hit<'a>> {
             let Some(named) = api.head.resolve_in(&item.module, &path) else {
                 continue;
             };
+            // A private type alias is transparent: users can write the type it stands for.
             let is_type = matches!(
                 named.kind,
-                ItemKind::Struct
-                    | ItemKind::Enum
-                    | ItemKind::Union
-                    | ItemKind::Trait
-                    | ItemKind::TypeAlias
+                ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait
             );
             if !is_type || named.is_public() {
                 continue;

@@ -104,6 +104,10 @@ pub(super) struct RawModule {
 #[derive(Debug)]
 pub(super) struct FileFacts {
     pub file: Utf8PathBuf,
+    /// The file's module path.
+    pub module: Vec<String>,
+    /// The file starts with `//!` docs: its module is documented.
+    pub inner_doc: bool,
     pub modules: Vec<RawModule>,
 }
 
@@ -111,7 +115,12 @@ pub(super) struct FileFacts {
 pub(super) fn collect(file: Utf8PathBuf, module: &[String], ast: &syn::File) -> FileFacts {
     let mut modules = Vec::new();
     collect_module(module, &ast.items, &mut modules);
-    FileFacts { file, modules }
+    FileFacts {
+        file,
+        module: module.to_vec(),
+        inner_doc: documented(&ast.attrs),
+        modules,
+    }
 }
 
 fn collect_module(path: &[String], items: &[syn::Item], out: &mut Vec<RawModule>) {
@@ -501,6 +510,7 @@ fn hide_private_fields(fields: &mut syn::Fields) -> bool {
 /// Strips what is not the item's interface: attributes (bar `#[non_exhaustive]`), bodies, values, macro
 /// bodies.
 fn strip(item: &mut syn::Item) {
+    drop_hidden_members(item);
     let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(keeps);
     let infer = || {
         Box::new(syn::Expr::Infer(syn::ExprInfer {
@@ -577,6 +587,38 @@ fn strip(item: &mut syn::Item) {
         syn::Item::Macro(m) => {
             m.attrs.clear();
             m.mac.tokens = proc_macro2::TokenStream::new();
+        }
+        _ => {}
+    }
+}
+
+/// Members marked `#[doc(hidden)]` (trait items, variants, fields) are not part of the interface users
+/// are promised (cargo-semver-checks skips them too).
+fn drop_hidden_members(item: &mut syn::Item) {
+    match item {
+        syn::Item::Trait(t) => t.items.retain(|i| match i {
+            syn::TraitItem::Fn(f) => !doc_hidden(&f.attrs),
+            syn::TraitItem::Const(c) => !doc_hidden(&c.attrs),
+            syn::TraitItem::Type(t) => !doc_hidden(&t.attrs),
+            _ => true,
+        }),
+        syn::Item::Enum(e) => {
+            e.variants = e
+                .variants
+                .iter()
+                .filter(|v| !doc_hidden(&v.attrs))
+                .cloned() // cloned: the visible variants are kept
+                .collect();
+        }
+        syn::Item::Struct(s) => {
+            if let syn::Fields::Named(named) = &mut s.fields {
+                named.named = named
+                    .named
+                    .iter()
+                    .filter(|f| !doc_hidden(&f.attrs))
+                    .cloned() // cloned: the visible fields are kept
+                    .collect();
+            }
         }
         _ => {}
     }

@@ -35,7 +35,7 @@ fn pub_mod_and_reexports_give_every_public_path() {
         ),
         (
             "src/prelude.rs",
-            "pub use crate::store::*;\npub use super::store::KMap as Map;\n",
+            "//! The prelude.\npub use crate::store::*;\npub use super::store::KMap as Map;\n",
         ),
         (
             "src/store.rs",
@@ -43,6 +43,11 @@ fn pub_mod_and_reexports_give_every_public_path() {
         ),
         ("src/inner.rs", "pub fn unreachable() {}\n"),
     ]);
+    assert!(
+        s.resolve(&["prelude"]).unwrap().documented,
+        "//! in its file"
+    );
+    assert!(!s.resolve(&["api"]).unwrap().documented);
     assert_eq!(
         paths(&s, "KMap"),
         ["prelude::KMap", "prelude::Map", "api::storage::KMap"]
