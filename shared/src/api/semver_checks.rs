@@ -100,24 +100,52 @@ pub fn run(members: &Members, packages: &[String], base_root: Option<&Utf8Path>)
     outcome
 }
 
-/// The findings of cargo-semver-checks' text report.
+/// The findings of cargo-semver-checks' text report: per crate (`Checking <crate> v.. -> v..`), each
+/// lint section (`--- failure <lint>: <description> ---`) lists its items under `Failed in:`, and the
+/// crate's `Summary semver requires new <major|minor> version` gives the bump.
 pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    let mut findings: Vec<Finding> = Vec::new();
     let mut package = String::new();
-    // (lint id, description, severity) of the section being read, and its items.
+    let mut crate_start = 0;
     let mut section: Option<(String, String, Severity)> = None;
-    let mut items: Vec<(String, Option<Location>)> = Vec::new();
     let mut in_failed = false;
-    let flush = |package: &str,
-                 section: &Option<(String, String, Severity)>,
-                 items: &mut Vec<(String, Option<Location>)>,
-                 required: &str,
-                 findings: &mut Vec<Finding>| {
-        let Some((lint, description, severity)) = section else {
-            items.clear();
-            return;
-        };
-        for (item, location) in items.drain(..) {
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("Checking ") {
+            package = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            crate_start = findings.len();
+            section = None;
+            in_failed = false;
+        } else if let Some(header) = trimmed
+            .strip_prefix("--- ")
+            .and_then(|h| h.strip_suffix(" ---"))
+        {
+            let (level, rest) = header.split_once(' ').unwrap_or((header, ""));
+            let (lint, description) = rest.split_once(": ").unwrap_or((rest, ""));
+            let severity = if level == "failure" {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            section = Some((lint.to_owned(), description.to_owned(), severity));
+            in_failed = false;
+        } else if trimmed == "Failed in:" {
+            in_failed = true;
+        } else if let Some(rest) = trimmed.strip_prefix("Summary semver requires new ") {
+            let required = rest.split_whitespace().next().unwrap_or_default();
+            for f in findings.iter_mut().skip(crate_start) {
+                f.impact = Some(format!("requires a new {required} version of `{package}`"));
+            }
+            section = None;
+            in_failed = false;
+        } else if in_failed && trimmed.is_empty() {
+            in_failed = false;
+        } else if in_failed && let Some((lint, description, severity)) = &section {
+            let (item, location) = failed_item(trimmed, root);
             findings.push(Finding {
                 rule_id: lint.to_owned(),
                 kind: SEMVER_KIND.to_owned(),
@@ -126,8 +154,7 @@ pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
                 message: format!("cargo-semver-checks `{lint}`: {description}: {item}"),
                 why: None,
                 help: None,
-                impact: (!required.is_empty())
-                    .then(|| format!("requires a new {required} version of `{package}`")),
+                impact: None,
                 location,
                 package: (!package.is_empty()).then(|| package.to_owned()),
                 crates: Vec::new(),
@@ -137,63 +164,7 @@ pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
                 baseline: Baseline::New,
             });
         }
-    };
-    let mut pending: Vec<Finding> = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if let Some(rest) = trimmed.strip_prefix("Checking ") {
-            flush(&package, &section, &mut items, "", &mut pending);
-            section = None;
-            package = rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            continue;
-        }
-        if let Some(header) = trimmed
-            .strip_prefix("--- ")
-            .and_then(|h| h.strip_suffix(" ---"))
-        {
-            flush(&package, &section, &mut items, "", &mut pending);
-            in_failed = false;
-            let (level, rest) = header.split_once(' ').unwrap_or((header, ""));
-            let (lint, description) = rest.split_once(": ").unwrap_or((rest, ""));
-            let severity = if level == "failure" {
-                Severity::Critical
-            } else {
-                Severity::Warning
-            };
-            section = Some((lint.to_owned(), description.to_owned(), severity));
-            continue;
-        }
-        if trimmed == "Failed in:" {
-            in_failed = true;
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix("Summary semver requires new ") {
-            flush(&package, &section, &mut items, "", &mut pending);
-            section = None;
-            let required = rest.split_whitespace().next().unwrap_or_default();
-            for mut f in pending.drain(..) {
-                f.impact = Some(format!(
-                    "requires a new {required} version of `{}`",
-                    f.package.as_deref().unwrap_or("the crate")
-                ));
-                findings.push(f);
-            }
-            continue;
-        }
-        if in_failed {
-            if trimmed.is_empty() {
-                in_failed = false;
-                continue;
-            }
-            items.push(failed_item(trimmed, root));
-        }
     }
-    flush(&package, &section, &mut items, "", &mut pending);
-    findings.extend(pending);
     findings
 }
 
