@@ -3,8 +3,10 @@
 //! each failed lint, per item, at its file and line, with the bump it requires. When it is not installed,
 //! or there is no base to compare with, the review says it was not run.
 //!
-//! cargo-semver-checks has no machine-readable output: its text report (on stderr) is read. The format was
-//! recorded from cargo-semver-checks 0.47 (`tests/fixtures/api/semver-checks-output.txt` is a real run's).
+//! cargo-semver-checks has no machine-readable output: its text report is read, lint sections on stdout,
+//! progress and the required bump on stderr. It runs once per crate (the sections do not name their crate).
+//! The format was recorded from a real run of cargo-semver-checks 0.51.0 on the end-to-end test's workspace
+//! (`tests/fixtures/api/semver-checks-{stdout,stderr}.txt`).
 
 use std::path::Path;
 
@@ -58,69 +60,63 @@ pub fn run(members: &Members, packages: &[String], base_root: Option<&Utf8Path>)
             return outcome;
         }
     };
-    let mut cmd = ProcessBuilder::new(cargo_program());
-    cmd.args(&["semver-checks", "check-release", "--manifest-path"])
-        .arg(members.root.join("Cargo.toml").as_std_path())
-        .arg("--baseline-root")
-        .arg(Path::new(base_root.as_str()))
-        .cwd(members.root.as_std_path())
-        .env("CARGO_TERM_COLOR", "never");
+    let mut total = 0;
     for package in packages {
-        cmd.arg("--package").arg(package);
-    }
-    let output = match cmd.build_command().output() {
-        Ok(out) => out,
-        Err(e) => {
-            outcome
-                .problems
-                .push(problem(format!("could not run cargo-semver-checks: {e}")));
-            return outcome;
+        let mut cmd = ProcessBuilder::new(cargo_program());
+        cmd.args(&["semver-checks", "check-release", "--manifest-path"])
+            .arg(members.root.join("Cargo.toml").as_std_path())
+            .arg("--baseline-root")
+            .arg(Path::new(base_root.as_str()))
+            .arg("--package")
+            .arg(package)
+            .cwd(members.root.as_std_path())
+            .env("CARGO_TERM_COLOR", "never");
+        let output = match cmd.build_command().output() {
+            Ok(out) => out,
+            Err(e) => {
+                outcome
+                    .problems
+                    .push(problem(format!("could not run cargo-semver-checks: {e}")));
+                return outcome;
+            }
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let parsed = parse(&stdout, &stderr, package, &members.root);
+        let summarized = stderr.lines().any(|l| l.trim().starts_with("Summary "));
+        if !output.status.success() && parsed.is_empty() || !summarized {
+            let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+            outcome.problems.push(problem(format!(
+                "cargo-semver-checks failed on `{package}`: {}",
+                tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+            )));
+            continue;
         }
-    };
-    let text = String::from_utf8_lossy(&output.stderr);
-    let parsed = parse(&text, &members.root);
-    if !output.status.success() && parsed.is_empty() {
-        let tail: Vec<&str> = text.lines().rev().take(5).collect();
-        outcome.problems.push(problem(format!(
-            "cargo-semver-checks failed: {}",
-            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
-        )));
-        return outcome;
+        total += parsed.len();
+        outcome.findings.extend(parsed);
     }
     outcome.notes.push(format!(
-        "{version} ran against the base: {} {}",
-        parsed.len(),
-        if parsed.len() == 1 {
-            "finding"
-        } else {
-            "findings"
-        }
+        "{version} ran against the base: {total} {}",
+        if total == 1 { "finding" } else { "findings" }
     ));
-    outcome.findings = parsed;
     outcome
 }
 
-/// The findings of cargo-semver-checks' text report: per crate (`Checking <crate> v.. -> v..`), each
-/// lint section (`--- failure <lint>: <description> ---`) lists its items under `Failed in:`, and the
-/// crate's `Summary semver requires new <major|minor> version` gives the bump.
-pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
+/// The findings of one crate's cargo-semver-checks report: each lint section of `stdout`
+/// (`--- failure <lint>: <description> ---`) lists its items under `Failed in:`; `stderr`'s
+/// `Summary semver requires new <major|minor> version` gives the bump.
+pub fn parse(stdout: &str, stderr: &str, package: &str, root: &Utf8Path) -> Vec<Finding> {
+    let required = stderr.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("Summary semver requires new ")
+            .and_then(|rest| rest.split_whitespace().next())
+    });
     let mut findings: Vec<Finding> = Vec::new();
-    let mut package = String::new();
-    let mut crate_start = 0;
     let mut section: Option<(String, String, Severity)> = None;
     let mut in_failed = false;
-    for line in text.lines() {
+    for line in stdout.lines() {
         let trimmed = line.trim();
-        if let Some(rest) = trimmed.strip_prefix("Checking ") {
-            package = rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            crate_start = findings.len();
-            section = None;
-            in_failed = false;
-        } else if let Some(header) = trimmed
+        if let Some(header) = trimmed
             .strip_prefix("--- ")
             .and_then(|h| h.strip_suffix(" ---"))
         {
@@ -135,13 +131,6 @@ pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
             in_failed = false;
         } else if trimmed == "Failed in:" {
             in_failed = true;
-        } else if let Some(rest) = trimmed.strip_prefix("Summary semver requires new ") {
-            let required = rest.split_whitespace().next().unwrap_or_default();
-            for f in findings.iter_mut().skip(crate_start) {
-                f.impact = Some(format!("requires a new {required} version of `{package}`"));
-            }
-            section = None;
-            in_failed = false;
         } else if in_failed && trimmed.is_empty() {
             in_failed = false;
         } else if in_failed && let Some((lint, description, severity)) = &section {
@@ -154,9 +143,9 @@ pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
                 message: format!("cargo-semver-checks `{lint}`: {description}: {item}"),
                 why: None,
                 help: None,
-                impact: None,
+                impact: required.map(|r| format!("requires a new {r} version of `{package}`")),
                 location,
-                package: (!package.is_empty()).then(|| package.to_owned()),
+                package: Some(package.to_owned()),
                 crates: Vec::new(),
                 paths: Vec::new(),
                 benchmark: None,
@@ -170,7 +159,7 @@ pub fn parse(text: &str, root: &Utf8Path) -> Vec<Finding> {
 
 /// `function b::gone, previously in file /w/src/lib.rs:1` -> the item text and its place.
 fn failed_item(line: &str, root: &Utf8Path) -> (String, Option<Location>) {
-    for marker in [", previously in file ", " in file "] {
+    for marker in [", previously in file ", " in file ", ", in "] {
         if let Some((item, place)) = line.rsplit_once(marker)
             && let Some((file, line_no)) = place.rsplit_once(':')
             && let Ok(line_no) = line_no.trim().parse::<u32>()
@@ -201,4 +190,60 @@ fn strip_worktree(file: &Utf8Path) -> String {
         .split_once("/api-base/")
         .map(|(_, rest)| rest.to_owned())
         .unwrap_or_else(|| file.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real run's report (cargo-semver-checks 0.51.0 on the end-to-end test's workspace); its base
+    /// worktree was `/tmp/api-rec/base`, named here as lumen-gate names its own (`.../api-base/`).
+    #[test]
+    fn a_recorded_report_is_folded_in() {
+        let stdout = include_str!("../../../tests/fixtures/api/semver-checks-stdout.txt")
+            .replace("/tmp/api-rec/base/", "/state/api-base/");
+        let stderr = include_str!("../../../tests/fixtures/api/semver-checks-stderr.txt");
+        let found = parse(
+            &stdout,
+            stderr,
+            "core-lib",
+            Utf8Path::new("/tmp/api-rec/ws"),
+        );
+        let summary: Vec<(&str, Severity, String, Option<String>)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.as_str(),
+                    f.severity,
+                    f.location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                    f.impact.to_owned(),
+                )
+            })
+            .collect();
+        let impact = Some("requires a new major version of `core-lib`".to_owned());
+        assert_eq!(
+            summary,
+            [
+                (
+                    "function_missing",
+                    Severity::Critical,
+                    "core-lib/src/lib.rs:8".to_owned(),
+                    impact.to_owned()
+                ),
+                (
+                    "function_parameter_count_changed",
+                    Severity::Critical,
+                    "core-lib/src/lib.rs:8".to_owned(),
+                    impact
+                ),
+            ]
+        );
+        assert_eq!(
+            found[0].message,
+            "cargo-semver-checks `function_missing`: pub fn removed or renamed: function core_lib::open_legacy"
+        );
+    }
 }
