@@ -10,7 +10,8 @@
 //! - [`gate`]: the review: merging reports, ranking, checklists, and the verdict policy that decides every
 //!   tool's exit code.
 //! - The tools: [`arch`] (architecture rules over the crate graph), [`lints`] (the source scanner:
-//!   code-quality gates and the performance checklist), [`bench`] (instruction-count benchmarks).
+//!   code-quality gates and the performance checklist), [`bench`] (instruction-count benchmarks), [`api`]
+//!   (public surfaces and their breaking changes).
 //! - The foundation, which knows no tool: [`workspace`], [`config`], [`report`], [`output`], [`errors`],
 //!   [`exit_codes`], [`git`], [`base`], [`source`], [`lock`], [`process`].
 //!
@@ -19,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod api;
 mod arch;
 mod base;
 mod bench;

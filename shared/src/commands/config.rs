@@ -8,6 +8,7 @@ use camino::Utf8Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::api::cfg::ApiConfig;
 use crate::arch::cfg::ArchConfig;
 use crate::bench::cfg::BenchConfig;
 use crate::config::validate::Validator;
@@ -32,6 +33,9 @@ pub struct Config {
     /// `[gate]`: the review's verdict policy.
     #[serde(default)]
     pub gate: GateConfig,
+    /// `[api]`: the API review's hygiene rules.
+    #[serde(default)]
+    pub api: ApiConfig,
 }
 
 /// The configuration, where it came from, and its warnings.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use camino::Utf8Path;
 
+use crate::api::{self, ApiOptions};
 use crate::arch::{self, CheckOptions};
 use crate::bench::{self, BenchOptions, hot};
 use crate::commands::config::LoadedConfig;
@@ -41,6 +42,7 @@ Examples:
   cargo lumen-gate --format github              annotations, and the review in $GITHUB_STEP_SUMMARY
   cargo lumen-gate --format sarif --output lumen.sarif --output-format sarif
   cargo lumen-gate --only lints -p my-crate     only the lints, on one package
+  cargo lumen-gate --only api --base v1.2.0    the public API since a release (add --semver for cargo-semver-checks)
   cargo lumen-gate --report arch.json --report bench.json   merge reports of earlier CI steps
   cargo lumen-gate --explain hash-in-hot-loop   what a lint rule finds, and why it costs
 
@@ -72,6 +74,9 @@ pub struct Args {
     /// description) against the numbers, besides those of the commit messages of --base..HEAD.
     #[arg(long, value_name = "FILE")]
     pub claims: Option<PathBuf>,
+    /// Also run cargo-semver-checks against --base (when installed) and fold its findings in.
+    #[arg(long)]
+    pub semver: bool,
     /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
@@ -129,6 +134,8 @@ pub enum Part {
     Arch,
     /// The benchmarks.
     Bench,
+    /// The API review: public surfaces, breaking changes since --base, their hygiene.
+    Api,
 }
 
 impl Part {
@@ -138,6 +145,7 @@ impl Part {
             Part::Lints => Tool::Lints,
             Part::Arch => Tool::Arch,
             Part::Bench => Tool::Bench,
+            Part::Api => Tool::Api,
         }
     }
 }
@@ -149,6 +157,7 @@ struct Plan {
     only: Vec<Part>,
     bench: bool,
     claims: Option<PathBuf>,
+    semver: bool,
     preset: Option<Preset>,
     selection: PackageSelection,
     when_locked: WhenLocked,
@@ -201,6 +210,7 @@ fn run(args: Args) -> Result<i32> {
         only: args.only,
         bench: args.bench,
         claims: args.claims,
+        semver: args.semver,
         preset: args.preset,
         selection: args.workspace.selection(),
         when_locked: args.workspace.when_locked(),
@@ -306,6 +316,28 @@ fn run(args: Args) -> Result<i32> {
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));
+    }
+    // Without --only, the API review runs when it has something to say: a base to compare with,
+    // cargo-semver-checks asked for, or hygiene rules turned on.
+    let api_wanted = !plan.only.is_empty()
+        || plan.base.is_some()
+        || plan.semver
+        || !loaded.config.api.enable.is_empty();
+    if runs(Part::Api) && api_wanted {
+        let opts = ApiOptions {
+            base: plan.base.to_owned(),
+            semver: plan.semver,
+            selection: plan.selection.to_owned(),
+            when_locked: plan.when_locked,
+        };
+        let report = api::check(
+            members,
+            &loaded.config.api,
+            loaded.source.as_ref(),
+            &opts,
+            &mut progress,
+        )?;
+        reports.push((Tool::Api.part_name().to_owned(), report));
     }
     let (mut merged, tools) = review::merge(reports)?;
     if merged.workspace_root.is_empty() {

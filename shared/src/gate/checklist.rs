@@ -45,6 +45,56 @@ impl ChecklistLine {
 
 /// "Architecture Compliance": crate boundaries, new coupling, and an `Issue:` line per violation.
 pub fn architecture(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<ChecklistLine> {
+    let mut lines = architecture_rules(report, issues, arch_ran);
+    lines.extend(api_surface(report, issues));
+    lines
+}
+
+/// The API review's line, `API surface: +N, -M, ~K` (added, removed, changed public items since the
+/// base), failed by breaking changes, and an `Issue:` line per breaking change.
+fn api_surface(report: &Report, issues: &[Finding]) -> Vec<ChecklistLine> {
+    if report.api.is_empty() {
+        return Vec::new();
+    }
+    let breaking: Vec<&Finding> = issues
+        .iter()
+        .filter(|f| f.category == Category::Architecture && f.kind.starts_with("api::"))
+        .collect();
+    let (added, removed, changed) = crate::report::api::totals(&report.api);
+    let line = if report.base.is_some() {
+        ChecklistLine::new(
+            format!("API surface: +{added}, -{removed}, ~{changed}"),
+            state(breaking.len()),
+        )
+    } else {
+        let items: usize = report.api.iter().map(|s| s.items).sum();
+        ChecklistLine::new(
+            format!(
+                "API surface: {items} public items in {} library crates",
+                report.api.len()
+            ),
+            CheckState::NotChecked("no --base given, nothing to compare"),
+        )
+    };
+    let mut lines = vec![line];
+    lines.extend(breaking.iter().map(|f| issue(f)));
+    lines
+}
+
+fn issue(f: &Finding) -> ChecklistLine {
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!(" -- {l}"))
+        .unwrap_or_default();
+    ChecklistLine::new(
+        format!("Issue: [{}] {}{place}", f.rule_id, f.message),
+        CheckState::Failed(1),
+    )
+}
+
+/// Crate boundaries and new coupling, from the architecture rules.
+fn architecture_rules(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<ChecklistLine> {
     if !arch_ran {
         return vec![
             ChecklistLine::new(
@@ -59,7 +109,7 @@ pub fn architecture(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<
     }
     let arch: Vec<&Finding> = issues
         .iter()
-        .filter(|f| f.category == Category::Architecture)
+        .filter(|f| f.category == Category::Architecture && !f.kind.starts_with("api::"))
         .collect();
     let new_coupling = |f: &&&Finding| f.kind == Kind::NewCoupling.as_str();
     let coupling = arch.iter().filter(new_coupling).count();
@@ -75,17 +125,7 @@ pub fn architecture(report: &Report, issues: &[Finding], arch_ran: bool) -> Vec<
             },
         ),
     ];
-    for f in arch {
-        let place = f
-            .location
-            .as_ref()
-            .map(|l| format!(" -- {l}"))
-            .unwrap_or_default();
-        lines.push(ChecklistLine::new(
-            format!("Issue: [{}] {}{place}", f.rule_id, f.message),
-            CheckState::Failed(1),
-        ));
-    }
+    lines.extend(arch.iter().map(|f| issue(f)));
     lines
 }
 

@@ -69,6 +69,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.rules_checked.extend(report.rules_checked);
         merged.problems.extend(report.problems);
         merged.complexity.extend(report.complexity);
+        merged.api.extend(report.api);
         merged.notes.extend(report.notes);
         merged.claims.extend(report.claims);
         merged.measured_hot.extend(report.measured_hot);
@@ -84,6 +85,8 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
     merged.benchmarks.dedup_by(|a, b| a.name == b.name);
     merged.complexity.sort_by(|a, b| a.family.cmp(&b.family));
     merged.complexity.dedup_by(|a, b| a.family == b.family);
+    merged.api.sort_by(|a, b| a.package.cmp(&b.package));
+    merged.api.dedup_by(|a, b| a.package == b.package);
     merged
         .rules_checked
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));

@@ -136,6 +136,7 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
             issue_lines - budget.items
         )?;
     }
+    write_api_added(r, budget, out)?;
     if budget.flavor == Flavor::Markdown {
         write_crate_diagram(r, out)?;
     }
@@ -354,6 +355,43 @@ fn write_not_blocking(
         )?;
     }
     flavor.close(out)
+}
+
+/// The public items added since the base, under the API surface line.
+fn write_api_added(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
+    let added: Vec<_> = r.report.api.iter().flat_map(|s| &s.added).collect();
+    if added.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "- Public items added since the base:")?;
+    for item in added.iter().take(budget.items) {
+        let place = item
+            .location
+            .as_ref()
+            .map(|l| format!(" -- {l}"))
+            .unwrap_or_default();
+        let signature = item
+            .signature
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(
+            out,
+            "  - {} `{}`: {}{}",
+            budget.flavor.text(&item.kind),
+            budget.flavor.text(&item.path),
+            budget.flavor.text(&format!("`{signature}`")),
+            budget.flavor.text(&place)
+        )?;
+    }
+    if added.len() > budget.items {
+        writeln!(
+            out,
+            "  - ... and {} more (see the JSON report)",
+            added.len() - budget.items
+        )?;
+    }
+    Ok(())
 }
 
 fn write_benchmarks(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Result {
@@ -634,6 +672,13 @@ pub fn summary(r: &Review, flavor: Flavor) -> String {
             " {} {} run: {regressed} regressed, {improved} improved.",
             benches.len(),
             plural(benches.len(), "benchmark", "benchmarks")
+        ));
+    }
+    if r.report.base.is_some() && !r.report.api.is_empty() {
+        let (added, removed, changed) = crate::report::api::totals(&r.report.api);
+        s.push_str(&format!(
+            " API surface: {added} public {} added, {removed} removed, {changed} changed.",
+            plural(added, "item", "items")
         ));
     }
     let key: Vec<String> = r

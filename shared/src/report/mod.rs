@@ -4,6 +4,7 @@
 //! all write a [`Report`]; `cargo lumen-gate --report FILE` reads them back and merges them. The JSON schema
 //! is generated from these types (see [`report_schema`]) and checked in as `report.schema.json`.
 
+pub mod api;
 pub mod bench;
 pub mod complexity;
 pub mod figures;
@@ -31,6 +32,8 @@ pub enum Tool {
     Lints,
     /// `cargo lumen-gate`: a review merged from the other tools' reports.
     Gate,
+    /// The API review of `cargo lumen-gate`: public surfaces, breaking changes, their hygiene.
+    Api,
 }
 
 impl Tool {
@@ -41,6 +44,7 @@ impl Tool {
             Tool::Bench => "benchmarks",
             Tool::Lints => "lints",
             Tool::Gate => "review",
+            Tool::Api => "API review",
         }
     }
 }
@@ -511,6 +515,9 @@ pub struct Report {
     /// Benchmark families fitted to complexity classes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub complexity: Vec<complexity::ComplexityFamily>,
+    /// The public surface of each library crate the API review looked at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api: Vec<api::ApiSurface>,
     /// What the run did that the reader should know and that is not a finding: a base worktree created
     /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -546,6 +553,7 @@ impl Report {
             benchmarks: Vec::new(),
             problems: Vec::new(),
             complexity: Vec::new(),
+            api: Vec::new(),
             notes: Vec::new(),
             baseline_growth: Vec::new(),
             claims: Vec::new(),
