@@ -15,7 +15,7 @@ use guppy::graph::{DependencyDirection, DependencyReq, PackageLink, PackageMetad
 use guppy::platform::PlatformStatus;
 
 use crate::arch::cfg::Features;
-use crate::arch::impact::LineCounts;
+use crate::arch::lines::LineCounts;
 use crate::arch::spans::ManifestIndex;
 use crate::report::{DepKind, DepPath, Hop};
 use crate::workspace::Workspace;

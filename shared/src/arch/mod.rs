@@ -10,6 +10,7 @@ pub mod graph;
 pub mod graph_output;
 pub mod impact;
 pub mod init;
+pub mod lines;
 pub mod patterns;
 pub mod prefilter;
 pub mod rules;

@@ -78,7 +78,7 @@ impl Kind {
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
             Kind::Through => "arch::through",
-            Kind::NewCoupling => "arch::new-coupling",
+            Kind::NewCoupling => crate::report::NEW_COUPLING_KIND,
             Kind::StaleException => "arch::stale-exception",
         }
     }
