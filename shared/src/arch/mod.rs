@@ -104,10 +104,13 @@ pub fn check(
         let base_graph = ArchGraph::new(&base.workspace);
         // The same rules, compiled leniently against the base graph: a crate that is new since the base
         // simply matches nothing there.
-        let mut base_rules = compile(cfg, &mut PatternChecker::lenient());
+        let mut base_rules = compile(cfg, &mut PatternChecker::lenient_on(&base.workspace.graph));
         if let Some(preset) = opts.preset {
             let (config, _) = preset.parse::<ArchSection>()?;
-            base_rules.extend(compile(&config.arch, &mut PatternChecker::lenient()));
+            base_rules.extend(compile(
+                &config.arch,
+                &mut PatternChecker::lenient_on(&base.workspace.graph),
+            ));
         }
         let base_members = base.workspace.members();
         let (base_findings, _) = evaluate(&base_graph, &base_members, &base_rules, true);

@@ -275,9 +275,9 @@ mod tests {
         let e = &err.errors[0];
         assert_eq!(&text[e.span().unwrap()], "colour");
         assert!(
-            e.message.contains("unknown field `colour`"),
+            e.message().contains("unknown field `colour`"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
@@ -309,9 +309,9 @@ mod tests {
         let dir = workspace(&[("Cargo.toml", manifest), (CONFIG_FILE_NAME, "[arch]\n")]);
         let err = config_errors(load_dir(&dir).unwrap_err());
         assert!(
-            err.errors[0].message.contains("both"),
+            err.errors[0].message().contains("both"),
             "{}",
-            err.errors[0].message
+            err.errors[0].message()
         );
     }
 }

@@ -65,8 +65,10 @@ impl OnlyThrough {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<OnlyThrough> {
-        let crate_ident = r.to.get_ref().replace('-', "_");
-        let mut modules = Vec::new();
+        let to = checker.crate_name(&r.to, "to")?;
+        let crate_ident = to.get_ref().replace('-', "_");
+        let mut modules: Vec<Vec<String>> = Vec::new();
+        let mut written = Vec::new();
         for module in &r.modules {
             let mut segments = module.get_ref().split("::").map(str::to_owned);
             if segments.next().as_deref() != Some(crate_ident.as_str()) {
@@ -82,16 +84,62 @@ impl OnlyThrough {
                 continue;
             }
             modules.push(segments.collect());
+            written.push(module);
         }
         // `to` is read as a crate's sources: one workspace member with a library.
-        let one = checker.one_name(&r.to, "to");
+        let one = checker.one_name(&to, "to");
         let from = checker.pattern(&r.from);
-        let member = one && (!checker.is_strict() || checker.member_library(&r.to).is_some());
-        if !member {
+        let lib = if one && checker.is_strict() {
+            checker.member_library(&to)
+        } else {
+            None
+        };
+        if !one || (checker.is_strict() && lib.is_none()) {
             return None;
         }
+        // Every module and exception path must name something of `to`.
+        if let Some(mut known) = lib.and_then(|lib| KnownPaths::new(lib, &crate_ident)) {
+            for (module, segments) in written.iter().zip(&modules) {
+                if !known.has_module(segments) {
+                    let shown = known.top_level();
+                    checker.validator.error(
+                        module,
+                        format!("`{}` is no module of `{}`", module.get_ref(), to.get_ref()),
+                        "unknown module",
+                        Some(format!(
+                            "its top-level modules: {}",
+                            if shown.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                shown.join(", ")
+                            }
+                        )),
+                    );
+                }
+            }
+            for e in &r.allow {
+                let path = &e.get_ref().to;
+                if let Some(glob) = checker.path_pattern(path)
+                    && !known.any_match(&glob)
+                {
+                    checker.validator.error(
+                        path,
+                        format!(
+                            "`{}` matches no module, item or re-export of `{}`",
+                            path.get_ref(),
+                            to.get_ref()
+                        ),
+                        "matches nothing",
+                        Some(format!(
+                            "write a path of `{}` starting with `{crate_ident}::`",
+                            to.get_ref()
+                        )),
+                    );
+                }
+            }
+        }
         let from = from?;
-        let used = checker.pattern(&r.to)?;
+        let used = checker.pattern(&to)?;
         if checker.pairs_exist(&from, &used, &|a, b| a != b) == Some(false) {
             checker.never_fires(&r.id, "`from` matches no member other than `to`");
             return None;
@@ -99,7 +147,7 @@ impl OnlyThrough {
         Some(OnlyThrough {
             meta,
             from,
-            to: r.to.get_ref().to_owned(),
+            to: to.get_ref().to_owned(),
             modules,
             include_tests: r.include_tests,
             allow: Exceptions::compile(&r.allow, Ends::CrateToPath, checker),
@@ -164,10 +212,15 @@ pub struct CrateSurface {
 impl CrateSurface {
     /// Reads the library of `pkg`.
     pub fn read(pkg: PackageMetadata<'_>) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
-        let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
-            return (CrateSurface::default(), Vec::new());
-        };
-        let (files, problems) = crate_files(lib.path(), false, &|file, ast, _text| {
+        match pkg.build_target(&BuildTargetId::Library) {
+            Some(lib) => CrateSurface::read_library(lib.path()),
+            None => (CrateSurface::default(), Vec::new()),
+        }
+    }
+
+    /// Reads the library whose root file is `lib`.
+    pub fn read_library(lib: &Utf8Path) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
+        let (files, problems) = crate_files(lib, false, &|file, ast, _text| {
             let mut surface = CrateSurface::default();
             surface.collect(&file.module_path, &ast.items);
             surface
@@ -268,6 +321,129 @@ impl CrateSurface {
             }
         }
         None
+    }
+}
+
+/// The paths of a library a configuration may name, read as cheaply as possible: its modules from each
+/// file's `mod` items without parsing; its items and re-exports (a full parse) only when a name is not a
+/// module.
+struct KnownPaths<'a> {
+    lib: &'a Utf8Path,
+    crate_ident: &'a str,
+    modules: BTreeSet<Vec<String>>,
+    /// `crate_ident::a::b` of every module, item and re-export, once read.
+    everything: Option<Vec<String>>,
+}
+
+impl<'a> KnownPaths<'a> {
+    /// `None` when the library's root cannot be read.
+    fn new(lib: &'a Utf8Path, crate_ident: &'a str) -> Option<KnownPaths<'a>> {
+        Some(KnownPaths {
+            lib,
+            crate_ident,
+            modules: module_paths(lib)?,
+            everything: None,
+        })
+    }
+
+    /// The top-level modules, for a help line.
+    fn top_level(&self) -> Vec<String> {
+        self.modules
+            .iter()
+            .filter(|m| m.len() == 1)
+            .map(|m| format!("`{}::{}`", self.crate_ident, m[0]))
+            .collect()
+    }
+
+    /// True if `path` (after the crate name) is a module, or a name the crate's surface gives (a
+    /// re-exported module, `pub use other as derive`).
+    fn has_module(&mut self, path: &[String]) -> bool {
+        if path.is_empty() || self.modules.contains(path) {
+            return true;
+        }
+        let full = format!("{}::{}", self.crate_ident, path.join("::"));
+        self.everything().iter().any(|p| *p == full)
+    }
+
+    /// True if `glob` matches some module, item or re-export path.
+    fn any_match(&mut self, glob: &NamePattern) -> bool {
+        let ident = self.crate_ident;
+        let cheap = self.modules.iter().any(|m| {
+            let text = std::iter::once(ident)
+                .chain(m.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join("::");
+            glob.matches(&text)
+        });
+        cheap || self.everything().iter().any(|p| glob.matches(p))
+    }
+
+    fn everything(&mut self) -> &[String] {
+        let (lib, ident, modules) = (self.lib, self.crate_ident, &self.modules);
+        self.everything.get_or_insert_with(|| {
+            let (surface, _) = CrateSurface::read_library(lib);
+            let join = |p: &[String]| {
+                std::iter::once(ident)
+                    .chain(p.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("::")
+            };
+            let mut all: Vec<String> = modules.iter().map(|m| join(m)).collect();
+            all.extend(surface.reexports.keys().map(|k| join(k)));
+            for (module, items) in &surface.items {
+                for item in items {
+                    let mut p = module.to_vec();
+                    p.push(item.to_owned());
+                    all.push(join(&p));
+                }
+            }
+            all
+        })
+    }
+}
+
+/// The module paths of the library whose root file is `lib` (crate-relative; `[]` for the root); `None`
+/// when its root cannot be read (the check reports that; the names cannot be checked).
+pub(super) fn module_paths(lib: &Utf8Path) -> Option<BTreeSet<Vec<String>>> {
+    let (files, _) = walk(lib, true, &ModulePaths);
+    if files.is_empty() {
+        return None;
+    }
+    let mut modules: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (file, paths) in files {
+        modules.insert(file.module_path);
+        modules.extend(paths);
+    }
+    Some(modules)
+}
+
+/// A library's module paths from each file's `mod` items, read without parsing when the text allows.
+struct ModulePaths;
+
+impl ModulePaths {
+    fn paths(file: &ModuleFile, decls: &[ModDecl]) -> Vec<Vec<String>> {
+        decls
+            .iter()
+            .map(|d| {
+                let mut p = file.module_path.to_vec();
+                p.extend(d.inline_path.iter().cloned()); // cloned: each path owns its segments
+                p.push(d.name.to_owned());
+                p
+            })
+            .collect()
+    }
+}
+
+impl Analysis for ModulePaths {
+    type Output = Vec<Vec<String>>;
+
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Self::Output, Vec<ModDecl>)> {
+        let decls = prefilter::mod_decls_of_text(text)?;
+        Some((ModulePaths::paths(file, &decls), decls))
+    }
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> Self::Output {
+        ModulePaths::paths(file, &crate::source::modtree::mod_decls(&ast.items))
     }
 }
 
@@ -629,14 +805,14 @@ modules = ["engine::api"]
         let findings = check(
             &fixture_on_disk(),
             &format!(
-                "{APP_ENGINE_API}allow = [\n  {{ from = \"app\", to = \"engine::internal::poke\", why = \"until start() covers it\" }},\n  {{ from = \"app\", to = \"engine::gone::*\", why = \"old\" }},\n]\n"
+                "{APP_ENGINE_API}allow = [\n  {{ from = \"app\", to = \"engine::internal::poke\", why = \"until start() covers it\" }},\n  {{ from = \"app\", to = \"engine::Plugin\", why = \"old\" }},\n]\n"
             ),
         );
         assert_eq!(
             messages(&findings),
             [
                 "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
-                "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::gone::*` any more",
+                "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::Plugin` any more",
             ]
         );
         assert_eq!(findings[1].kind, "arch::stale-exception");
@@ -653,6 +829,50 @@ modules = ["engine::api"]
             "an accepted use is not counted: {:?}",
             findings[0].impact
         );
+    }
+
+    #[test]
+    fn a_module_or_exception_path_that_names_nothing_is_a_configuration_error() {
+        let errors = compile_errors(
+            &fixture_on_disk(),
+            &format!(
+                "{}allow = [{{ from = \"app\", to = \"engine::gone::*\", why = \"old\" }}]\n",
+                APP_ENGINE_API.replace(
+                    "modules = [\"engine::api\"]",
+                    "modules = [\"engine::api\", \"engine::prelude\"]"
+                )
+            ),
+        );
+        let texts: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|(_, text, message)| (text.as_str(), message.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "\"engine::prelude\"",
+                    "`engine::prelude` is no module of `engine`"
+                ),
+                (
+                    "\"engine::gone::*\"",
+                    "`engine::gone::*` matches no module, item or re-export of `engine`"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_re_exported_name_is_a_module_path_the_rule_may_name() {
+        // `engine::Secret` is `pub use internal::Secret`: a name of the crate's surface, not a file module.
+        let rules = crate::arch::rules::tests::compile_rules(
+            &fixture_on_disk(),
+            &APP_ENGINE_API.replace(
+                "modules = [\"engine::api\"]",
+                "modules = [\"engine::api\", \"engine::Secret\"]",
+            ),
+        );
+        assert_eq!(rules.len(), 1);
     }
 
     #[test]

@@ -56,19 +56,20 @@ impl Require {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Require> {
-        let one = checker.one_name(&r.depends_on, "depends-on");
-        let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
+        let depends_on = checker.crate_name(&r.depends_on, "depends-on")?;
+        let one = checker.one_name(&depends_on, "depends-on");
+        let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&depends_on));
         dep.filter(|_| one)?;
         // The trait must be one the required crate defines (when its sources are ours to read).
         let mut known = None;
-        if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(r.depends_on.get_ref())) {
+        if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(depends_on.get_ref())) {
             let defined = known.insert(traits_defined(lib));
             let name = last_segment(t.get_ref());
             if !defined.contains(name) {
                 let list: Vec<&str> = defined.iter().map(String::as_str).collect();
                 checker.validator.error(
                     t,
-                    format!("`{}` defines no trait `{name}`", r.depends_on.get_ref()),
+                    format!("`{}` defines no trait `{name}`", depends_on.get_ref()),
                     "no such trait",
                     Some(if list.is_empty() {
                         "it defines no trait at all".to_owned()
@@ -80,7 +81,7 @@ impl Require {
             }
         }
         let crates = crates?;
-        let dep = checker.pattern(&r.depends_on)?;
+        let dep = checker.pattern(&depends_on)?;
         if checker.pairs_exist(&crates, &dep, &|a, b| a != b) == Some(false) {
             checker.never_fires(&r.id, "`crates` matches no member other than `depends-on`");
             return None;
@@ -88,7 +89,7 @@ impl Require {
         Some(Require {
             meta,
             crates,
-            depends_on: r.depends_on.get_ref().to_owned(),
+            depends_on: depends_on.get_ref().to_owned(),
             implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
             defined: known,
         })
