@@ -361,6 +361,18 @@ pub struct NewCouplingRule {
     pub features: Option<Spanned<Features>>,
 }
 
+impl Default for NoCyclesRule {
+    fn default() -> Self {
+        NoCyclesRule {
+            id: no_cycles_id(),
+            why: no_cycles_why(),
+            kinds: all_kinds(),
+            allow: Vec::new(),
+            severity: Severity::Critical,
+        }
+    }
+}
+
 impl Default for NewCouplingRule {
     fn default() -> Self {
         NewCouplingRule {
