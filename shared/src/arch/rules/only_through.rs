@@ -287,6 +287,31 @@ impl CrateSurface {
         current
     }
 
+    /// The public paths under one of `allowed` that reach the item at `resolved` (after re-exports): its
+    /// re-exports there, and its name in a module there that glob-imports the item's module.
+    pub fn paths_through(&self, resolved: &[String], allowed: &[Vec<String>]) -> Vec<Vec<String>> {
+        let under = |p: &[String]| allowed.iter().any(|m| p.starts_with(m));
+        let mut out: Vec<Vec<String>> = self
+            .reexports
+            .keys()
+            .filter(|k| under(k) && self.resolve(k) == resolved)
+            .cloned() // cloned: each path is returned
+            .collect();
+        if let Some((name, module)) = resolved.split_last() {
+            for (at, targets) in &self.globs {
+                if under(at) && targets.iter().any(|t| t.as_slice() == module) {
+                    let mut p = at.to_vec();
+                    p.push(name.to_owned());
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     fn step(&self, path: &[String]) -> Option<Vec<String>> {
         for i in (1..=path.len()).rev() {
             if let Some(target) = self.reexports.get(&path[..i])
@@ -503,7 +528,7 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
         for UsePath {
             segments: path,
             end,
-            ..
+            span,
         } in flatten_use(&u.tree)
         {
             let Some(first) = path.first() else { continue };
@@ -521,7 +546,8 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
             if rest.is_empty() {
                 continue;
             }
-            self.record(rest, syn::spanned::Spanned::span(&u.tree), written);
+            // At this path's own branch of the tree: its line in a multi-line `use x::{..}`.
+            self.record(rest, span, written);
         }
     }
 
@@ -690,7 +716,7 @@ fn check(
     };
     let allowed_text: Vec<String> = allowed
         .iter()
-        .map(|m| format!("{extern_name}::{}", m.join("::")))
+        .map(|m| format!("`{extern_name}::{}`", m.join("::")))
         .collect();
     let mut findings = Vec::new();
     for root_file in source_roots(a, scope.include_tests) {
@@ -711,7 +737,11 @@ fn check(
                 } else {
                     surface.resolve(&u.segments)
                 };
-                let through = allowed.iter().any(|m| resolved.starts_with(m));
+                // The path written goes through an allowed module (`prelude::KMap`, `derive::f` where
+                // `derive` is `pub use other as derive`), or the item is defined in one.
+                let through = allowed
+                    .iter()
+                    .any(|m| u.segments.starts_with(m) || resolved.starts_with(m));
                 if through {
                     continue;
                 }
@@ -740,11 +770,20 @@ fn check(
                     column: u.column,
                     length: u.length,
                 });
-                finding.help = Some(format!(
-                    "use `{}` only through {}",
-                    b.name(),
-                    allowed_text.join(", ")
-                ));
+                let instead = surface.paths_through(&resolved, allowed);
+                finding.help = Some(if instead.is_empty() {
+                    format!(
+                        "use `{}` only through {}: no allowed module makes this item public",
+                        b.name(),
+                        allowed_text.join(", ")
+                    )
+                } else {
+                    let named: Vec<String> = instead
+                        .iter()
+                        .map(|p| format!("`{extern_name}::{}`", p.join("::")))
+                        .collect();
+                    format!("use {} instead", named.join(" or "))
+                });
                 // Written as the rule's modules are: with the used crate's name, not the local alias.
                 let used = format!("{}::{}", b.name().replace('-', "_"), resolved.join("::"));
                 findings.push((finding, a.name().to_owned(), used));
@@ -756,7 +795,11 @@ fn check(
 
 #[cfg(test)]
 mod tests {
-    use super::{CrateSurface, extern_name};
+    use std::collections::BTreeSet;
+
+    use syn::visit::Visit;
+
+    use super::{CrateSurface, UseFinder, extern_name};
     use crate::arch::rules::tests::{
         at, check, compile_errors, fixture, fixture_on_disk, messages,
     };
@@ -778,8 +821,8 @@ modules = ["engine::api"]
         assert_eq!(
             messages(&findings),
             [
-                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
-                "`app` uses `kernel::internal::poke`, outside kernel::api",
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside `kernel::api`",
+                "`app` uses `kernel::internal::poke`, outside `kernel::api`",
             ]
         );
         let places: Vec<Option<String>> =
@@ -796,7 +839,9 @@ modules = ["engine::api"]
         assert_eq!(f.crates, ["app", "engine"]);
         assert_eq!(
             f.help.as_deref(),
-            Some("use `engine` only through kernel::api")
+            Some(
+                "use `engine` only through `kernel::api`: no allowed module makes this item public"
+            )
         );
     }
 
@@ -811,7 +856,7 @@ modules = ["engine::api"]
         assert_eq!(
             messages(&findings),
             [
-                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside `kernel::api`",
                 "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::Plugin` any more",
             ]
         );
@@ -876,6 +921,32 @@ modules = ["engine::api"]
     }
 
     #[test]
+    fn each_name_of_a_multi_line_use_tree_is_found_at_its_own_line_and_column() {
+        let text = "use kernel::{\n    api::start,\n    internal::{poke, Secret},\n};\n";
+        let ast = syn::parse_file(text).unwrap();
+        let names: BTreeSet<String> = ["kernel".to_owned()].into();
+        let mut finder = UseFinder {
+            names: &names,
+            include_tests: false,
+            found: Vec::new(),
+        };
+        finder.visit_file(&ast);
+        let found: Vec<(u32, u32, &str)> = finder
+            .found
+            .iter()
+            .map(|u| (u.line, u.column, u.written.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, 5, "kernel::api::start"),
+                (3, 16, "kernel::internal::poke"),
+                (3, 22, "kernel::internal::Secret"),
+            ]
+        );
+    }
+
+    #[test]
     fn test_code_counts_when_the_rule_says_so() {
         let findings = check(
             &fixture_on_disk(),
@@ -893,7 +964,7 @@ modules = ["engine::api"]
         );
         assert_eq!(
             findings[2].message,
-            "`app` uses `kernel::internal::poke`, outside kernel::api"
+            "`app` uses `kernel::internal::poke`, outside `kernel::api`"
         );
     }
 
@@ -922,7 +993,7 @@ modules = ["engine::api"]
         );
         assert_eq!(
             messages(&findings),
-            ["`plugin-a` uses `engine::Plugin`, outside engine::api"]
+            ["`plugin-a` uses `engine::Plugin`, outside `engine::api`"]
         );
         assert_eq!(
             at(findings[0].location.as_ref()).as_deref(),

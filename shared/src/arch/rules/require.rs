@@ -168,11 +168,14 @@ impl Require {
                 .filter(|t| theirs.contains(*t))
                 .map(|t| format!("`{t}`"))
                 .collect();
+            let name = pkg.name();
             f.impact = Some(if instead.is_empty() {
-                format!("implements no trait of `{depends_on}`, not `{wanted}`")
+                format!(
+                    "`{name}` cannot be used where `{depends_on}` expects a `{wanted}`: it implements none of `{depends_on}`'s traits"
+                )
             } else {
                 format!(
-                    "implements {} of `{depends_on}`, not `{wanted}`",
+                    "`{name}` cannot be used where `{depends_on}` expects a `{wanted}`: of `{depends_on}`'s traits it implements only {}",
                     instead.join(", ")
                 )
             });
