@@ -3,6 +3,7 @@
 pub mod attrs;
 pub mod modtree;
 pub mod paths;
+pub mod public;
 
 pub use modtree::{SourceProblem, crate_files, top_level_modules};
 
