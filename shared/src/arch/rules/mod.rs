@@ -164,7 +164,7 @@ pub struct Context<'a, 'g> {
     /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
     pub prefilter: bool,
     /// Crate surfaces read by only-through rules, by package.
-    surfaces: HashMap<PackageId, only_through::CrateSurface>,
+    surfaces: HashMap<PackageId, crate::source::public::Surface>,
     /// Libraries read by module-layers rules, by package and whether test code was read.
     module_scans: HashMap<(PackageId, bool), module_layers::CrateScan>,
 }

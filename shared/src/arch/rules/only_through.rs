@@ -8,10 +8,11 @@
 //! the allowed modules. Paths inside macro invocations are token streams and are not seen. A file that names
 //! none of B's names is not parsed (see [`crate::arch::prefilter`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use camino::Utf8Path;
+use guppy::PackageId;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
@@ -21,10 +22,11 @@ use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
+use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
-use crate::source::paths::{UseEnd, UsePath, crate_relative, flatten_use, item_name};
-use crate::source::{Place, crate_files};
+use crate::source::paths::{UseEnd, UsePath, flatten_use};
+use crate::source::public::{self, Surface, Target};
 use crate::workspace::relative_to;
 
 /// A compiled only-through rule.
@@ -169,16 +171,17 @@ impl OnlyThrough {
             if !a.direct_links().any(|l| l.to().id() == b.id()) {
                 continue;
             }
-            let surface = ctx
-                .surfaces
-                .entry(b.id().clone()) // cloned: the cache owns its key
-                .or_insert_with(|| CrateSurface::read(b).0);
+            // B's surface is read only when a use of B outside the allowed modules was found.
+            let mut surface = LazySurface {
+                pkg: b,
+                cache: &mut ctx.surfaces,
+            };
             keyed.extend(check(
                 &graph.ws.root,
                 &self.meta,
                 *a,
                 b,
-                surface,
+                &mut surface,
                 &self.modules,
                 Scope {
                     include_tests: self.include_tests,
@@ -201,152 +204,80 @@ impl OnlyThrough {
     }
 }
 
-/// What B exposes: re-exports and declared items per module (crate-relative paths).
-#[derive(Debug, Default)]
-pub struct CrateSurface {
-    reexports: BTreeMap<Vec<String>, Vec<String>>,
-    globs: BTreeMap<Vec<String>, Vec<Vec<String>>>,
-    items: BTreeMap<Vec<String>, BTreeSet<String>>,
+/// Reads the public surface of `pkg`'s library ([`crate::source::public`]): every public path of every item,
+/// following `pub use` re-exports, globs, renames and other crates.
+fn read_surface(pkg: PackageMetadata<'_>) -> Surface {
+    match pkg.build_target(&BuildTargetId::Library) {
+        Some(lib) => public::surface(lib.path()),
+        None => Surface::default(),
+    }
 }
 
-impl CrateSurface {
-    /// Reads the library of `pkg`.
-    pub fn read(pkg: PackageMetadata<'_>) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
-        match pkg.build_target(&BuildTargetId::Library) {
-            Some(lib) => CrateSurface::read_library(lib.path()),
-            None => (CrateSurface::default(), Vec::new()),
-        }
-    }
+/// B's surface, read on first use and kept for the run (by package).
+struct LazySurface<'c, 'g> {
+    pkg: PackageMetadata<'g>,
+    cache: &'c mut HashMap<PackageId, Surface>,
+}
 
-    /// Reads the library whose root file is `lib`.
-    pub fn read_library(lib: &Utf8Path) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
-        let (files, problems) = crate_files(lib, false, &|file, ast, _text| {
-            let mut surface = CrateSurface::default();
-            surface.collect(&file.module_path, &ast.items);
-            surface
-        });
-        let mut surface = CrateSurface::default();
-        for (_, part) in files {
-            surface.reexports.extend(part.reexports);
-            for (k, v) in part.globs {
-                surface.globs.entry(k).or_default().extend(v);
-            }
-            for (k, v) in part.items {
-                surface.items.entry(k).or_default().extend(v);
-            }
-        }
-        (surface, problems)
+impl LazySurface<'_, '_> {
+    fn get(&mut self) -> &Surface {
+        let pkg = self.pkg;
+        self.cache
+            .entry(pkg.id().clone()) // cloned: the cache owns its key
+            .or_insert_with(|| read_surface(pkg))
     }
+}
 
-    fn collect(&mut self, module: &[String], items: &[syn::Item]) {
-        let declared = self.items.entry(module.to_vec()).or_default();
-        for item in items {
-            if let Some(name) = item_name(item) {
-                declared.insert(name);
-            }
-        }
-        for item in items {
-            match item {
-                syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
-                    for used in flatten_use(&u.tree) {
-                        let target = crate_relative(module, &used.segments)
-                            .unwrap_or_else(|| [module, &used.segments].concat());
-                        match used.end {
-                            UseEnd::Name(name) => {
-                                let mut key = module.to_vec();
-                                key.push(name);
-                                self.reexports.insert(key, target);
-                            }
-                            UseEnd::Glob => {
-                                self.globs.entry(module.to_vec()).or_default().push(target)
-                            }
-                        }
-                    }
-                }
-                syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        let mut path = module.to_vec();
-                        path.push(m.ident.to_string());
-                        self.collect(&path, inner);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// What a path written into B names.
+#[derive(Debug, PartialEq, Eq)]
+struct Named {
+    /// Where the item is declared, crate-relative (the path itself when it names no item of B: a module
+    /// path, a glob, an enum variant, or a path into another crate).
+    defined: Vec<String>,
+    /// For a path that leads into another crate: that crate and path (`other::f`).
+    external: Option<String>,
+    /// The public paths to the same item under an allowed module, with `#[doc(hidden)]` marked.
+    allowed_paths: Vec<(Vec<String>, bool)>,
+}
 
-    /// Follows re-exports until the path stops changing (at most 8 steps, for cycles).
-    pub fn resolve(&self, path: &[String]) -> Vec<String> {
-        let mut current = path.to_vec();
-        for _ in 0..8 {
-            let Some(next) = self.step(&current) else {
-                break;
-            };
-            current = next;
-        }
-        current
+/// Resolves `path` (crate-relative) in B's `surface`, and finds the public paths to its item that pass
+/// through one of `allowed`.
+fn name_of(surface: &Surface, path: &[String], allowed: &[Vec<String>]) -> Named {
+    let mut named = Named {
+        defined: path.to_vec(),
+        external: None,
+        allowed_paths: Vec::new(),
+    };
+    if path.last().map(String::as_str) == Some("*") {
+        return named;
     }
-
-    /// The public paths under one of `allowed` that reach the item at `resolved` (after re-exports): its
-    /// re-exports there, and its name in a module there that glob-imports the item's module.
-    pub fn paths_through(&self, resolved: &[String], allowed: &[Vec<String>]) -> Vec<Vec<String>> {
-        let under = |p: &[String]| allowed.iter().any(|m| p.starts_with(m));
-        let mut out: Vec<Vec<String>> = self
-            .reexports
-            .keys()
-            .filter(|k| under(k) && self.resolve(k) == resolved)
-            .cloned() // cloned: each path is returned
-            .collect();
-        if let Some((name, module)) = resolved.split_last() {
-            for (at, targets) in &self.globs {
-                if under(at) && targets.iter().any(|t| t.as_slice() == module) {
-                    let mut p = at.to_vec();
-                    p.push(name.to_owned());
-                    if !out.contains(&p) {
-                        out.push(p);
-                    }
-                }
+    let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+    match surface.lookup(&segments) {
+        Some(Target::Item(item)) => {
+            let mut defined = item.module.to_vec();
+            if let Some(owner) = item.parent.and_then(|id| surface.item(id)) {
+                defined.push(owner.name.to_owned());
             }
+            defined.push(item.name.to_owned());
+            named.defined = defined;
+            named.allowed_paths = surface
+                .paths_of(item)
+                .iter()
+                .filter(|p| allowed.iter().any(|m| p.segments.starts_with(m)))
+                .map(|p| (p.segments.to_vec(), p.doc_hidden))
+                .collect();
         }
-        out.sort();
-        out
-    }
-
-    fn step(&self, path: &[String]) -> Option<Vec<String>> {
-        for i in (1..=path.len()).rev() {
-            if let Some(target) = self.reexports.get(&path[..i])
-                && target.as_slice() != &path[..i]
-            {
-                return Some([target.as_slice(), &path[i..]].concat());
-            }
-            let module = &path[..i - 1];
-            let name = &path[i - 1];
-            let declared_here = self
-                .items
-                .get(module)
-                .is_some_and(|items| items.contains(name));
-            if declared_here {
-                continue;
-            }
-            for glob in self
-                .globs
-                .get(module)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
-                if self
-                    .items
-                    .get(glob)
-                    .is_some_and(|items| items.contains(name))
-                {
-                    let mut target = glob.clone(); // cloned: becomes the new path
-                    target.extend_from_slice(&path[i - 1..]);
-                    return Some(target);
-                }
-            }
+        Some(Target::External(ext)) => {
+            named.external = Some(
+                std::iter::once(ext.krate.as_str())
+                    .chain(ext.path.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("::"),
+            );
         }
-        None
+        None => {}
     }
+    named
 }
 
 /// The paths of a library a configuration may name, read as cheaply as possible: its modules from each
@@ -406,7 +337,7 @@ impl<'a> KnownPaths<'a> {
     fn everything(&mut self) -> &[String] {
         let (lib, ident, modules) = (self.lib, self.crate_ident, &self.modules);
         self.everything.get_or_insert_with(|| {
-            let (surface, _) = CrateSurface::read_library(lib);
+            let surface = public::surface(lib);
             let join = |p: &[String]| {
                 std::iter::once(ident)
                     .chain(p.iter().map(String::as_str))
@@ -414,14 +345,13 @@ impl<'a> KnownPaths<'a> {
                     .join("::")
             };
             let mut all: Vec<String> = modules.iter().map(|m| join(m)).collect();
-            all.extend(surface.reexports.keys().map(|k| join(k)));
-            for (module, items) in &surface.items {
-                for item in items {
-                    let mut p = module.to_vec();
-                    p.push(item.to_owned());
-                    all.push(join(&p));
-                }
+            for item in &surface.items {
+                all.extend(surface.paths_of(item).iter().map(|p| join(&p.segments)));
+                let mut declared = item.module.to_vec();
+                declared.push(item.name.to_owned());
+                all.push(join(&declared));
             }
+            all.extend(surface.external.iter().map(|e| join(&e.path)));
             all
         })
     }
@@ -706,7 +636,7 @@ fn check(
     meta: &RuleMeta,
     a: PackageMetadata<'_>,
     b: PackageMetadata<'_>,
-    surface: &CrateSurface,
+    surface: &mut LazySurface<'_, '_>,
     allowed: &[Vec<String>],
     scope: Scope,
     problems: &mut Vec<Problem>,
@@ -732,26 +662,25 @@ fn check(
             uses.sort();
             uses.dedup_by(|x, y| x.line == y.line && x.written == y.written);
             for u in uses {
-                let resolved = if u.segments.last().map(String::as_str) == Some("*") {
-                    u.segments.clone() // cloned: a glob resolves to itself
-                } else {
-                    surface.resolve(&u.segments)
-                };
                 // The path written goes through an allowed module (`prelude::KMap`, `derive::f` where
-                // `derive` is `pub use other as derive`), or the item is defined in one.
-                let through = allowed
-                    .iter()
-                    .any(|m| u.segments.starts_with(m) || resolved.starts_with(m));
-                if through {
+                // `derive` is `pub use other as derive`): allowed, whatever module defines the item.
+                if allowed.iter().any(|m| u.segments.starts_with(m)) {
                     continue;
                 }
-                let via = if resolved != u.segments {
-                    format!(
+                let named = name_of(surface.get(), &u.segments, allowed);
+                // An item defined in an allowed module, reached by another public path, is allowed too.
+                if named.external.is_none() && allowed.iter().any(|m| named.defined.starts_with(m))
+                {
+                    continue;
+                }
+                let resolved = &named.defined;
+                let via = match &named.external {
+                    Some(other) => format!(" (re-exported from `{other}`)"),
+                    None if *resolved != u.segments => format!(
                         " (re-exported from `{extern_name}::{}`)",
                         resolved.join("::")
-                    )
-                } else {
-                    String::new()
+                    ),
+                    None => String::new(),
                 };
                 let message = format!(
                     "`{}` uses `{}`{via}, outside {}",
@@ -770,19 +699,22 @@ fn check(
                     column: u.column,
                     length: u.length,
                 });
-                let instead = surface.paths_through(&resolved, allowed);
-                finding.help = Some(if instead.is_empty() {
+                finding.help = Some(if named.allowed_paths.is_empty() {
                     format!(
                         "use `{}` only through {}: no allowed module makes this item public",
                         b.name(),
                         allowed_text.join(", ")
                     )
                 } else {
-                    let named: Vec<String> = instead
+                    let paths: Vec<String> = named
+                        .allowed_paths
                         .iter()
-                        .map(|p| format!("`{extern_name}::{}`", p.join("::")))
+                        .map(|(p, hidden)| {
+                            let hidden = if *hidden { " (doc-hidden)" } else { "" };
+                            format!("`{extern_name}::{}`{hidden}", p.join("::"))
+                        })
                         .collect();
-                    format!("use {} instead", named.join(" or "))
+                    format!("use {} instead", paths.join(" or "))
                 });
                 // Written as the rule's modules are: with the used crate's name, not the local alias.
                 let used = format!("{}::{}", b.name().replace('-', "_"), resolved.join("::"));
@@ -799,7 +731,7 @@ mod tests {
 
     use syn::visit::Visit;
 
-    use super::{CrateSurface, UseFinder, extern_name};
+    use super::{UseFinder, extern_name, name_of, read_surface};
     use crate::arch::rules::tests::{
         at, check, compile_errors, fixture, fixture_on_disk, messages,
     };
@@ -1057,15 +989,24 @@ modules = ["engine::api", "kernel::api"]
     }
 
     #[test]
-    fn the_surface_follows_reexports_to_where_items_are_declared() {
+    fn a_path_is_named_where_its_item_is_declared_with_the_allowed_paths_to_it() {
         let ws = fixture_on_disk();
         let engine = ws.graph.workspace().member_by_name("engine").unwrap();
-        let (surface, problems) = CrateSurface::read(engine);
-        assert!(problems.is_empty(), "{problems:?}");
+        let surface = read_surface(engine);
+        assert!(surface.problems.is_empty(), "{:?}", surface.problems);
         let path = |p: &str| p.split("::").map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(surface.resolve(&path("Secret")), path("internal::Secret"));
-        assert_eq!(surface.resolve(&path("api::start")), path("api::start"));
-        assert_eq!(surface.resolve(&path("Plugin")), path("Plugin"));
+        let internal = [path("internal")];
+        let secret = name_of(&surface, &path("Secret"), &internal);
+        assert_eq!(secret.defined, path("internal::Secret"));
+        assert_eq!(secret.allowed_paths, [(path("internal::Secret"), false)]);
+        assert_eq!(
+            name_of(&surface, &path("api::start"), &internal).defined,
+            path("api::start")
+        );
+        assert_eq!(
+            name_of(&surface, &path("Plugin"), &internal).allowed_paths,
+            []
+        );
     }
 
     #[test]
