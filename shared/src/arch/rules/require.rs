@@ -28,8 +28,6 @@ pub struct Require {
     pub depends_on: String,
     /// The trait to implement.
     pub implements: Option<String>,
-    /// The traits `depends_on` defines, when read at compile time.
-    defined: Option<BTreeSet<String>>,
 }
 
 /// The rule's one-line description.
@@ -61,11 +59,11 @@ impl Require {
         let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&depends_on));
         dep.filter(|_| one)?;
         // The trait must be one the required crate defines (when its sources are ours to read).
-        let mut known = None;
+        // Only the files that name the trait are parsed; the full list only for the error's help.
         if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(depends_on.get_ref())) {
-            let defined = known.insert(traits_defined(lib));
             let name = last_segment(t.get_ref());
-            if !defined.contains(name) {
+            if !defines_trait(lib, name) {
+                let defined = traits_defined(lib);
                 let list: Vec<&str> = defined.iter().map(String::as_str).collect();
                 checker.validator.error(
                     t,
@@ -91,7 +89,6 @@ impl Require {
             crates,
             depends_on: depends_on.get_ref().to_owned(),
             implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
-            defined: known,
         })
     }
 
@@ -150,17 +147,14 @@ impl Require {
             );
             f.location = graph.manifests.package_name(pkg.manifest_path());
             f.help = Some(format!("implement `{depends_on}`'s `{trait_name}` trait"));
-            let theirs = match &self.defined {
-                Some(defined) => defined.clone(), // cloned: the compiled rule keeps its own
-                None => graph
-                    .ws
-                    .graph
-                    .packages()
-                    .find(|p| p.name() == depends_on)
-                    .and_then(|p| p.build_target(&BuildTargetId::Library))
-                    .map(|lib| traits_defined(lib.path()))
-                    .unwrap_or_default(),
-            };
+            let theirs = graph
+                .ws
+                .graph
+                .packages()
+                .find(|p| p.name() == depends_on)
+                .and_then(|p| p.build_target(&BuildTargetId::Library))
+                .map(|lib| traits_defined(lib.path()))
+                .unwrap_or_default();
             let words: Vec<&str> = theirs.iter().map(String::as_str).collect();
             let implemented = impl_traits(*pkg, &words, ctx.prefilter);
             let instead: Vec<String> = implemented
@@ -224,6 +218,37 @@ impl Analysis for ImplScan {
         let mut finder = TraitFinder::default();
         finder.visit_file(ast);
         finder.implemented
+    }
+}
+
+/// True if the library at `lib` defines or re-exports a trait `name`; only files that name it are parsed.
+fn defines_trait(lib: &camino::Utf8Path, name: &str) -> bool {
+    let scan = DefinesTrait {
+        name,
+        needles: Needles::new([name]),
+    };
+    let (files, _) = walk(lib, false, &scan);
+    files.into_iter().any(|(_, found)| found)
+}
+
+/// Whether a file defines or re-exports the trait `name`; a file that does not name it is not parsed.
+struct DefinesTrait<'a> {
+    name: &'a str,
+    needles: Needles,
+}
+
+impl Analysis for DefinesTrait<'_> {
+    type Output = bool;
+
+    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(bool, Vec<ModDecl>)> {
+        let decls = prefilter::skip(text, &[&self.needles])?;
+        Some((false, decls))
+    }
+
+    fn analyze(&self, _file: &ModuleFile, ast: &syn::File, _text: &str) -> bool {
+        let mut finder = TraitFinder::default();
+        finder.visit_file(ast);
+        finder.defined.contains(self.name)
     }
 }
 
