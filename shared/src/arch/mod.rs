@@ -6,6 +6,7 @@
 pub mod base;
 pub mod cfg;
 pub mod explain;
+pub mod facts;
 pub mod graph;
 pub mod graph_output;
 pub mod impact;
@@ -92,7 +93,12 @@ pub fn check(
         .filter(|r| opts.base.is_some() || !matches!(r, Rule::NewCoupling(_)))
         .map(Rule::checked)
         .collect();
-    let (mut findings, problems) = evaluate(&graph, &selected, &rules, true);
+    let (mut findings, problems) = {
+        let mut ctx = Context::new(&graph, &selected);
+        ctx.facts_dir = Some(ws.state_dir().into_std_path_buf());
+        let findings: Vec<Finding> = rules.iter().flat_map(|r| r.check(&mut ctx)).collect();
+        (findings, ctx.problems)
+    };
     report.problems = problems;
 
     if let Some(rev) = &opts.base {

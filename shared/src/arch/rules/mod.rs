@@ -163,6 +163,9 @@ pub struct Context<'a, 'g> {
     /// Whether the source-level rules skip the files that cannot matter to them unparsed
     /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
     pub prefilter: bool,
+    /// Where the source-level rules keep each file's facts between runs ([`crate::arch::facts`]); `None`:
+    /// every file is parsed.
+    pub facts_dir: Option<std::path::PathBuf>,
     /// Crate surfaces read by only-through rules, by package.
     surfaces: HashMap<PackageId, crate::source::public::Surface>,
     /// Libraries read by module-layers rules, by package and whether test code was read.
@@ -177,6 +180,7 @@ impl<'a, 'g> Context<'a, 'g> {
             members,
             problems: Vec::new(),
             prefilter: true,
+            facts_dir: None,
             surfaces: HashMap::new(),
             module_scans: HashMap::new(),
         }

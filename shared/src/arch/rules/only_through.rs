@@ -17,6 +17,7 @@ use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
+use crate::arch::facts::{self, FactsCache};
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
@@ -182,6 +183,7 @@ impl OnlyThrough {
                 *a,
                 b,
                 &mut surface,
+                ctx.facts_dir.as_deref(),
                 &self.modules,
                 Scope {
                     include_tests: self.include_tests,
@@ -403,7 +405,7 @@ impl Analysis for ModulePaths {
 }
 
 /// A path in A's sources that reaches into B.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 struct Use {
     line: u32,
     column: u32,
@@ -547,6 +549,19 @@ struct UseScan<'a> {
     root_aliases: OnceLock<BTreeSet<String>>,
     /// B's names in every file: its extern name and the root's aliases.
     needles: OnceLock<Needles>,
+    /// Each file's uses from an earlier run (files other than the crate root, whose aliases shape the rest).
+    facts: Option<&'a FactsCache>,
+}
+
+impl UseScan<'_> {
+    /// What shapes a file's uses besides its text: B's names and whether test code counts.
+    fn context(&self) -> u64 {
+        facts::context_of(&(
+            self.extern_name,
+            self.root_aliases(),
+            self.scope.include_tests,
+        ))
+    }
 }
 
 impl UseScan<'_> {
@@ -573,9 +588,23 @@ impl Analysis for UseScan<'_> {
                         .chain(self.root_aliases().iter().map(String::as_str)),
                 )
             });
-            prefilter::skip(text, &[needles])?
+            match prefilter::skip(text, &[needles]) {
+                Some(decls) => decls,
+                None => {
+                    let cache = self.facts?;
+                    return cache.get(file.path.as_str(), text, self.context());
+                }
+            }
         };
         Some((Vec::new(), decls))
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &Vec<Use>, decls: &[ModDecl]) {
+        if let Some(cache) = self.facts
+            && !file.module_path.is_empty()
+        {
+            cache.put(file.path.as_str(), text, self.context(), out, decls);
+        }
     }
 
     fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> Vec<Use> {
@@ -637,6 +666,7 @@ fn check(
     a: PackageMetadata<'_>,
     b: PackageMetadata<'_>,
     surface: &mut LazySurface<'_, '_>,
+    facts_dir: Option<&std::path::Path>,
     allowed: &[Vec<String>],
     scope: Scope,
     problems: &mut Vec<Problem>,
@@ -650,13 +680,21 @@ fn check(
         .collect();
     let mut findings = Vec::new();
     for root_file in source_roots(a, scope.include_tests) {
+        let cache = facts_dir.map(|dir| {
+            let target = root_file.file_stem().unwrap_or("lib");
+            FactsCache::open(dir, &format!("uses-{}-{target}-{}", a.name(), b.name()))
+        });
         let scan = UseScan {
             extern_name: &extern_name,
             scope,
             root_aliases: OnceLock::new(),
             needles: OnceLock::new(),
+            facts: cache.as_ref(),
         };
         let (files, file_problems) = walk(&root_file, scope.include_tests, &scan);
+        if let Some(cache) = cache {
+            cache.save();
+        }
         problems.extend(file_problems.into_iter().map(|p| p.into_problem(root)));
         for (file, mut uses) in files {
             uses.sort();

@@ -10,6 +10,7 @@ use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
+use crate::arch::facts::FactsCache;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
@@ -134,7 +135,9 @@ impl Require {
             };
             let wanted = last_segment(trait_name);
             // Only the files that name the trait can implement it.
-            if impl_traits(*pkg, &[wanted], ctx.prefilter).contains(wanted) {
+            if impl_traits(*pkg, &[wanted], ctx.prefilter, ctx.facts_dir.as_deref())
+                .contains(wanted)
+            {
                 continue;
             }
             let mut f = self.meta.finding(
@@ -156,7 +159,7 @@ impl Require {
                 .map(|lib| traits_defined(lib.path()))
                 .unwrap_or_default();
             let words: Vec<&str> = theirs.iter().map(String::as_str).collect();
-            let implemented = impl_traits(*pkg, &words, ctx.prefilter);
+            let implemented = impl_traits(*pkg, &words, ctx.prefilter, ctx.facts_dir.as_deref());
             let instead: Vec<String> = implemented
                 .iter()
                 .filter(|t| theirs.contains(*t))
@@ -186,14 +189,24 @@ fn last_segment(path: &str) -> &str {
 
 /// Among `traits` (last segments), those the library of `pkg` implements with `impl Trait for ..`,
 /// outside test code. With `prefilter`, only the files that name one of them are parsed.
-fn impl_traits(pkg: PackageMetadata<'_>, traits: &[&str], prefilter: bool) -> BTreeSet<String> {
+fn impl_traits(
+    pkg: PackageMetadata<'_>,
+    traits: &[&str],
+    prefilter: bool,
+    facts_dir: Option<&std::path::Path>,
+) -> BTreeSet<String> {
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
+    let cache = facts_dir.map(|dir| FactsCache::open(dir, &format!("impls-{}", pkg.name())));
     let scan = ImplScan {
         needles: prefilter.then(|| Needles::new(traits)),
+        facts: cache.as_ref(),
     };
     let (files, _) = walk(lib.path(), false, &scan);
+    if let Some(cache) = cache {
+        cache.save();
+    }
     files
         .into_iter()
         .flat_map(|(_, found)| found)
@@ -202,16 +215,26 @@ fn impl_traits(pkg: PackageMetadata<'_>, traits: &[&str], prefilter: bool) -> BT
 }
 
 /// The traits a file implements; with needles, a file that names none of them is not parsed.
-struct ImplScan {
+struct ImplScan<'a> {
     needles: Option<Needles>,
+    /// Each file's traits from an earlier run (every trait it implements: no context).
+    facts: Option<&'a FactsCache>,
 }
 
-impl Analysis for ImplScan {
+impl Analysis for ImplScan<'_> {
     type Output = BTreeSet<String>;
 
-    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
-        let decls = prefilter::skip(text, &[self.needles.as_ref()?])?;
-        Some((BTreeSet::new(), decls))
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
+            return Some((BTreeSet::new(), decls));
+        }
+        self.facts?.get(file.path.as_str(), text, 0)
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &BTreeSet<String>, decls: &[ModDecl]) {
+        if let Some(cache) = self.facts {
+            cache.put(file.path.as_str(), text, 0, out, decls);
+        }
     }
 
     fn analyze(&self, _file: &ModuleFile, ast: &syn::File, _text: &str) -> BTreeSet<String> {
