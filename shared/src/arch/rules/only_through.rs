@@ -320,7 +320,7 @@ impl<'a> KnownPaths<'a> {
             return true;
         }
         let full = format!("{}::{}", self.crate_ident, path.join("::"));
-        self.everything().iter().any(|p| *p == full)
+        self.everything().contains(&full)
     }
 
     /// True if `glob` matches some module, item or re-export path.
