@@ -168,8 +168,10 @@ impl FactsCache {
                 .unwrap_or_default(),
             std::process::id()
         ));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        // A cache that cannot be written is no error: the next run parses the files again.
+        let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &self.path));
+        if written.is_err() {
+            let _removed = std::fs::remove_file(&tmp);
         }
     }
 }

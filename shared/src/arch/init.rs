@@ -1,7 +1,7 @@
 //! `cargo lumen-arch init`: writes starter rules with toml_edit, keeping the file's existing formatting and
 //! comments, and refusing to overwrite rules that are already there.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use camino::Utf8PathBuf;
@@ -153,15 +153,17 @@ pub fn proposed_rules(ws: &Workspace) -> String {
             break;
         }
     }
-    let top = level.values().copied().max().unwrap_or(0);
-    let mut layers: Vec<Vec<&str>> = vec![Vec::new(); top + 1];
+    // Highest level first: the top layer.
+    let mut layers: BTreeMap<std::cmp::Reverse<usize>, Vec<&str>> = BTreeMap::new();
     for m in &members {
         let l = level.get(m.name()).copied().unwrap_or(0);
-        layers[top - l].push(m.name());
+        layers
+            .entry(std::cmp::Reverse(l))
+            .or_default()
+            .push(m.name());
     }
     let layer_lines: Vec<String> = layers
-        .iter()
-        .filter(|l| !l.is_empty())
+        .values()
         .map(|l| {
             let quoted: Vec<String> = l.iter().map(|n| format!("\"{n}\"")).collect();
             format!("  [{}],", quoted.join(", "))
