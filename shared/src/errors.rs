@@ -4,12 +4,12 @@
 //! Everything here means the tool could not do its job, and says what to do about it. The type is closed:
 //! every way a run can fail is a named variant, so a reader of a failure knows where it came from.
 
+use std::ops::Range;
 use std::path::Path;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use crate::config::InvalidConfig;
 use crate::exit_codes;
 use crate::git::GitError;
 
@@ -530,3 +530,69 @@ pub enum ReportError {
 
 /// Result with the core [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem in the configuration, with its place in the file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(lumen_gate::config))]
+pub struct ConfigError {
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{label}")]
+    span: Option<SourceSpan>,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl ConfigError {
+    /// A problem with `message` at `span` of `src`, labelled `label`.
+    pub(crate) fn new(
+        message: String,
+        src: NamedSource<String>,
+        span: Option<SourceSpan>,
+        label: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message,
+            src,
+            span,
+            label,
+            help,
+        }
+    }
+
+    /// What is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where, as a byte range of the file.
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.span.map(|s| s.offset()..s.offset() + s.len())
+    }
+}
+
+/// The configuration is invalid: one or more [`ConfigError`]s.
+#[derive(Debug, Error, Diagnostic)]
+#[error("invalid configuration in {path}")]
+#[diagnostic(code(lumen_gate::invalid_config))]
+pub struct InvalidConfig {
+    /// The file.
+    pub path: String,
+    /// Every problem found.
+    #[related]
+    pub errors: Vec<ConfigError>,
+}
+
+impl InvalidConfig {
+    /// Wraps the problems found in the file `path`.
+    pub fn new(path: &str, errors: Vec<ConfigError>) -> InvalidConfig {
+        InvalidConfig {
+            path: path.to_owned(),
+            errors,
+        }
+    }
+}

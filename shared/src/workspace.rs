@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use cargo_util::ProcessBuilder;
-use guppy::PackageId;
 use guppy::graph::{PackageGraph, PackageMetadata};
 
 use crate::errors::{Error, Result};
@@ -217,11 +216,6 @@ impl Workspace {
     /// This workspace's lumen-gate state directory (see [`state_dir`]).
     pub fn state_dir(&self) -> Utf8PathBuf {
         self.members.state_dir()
-    }
-
-    /// The member with this id, if it is one.
-    pub fn member(&self, id: &PackageId) -> Option<PackageMetadata<'_>> {
-        self.graph.metadata(id).ok().filter(|m| m.in_workspace())
     }
 }
 

@@ -327,6 +327,14 @@ pub struct NoCyclesRule {
     /// Why the rule exists.
     #[serde(default = "no_cycles_why")]
     pub why: String,
+    /// Kinds of the edge that closes a cycle that count (default: all three). A dev edge closes a cycle
+    /// when the crate it leaves is reached back by normal and build edges: cargo builds it, a normal or
+    /// build edge never does (cargo refuses such a cycle).
+    #[serde(default = "all_kinds")]
+    pub kinds: Vec<DepKind>,
+    /// Accepted cycles, by the edge that closes them (`from` its dependent, `to` its dependency).
+    #[serde(default)]
+    pub allow: Vec<Spanned<Exception>>,
     /// Severity of a violation.
     #[serde(default = "critical")]
     pub severity: Severity,
@@ -351,6 +359,18 @@ pub struct NewCouplingRule {
     /// Which build of each member is judged (default: `[arch] features`, else "all").
     #[serde(default)]
     pub features: Option<Spanned<Features>>,
+}
+
+impl Default for NoCyclesRule {
+    fn default() -> Self {
+        NoCyclesRule {
+            id: no_cycles_id(),
+            why: no_cycles_why(),
+            kinds: all_kinds(),
+            allow: Vec::new(),
+            severity: Severity::Critical,
+        }
+    }
 }
 
 impl Default for NewCouplingRule {
@@ -384,7 +404,7 @@ fn no_cycles_id() -> Spanned<String> {
     Spanned::new(0..0, "no-cycles".to_owned())
 }
 fn no_cycles_why() -> String {
-    "a cycle makes crates impossible to build, test or reason about separately".to_owned()
+    "a crate whose tests depend on a crate that depends on it is built twice, and the two copies' types do not match".to_owned()
 }
 fn new_coupling_id() -> Spanned<String> {
     Spanned::new(0..0, "new-coupling".to_owned())

@@ -15,7 +15,7 @@ use guppy::graph::{DependencyDirection, DependencyReq, PackageLink, PackageMetad
 use guppy::platform::PlatformStatus;
 
 use crate::arch::cfg::Features;
-use crate::arch::impact::LineCounts;
+use crate::arch::lines::LineCounts;
 use crate::arch::spans::ManifestIndex;
 use crate::report::{DepKind, DepPath, Hop};
 use crate::workspace::Workspace;
@@ -420,45 +420,6 @@ impl<'g> ArchGraph<'g> {
             }
         }
         PathTree { from, preds }
-    }
-
-    /// One shortest path from `from` to `to` using only packages in `within`, any edge kind at any hop
-    /// (for walking a cycle, where a dev edge is what closes it).
-    pub fn shortest_paths_within(
-        &self,
-        from: PackageMetadata<'g>,
-        to: &PackageId,
-        filter: &EdgeFilter,
-        within: &[PackageMetadata<'g>],
-    ) -> Option<Vec<Edge<'g>>> {
-        let allowed = |id: &PackageId| within.iter().any(|p| p.id() == id);
-        let mut prev: HashMap<&'g PackageId, Edge<'g>> = HashMap::new();
-        let mut queue = VecDeque::from([from]);
-        while let Some(pkg) = queue.pop_front() {
-            for edge in self.edges(pkg, filter) {
-                let next = edge.link.to();
-                if !allowed(next.id()) || prev.contains_key(next.id()) {
-                    continue;
-                }
-                let reached = next.id() == to;
-                prev.insert(next.id(), edge);
-                if reached {
-                    let mut path = Vec::new();
-                    let mut at = to;
-                    while let Some(e) = prev.get(at) {
-                        path.push(e.clone()); // cloned: a cheap handle into the graph
-                        at = e.link.from().id();
-                        if at == from.id() {
-                            break;
-                        }
-                    }
-                    path.reverse();
-                    return Some(path);
-                }
-                queue.push_back(next);
-            }
-        }
-        None
     }
 
     /// A report path from edges.

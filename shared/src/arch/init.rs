@@ -1,13 +1,16 @@
 //! `cargo lumen-arch init`: writes starter rules with toml_edit, keeping the file's existing formatting and
 //! comments, and refusing to overwrite rules that are already there.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use camino::Utf8PathBuf;
 use toml_edit::{DocumentMut, Item};
 
+use crate::arch::cfg::{ArchConfig, NoCyclesRule};
 use crate::arch::graph::{ArchGraph, EdgeFilter};
+use crate::arch::patterns::PatternChecker;
+use crate::arch::rules::compile;
 use crate::config::CONFIG_FILE_NAME;
 use crate::config::preset::Preset;
 use crate::errors::{Error, Result};
@@ -126,7 +129,8 @@ pub fn init(ws: &Workspace, preset: Option<Preset>, out: &mut dyn Write) -> Resu
 }
 
 /// Rules that the current graph passes: layers inferred from the normal and build edges between members
-/// (a crate sits one layer above the highest crate it depends on), no cycles, and new-coupling.
+/// (a crate sits one layer above the highest crate it depends on; only with two layers or more), no cycles
+/// with today's dev-dependency cycles accepted by name, and new-coupling.
 pub fn proposed_rules(ws: &Workspace) -> String {
     let graph = ArchGraph::new(ws);
     let filter = EdgeFilter::all(vec![DepKind::Normal, DepKind::Build]);
@@ -154,28 +158,73 @@ pub fn proposed_rules(ws: &Workspace) -> String {
             break;
         }
     }
-    let top = level.values().copied().max().unwrap_or(0);
-    let mut layers: Vec<Vec<&str>> = vec![Vec::new(); top + 1];
+    // Highest level first: the top layer.
+    let mut layers: BTreeMap<std::cmp::Reverse<usize>, Vec<&str>> = BTreeMap::new();
     for m in &members {
         let l = level.get(m.name()).copied().unwrap_or(0);
-        layers[top - l].push(m.name());
+        layers
+            .entry(std::cmp::Reverse(l))
+            .or_default()
+            .push(m.name());
     }
     let layer_lines: Vec<String> = layers
-        .iter()
-        .filter(|l| !l.is_empty())
+        .values()
         .map(|l| {
             let quoted: Vec<String> = l.iter().map(|n| format!("\"{n}\"")).collect();
             format!("  [{}],", quoted.join(", "))
         })
         .collect();
-    format!(
-        "# Proposed by `cargo lumen-arch init` from the current crate graph: every existing edge is allowed.\n\
-         [[arch.layers]]\n\
-         id = \"layers\"\n\
-         why = \"keeps today's direction of every dependency between workspace crates\"\n\
-         layers = [\n{}\n]\n\n\
-         [arch.no-cycles]\n\n\
-         [arch.new-coupling]\n",
-        layer_lines.join("\n")
-    )
+    let mut out = String::from(
+        "# Proposed by `cargo lumen-arch init` from the current crate graph: every existing edge is allowed.\n",
+    );
+    // One layer has nothing to order (such a rule can never fire): a single crate, or crates that do not
+    // depend on each other, get no layers rule.
+    if layer_lines.len() >= 2 {
+        out.push_str(&format!(
+            "[[arch.layers]]\n\
+             id = \"layers\"\n\
+             why = \"keeps today's direction of every dependency between workspace crates\"\n\
+             layers = [\n{}\n]\n\n",
+            layer_lines.join("\n")
+        ));
+    }
+    out.push_str("[arch.no-cycles]\n");
+    let cycles = dev_cycles(&graph, &members);
+    if !cycles.is_empty() {
+        let entries: Vec<String> = cycles
+            .iter()
+            .map(|(from, to, walk)| {
+                format!(
+                    "  {{ from = \"{from}\", to = \"{to}\", why = \"there when init ran ({walk}): {from}'s tests build a second copy of {from}\" }},"
+                )
+            })
+            .collect();
+        out.push_str(&format!("allow = [\n{}\n]\n", entries.join("\n")));
+    }
+    out.push_str("\n[arch.new-coupling]\n");
+    out
+}
+
+/// The dev-dependency cycles of the graph, by the edge that closes each: `(from, to, a -> b -> a)`.
+fn dev_cycles<'g>(
+    graph: &ArchGraph<'g>,
+    members: &[guppy::graph::PackageMetadata<'g>],
+) -> Vec<(String, String, String)> {
+    let config = ArchConfig {
+        no_cycles: Some(NoCyclesRule::default()),
+        ..ArchConfig::default()
+    };
+    let rules = compile(&config, &mut PatternChecker::lenient());
+    let (findings, _) = crate::arch::evaluate(graph, members, &rules, true);
+    findings
+        .iter()
+        .filter(|f| f.crates.len() >= 2)
+        .map(|f| {
+            (
+                f.crates[0].to_owned(),
+                f.crates[1].to_owned(),
+                f.crates.join(" -> "),
+            )
+        })
+        .collect()
 }

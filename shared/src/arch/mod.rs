@@ -6,10 +6,12 @@
 pub mod base;
 pub mod cfg;
 pub mod explain;
+pub mod facts;
 pub mod graph;
 pub mod graph_output;
 pub mod impact;
 pub mod init;
+pub mod lines;
 pub mod patterns;
 pub mod prefilter;
 pub mod rules;
@@ -85,8 +87,18 @@ pub fn check(
     let selected = ws.select(&opts.selection)?;
     let graph = ArchGraph::new(ws);
     let mut report = Report::new(Tool::Arch, ws.root.as_str());
-    report.rules_checked = rules.iter().map(Rule::checked).collect();
-    let (mut findings, problems) = evaluate(&graph, &selected, &rules, true);
+    // New coupling is checked only against a base: without one it checks nothing and is not counted.
+    report.rules_checked = rules
+        .iter()
+        .filter(|r| opts.base.is_some() || !matches!(r, Rule::NewCoupling(_)))
+        .map(Rule::checked)
+        .collect();
+    let (mut findings, problems) = {
+        let mut ctx = Context::new(&graph, &selected);
+        ctx.facts_dir = Some(ws.state_dir().into_std_path_buf());
+        let findings: Vec<Finding> = rules.iter().flat_map(|r| r.check(&mut ctx)).collect();
+        (findings, ctx.problems)
+    };
     report.problems = problems;
 
     if let Some(rev) = &opts.base {
@@ -103,10 +115,13 @@ pub fn check(
         let base_graph = ArchGraph::new(&base.workspace);
         // The same rules, compiled leniently against the base graph: a crate that is new since the base
         // simply matches nothing there.
-        let mut base_rules = compile(cfg, &mut PatternChecker::lenient());
+        let mut base_rules = compile(cfg, &mut PatternChecker::lenient_on(&base.workspace.graph));
         if let Some(preset) = opts.preset {
             let (config, _) = preset.parse::<ArchSection>()?;
-            base_rules.extend(compile(&config.arch, &mut PatternChecker::lenient()));
+            base_rules.extend(compile(
+                &config.arch,
+                &mut PatternChecker::lenient_on(&base.workspace.graph),
+            ));
         }
         let base_members = base.workspace.members();
         let (base_findings, _) = evaluate(&base_graph, &base_members, &base_rules, true);

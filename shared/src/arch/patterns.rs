@@ -1,5 +1,11 @@
 //! Crate and module names and globs in rules, checked against the workspace: a name or glob that matches no
 //! package (or no module of the crate it is about) is a configuration error pointing at it.
+//!
+//! A crate may also be named by its manifest directory relative to the workspace root, or a glob of them
+//! (`crates/runtime`, `crates/*`, `./cli` for a directory at the root): anything with a `/` is a path. A
+//! path matches workspace members only, and is resolved to their names once, when the rule is compiled.
+
+use std::collections::BTreeSet;
 
 use camino::Utf8Path;
 use globset::GlobMatcher;
@@ -19,13 +25,49 @@ pub struct NamePattern {
     /// As written.
     pub text: String,
     matcher: GlobMatcher,
+    /// For a path (`crates/*`): the names of the members whose directories it matches.
+    members: Option<BTreeSet<String>>,
 }
 
 impl NamePattern {
     /// True if `name` matches.
     pub fn matches(&self, name: &str) -> bool {
-        self.matcher.is_match(name)
+        match &self.members {
+            Some(names) => names.contains(name),
+            None => self.matcher.is_match(name),
+        }
     }
+}
+
+/// True if a crate pattern is a manifest directory (or a glob of them) rather than a package name.
+pub fn is_path(text: &str) -> bool {
+    text.contains('/') || text == "."
+}
+
+/// A path pattern as matched against member directories: without a leading `./` or a trailing `/`.
+fn normalized_path(text: &str) -> &str {
+    let t = text.strip_prefix("./").unwrap_or(text);
+    let t = t.strip_suffix('/').unwrap_or(t);
+    if t.is_empty() { "." } else { t }
+}
+
+/// Every workspace member's manifest directory relative to the workspace root (`.` for the root package),
+/// with its name.
+pub fn member_dirs(graph: &PackageGraph) -> Vec<(String, &str)> {
+    let root = graph.workspace().root();
+    graph
+        .workspace()
+        .iter()
+        .map(|m| {
+            let dir = m
+                .manifest_path()
+                .parent()
+                .and_then(|d| d.strip_prefix(root).ok())
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default();
+            (if dir.is_empty() { ".".to_owned() } else { dir }, m.name())
+        })
+        .collect()
 }
 
 /// Compiles patterns against the graph, collecting errors in its [`Validator`].
@@ -33,6 +75,8 @@ pub struct PatternChecker<'a> {
     /// The graph names are checked against; `None` for the base revision's graph, where a crate or module
     /// may not exist yet and a pattern that matches nothing simply matches nothing.
     graph: Option<&'a PackageGraph>,
+    /// The graph paths (`crates/*`) are resolved against: the checked graph, or the base revision's.
+    dirs: Option<&'a PackageGraph>,
     /// The errors found so far, each pointing at its place in the configuration.
     pub validator: Validator<'a>,
 }
@@ -42,14 +86,26 @@ impl<'a> PatternChecker<'a> {
     pub fn new(source: Option<&'a ConfigSource>, graph: &'a PackageGraph) -> PatternChecker<'a> {
         PatternChecker {
             graph: Some(graph),
+            dirs: Some(graph),
             validator: Validator::new(source),
         }
     }
 
-    /// A checker for the base revision's graph: patterns that match nothing are accepted.
+    /// A checker that knows no graph: patterns that match nothing are accepted, paths match nothing.
     pub fn lenient() -> PatternChecker<'a> {
         PatternChecker {
             graph: None,
+            dirs: None,
+            validator: Validator::new(None),
+        }
+    }
+
+    /// A checker for the base revision's `graph`: patterns that match nothing are accepted; paths
+    /// (`crates/*`) match the base's members in those directories.
+    pub fn lenient_on(graph: &'a PackageGraph) -> PatternChecker<'a> {
+        PatternChecker {
+            graph: None,
+            dirs: Some(graph),
             validator: Validator::new(None),
         }
     }
@@ -57,6 +113,9 @@ impl<'a> PatternChecker<'a> {
     /// Compiles the crate name or glob `pattern`; records an error when it is a bad glob or matches no
     /// package.
     pub fn pattern(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        if is_path(pattern.get_ref()) {
+            return self.path_of_members(pattern);
+        }
         let Some(graph) = self.graph else {
             return self.compile(pattern);
         };
@@ -71,6 +130,74 @@ impl<'a> PatternChecker<'a> {
             "unknown crate",
             "crates include",
         )
+    }
+
+    /// Compiles a path pattern (`crates/*`) into the members whose manifest directories it matches; an
+    /// error when it matches none (against the checked graph).
+    fn path_of_members(&mut self, pattern: &Spanned<String>) -> Option<NamePattern> {
+        let text = normalized_path(pattern.get_ref());
+        let glob = Spanned::new(pattern.span(), text.to_owned());
+        let compiled = self.compile(&glob)?;
+        let dirs = self.dirs.map(member_dirs).unwrap_or_default();
+        let names: BTreeSet<String> = dirs
+            .iter()
+            .filter(|(dir, _)| compiled.matcher.is_match(dir))
+            .map(|(_, name)| (*name).to_owned())
+            .collect();
+        if names.is_empty() && self.graph.is_some() {
+            let mut shown: Vec<&str> = dirs.iter().map(|(d, _)| d.as_str()).collect();
+            shown.sort_unstable();
+            shown.truncate(SHOWN_NAMES);
+            self.validator.error(
+                pattern,
+                format!(
+                    "`{}` matches no workspace member's directory",
+                    pattern.get_ref()
+                ),
+                "unknown crate directory",
+                Some(format!(
+                    "member directories (relative to the workspace root) include: {}",
+                    shown.join(", ")
+                )),
+            );
+            return None;
+        }
+        Some(NamePattern {
+            text: pattern.get_ref().to_owned(),
+            matcher: compiled.matcher,
+            members: Some(names),
+        })
+    }
+
+    /// The package name a key that names one crate (`to`, `crate`, `depends-on`) stands for: the name as
+    /// written, or the one member whose manifest directory a path names (`crates/runtime`). A path that
+    /// matches no member, or several, is an error at it (`None`).
+    pub fn crate_name(&mut self, name: &Spanned<String>, key: &str) -> Option<Spanned<String>> {
+        if !is_path(name.get_ref()) {
+            return Some(Spanned::new(name.span(), name.get_ref().to_owned()));
+        }
+        let matched = self.path_of_members(name)?;
+        let names: Vec<&String> = matched.members.iter().flatten().collect();
+        match names.as_slice() {
+            [one] => Some(Spanned::new(name.span(), (*one).to_owned())),
+            // A lenient checker: the crate is not in the base yet.
+            [] => Some(Spanned::new(name.span(), name.get_ref().to_owned())),
+            several => {
+                let list: Vec<&str> = several.iter().map(|n| n.as_str()).collect();
+                self.validator.error(
+                    name,
+                    format!(
+                        "`{key}` names one crate, but `{}` matches {}: {}",
+                        name.get_ref(),
+                        list.len(),
+                        list.join(", ")
+                    ),
+                    "several crates",
+                    Some(format!("write one crate's directory or name in `{key}`")),
+                );
+                None
+            }
+        }
     }
 
     /// Compiles the module name or glob `pattern` for `crate_name`, whose top-level modules are `modules`
@@ -128,7 +255,7 @@ impl<'a> PatternChecker<'a> {
     /// Checks that `name` is one name, not a glob (a key that the rule compares by name); records an error
     /// at it otherwise.
     pub fn one_name(&mut self, name: &Spanned<String>, key: &str) -> bool {
-        let is_glob = name.get_ref().contains(['*', '?', '[', '{']);
+        let is_glob = name.get_ref().contains(['*', '?', '[', '{']) && !is_path(name.get_ref());
         if is_glob {
             self.validator.error(
                 name,
@@ -221,6 +348,7 @@ impl<'a> PatternChecker<'a> {
         Some(NamePattern {
             text: pattern.get_ref().to_owned(),
             matcher,
+            members: None,
         })
     }
 

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 
-use crate::errors::Error;
+use crate::errors::{ConfigError, Error, InvalidConfig};
 
 /// Name of the configuration file at the workspace root.
 pub const CONFIG_FILE_NAME: &str = "lumen-gate.toml";
@@ -43,13 +43,13 @@ impl ConfigSource {
         label: impl Into<String>,
         help: Option<String>,
     ) -> ConfigError {
-        ConfigError {
-            message: message.into(),
-            src: self.named(),
-            span: Some(span.into()),
-            label: label.into(),
+        ConfigError::new(
+            message.into(),
+            self.named(),
+            Some(span.into()),
+            label.into(),
             help,
-        }
+        )
     }
 
     /// A warning pointing at `span` of this file (a deprecated key, a glob that matches nothing).
@@ -73,33 +73,6 @@ impl ConfigSource {
     }
 }
 
-/// One problem in the configuration, with its place in the file.
-#[derive(Debug, Error, Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(lumen_gate::config))]
-pub struct ConfigError {
-    message: String,
-    #[source_code]
-    src: NamedSource<String>,
-    #[label("{label}")]
-    span: Option<SourceSpan>,
-    label: String,
-    #[help]
-    help: Option<String>,
-}
-
-impl ConfigError {
-    /// What is wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// Where, as a byte range of the file.
-    pub fn span(&self) -> Option<Range<usize>> {
-        self.span.map(|s| s.offset()..s.offset() + s.len())
-    }
-}
-
 /// Something in the configuration that works but should change; printed, never fatal.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
@@ -118,28 +91,6 @@ impl ConfigWarning {
     /// What to change.
     pub fn message(&self) -> &str {
         &self.message
-    }
-}
-
-/// The configuration is invalid: one or more [`ConfigError`]s.
-#[derive(Debug, Error, Diagnostic)]
-#[error("invalid configuration in {path}")]
-#[diagnostic(code(lumen_gate::invalid_config))]
-pub struct InvalidConfig {
-    /// The file.
-    pub path: String,
-    /// Every problem found.
-    #[related]
-    pub errors: Vec<ConfigError>,
-}
-
-impl InvalidConfig {
-    /// Wraps the problems found in `source`.
-    pub fn new(source: &ConfigSource, errors: Vec<ConfigError>) -> InvalidConfig {
-        InvalidConfig {
-            path: source.path.to_string(),
-            errors,
-        }
     }
 }
 
@@ -207,7 +158,7 @@ pub fn load<T: DeserializeOwned + Default>(
                     "keep one: move these settings into {CONFIG_FILE_NAME}, or delete that file"
                 )),
             );
-            Err(InvalidConfig::new(&msrc, vec![err]).into())
+            Err(InvalidConfig::new(msrc.path.as_str(), vec![err]).into())
         }
         (true, _, _) => from_file(&file),
         (false, Some(_), Some(msrc)) => {
@@ -273,7 +224,7 @@ fn metadata_table_span(src: &ConfigSource) -> Result<Option<Range<usize>>, Error
 pub fn parse<T: DeserializeOwned>(source: &ConfigSource) -> Result<T, Error> {
     toml::from_str(&source.text).map_err(|e| {
         let err = source.error(e.span().unwrap_or(0..0), e.message(), "here", None);
-        InvalidConfig::new(source, vec![err]).into()
+        InvalidConfig::new(source.path.as_str(), vec![err]).into()
     })
 }
 
@@ -324,9 +275,9 @@ mod tests {
         let e = &err.errors[0];
         assert_eq!(&text[e.span().unwrap()], "colour");
         assert!(
-            e.message.contains("unknown field `colour`"),
+            e.message().contains("unknown field `colour`"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
@@ -358,9 +309,9 @@ mod tests {
         let dir = workspace(&[("Cargo.toml", manifest), (CONFIG_FILE_NAME, "[arch]\n")]);
         let err = config_errors(load_dir(&dir).unwrap_err());
         assert!(
-            err.errors[0].message.contains("both"),
+            err.errors[0].message().contains("both"),
             "{}",
-            err.errors[0].message
+            err.errors[0].message()
         );
     }
 }

@@ -6,8 +6,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{ConfigError, ConfigSource, ConfigWarning, InvalidConfig};
-use crate::errors::Error;
+use crate::config::{ConfigSource, ConfigWarning};
+use crate::errors::{ConfigError, Error, InvalidConfig};
 use crate::report::Severity;
 
 /// A configured level: a severity, or `off`. Written in lower case (`critical`, `warning`, `info`, `off`).
@@ -152,7 +152,7 @@ impl<'a> Validator<'a> {
         }
         match self.source {
             Some(src) if !self.errors.is_empty() => {
-                Err(InvalidConfig::new(src, self.errors).into())
+                Err(InvalidConfig::new(src.path.as_str(), self.errors).into())
             }
             _ => Ok(self.warnings),
         }

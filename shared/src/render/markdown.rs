@@ -16,7 +16,7 @@ use crate::render::bench::{
     attribution_summary, bench_row, complexity_table, function_figures, function_name,
 };
 use crate::render::escape;
-use crate::report::{Baseline, BenchStatus, BenchmarkResult, Category, Finding, Severity};
+use crate::report::{Baseline, BenchStatus, BenchmarkResult, Finding, Severity};
 
 /// The review never exceeds this many characters.
 pub const MAX_CHARS: usize = 60_000;
@@ -491,9 +491,7 @@ fn write_crate_diagram(r: &Review, out: &mut String) -> std::fmt::Result {
     const MAX_EDGES: usize = 60;
     let mut nodes: Vec<&str> = Vec::new();
     let mut edges: Vec<(usize, usize, bool)> = Vec::new();
-    let boundary = r.issues.iter().filter(|f| {
-        f.category == Category::Architecture && f.kind != crate::arch::Kind::NewCoupling.as_str()
-    });
+    let boundary = r.issues.iter().filter(|f| f.breaks_boundary());
     for f in boundary {
         for path in f.paths.iter().take(1) {
             for hop in &path.hops {

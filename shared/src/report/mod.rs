@@ -305,7 +305,16 @@ impl Finding {
             &self.message,
         )
     }
+
+    /// True for a crate-boundary violation: an architecture finding other than new coupling (which says
+    /// that an edge is new, not that it breaks a rule).
+    pub fn breaks_boundary(&self) -> bool {
+        self.category == Category::Architecture && self.kind != NEW_COUPLING_KIND
+    }
 }
+
+/// The kind of the architecture findings that report new coupling since the base (`[arch.new-coupling]`).
+pub const NEW_COUPLING_KIND: &str = "arch::new-coupling";
 
 /// A metric measured before and after.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

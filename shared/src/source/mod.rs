@@ -5,7 +5,7 @@ pub mod modtree;
 pub mod paths;
 pub mod public;
 
-pub use modtree::{SourceProblem, crate_files, top_level_modules};
+pub use modtree::{crate_files, top_level_modules};
 
 /// Where a piece of syntax is in its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

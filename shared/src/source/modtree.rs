@@ -617,13 +617,15 @@ impl<A: Analysis> Walker<'_, A> {
             module_path.extend(decl.inline_path.iter().map(String::to_owned));
             let mut dir = child_dir.to_owned();
             for inline in &decl.inline_path {
-                dir.push(inline);
+                dir.push(inline.strip_prefix("r#").unwrap_or(inline));
             }
             let top_level = decl.inline_path.is_empty();
+            // `mod r#type;` is in `type.rs`.
+            let file_name = decl.name.strip_prefix("r#").unwrap_or(&decl.name);
             let candidates = if at.path_attrs.is_empty() {
                 vec![
-                    (dir.join(format!("{}.rs", decl.name)), dir.join(&decl.name)),
-                    (dir.join(&decl.name).join("mod.rs"), dir.join(&decl.name)),
+                    (dir.join(format!("{file_name}.rs")), dir.join(file_name)),
+                    (dir.join(file_name).join("mod.rs"), dir.join(file_name)),
                 ]
             } else {
                 let base = if top_level {

@@ -78,7 +78,7 @@ impl Kind {
             Kind::Independent => "arch::independent",
             Kind::NoCycles => "arch::no-cycles",
             Kind::Through => "arch::through",
-            Kind::NewCoupling => "arch::new-coupling",
+            Kind::NewCoupling => crate::report::NEW_COUPLING_KIND,
             Kind::StaleException => "arch::stale-exception",
         }
     }
@@ -165,8 +165,11 @@ pub struct Context<'a, 'g> {
     /// Whether the source-level rules skip the files that cannot matter to them unparsed
     /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
     pub prefilter: bool,
+    /// Where the source-level rules keep each file's facts between runs ([`crate::arch::facts`]); `None`:
+    /// every file is parsed.
+    pub facts_dir: Option<std::path::PathBuf>,
     /// Crate surfaces read by only-through rules, by package.
-    surfaces: HashMap<PackageId, only_through::CrateSurface>,
+    surfaces: HashMap<PackageId, crate::source::public::Surface>,
     /// Libraries read by module-layers rules, by package and whether test code was read.
     module_scans: HashMap<(PackageId, bool), module_layers::CrateScan>,
 }
@@ -179,6 +182,7 @@ impl<'a, 'g> Context<'a, 'g> {
             members,
             problems: Vec::new(),
             prefilter: true,
+            facts_dir: None,
             surfaces: HashMap::new(),
             module_scans: HashMap::new(),
         }
@@ -249,6 +253,7 @@ impl Rule {
             Rule::OnlyThrough(r) => Some(&r.allow),
             Rule::ModuleLayers(r) => Some(&r.allow),
             Rule::Through(r) => Some(&r.allow),
+            Rule::NoCycles(r) => Some(&r.allow),
             _ => None,
         }
     }
@@ -334,7 +339,11 @@ impl Rule {
                     format!("via: {}", parts.join("; ")),
                 ]
             }
-            Rule::NoCycles(_) | Rule::NewCoupling(_) => {
+            Rule::NoCycles(r) => vec![format!(
+                "applies to every workspace member; closing edges that count: {}",
+                kinds_label(&r.kinds)
+            )],
+            Rule::NewCoupling(_) => {
                 vec!["applies to every workspace member".to_owned()]
             }
         }
@@ -455,7 +464,9 @@ pub fn compile(cfg: &ArchConfig, checker: &mut PatternChecker<'_>) -> Vec<Rule> 
             r.severity,
             description,
         );
-        rules.push(Rule::NoCycles(no_cycles::NoCycles { meta }));
+        rules.push(Rule::NoCycles(no_cycles::NoCycles::compile(
+            r, meta, checker,
+        )));
     }
     if let Some(r) = &cfg.new_coupling {
         let description = new_coupling::DESCRIPTION.to_owned();
@@ -711,6 +722,16 @@ mod tests {
     /// `json` with a normal dependency of package `from` on package `to` (by its own name), in the manifest's
     /// list and in the resolve graph alike.
     pub(super) fn with_dependency(json: &mut serde_json::Value, from: &str, to: &str) {
+        with_dependency_of_kind(json, from, to, None);
+    }
+
+    /// `json` with a dependency of `from` on `to` of `kind` (`None` normal, `"dev"`, `"build"`).
+    pub(super) fn with_dependency_of_kind(
+        json: &mut serde_json::Value,
+        from: &str,
+        to: &str,
+        kind: Option<&str>,
+    ) {
         let (from_id, to_id) = (package_id(from), package_id(to));
         let mut added = 0;
         for pkg in json["packages"].as_array_mut().unwrap() {
@@ -719,7 +740,7 @@ mod tests {
                     .as_array_mut()
                     .unwrap()
                     .push(serde_json::json!({
-                        "name": to, "source": null, "req": "*", "kind": null, "rename": null,
+                        "name": to, "source": null, "req": "*", "kind": kind, "rename": null,
                         "optional": false, "uses_default_features": true, "features": [],
                         "target": null, "registry": null, "path": format!("{FAKE_ROOT}/{to}"),
                     }));
@@ -737,7 +758,7 @@ mod tests {
                     .unwrap()
                     .push(serde_json::json!({
                         "name": to.replace('-', "_"), "pkg": to_id,
-                        "dep_kinds": [{"kind": null, "target": null}],
+                        "dep_kinds": [{"kind": kind, "target": null}],
                     }));
                 added += 1;
             }
@@ -886,6 +907,56 @@ to = "nothing-*"
                 "\"nothing-*\"".to_owned(),
                 "`nothing-*` matches no crate in the workspace graph".to_owned()
             )]
+        );
+    }
+
+    #[test]
+    fn crates_can_be_named_by_their_directories() {
+        let findings = check(
+            &fixture(),
+            r#"
+[[arch.independent]]
+id = "plugins"
+why = "w"
+crates = ["./plugin-*"]
+allow = [{ from = "plugin-b/", to = "./plugin-a", why = "w" }]
+
+[[arch.forbid]]
+id = "b-not-a"
+why = "w"
+from = "./plugin-b"
+to = "plugin-a"
+"#,
+        );
+        assert_eq!(
+            messages(&findings),
+            ["`plugin-b` depends on `plugin-a` (normal)"],
+            "the independent rule's pair is accepted by its path exception"
+        );
+        let errors = compile_errors(
+            &fixture(),
+            r#"
+[[arch.forbid]]
+id = "x"
+why = "w"
+from = "crates/*"
+to = "app"
+
+[[arch.only-through]]
+id = "y"
+why = "w"
+from = "app"
+to = "./plugin-*"
+modules = ["plugin_a::x"]
+"#,
+        );
+        let messages: Vec<&str> = errors.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`crates/*` matches no workspace member's directory",
+                "`to` names one crate, but `./plugin-*` matches 2: plugin-a, plugin-b",
+            ]
         );
     }
 

@@ -94,7 +94,8 @@ impl ModuleLayers {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<ModuleLayers> {
-        let root_file = checker.member_library(&r.crate_name);
+        let crate_name = checker.crate_name(&r.crate_name, "crate")?;
+        let root_file = checker.member_library(&crate_name);
         if checker.is_strict() && root_file.is_none() {
             return None;
         }
@@ -107,14 +108,46 @@ impl ModuleLayers {
                 layer
                     .iter()
                     .filter_map(|p| {
-                        checker.module_pattern(p, r.crate_name.get_ref(), modules.as_deref())
+                        checker.module_pattern(p, crate_name.get_ref(), modules.as_deref())
                     })
                     .collect()
             })
             .collect();
+        // Exception globs name module paths of the crate (or something inside one).
+        if let Some(paths) = root_file.and_then(super::only_through::module_paths) {
+            let known: Vec<String> = paths
+                .into_iter()
+                .filter(|m| !m.is_empty())
+                .map(|m| m.join("::"))
+                .collect();
+            for e in &r.allow {
+                for end in [&e.get_ref().from, &e.get_ref().to] {
+                    let Some(glob) = checker.path_pattern(end) else {
+                        continue;
+                    };
+                    let text = end.get_ref().trim_start_matches("crate::");
+                    let inside = known.iter().any(|m| text.starts_with(&format!("{m}::")));
+                    if !inside && !known.iter().any(|m| glob.matches(m)) {
+                        checker.validator.error(
+                            end,
+                            format!(
+                                "`{}` matches no module of `{}`",
+                                end.get_ref(),
+                                crate_name.get_ref()
+                            ),
+                            "matches nothing",
+                            Some(
+                                "write a module path of the crate (`gate::verdict`), or a glob"
+                                    .to_owned(),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
         Some(ModuleLayers {
             meta,
-            crate_name: r.crate_name.get_ref().to_owned(),
+            crate_name: crate_name.get_ref().to_owned(),
             layers,
             independent: r.independent,
             include_tests: r.include_tests,

@@ -8,23 +8,26 @@
 //! the allowed modules. Paths inside macro invocations are token streams and are not seen. A file that names
 //! none of B's names is not parsed (see [`crate::arch::prefilter`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use camino::Utf8Path;
+use guppy::PackageId;
 use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
+use crate::arch::facts::{self, FactsCache};
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
+use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
-use crate::source::paths::{UseEnd, UsePath, crate_relative, flatten_use, item_name};
-use crate::source::{Place, crate_files};
+use crate::source::paths::{UseEnd, UsePath, flatten_use};
+use crate::source::public::{self, Surface, Target};
 use crate::workspace::relative_to;
 
 /// A compiled only-through rule.
@@ -65,8 +68,10 @@ impl OnlyThrough {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<OnlyThrough> {
-        let crate_ident = r.to.get_ref().replace('-', "_");
-        let mut modules = Vec::new();
+        let to = checker.crate_name(&r.to, "to")?;
+        let crate_ident = to.get_ref().replace('-', "_");
+        let mut modules: Vec<Vec<String>> = Vec::new();
+        let mut written = Vec::new();
         for module in &r.modules {
             let mut segments = module.get_ref().split("::").map(str::to_owned);
             if segments.next().as_deref() != Some(crate_ident.as_str()) {
@@ -82,16 +87,62 @@ impl OnlyThrough {
                 continue;
             }
             modules.push(segments.collect());
+            written.push(module);
         }
         // `to` is read as a crate's sources: one workspace member with a library.
-        let one = checker.one_name(&r.to, "to");
+        let one = checker.one_name(&to, "to");
         let from = checker.pattern(&r.from);
-        let member = one && (!checker.is_strict() || checker.member_library(&r.to).is_some());
-        if !member {
+        let lib = if one && checker.is_strict() {
+            checker.member_library(&to)
+        } else {
+            None
+        };
+        if !one || (checker.is_strict() && lib.is_none()) {
             return None;
         }
+        // Every module and exception path must name something of `to`.
+        if let Some(mut known) = lib.and_then(|lib| KnownPaths::new(lib, &crate_ident)) {
+            for (module, segments) in written.iter().zip(&modules) {
+                if !known.has_module(segments) {
+                    let shown = known.top_level();
+                    checker.validator.error(
+                        module,
+                        format!("`{}` is no module of `{}`", module.get_ref(), to.get_ref()),
+                        "unknown module",
+                        Some(format!(
+                            "its top-level modules: {}",
+                            if shown.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                shown.join(", ")
+                            }
+                        )),
+                    );
+                }
+            }
+            for e in &r.allow {
+                let path = &e.get_ref().to;
+                if let Some(glob) = checker.path_pattern(path)
+                    && !known.any_match(&glob)
+                {
+                    checker.validator.error(
+                        path,
+                        format!(
+                            "`{}` matches no module, item or re-export of `{}`",
+                            path.get_ref(),
+                            to.get_ref()
+                        ),
+                        "matches nothing",
+                        Some(format!(
+                            "write a path of `{}` starting with `{crate_ident}::`",
+                            to.get_ref()
+                        )),
+                    );
+                }
+            }
+        }
         let from = from?;
-        let used = checker.pattern(&r.to)?;
+        let used = checker.pattern(&to)?;
         if checker.pairs_exist(&from, &used, &|a, b| a != b) == Some(false) {
             checker.never_fires(&r.id, "`from` matches no member other than `to`");
             return None;
@@ -99,7 +150,7 @@ impl OnlyThrough {
         Some(OnlyThrough {
             meta,
             from,
-            to: r.to.get_ref().to_owned(),
+            to: to.get_ref().to_owned(),
             modules,
             include_tests: r.include_tests,
             allow: Exceptions::compile(&r.allow, Ends::CrateToPath, checker),
@@ -121,16 +172,18 @@ impl OnlyThrough {
             if !a.direct_links().any(|l| l.to().id() == b.id()) {
                 continue;
             }
-            let surface = ctx
-                .surfaces
-                .entry(b.id().clone()) // cloned: the cache owns its key
-                .or_insert_with(|| CrateSurface::read(b).0);
+            // B's surface is read only when a use of B outside the allowed modules was found.
+            let mut surface = LazySurface {
+                pkg: b,
+                cache: &mut ctx.surfaces,
+            };
             keyed.extend(check(
                 &graph.ws.root,
                 &self.meta,
                 *a,
                 b,
-                surface,
+                &mut surface,
+                ctx.facts_dir.as_deref(),
                 &self.modules,
                 Scope {
                     include_tests: self.include_tests,
@@ -153,126 +206,206 @@ impl OnlyThrough {
     }
 }
 
-/// What B exposes: re-exports and declared items per module (crate-relative paths).
-#[derive(Debug, Default)]
-pub struct CrateSurface {
-    reexports: BTreeMap<Vec<String>, Vec<String>>,
-    globs: BTreeMap<Vec<String>, Vec<Vec<String>>>,
-    items: BTreeMap<Vec<String>, BTreeSet<String>>,
+/// Reads the public surface of `pkg`'s library ([`crate::source::public`]): every public path of every item,
+/// following `pub use` re-exports, globs, renames and other crates.
+fn read_surface(pkg: PackageMetadata<'_>) -> Surface {
+    match pkg.build_target(&BuildTargetId::Library) {
+        Some(lib) => public::surface(lib.path()),
+        None => Surface::default(),
+    }
 }
 
-impl CrateSurface {
-    /// Reads the library of `pkg`.
-    pub fn read(pkg: PackageMetadata<'_>) -> (CrateSurface, Vec<crate::source::SourceProblem>) {
-        let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
-            return (CrateSurface::default(), Vec::new());
-        };
-        let (files, problems) = crate_files(lib.path(), false, &|file, ast, _text| {
-            let mut surface = CrateSurface::default();
-            surface.collect(&file.module_path, &ast.items);
-            surface
+/// B's surface, read on first use and kept for the run (by package).
+struct LazySurface<'c, 'g> {
+    pkg: PackageMetadata<'g>,
+    cache: &'c mut HashMap<PackageId, Surface>,
+}
+
+impl LazySurface<'_, '_> {
+    fn get(&mut self) -> &Surface {
+        let pkg = self.pkg;
+        self.cache
+            .entry(pkg.id().clone()) // cloned: the cache owns its key
+            .or_insert_with(|| read_surface(pkg))
+    }
+}
+
+/// What a path written into B names.
+#[derive(Debug, PartialEq, Eq)]
+struct Named {
+    /// Where the item is declared, crate-relative (the path itself when it names no item of B: a module
+    /// path, a glob, an enum variant, or a path into another crate).
+    defined: Vec<String>,
+    /// For a path that leads into another crate: that crate and path (`other::f`).
+    external: Option<String>,
+    /// The public paths to the same item under an allowed module, with `#[doc(hidden)]` marked.
+    allowed_paths: Vec<(Vec<String>, bool)>,
+}
+
+/// Resolves `path` (crate-relative) in B's `surface`, and finds the public paths to its item that pass
+/// through one of `allowed`.
+fn name_of(surface: &Surface, path: &[String], allowed: &[Vec<String>]) -> Named {
+    let mut named = Named {
+        defined: path.to_vec(),
+        external: None,
+        allowed_paths: Vec::new(),
+    };
+    if path.last().map(String::as_str) == Some("*") {
+        return named;
+    }
+    let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+    match surface.lookup(&segments) {
+        Some(Target::Item(item)) => {
+            let mut defined = item.module.to_vec();
+            if let Some(owner) = item.parent.and_then(|id| surface.item(id)) {
+                defined.push(owner.name.to_owned());
+            }
+            defined.push(item.name.to_owned());
+            named.defined = defined;
+            named.allowed_paths = surface
+                .paths_of(item)
+                .iter()
+                .filter(|p| allowed.iter().any(|m| p.segments.starts_with(m)))
+                .map(|p| (p.segments.to_vec(), p.doc_hidden))
+                .collect();
+        }
+        Some(Target::External(ext)) => {
+            named.external = Some(
+                std::iter::once(ext.krate.as_str())
+                    .chain(ext.path.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("::"),
+            );
+        }
+        None => {}
+    }
+    named
+}
+
+/// The paths of a library a configuration may name, read as cheaply as possible: its modules from each
+/// file's `mod` items without parsing; its items and re-exports (a full parse) only when a name is not a
+/// module.
+struct KnownPaths<'a> {
+    lib: &'a Utf8Path,
+    crate_ident: &'a str,
+    modules: BTreeSet<Vec<String>>,
+    /// `crate_ident::a::b` of every module, item and re-export, once read.
+    everything: Option<Vec<String>>,
+}
+
+impl<'a> KnownPaths<'a> {
+    /// `None` when the library's root cannot be read.
+    fn new(lib: &'a Utf8Path, crate_ident: &'a str) -> Option<KnownPaths<'a>> {
+        Some(KnownPaths {
+            lib,
+            crate_ident,
+            modules: module_paths(lib)?,
+            everything: None,
+        })
+    }
+
+    /// The top-level modules, for a help line.
+    fn top_level(&self) -> Vec<String> {
+        self.modules
+            .iter()
+            .filter(|m| m.len() == 1)
+            .map(|m| format!("`{}::{}`", self.crate_ident, m[0]))
+            .collect()
+    }
+
+    /// True if `path` (after the crate name) is a module, or a name the crate's surface gives (a
+    /// re-exported module, `pub use other as derive`).
+    fn has_module(&mut self, path: &[String]) -> bool {
+        if path.is_empty() || self.modules.contains(path) {
+            return true;
+        }
+        let full = format!("{}::{}", self.crate_ident, path.join("::"));
+        self.everything().contains(&full)
+    }
+
+    /// True if `glob` matches some module, item or re-export path.
+    fn any_match(&mut self, glob: &NamePattern) -> bool {
+        let ident = self.crate_ident;
+        let cheap = self.modules.iter().any(|m| {
+            let text = std::iter::once(ident)
+                .chain(m.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join("::");
+            glob.matches(&text)
         });
-        let mut surface = CrateSurface::default();
-        for (_, part) in files {
-            surface.reexports.extend(part.reexports);
-            for (k, v) in part.globs {
-                surface.globs.entry(k).or_default().extend(v);
-            }
-            for (k, v) in part.items {
-                surface.items.entry(k).or_default().extend(v);
-            }
-        }
-        (surface, problems)
+        cheap || self.everything().iter().any(|p| glob.matches(p))
     }
 
-    fn collect(&mut self, module: &[String], items: &[syn::Item]) {
-        let declared = self.items.entry(module.to_vec()).or_default();
-        for item in items {
-            if let Some(name) = item_name(item) {
-                declared.insert(name);
-            }
-        }
-        for item in items {
-            match item {
-                syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
-                    for used in flatten_use(&u.tree) {
-                        let target = crate_relative(module, &used.segments)
-                            .unwrap_or_else(|| [module, &used.segments].concat());
-                        match used.end {
-                            UseEnd::Name(name) => {
-                                let mut key = module.to_vec();
-                                key.push(name);
-                                self.reexports.insert(key, target);
-                            }
-                            UseEnd::Glob => {
-                                self.globs.entry(module.to_vec()).or_default().push(target)
-                            }
-                        }
-                    }
-                }
-                syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        let mut path = module.to_vec();
-                        path.push(m.ident.to_string());
-                        self.collect(&path, inner);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Follows re-exports until the path stops changing (at most 8 steps, for cycles).
-    pub fn resolve(&self, path: &[String]) -> Vec<String> {
-        let mut current = path.to_vec();
-        for _ in 0..8 {
-            let Some(next) = self.step(&current) else {
-                break;
+    fn everything(&mut self) -> &[String] {
+        let (lib, ident, modules) = (self.lib, self.crate_ident, &self.modules);
+        self.everything.get_or_insert_with(|| {
+            let surface = public::surface(lib);
+            let join = |p: &[String]| {
+                std::iter::once(ident)
+                    .chain(p.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("::")
             };
-            current = next;
-        }
-        current
+            let mut all: Vec<String> = modules.iter().map(|m| join(m)).collect();
+            for item in &surface.items {
+                all.extend(surface.paths_of(item).iter().map(|p| join(&p.segments)));
+                let mut declared = item.module.to_vec();
+                declared.push(item.name.to_owned());
+                all.push(join(&declared));
+            }
+            all.extend(surface.external.iter().map(|e| join(&e.path)));
+            all
+        })
+    }
+}
+
+/// The module paths of the library whose root file is `lib` (crate-relative; `[]` for the root); `None`
+/// when its root cannot be read (the check reports that; the names cannot be checked).
+pub(super) fn module_paths(lib: &Utf8Path) -> Option<BTreeSet<Vec<String>>> {
+    let (files, _) = walk(lib, true, &ModulePaths);
+    if files.is_empty() {
+        return None;
+    }
+    let mut modules: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (file, paths) in files {
+        modules.insert(file.module_path);
+        modules.extend(paths);
+    }
+    Some(modules)
+}
+
+/// A library's module paths from each file's `mod` items, read without parsing when the text allows.
+struct ModulePaths;
+
+impl ModulePaths {
+    fn paths(file: &ModuleFile, decls: &[ModDecl]) -> Vec<Vec<String>> {
+        decls
+            .iter()
+            .map(|d| {
+                let mut p = file.module_path.to_vec();
+                p.extend(d.inline_path.iter().cloned()); // cloned: each path owns its segments
+                p.push(d.name.to_owned());
+                p
+            })
+            .collect()
+    }
+}
+
+impl Analysis for ModulePaths {
+    type Output = Vec<Vec<String>>;
+
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Self::Output, Vec<ModDecl>)> {
+        let decls = prefilter::mod_decls_of_text(text)?;
+        Some((ModulePaths::paths(file, &decls), decls))
     }
 
-    fn step(&self, path: &[String]) -> Option<Vec<String>> {
-        for i in (1..=path.len()).rev() {
-            if let Some(target) = self.reexports.get(&path[..i])
-                && target.as_slice() != &path[..i]
-            {
-                return Some([target.as_slice(), &path[i..]].concat());
-            }
-            let module = &path[..i - 1];
-            let name = &path[i - 1];
-            let declared_here = self
-                .items
-                .get(module)
-                .is_some_and(|items| items.contains(name));
-            if declared_here {
-                continue;
-            }
-            for glob in self
-                .globs
-                .get(module)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
-                if self
-                    .items
-                    .get(glob)
-                    .is_some_and(|items| items.contains(name))
-                {
-                    let mut target = glob.clone(); // cloned: becomes the new path
-                    target.extend_from_slice(&path[i - 1..]);
-                    return Some(target);
-                }
-            }
-        }
-        None
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> Self::Output {
+        ModulePaths::paths(file, &crate::source::modtree::mod_decls(&ast.items))
     }
 }
 
 /// A path in A's sources that reaches into B.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 struct Use {
     line: u32,
     column: u32,
@@ -327,7 +460,7 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
         for UsePath {
             segments: path,
             end,
-            ..
+            span,
         } in flatten_use(&u.tree)
         {
             let Some(first) = path.first() else { continue };
@@ -345,7 +478,8 @@ impl<'ast> Visit<'ast> for UseFinder<'_> {
             if rest.is_empty() {
                 continue;
             }
-            self.record(rest, syn::spanned::Spanned::span(&u.tree), written);
+            // At this path's own branch of the tree: its line in a multi-line `use x::{..}`.
+            self.record(rest, span, written);
         }
     }
 
@@ -415,6 +549,19 @@ struct UseScan<'a> {
     root_aliases: OnceLock<BTreeSet<String>>,
     /// B's names in every file: its extern name and the root's aliases.
     needles: OnceLock<Needles>,
+    /// Each file's uses from an earlier run (files other than the crate root, whose aliases shape the rest).
+    facts: Option<&'a FactsCache>,
+}
+
+impl UseScan<'_> {
+    /// What shapes a file's uses besides its text: B's names and whether test code counts.
+    fn context(&self) -> u64 {
+        facts::context_of(&(
+            self.extern_name,
+            self.root_aliases(),
+            self.scope.include_tests,
+        ))
+    }
 }
 
 impl UseScan<'_> {
@@ -441,9 +588,23 @@ impl Analysis for UseScan<'_> {
                         .chain(self.root_aliases().iter().map(String::as_str)),
                 )
             });
-            prefilter::skip(text, &[needles])?
+            match prefilter::skip(text, &[needles]) {
+                Some(decls) => decls,
+                None => {
+                    let cache = self.facts?;
+                    return cache.get(file.path.as_str(), text, self.context());
+                }
+            }
         };
         Some((Vec::new(), decls))
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &Vec<Use>, decls: &[ModDecl]) {
+        if let Some(cache) = self.facts
+            && !file.module_path.is_empty()
+        {
+            cache.put(file.path.as_str(), text, self.context(), out, decls);
+        }
     }
 
     fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> Vec<Use> {
@@ -504,7 +665,8 @@ fn check(
     meta: &RuleMeta,
     a: PackageMetadata<'_>,
     b: PackageMetadata<'_>,
-    surface: &CrateSurface,
+    surface: &mut LazySurface<'_, '_>,
+    facts_dir: Option<&std::path::Path>,
     allowed: &[Vec<String>],
     scope: Scope,
     problems: &mut Vec<Problem>,
@@ -514,38 +676,49 @@ fn check(
     };
     let allowed_text: Vec<String> = allowed
         .iter()
-        .map(|m| format!("{extern_name}::{}", m.join("::")))
+        .map(|m| format!("`{extern_name}::{}`", m.join("::")))
         .collect();
     let mut findings = Vec::new();
     for root_file in source_roots(a, scope.include_tests) {
+        let cache = facts_dir.map(|dir| {
+            let target = root_file.file_stem().unwrap_or("lib");
+            FactsCache::open(dir, &format!("uses-{}-{target}-{}", a.name(), b.name()))
+        });
         let scan = UseScan {
             extern_name: &extern_name,
             scope,
             root_aliases: OnceLock::new(),
             needles: OnceLock::new(),
+            facts: cache.as_ref(),
         };
         let (files, file_problems) = walk(&root_file, scope.include_tests, &scan);
+        if let Some(cache) = cache {
+            cache.save();
+        }
         problems.extend(file_problems.into_iter().map(|p| p.into_problem(root)));
         for (file, mut uses) in files {
             uses.sort();
             uses.dedup_by(|x, y| x.line == y.line && x.written == y.written);
             for u in uses {
-                let resolved = if u.segments.last().map(String::as_str) == Some("*") {
-                    u.segments.clone() // cloned: a glob resolves to itself
-                } else {
-                    surface.resolve(&u.segments)
-                };
-                let through = allowed.iter().any(|m| resolved.starts_with(m));
-                if through {
+                // The path written goes through an allowed module (`prelude::KMap`, `derive::f` where
+                // `derive` is `pub use other as derive`): allowed, whatever module defines the item.
+                if allowed.iter().any(|m| u.segments.starts_with(m)) {
                     continue;
                 }
-                let via = if resolved != u.segments {
-                    format!(
+                let named = name_of(surface.get(), &u.segments, allowed);
+                // An item defined in an allowed module, reached by another public path, is allowed too.
+                if named.external.is_none() && allowed.iter().any(|m| named.defined.starts_with(m))
+                {
+                    continue;
+                }
+                let resolved = &named.defined;
+                let via = match &named.external {
+                    Some(other) => format!(" (re-exported from `{other}`)"),
+                    None if *resolved != u.segments => format!(
                         " (re-exported from `{extern_name}::{}`)",
                         resolved.join("::")
-                    )
-                } else {
-                    String::new()
+                    ),
+                    None => String::new(),
                 };
                 let message = format!(
                     "`{}` uses `{}`{via}, outside {}",
@@ -564,11 +737,23 @@ fn check(
                     column: u.column,
                     length: u.length,
                 });
-                finding.help = Some(format!(
-                    "use `{}` only through {}",
-                    b.name(),
-                    allowed_text.join(", ")
-                ));
+                finding.help = Some(if named.allowed_paths.is_empty() {
+                    format!(
+                        "use `{}` only through {}: no allowed module makes this item public",
+                        b.name(),
+                        allowed_text.join(", ")
+                    )
+                } else {
+                    let paths: Vec<String> = named
+                        .allowed_paths
+                        .iter()
+                        .map(|(p, hidden)| {
+                            let hidden = if *hidden { " (doc-hidden)" } else { "" };
+                            format!("`{extern_name}::{}`{hidden}", p.join("::"))
+                        })
+                        .collect();
+                    format!("use {} instead", paths.join(" or "))
+                });
                 // Written as the rule's modules are: with the used crate's name, not the local alias.
                 let used = format!("{}::{}", b.name().replace('-', "_"), resolved.join("::"));
                 findings.push((finding, a.name().to_owned(), used));
@@ -580,7 +765,11 @@ fn check(
 
 #[cfg(test)]
 mod tests {
-    use super::{CrateSurface, extern_name};
+    use std::collections::BTreeSet;
+
+    use syn::visit::Visit;
+
+    use super::{UseFinder, extern_name, name_of, read_surface};
     use crate::arch::rules::tests::{
         at, check, compile_errors, fixture, fixture_on_disk, messages,
     };
@@ -602,8 +791,8 @@ modules = ["engine::api"]
         assert_eq!(
             messages(&findings),
             [
-                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
-                "`app` uses `kernel::internal::poke`, outside kernel::api",
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside `kernel::api`",
+                "`app` uses `kernel::internal::poke`, outside `kernel::api`",
             ]
         );
         let places: Vec<Option<String>> =
@@ -620,7 +809,9 @@ modules = ["engine::api"]
         assert_eq!(f.crates, ["app", "engine"]);
         assert_eq!(
             f.help.as_deref(),
-            Some("use `engine` only through kernel::api")
+            Some(
+                "use `engine` only through `kernel::api`: no allowed module makes this item public"
+            )
         );
     }
 
@@ -629,14 +820,14 @@ modules = ["engine::api"]
         let findings = check(
             &fixture_on_disk(),
             &format!(
-                "{APP_ENGINE_API}allow = [\n  {{ from = \"app\", to = \"engine::internal::poke\", why = \"until start() covers it\" }},\n  {{ from = \"app\", to = \"engine::gone::*\", why = \"old\" }},\n]\n"
+                "{APP_ENGINE_API}allow = [\n  {{ from = \"app\", to = \"engine::internal::poke\", why = \"until start() covers it\" }},\n  {{ from = \"app\", to = \"engine::Plugin\", why = \"old\" }},\n]\n"
             ),
         );
         assert_eq!(
             messages(&findings),
             [
-                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside kernel::api",
-                "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::gone::*` any more",
+                "`app` uses `kernel::Secret` (re-exported from `kernel::internal::Secret`), outside `kernel::api`",
+                "stale exception, remove it: rule `engine-api-only` finds nothing from `app` to `engine::Plugin` any more",
             ]
         );
         assert_eq!(findings[1].kind, "arch::stale-exception");
@@ -652,6 +843,76 @@ modules = ["engine::api"]
                 .is_some_and(|i| i.starts_with("1 use of")),
             "an accepted use is not counted: {:?}",
             findings[0].impact
+        );
+    }
+
+    #[test]
+    fn a_module_or_exception_path_that_names_nothing_is_a_configuration_error() {
+        let errors = compile_errors(
+            &fixture_on_disk(),
+            &format!(
+                "{}allow = [{{ from = \"app\", to = \"engine::gone::*\", why = \"old\" }}]\n",
+                APP_ENGINE_API.replace(
+                    "modules = [\"engine::api\"]",
+                    "modules = [\"engine::api\", \"engine::prelude\"]"
+                )
+            ),
+        );
+        let texts: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|(_, text, message)| (text.as_str(), message.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "\"engine::prelude\"",
+                    "`engine::prelude` is no module of `engine`"
+                ),
+                (
+                    "\"engine::gone::*\"",
+                    "`engine::gone::*` matches no module, item or re-export of `engine`"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_re_exported_name_is_a_module_path_the_rule_may_name() {
+        // `engine::Secret` is `pub use internal::Secret`: a name of the crate's surface, not a file module.
+        let rules = crate::arch::rules::tests::compile_rules(
+            &fixture_on_disk(),
+            &APP_ENGINE_API.replace(
+                "modules = [\"engine::api\"]",
+                "modules = [\"engine::api\", \"engine::Secret\"]",
+            ),
+        );
+        assert_eq!(rules.len(), 1);
+    }
+
+    #[test]
+    fn each_name_of_a_multi_line_use_tree_is_found_at_its_own_line_and_column() {
+        let text = "use kernel::{\n    api::start,\n    internal::{poke, Secret},\n};\n";
+        let ast = syn::parse_file(text).unwrap();
+        let names: BTreeSet<String> = ["kernel".to_owned()].into();
+        let mut finder = UseFinder {
+            names: &names,
+            include_tests: false,
+            found: Vec::new(),
+        };
+        finder.visit_file(&ast);
+        let found: Vec<(u32, u32, &str)> = finder
+            .found
+            .iter()
+            .map(|u| (u.line, u.column, u.written.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, 5, "kernel::api::start"),
+                (3, 16, "kernel::internal::poke"),
+                (3, 22, "kernel::internal::Secret"),
+            ]
         );
     }
 
@@ -673,7 +934,7 @@ modules = ["engine::api"]
         );
         assert_eq!(
             findings[2].message,
-            "`app` uses `kernel::internal::poke`, outside kernel::api"
+            "`app` uses `kernel::internal::poke`, outside `kernel::api`"
         );
     }
 
@@ -702,7 +963,7 @@ modules = ["engine::api"]
         );
         assert_eq!(
             messages(&findings),
-            ["`plugin-a` uses `engine::Plugin`, outside engine::api"]
+            ["`plugin-a` uses `engine::Plugin`, outside `engine::api`"]
         );
         assert_eq!(
             at(findings[0].location.as_ref()).as_deref(),
@@ -766,15 +1027,24 @@ modules = ["engine::api", "kernel::api"]
     }
 
     #[test]
-    fn the_surface_follows_reexports_to_where_items_are_declared() {
+    fn a_path_is_named_where_its_item_is_declared_with_the_allowed_paths_to_it() {
         let ws = fixture_on_disk();
         let engine = ws.graph.workspace().member_by_name("engine").unwrap();
-        let (surface, problems) = CrateSurface::read(engine);
-        assert!(problems.is_empty(), "{problems:?}");
+        let surface = read_surface(engine);
+        assert!(surface.problems.is_empty(), "{:?}", surface.problems);
         let path = |p: &str| p.split("::").map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(surface.resolve(&path("Secret")), path("internal::Secret"));
-        assert_eq!(surface.resolve(&path("api::start")), path("api::start"));
-        assert_eq!(surface.resolve(&path("Plugin")), path("Plugin"));
+        let internal = [path("internal")];
+        let secret = name_of(&surface, &path("Secret"), &internal);
+        assert_eq!(secret.defined, path("internal::Secret"));
+        assert_eq!(secret.allowed_paths, [(path("internal::Secret"), false)]);
+        assert_eq!(
+            name_of(&surface, &path("api::start"), &internal).defined,
+            path("api::start")
+        );
+        assert_eq!(
+            name_of(&surface, &path("Plugin"), &internal).allowed_paths,
+            []
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
+use crate::arch::facts::FactsCache;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
@@ -28,8 +29,6 @@ pub struct Require {
     pub depends_on: String,
     /// The trait to implement.
     pub implements: Option<String>,
-    /// The traits `depends_on` defines, when read at compile time.
-    defined: Option<BTreeSet<String>>,
 }
 
 /// The rule's one-line description.
@@ -56,19 +55,20 @@ impl Require {
         meta: RuleMeta,
         checker: &mut PatternChecker<'_>,
     ) -> Option<Require> {
-        let one = checker.one_name(&r.depends_on, "depends-on");
-        let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&r.depends_on));
+        let depends_on = checker.crate_name(&r.depends_on, "depends-on")?;
+        let one = checker.one_name(&depends_on, "depends-on");
+        let (crates, dep) = (checker.pattern(&r.crates), checker.pattern(&depends_on));
         dep.filter(|_| one)?;
         // The trait must be one the required crate defines (when its sources are ours to read).
-        let mut known = None;
-        if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(r.depends_on.get_ref())) {
-            let defined = known.insert(traits_defined(lib));
+        // Only the files that name the trait are parsed; the full list only for the error's help.
+        if let (Some(t), Some(lib)) = (&r.implements, checker.library_of(depends_on.get_ref())) {
             let name = last_segment(t.get_ref());
-            if !defined.contains(name) {
+            if !defines_trait(lib, name) {
+                let defined = traits_defined(lib);
                 let list: Vec<&str> = defined.iter().map(String::as_str).collect();
                 checker.validator.error(
                     t,
-                    format!("`{}` defines no trait `{name}`", r.depends_on.get_ref()),
+                    format!("`{}` defines no trait `{name}`", depends_on.get_ref()),
                     "no such trait",
                     Some(if list.is_empty() {
                         "it defines no trait at all".to_owned()
@@ -80,7 +80,7 @@ impl Require {
             }
         }
         let crates = crates?;
-        let dep = checker.pattern(&r.depends_on)?;
+        let dep = checker.pattern(&depends_on)?;
         if checker.pairs_exist(&crates, &dep, &|a, b| a != b) == Some(false) {
             checker.never_fires(&r.id, "`crates` matches no member other than `depends-on`");
             return None;
@@ -88,9 +88,8 @@ impl Require {
         Some(Require {
             meta,
             crates,
-            depends_on: r.depends_on.get_ref().to_owned(),
+            depends_on: depends_on.get_ref().to_owned(),
             implements: r.implements.as_ref().map(|t| t.get_ref().to_owned()),
-            defined: known,
         })
     }
 
@@ -136,7 +135,9 @@ impl Require {
             };
             let wanted = last_segment(trait_name);
             // Only the files that name the trait can implement it.
-            if impl_traits(*pkg, &[wanted], ctx.prefilter).contains(wanted) {
+            if impl_traits(*pkg, &[wanted], ctx.prefilter, ctx.facts_dir.as_deref())
+                .contains(wanted)
+            {
                 continue;
             }
             let mut f = self.meta.finding(
@@ -149,29 +150,29 @@ impl Require {
             );
             f.location = graph.manifests.package_name(pkg.manifest_path());
             f.help = Some(format!("implement `{depends_on}`'s `{trait_name}` trait"));
-            let theirs = match &self.defined {
-                Some(defined) => defined.clone(), // cloned: the compiled rule keeps its own
-                None => graph
-                    .ws
-                    .graph
-                    .packages()
-                    .find(|p| p.name() == depends_on)
-                    .and_then(|p| p.build_target(&BuildTargetId::Library))
-                    .map(|lib| traits_defined(lib.path()))
-                    .unwrap_or_default(),
-            };
+            let theirs = graph
+                .ws
+                .graph
+                .packages()
+                .find(|p| p.name() == depends_on)
+                .and_then(|p| p.build_target(&BuildTargetId::Library))
+                .map(|lib| traits_defined(lib.path()))
+                .unwrap_or_default();
             let words: Vec<&str> = theirs.iter().map(String::as_str).collect();
-            let implemented = impl_traits(*pkg, &words, ctx.prefilter);
+            let implemented = impl_traits(*pkg, &words, ctx.prefilter, ctx.facts_dir.as_deref());
             let instead: Vec<String> = implemented
                 .iter()
                 .filter(|t| theirs.contains(*t))
                 .map(|t| format!("`{t}`"))
                 .collect();
+            let name = pkg.name();
             f.impact = Some(if instead.is_empty() {
-                format!("implements no trait of `{depends_on}`, not `{wanted}`")
+                format!(
+                    "`{name}` cannot be used where `{depends_on}` expects a `{wanted}`: it implements none of `{depends_on}`'s traits"
+                )
             } else {
                 format!(
-                    "implements {} of `{depends_on}`, not `{wanted}`",
+                    "`{name}` cannot be used where `{depends_on}` expects a `{wanted}`: of `{depends_on}`'s traits it implements only {}",
                     instead.join(", ")
                 )
             });
@@ -188,14 +189,24 @@ fn last_segment(path: &str) -> &str {
 
 /// Among `traits` (last segments), those the library of `pkg` implements with `impl Trait for ..`,
 /// outside test code. With `prefilter`, only the files that name one of them are parsed.
-fn impl_traits(pkg: PackageMetadata<'_>, traits: &[&str], prefilter: bool) -> BTreeSet<String> {
+fn impl_traits(
+    pkg: PackageMetadata<'_>,
+    traits: &[&str],
+    prefilter: bool,
+    facts_dir: Option<&std::path::Path>,
+) -> BTreeSet<String> {
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
+    let cache = facts_dir.map(|dir| FactsCache::open(dir, &format!("impls-{}", pkg.name())));
     let scan = ImplScan {
         needles: prefilter.then(|| Needles::new(traits)),
+        facts: cache.as_ref(),
     };
     let (files, _) = walk(lib.path(), false, &scan);
+    if let Some(cache) = cache {
+        cache.save();
+    }
     files
         .into_iter()
         .flat_map(|(_, found)| found)
@@ -204,22 +215,63 @@ fn impl_traits(pkg: PackageMetadata<'_>, traits: &[&str], prefilter: bool) -> BT
 }
 
 /// The traits a file implements; with needles, a file that names none of them is not parsed.
-struct ImplScan {
+struct ImplScan<'a> {
     needles: Option<Needles>,
+    /// Each file's traits from an earlier run (every trait it implements: no context).
+    facts: Option<&'a FactsCache>,
 }
 
-impl Analysis for ImplScan {
+impl Analysis for ImplScan<'_> {
     type Output = BTreeSet<String>;
 
-    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
-        let decls = prefilter::skip(text, &[self.needles.as_ref()?])?;
-        Some((BTreeSet::new(), decls))
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
+            return Some((BTreeSet::new(), decls));
+        }
+        self.facts?.get(file.path.as_str(), text, 0)
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &BTreeSet<String>, decls: &[ModDecl]) {
+        if let Some(cache) = self.facts {
+            cache.put(file.path.as_str(), text, 0, out, decls);
+        }
     }
 
     fn analyze(&self, _file: &ModuleFile, ast: &syn::File, _text: &str) -> BTreeSet<String> {
         let mut finder = TraitFinder::default();
         finder.visit_file(ast);
         finder.implemented
+    }
+}
+
+/// True if the library at `lib` defines or re-exports a trait `name`; only files that name it are parsed.
+fn defines_trait(lib: &camino::Utf8Path, name: &str) -> bool {
+    let scan = DefinesTrait {
+        name,
+        needles: Needles::new([name]),
+    };
+    let (files, _) = walk(lib, false, &scan);
+    files.into_iter().any(|(_, found)| found)
+}
+
+/// Whether a file defines or re-exports the trait `name`; a file that does not name it is not parsed.
+struct DefinesTrait<'a> {
+    name: &'a str,
+    needles: Needles,
+}
+
+impl Analysis for DefinesTrait<'_> {
+    type Output = bool;
+
+    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(bool, Vec<ModDecl>)> {
+        let decls = prefilter::skip(text, &[&self.needles])?;
+        Some((false, decls))
+    }
+
+    fn analyze(&self, _file: &ModuleFile, ast: &syn::File, _text: &str) -> bool {
+        let mut finder = TraitFinder::default();
+        finder.visit_file(ast);
+        finder.defined.contains(self.name)
     }
 }
 
