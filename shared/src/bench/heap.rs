@@ -357,6 +357,7 @@ mod tests {
             status: crate::report::BenchStatus::Unchanged,
             attribution: None,
             flamegraph: None,
+            floor: None,
         };
         let f = finding(
             &result("sum"),
