@@ -24,8 +24,14 @@ pub const TARGET_DIRS: &[&str] = &[
     "command-target/head",
 ];
 
-/// The base worktrees in the state directory (`git worktree`s: removed through git).
-const WORKTREES: &[&str] = &["bench-base", "arch-base"];
+/// The base worktrees the tools keep in the state directory (`git worktree`s: removed through git).
+const WORKTREES: &[&str] = &[
+    "bench-base",
+    "bench-base-again",
+    "arch-base",
+    "lints-base",
+    "api-base",
+];
 
 /// Marks the build target directory `dir` used now.
 pub fn mark_used(dir: &Path) -> Result<()> {
