@@ -58,7 +58,7 @@ pub(crate) fn declared(cx: &mut Walk<'_>, l: &syn::Local, name: Option<&str>, mu
     let init = l.init.as_ref().map(|i| &*i.expr);
     // `let mut v = Vec::new();` in a hot loop: a buffer made to grow, once per iteration.
     if mutable
-        && cx.in_loop()
+        && cx.per_iteration_candidate()
         && let (Some(name), Some(Expr::Call(c))) = (name, init)
         && let Some((Some(ty), last)) = call_name(&c.func)
         && matches!(ty.as_str(), "Vec" | "String")

@@ -13,7 +13,9 @@ pub const INFO: RuleInfo = RuleInfo {
     rule: RuleId::NoBoxDynAny,
     id: "no-box-dyn-any",
     group: Group::Gates,
-    nursery: false,
+    // On code nobody tuned it on, most `Box<dyn Any>` hold user data of types the crate cannot know
+    // (host data, TypeId-keyed capabilities): Any is their API. The Lumen preset turns it on.
+    nursery: true,
     phrase: "instead of a typed enum",
     category: Category::CodeQuality,
     scope: Scope::Everywhere,

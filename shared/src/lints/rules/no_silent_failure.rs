@@ -7,7 +7,7 @@ use syn::{Expr, Token};
 
 use crate::lints::facts::{Condition, Receiver};
 use crate::lints::rules::{Group, RuleId, RuleInfo, Scope};
-use crate::lints::syntax::closure_logs;
+use crate::lints::syntax::{KNOWN_RESULT_CALLS, closure_logs};
 use crate::lints::walk::Walk;
 use crate::report::{Category, Severity};
 
@@ -16,7 +16,10 @@ pub const INFO: RuleInfo = RuleInfo {
     rule: RuleId::NoSilentFailure,
     id: "no-silent-failure",
     group: Group::Gates,
-    nursery: false,
+    // On the corpus's test part most of what it reported was not an error dropped (an `Option` read as a
+    // `Result`, an error also recorded elsewhere, a drop the API documents): off until measured again.
+    // The Lumen preset turns it on.
+    nursery: true,
     phrase: "drops an error silently",
     category: Category::CodeQuality,
     scope: Scope::Everywhere,
@@ -66,14 +69,25 @@ pub(crate) fn method_call(cx: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str
     if name != "unwrap_or_default" || !m.args.is_empty() {
         return;
     }
-    if let Some(condition) = cx.result_condition(&m.receiver) {
-        cx.hit_if(
-            RuleId::NoSilentFailure,
-            span,
-            ".unwrap_or_default() on a Result",
-            Some(condition),
-        );
+    let Some(condition) = cx.result_condition(&m.receiver) else {
+        return;
+    };
+    // `x.get(k).map(f).unwrap_or_default()`: on a receiver whose type is not visible, a combinator's
+    // `Option` is as likely as a `Result`; only a call known to fail (`parse`, `send`, ...) is judged.
+    if let Condition::ReturnsResult {
+        name,
+        receiver: Some(Receiver::Unknown),
+    } = &condition
+        && !KNOWN_RESULT_CALLS.contains(&name.as_str())
+    {
+        return;
     }
+    cx.hit_if(
+        RuleId::NoSilentFailure,
+        span,
+        ".unwrap_or_default() on a Result",
+        Some(condition),
+    );
 }
 
 /// `Err(_) => {}`.
