@@ -5,6 +5,7 @@ no-unwrap / no-panic against clippy, line for line.
     python3 scripts/lint-precision.py              # the figures (and the samples still to label)
     python3 scripts/lint-precision.py --clippy     # also recall against clippy (builds each crate)
     python3 scripts/lint-precision.py --markdown   # also the figures as the README's table
+    python3 scripts/lint-precision.py --gate PATH  # use this cargo-lumen-gate binary instead of building one
 
 The crates and their hot paths are in scripts/precision/crates.txt (`crate@version tuning|test hot-paths..`):
 the TUNING set may be read while changing a rule, the TEST set never is; precision is reported for each set
@@ -164,6 +165,14 @@ def clippy_lines(dest):
     return found
 
 
+def gate_binary():
+    """`--gate PATH`, else the release build of this checkout."""
+    if "--gate" in sys.argv:
+        return os.path.abspath(sys.argv[sys.argv.index("--gate") + 1])
+    sh(["cargo", "build", "--release", "--locked", "-q", "-p", "cargo-lumen-gate"], cwd=ROOT)
+    return os.path.join(ROOT, "target", "release", "cargo-lumen-gate")
+
+
 def rule_ids():
     """The lint rules the tool defines (`id: "rule-id"` in shared/src/lints), to name those that never fired."""
     ids = set()
@@ -215,8 +224,7 @@ def report(rows, silent, markdown):
 
 def main():
     with_clippy = "--clippy" in sys.argv
-    sh(["cargo", "build", "--release", "--locked", "-q", "-p", "cargo-lumen-gate"], cwd=ROOT)
-    gate = os.path.join(ROOT, "target", "release", "cargo-lumen-gate")
+    gate = gate_binary()
     labels = read_labels()
     work = tempfile.mkdtemp(prefix="lint-precision-")
     try:

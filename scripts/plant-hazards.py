@@ -463,13 +463,6 @@ def apply(dest, sources, plants):
 
 # ---------------------------------------------------------------- running
 
-def gate_binary():
-    if "--gate" in sys.argv:
-        return os.path.abspath(sys.argv[sys.argv.index("--gate") + 1])
-    lp.sh(["cargo", "build", "--release", "--locked", "-q", "-p", "cargo-lumen-gate"], cwd=ROOT)
-    return os.path.join(ROOT, "target", "release", "cargo-lumen-gate")
-
-
 def check(dest):
     """Error codes of `cargo check` on a planted copy, counted."""
     out = subprocess.run(["cargo", "check", "-q", "--lib", "--message-format=json"], cwd=dest,
@@ -484,7 +477,7 @@ def check(dest):
 
 
 def main():
-    gate = gate_binary()
+    gate = lp.gate_binary()
     to_check = sys.argv[sys.argv.index("--check") + 1] if "--check" in sys.argv else None
     work = tempfile.mkdtemp(prefix="plant-hazards-")
     # (set, rule) -> [planted, found]; (set, kind, site kind) -> [planted, found]
