@@ -89,14 +89,19 @@ def fetch(spec, work):
 
 
 def scan(gate, name, dest, hot):
-    if hot:
+    """The lints' findings on one crate, its hot paths declared and the nursery's rules on (a build of the tool
+    that has no nursery is run without it)."""
+    for nursery in (True, False):
         with open(os.path.join(dest, "lumen-gate.toml"), "w") as f:
-            f.write("[lints]\nhot-paths = [" + ", ".join(json.dumps(h) for h in hot) + "]\n")
-    out = subprocess.run([gate, "--only", "lints", "--format", "json", "-q", "--manifest-path",
-                          os.path.join(dest, "Cargo.toml")], capture_output=True, text=True)
-    if out.returncode not in (0, 1):
-        sys.exit(f"lumen-gate failed on {name}:\n{out.stderr}")
-    return json.loads(out.stdout)["findings"]
+            f.write("[lints]\n" + ("nursery = true\n" if nursery else "")
+                    + ("hot-paths = [" + ", ".join(json.dumps(h) for h in hot) + "]\n" if hot else ""))
+        out = subprocess.run([gate, "--only", "lints", "--format", "json", "-q", "--manifest-path",
+                              os.path.join(dest, "Cargo.toml")], capture_output=True, text=True)
+        if out.returncode == 2 and nursery and "`nursery`" in out.stderr:
+            continue
+        if out.returncode not in (0, 1):
+            sys.exit(f"lumen-gate failed on {name}:\n{out.stderr}")
+        return json.loads(out.stdout)["findings"]
 
 
 def key(crate, f):
@@ -174,12 +179,15 @@ def gate_binary():
 
 
 def rule_ids():
-    """The lint rules the tool defines (`id: "rule-id"` in shared/src/lints), to name those that never fired."""
-    ids = set()
+    """{rule id: in the nursery (off by default)} of the rules the tool defines (`id: "rule-id"`, then
+    `nursery: true` in its RuleInfo, under shared/src/lints), to name the rules that never fired."""
+    ids = {}
     for base, _, files in os.walk(os.path.join(ROOT, "shared", "src", "lints")):
         for file in files:
             if file.endswith(".rs"):
-                ids.update(re.findall(r'\bid: "([a-z][a-z-]+)"', open(os.path.join(base, file)).read()))
+                text = open(os.path.join(base, file)).read()
+                for m in re.finditer(r'\bid: "([a-z][a-z-]+)",((?:\n[^\n]*){0,3})', text):
+                    ids[m.group(1)] = "nursery: true" in m.group(2)
     return ids
 
 
@@ -187,7 +195,7 @@ def share(tp, fp):
     return f"{tp / (tp + fp):.2f}" if tp + fp else "-"
 
 
-def report(rows, silent, markdown):
+def report(rows, silent, nursery, markdown):
     """Precision per rule, the tuning and the test set apart, each with its counts."""
     print(f"{'':26} {'TUNING':^36}   {'TEST':^36}")
     print(f"{'rule':26} " + "   ".join(f"{'findings':>8} {'labelled':>8} {'tp':>4} {'fp':>4} {'prec':>6}"
@@ -200,7 +208,8 @@ def report(rows, silent, markdown):
             total[which][0] += tp
             total[which][1] += fp
             cells.append(f"{n:>8} {tp + fp:>8} {tp:>4} {fp:>4} {share(tp, fp):>6}")
-        print(f"{rule:26} " + "   ".join(cells)
+        label = rule + (" (nursery)" if rule in nursery else "")
+        print(f"{label:26} " + "   ".join(cells)
               + f"   ({', '.join(f'{c} {n}' for c, n in sorted(crates_count.items()))})")
     print(f"{'all rules':26} " + "   ".join(
         f"{'':>8} {sum(total[w]):>8} {total[w][0]:>4} {total[w][1]:>4} {share(*total[w]):>6}" for w in SETS))
@@ -215,7 +224,7 @@ def report(rows, silent, markdown):
             for which in SETS:
                 n, tp, fp = per_set[which]
                 cells += [str(n), f"{tp + fp} ({fp})", share(tp, fp)]
-            print(f"| `{rule}` | " + " | ".join(cells) + " |")
+            print(f"| `{rule}`{' (nursery)' if rule in nursery else ''} | " + " | ".join(cells) + " |")
         print("| all rules | | " + " | | ".join(
             f"{sum(total[w])} ({total[w][1]}) | {share(*total[w])}" for w in SETS) + " |")
         if silent:
@@ -279,8 +288,9 @@ def main():
                 counts = collections.Counter(labels.get(k, ("", ""))[0] for k, _, _ in mine)
                 per_set[which] = (len(mine), counts["tp"], counts["fp"])
             rows.append((rule, per_set, collections.Counter(k[0] for k, _, _ in items)))
-        silent = sorted(rule_ids() - set(by_rule))
-        report(rows, silent, markdown="--markdown" in sys.argv)
+        info = rule_ids()
+        silent = sorted(set(info) - set(by_rule))
+        report(rows, silent, {r for r, nursery in info.items() if nursery}, markdown="--markdown" in sys.argv)
         if with_clippy:
             for rule, (hit, total) in sorted(recall.items()):
                 share = f"{hit / total:.2f}" if total else "-"

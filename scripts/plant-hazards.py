@@ -8,6 +8,7 @@ lines. Recall per rule, for the tuning set and the test set apart.
     python3 scripts/plant-hazards.py --markdown    # also the README's table
     python3 scripts/plant-hazards.py --check toml_parser   # also `cargo check` that crate's planted copy
     python3 scripts/plant-hazards.py --gate PATH   # use this cargo-lumen-gate binary instead of building one
+    python3 scripts/plant-hazards.py --only png,toml --keep   # some crates only; keep the planted copies
 
 Where hazards go (found by reading the crate's text: strings, chars and comments masked, braces matched):
 - a hot loop: a loop header alone on its line (`for .. in .. {`, `while .. {`, `loop {`, with a label or not)
@@ -18,8 +19,10 @@ Where hazards go (found by reading the crate's text: strings, chars and comments
   dispatch loop calls it once per instruction); the hazard is its first statement.
 - a cold loop: a loop of library code outside the hot paths, for the rules that fire everywhere.
 - a fn taking a `&[u8]`: a length read from those bytes sizes an allocation (`bounded-alloc`).
-Not used: `#[cfg(test)]` modules, `macro_rules!` bodies, `const fn`s, build scripts, files outside `src/`, loop
-headers written over several lines or right after `=`, `=>`, `(` or `,` (a loop used as a value).
+Not used: `#[cfg(test)]` modules and `#[test]` fns, `macro_rules!` bodies, `const fn`s, assertion helpers
+(`assert*` fns, `*assert*` files: they panic by contract), build scripts, files outside `src/`, loop headers
+written over several lines, with unbalanced brackets (`while let Some(S {`), or right after `=`, `=>`, `(` or `,`
+(a loop used as a value). Inner attributes (`#![allow(..)]`) stay first in a fn body.
 
 A field lookup (`self.lg_index.get(..)`) adds `lg_index: std::collections::HashMap<String, usize>` to the
 struct of the fn's `impl` (found by name in the crate); the struct literals that build it then miss the field,
@@ -240,8 +243,10 @@ class Source:
         while j >= 0 and not self.code_lines[j].strip():
             j -= 1
         before = self.code_lines[j].rstrip() if j >= 0 else ""
+        head = self.code_lines[index].rstrip()[:-1]  # the header without the body's `{`
+        balanced = all(head.count(a) == head.count(b) for a, b in ("()", "[]", "{}"))
         return (not self.skip(index) and not before.endswith(("=", "=>", "(", ",", "return", "||", "&&", "|"))
-                and self.code_lines[index].rstrip().endswith("{"))
+                and self.code_lines[index].rstrip().endswith("{") and balanced)
 
     def body_text(self, header):
         at = sum(len(line) + 1 for line in self.code_lines[:header]) + self.code_lines[header].rstrip().rfind("{")
@@ -368,8 +373,9 @@ def sites(crate, globs, sources):
     hot_fns = []
     for src in sources.values():
         for f in src.fns:
-            if f.is_const or src.skip(f.line):
-                continue
+            if f.is_const or src.skip(f.line) or f.name.startswith(("assert", "debug_assert")) \
+                    or "assert" in os.path.basename(src.rel):
+                continue  # assertion helpers panic by contract (README: silent by design)
             hot = bool(globs) and hot_fn(crate, globs, src, f)
             if hot:
                 hot_fns.append((src, f))
@@ -434,7 +440,10 @@ def apply(dest, sources, plants):
             inner = indent_of(src.lines[anchor]) + "    "
         if before:
             inserts[(rel, anchor)].append(([indent_of(src.lines[anchor]) + b for b in before], None))
-        inserts[(rel, anchor + 1)].append(([inner + x for x in lines], n))
+        first = anchor + 1
+        while first < len(src.lines) and src.code_lines[first].strip().startswith("#!["):
+            first += 1  # after the body's inner attributes
+        inserts[(rel, first)].append(([inner + x for x in lines], n))
         if kind == "hash-field":
             fields.add(f.impl_type)
     for name in fields:
@@ -479,6 +488,7 @@ def check(dest):
 def main():
     gate = lp.gate_binary()
     to_check = sys.argv[sys.argv.index("--check") + 1] if "--check" in sys.argv else None
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     work = tempfile.mkdtemp(prefix="plant-hazards-")
     # (set, rule) -> [planted, found]; (set, kind, site kind) -> [planted, found]
     by_rule = collections.defaultdict(lambda: [0, 0])
@@ -487,6 +497,8 @@ def main():
     unread = collections.Counter()
     try:
         for spec, hot, which in lp.crates():
+            if only and lp.crate_name(spec) not in only:
+                continue
             name, dest = lp.fetch(spec, work)
             sources = read_sources(dest)
             plants = plan(name, hot, sources)
@@ -520,7 +532,10 @@ def main():
                     misses.append((which, name, rule, kind, site_kind, file, first, lines, sorted(rules)))
             print(f"{name} ({which}): {len(plants)} hazards planted", file=sys.stderr)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if "--keep" in sys.argv:
+            print(f"planted copies kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     report(by_rule, by_kind, misses, unread)
 
 
