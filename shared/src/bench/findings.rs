@@ -220,6 +220,8 @@ fn finding(
         benchmark: Some(name.to_owned()),
         code: None,
         baseline: Baseline::New,
+        cost: None,
+        rank: None,
     }
 }
 

@@ -40,6 +40,7 @@ Examples:
   cargo lumen-gate --format sarif --output lumen.sarif --output-format sarif
   cargo lumen-gate --only lints -p my-crate     only the lints, on one package
   cargo lumen-gate --report arch.json --report bench.json   merge reports of earlier CI steps
+  cargo lumen-gate --explain hash-in-hot-loop   what a lint rule finds, and why it costs
 
 Exit codes: 0 APPROVED, 1 CHANGES REQUESTED, 2 the gate could not run (config, git, cargo),
 130 interrupted.";
@@ -87,6 +88,10 @@ pub struct Args {
     /// workspace's state directory under `target/`).
     #[arg(long)]
     pub no_cache: bool,
+    /// Print what a lint rule finds, why it costs, an example, its limits and configuration, and exit
+    /// (`--explain hash-in-hot-loop`; `--explain list` lists every rule).
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
 }
 
 /// The `[lints]` section of a preset (the other sections are read by their tools).
@@ -176,6 +181,10 @@ pub fn main(args: Args) -> i32 {
 }
 
 fn run(args: Args) -> Result<i32> {
+    if let Some(rule) = &args.explain {
+        write_stdout(crate::lints::explain(rule)?.as_bytes())?;
+        return Ok(crate::exit_codes::SUCCESS);
+    }
     let plan = Plan {
         base: args.base,
         only: args.only,

@@ -199,6 +199,8 @@ mod tests {
             benchmark: None,
             code: None,
             baseline: Baseline::NoBase,
+            cost: None,
+            rank: None,
         }
     }
 

@@ -204,6 +204,8 @@ mod tests {
             benchmark: None,
             code: None,
             baseline,
+            cost: None,
+            rank: None,
         }
     }
 

@@ -17,7 +17,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::lints::visitor::FileScan;
+use crate::lints::facts::FileScan;
 use crate::report::{Finding, Problem};
 use crate::source::modtree::ModDecl;
 

@@ -1,11 +1,13 @@
 //! What one crate defines, gathered from all its files, to judge the hits whose truth depends on it: a
 //! method call that may be the crate's own method rather than std's, a `let _ =` whose callee may not
-//! return a `Result`, an allocation bounded by a narrow field.
+//! return a `Result` (or always returns `Ok`), an allocation bounded by a narrow field, a lookup whose
+//! receiver's declared type hashes, and which fns run once per iteration of a hot loop.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::lints::facts::{CallEdge, Condition, Defs, Receiver};
+use crate::lints::rules::hash_in_hot_loop::HASHING;
 use crate::lints::syntax::KNOWN_RESULT_CALLS;
-use crate::lints::visitor::{Condition, Defs, Receiver};
 
 /// The judgement of a conditional hit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +18,16 @@ pub enum Judgement {
     Unsure(&'static str),
     /// It is not one.
     NotAFinding,
+}
+
+/// A fn's declaration, as the index keeps it.
+#[derive(Debug)]
+struct FnFacts {
+    owner: Option<String>,
+    item: String,
+    returns_result: bool,
+    always_ok: bool,
+    method: bool,
 }
 
 /// A crate's definitions, by name.
@@ -30,15 +42,21 @@ pub struct CrateIndex {
     trait_methods: HashMap<String, HashSet<String>>,
     /// Every method name the crate defines anywhere.
     all_methods: HashSet<String>,
-    /// Functions and methods by name: (owner type, returns a `Result`, takes `self`).
-    fns: HashMap<String, Vec<(Option<String>, bool, bool)>>,
-    /// Struct fields by name: (type's last segment, a narrow integer).
-    fields: HashMap<String, Vec<(Option<String>, bool)>>,
+    /// Functions and methods by name.
+    fns: HashMap<String, Vec<FnFacts>>,
+    /// Struct fields by name: (owner, type's last segment, a narrow integer).
+    fields: HashMap<String, Vec<(String, Option<String>, bool)>>,
     /// Types of the crate that implement `fmt::Write`.
     fmt_writers: HashSet<String>,
+    /// Aliases and renames: name -> what it names (last segment).
+    aliases: HashMap<String, String>,
+    /// Lookups of each type that delegate to one of its fields: (type, method) -> fields.
+    delegations: HashMap<(String, String), Vec<String>>,
     /// Whether the crate interns strings: it defines the configured interner type, or (with none
     /// configured) a type named `*Interner` or a method `intern` / `get_or_intern`.
     interns: bool,
+    /// Fns that run once per iteration of a hot loop: item path -> the hot fn whose loop runs them.
+    per_iteration: BTreeMap<String, String>,
 }
 
 /// std methods that return an `Option`: a crate method of the same name does not make every call a
@@ -91,10 +109,15 @@ const FALLIBLE_WRITERS: &[&str] = &[
     "Formatter",
 ];
 
+/// How many calls away from a hot loop a fn still counts as run once per iteration: the handler the
+/// dispatch loop calls, and the helpers the handler calls on every call.
+const PER_ITERATION_DEPTH: usize = 2;
+
 impl CrateIndex {
     /// The index of every file's definitions; `interner` is the configured interner type, if any.
     pub fn new<'a>(all: impl IntoIterator<Item = &'a Defs>, interner: Option<&str>) -> CrateIndex {
         let mut index = CrateIndex::default();
+        let mut calls: Vec<&CallEdge> = Vec::new();
         for defs in all {
             index.interns |= defs
                 .impl_methods
@@ -133,50 +156,191 @@ impl CrateIndex {
                     .insert(method.to_owned());
                 index.all_methods.insert(method.to_owned());
             }
-            for (owner, name, result, method) in &defs.fns {
-                index.fns.entry(name.to_owned()).or_default().push((
-                    owner.to_owned(),
-                    *result,
-                    *method,
-                ));
+            for f in &defs.fns {
+                index
+                    .fns
+                    .entry(f.name.to_owned())
+                    .or_default()
+                    .push(FnFacts {
+                        owner: f.owner.to_owned(),
+                        item: f.item.to_owned(),
+                        returns_result: f.returns_result,
+                        always_ok: f.always_ok,
+                        method: f.method,
+                    });
             }
             index
                 .fmt_writers
                 .extend(defs.fmt_writers.iter().map(String::to_owned));
-            for (name, ty, narrow) in &defs.fields {
-                index
-                    .fields
-                    .entry(name.to_owned())
-                    .or_default()
-                    .push((ty.to_owned(), *narrow));
+            for f in &defs.fields {
+                index.fields.entry(f.name.to_owned()).or_default().push((
+                    f.owner.to_owned(),
+                    f.ty.to_owned(),
+                    f.narrow,
+                ));
             }
+            for (name, target) in &defs.type_aliases {
+                // `type Result<T> = std::result::Result<T, E>` names itself: no alias of interest.
+                if name != target {
+                    index.aliases.insert(name.to_owned(), target.to_owned());
+                }
+            }
+            for (owner, method, field) in &defs.delegations {
+                index
+                    .delegations
+                    .entry((owner.to_owned(), method.to_owned()))
+                    .or_default()
+                    .push(field.to_owned());
+            }
+            calls.extend(&defs.calls);
         }
+        index.per_iteration = index.per_iteration_fns(&calls);
         index
     }
 
     /// Whether a hit with this condition is a finding.
     pub fn judge(&self, condition: &Condition) -> Judgement {
+        let yes = |b: bool| {
+            if b {
+                Judgement::Finding
+            } else {
+                Judgement::NotAFinding
+            }
+        };
         match condition {
             Condition::NotCrateMethod { name, receiver } => self.method(name, receiver),
             Condition::ReturnsResult { name, receiver } => {
-                if self.returns_result(name, receiver.as_ref()) {
-                    Judgement::Finding
-                } else {
-                    Judgement::NotAFinding
-                }
+                yes(self.returns_result(name, receiver.as_ref()))
             }
             Condition::WriteCanFail { target } => self.write(target),
             Condition::NotNarrowField { field } => match self.fields.get(field) {
-                Some(decls) if decls.iter().all(|(_, narrow)| *narrow) => Judgement::NotAFinding,
+                Some(decls) if decls.iter().all(|(_, _, narrow)| *narrow) => Judgement::NotAFinding,
                 _ => Judgement::Finding,
             },
-            Condition::CrateInterns => {
-                if self.interns {
-                    Judgement::Finding
-                } else {
-                    Judgement::NotAFinding
+            Condition::CrateInterns => yes(self.interns),
+            Condition::Hashes { method, receiver } => yes(self.hashes(method, receiver)),
+        }
+    }
+
+    /// The hot fn whose loop runs the fn `item` once per iteration, if one does.
+    pub fn per_iteration_of(&self, item: &str) -> Option<&str> {
+        self.per_iteration.get(item).map(String::as_str)
+    }
+
+    /// The fns a hot loop runs once per iteration: those it calls, and (up to [`PER_ITERATION_DEPTH`])
+    /// those they call on every call or in a loop, each with the hot fn whose loop runs it.
+    fn per_iteration_fns(&self, calls: &[&CallEdge]) -> BTreeMap<String, String> {
+        let mut found: BTreeMap<String, String> = BTreeMap::new();
+        let mut frontier: Vec<(String, String)> = Vec::new();
+        for edge in calls.iter().filter(|e| e.hot && e.in_loop) {
+            for callee in self.callees(edge) {
+                if callee != edge.caller && !found.contains_key(&callee) {
+                    found.insert(callee.to_owned(), edge.caller.to_owned());
+                    frontier.push((callee, edge.caller.to_owned()));
                 }
             }
+        }
+        for _ in 1..PER_ITERATION_DEPTH {
+            let mut next = Vec::new();
+            for (caller, root) in &frontier {
+                for edge in calls.iter().filter(|e| &e.caller == caller) {
+                    for callee in self.callees(edge) {
+                        if !found.contains_key(&callee) && &callee != root {
+                            found.insert(callee.to_owned(), root.to_owned());
+                            next.push((callee, root.to_owned()));
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        found
+    }
+
+    /// The crate fns a call can reach: the method of the named type, or the one free fn of that name.
+    fn callees(&self, edge: &CallEdge) -> Vec<String> {
+        let Some(fns) = self.fns.get(&edge.name) else {
+            return Vec::new();
+        };
+        match &edge.owner {
+            Some(owner) => fns
+                .iter()
+                .filter(|f| f.owner.as_deref() == Some(owner.as_str()))
+                .map(|f| f.item.to_owned())
+                .collect(),
+            None => {
+                let free: Vec<&FnFacts> = fns.iter().filter(|f| f.owner.is_none()).collect();
+                // Two free fns of one name in different modules: the syntax cannot tell which.
+                match free.as_slice() {
+                    [one] => vec![one.item.to_owned()],
+                    _ => Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// What a type name names, through the crate's aliases and renames.
+    fn resolve_type<'a>(&'a self, ty: &'a str) -> &'a str {
+        let mut ty = ty;
+        for _ in 0..4 {
+            match self.aliases.get(ty) {
+                Some(target) => ty = target,
+                None => break,
+            }
+        }
+        ty
+    }
+
+    /// True when `method` on a value of type `ty` hashes: `ty` is a hashing collection (or an alias of
+    /// one), or a crate type whose `method` looks a key up in a field that is.
+    fn type_hashes(&self, ty: &str, method: &str, depth: usize) -> bool {
+        let ty = self.resolve_type(ty);
+        if HASHING.contains(&ty) {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        self.delegations
+            .get(&(ty.to_owned(), method.to_owned()))
+            .is_some_and(|fields| {
+                fields.iter().any(|f| {
+                    self.field_types(Some(ty), f)
+                        .iter()
+                        .any(|t| self.type_hashes(t, "get", depth - 1))
+                })
+            })
+    }
+
+    /// The declared types of field `name` (of `owner` when known, else of every struct with one).
+    fn field_types(&self, owner: Option<&str>, name: &str) -> Vec<&str> {
+        let Some(decls) = self.fields.get(name) else {
+            return Vec::new();
+        };
+        let of_owner: Vec<&str> = decls
+            .iter()
+            .filter(|(o, _, _)| owner.is_some_and(|owner| owner == o))
+            .filter_map(|(_, ty, _)| ty.as_deref())
+            .collect();
+        if !of_owner.is_empty() {
+            return of_owner;
+        }
+        decls
+            .iter()
+            .filter_map(|(_, ty, _)| ty.as_deref())
+            .collect()
+    }
+
+    /// True when `receiver.method(..)` hashes, as far as the declarations show.
+    fn hashes(&self, method: &str, receiver: &Receiver) -> bool {
+        match receiver {
+            Receiver::Type(t) => self.type_hashes(t, method, 1),
+            Receiver::Field(owner, field) => {
+                let types = self.field_types(owner.as_deref(), field);
+                // Every struct's field of that name must agree: a `BTreeMap` field is never a hash map.
+                !types.is_empty() && types.iter().all(|t| self.type_hashes(t, method, 1))
+            }
+            Receiver::Trait(_) | Receiver::Unknown => false,
         }
     }
 
@@ -192,6 +356,7 @@ impl CrateIndex {
 
     fn write(&self, target: &Receiver) -> Judgement {
         let of_type = |ty: &str| {
+            let ty = self.resolve_type(ty);
             if INFALLIBLE_WRITERS.contains(&ty) || self.fmt_writers.contains(ty) {
                 Judgement::NotAFinding
             } else if FALLIBLE_WRITERS.contains(&ty) {
@@ -202,8 +367,8 @@ impl CrateIndex {
         };
         match target {
             Receiver::Type(t) => of_type(t),
-            Receiver::Field(f) => match self.fields.get(f).map(Vec::as_slice) {
-                Some([(Some(ty), _)]) => of_type(ty),
+            Receiver::Field(owner, f) => match self.field_types(owner.as_deref(), f).as_slice() {
+                [ty] => of_type(ty),
                 _ => Judgement::Unsure(MAYBE_INFALLIBLE),
             },
             Receiver::Trait(_) | Receiver::Unknown => Judgement::Unsure(MAYBE_INFALLIBLE),
@@ -230,13 +395,9 @@ impl CrateIndex {
             Receiver::Trait(t) => {
                 judged(self.trait_methods.get(t).is_some_and(|m| m.contains(name)))
             }
-            Receiver::Field(f) => match self.fields.get(f) {
-                Some(decls) if !decls.is_empty() => judged(
-                    decls
-                        .iter()
-                        .any(|(ty, _)| ty.as_deref().is_some_and(|ty| self.has_method(ty, name))),
-                ),
-                _ => unknown(),
+            Receiver::Field(owner, f) => match self.field_types(owner.as_deref(), f).as_slice() {
+                [] => unknown(),
+                types => judged(types.iter().any(|ty| self.has_method(ty, name))),
             },
             Receiver::Unknown => unknown(),
         }
@@ -245,23 +406,25 @@ impl CrateIndex {
     fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> bool {
         // A method call reaches only fns that take `self`, never a free fn of the same name
         // (starlark's `#[starlark_module]` free `max` or `pop` are not `iter.max()`).
-        let all: Vec<&(Option<String>, bool, bool)> = self
+        let all: Vec<&FnFacts> = self
             .fns
             .get(name)
             .map(|all| {
                 all.iter()
-                    .filter(|(_, _, method)| receiver.is_none() || *method)
+                    .filter(|f| receiver.is_none() || f.method)
                     .collect()
             })
             .unwrap_or_default();
         if all.is_empty() {
             return KNOWN_RESULT_CALLS.contains(&name);
         }
-        let owned: Vec<bool> = match receiver {
+        // A Result that is always `Ok` drops no error.
+        let fails = |f: &&FnFacts| f.returns_result && !f.always_ok;
+        let owned: Vec<&FnFacts> = match receiver {
             Some(Receiver::Type(t)) => all
                 .iter()
-                .filter(|(owner, _, _)| owner.as_deref() == Some(t.as_str()))
-                .map(|(_, r, _)| *r)
+                .filter(|f| f.owner.as_deref() == Some(t.as_str()))
+                .copied()
                 .collect(),
             _ => Vec::new(),
         };
@@ -271,9 +434,9 @@ impl CrateIndex {
             if receiver.is_some() && STD_OPTION_METHODS.contains(&name) {
                 return false;
             }
-            all.iter().any(|(_, r, _)| *r)
+            all.iter().any(fails)
         } else {
-            owned.into_iter().any(|r| r)
+            owned.iter().any(fails)
         }
     }
 }
@@ -281,6 +444,30 @@ impl CrateIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lints::facts::{FieldDef, FnDef};
+
+    fn f(owner: Option<&str>, name: &str, result: bool, method: bool) -> FnDef {
+        FnDef {
+            owner: owner.map(str::to_owned),
+            name: name.into(),
+            item: format!(
+                "krate::{}{name}",
+                owner.map(|o| format!("{o}::")).unwrap_or_default()
+            ),
+            returns_result: result,
+            always_ok: false,
+            method,
+        }
+    }
+
+    fn field(owner: &str, name: &str, ty: &str, narrow: bool) -> FieldDef {
+        FieldDef {
+            owner: owner.into(),
+            name: name.into(),
+            ty: Some(ty.into()),
+            narrow,
+        }
+    }
 
     fn index() -> CrateIndex {
         let defs = Defs {
@@ -291,20 +478,95 @@ mod tests {
             ],
             trait_methods: vec![("Source".into(), "bump".into())],
             fns: vec![
-                (Some("Parser".into()), "is_done".into(), false, true),
-                (None, "save".into(), true, false),
-                (Some("Cache".into()), "insert".into(), false, true),
-                (None, "pop".into(), true, false),
-                (Some("Scanner".into()), "next".into(), true, true),
+                f(Some("Parser"), "is_done", false, true),
+                f(None, "save", true, false),
+                f(Some("Cache"), "insert", false, true),
+                f(None, "pop", true, false),
+                f(Some("Scanner"), "next", true, true),
+                FnDef {
+                    always_ok: true,
+                    ..f(Some("Cache"), "flush", true, true)
+                },
             ],
             fmt_writers: vec!["Styled".into()],
             fields: vec![
-                ("count".into(), Some("u8".into()), true),
-                ("parser".into(), Some("Parser".into()), false),
-                ("len".into(), Some("u32".into()), false),
+                field("S", "count", "u8", true),
+                field("S", "parser", "Parser", false),
+                field("S", "len", "u32", false),
+                field("Vm", "globals", "Globals", false),
+                field("Vm", "labels", "BTreeMap", false),
+                field("Vm", "cache", "NameCache", false),
+                field("NameCache", "0", "FxHashMap", false),
             ],
+            type_aliases: vec![("Globals".into(), "HashMap".into())],
+            delegations: vec![("NameCache".into(), "lookup".into(), "0".into())],
+            calls: Vec::new(),
         };
         CrateIndex::new([&defs], None)
+    }
+
+    #[test]
+    fn a_lookup_hashes_by_the_declared_type_of_its_receiver() {
+        let judge = |method: &str, receiver: Receiver| {
+            index().judge(&Condition::Hashes {
+                method: method.into(),
+                receiver,
+            })
+        };
+        let field = |owner: &str, name: &str| Receiver::Field(Some(owner.into()), name.into());
+        // A field declared with an alias of HashMap.
+        assert_eq!(judge("get", field("Vm", "globals")), Judgement::Finding);
+        // A BTreeMap is never a hash map.
+        assert_eq!(
+            judge("entry", field("Vm", "labels")),
+            Judgement::NotAFinding
+        );
+        // A crate type whose `lookup` delegates to its FxHashMap.
+        assert_eq!(judge("lookup", field("Vm", "cache")), Judgement::Finding);
+        assert_eq!(judge("len", field("Vm", "cache")), Judgement::NotAFinding);
+        assert_eq!(
+            judge("get", Receiver::Type("IndexMap".into())),
+            Judgement::Finding
+        );
+        assert_eq!(judge("get", Receiver::Unknown), Judgement::NotAFinding);
+    }
+
+    #[test]
+    fn a_hot_loops_callees_run_once_per_iteration() {
+        let mut defs = Defs::default();
+        for (owner, name) in [
+            ("Vm", "run"),
+            ("Vm", "op_call"),
+            ("Vm", "lookup"),
+            ("Vm", "report"),
+        ] {
+            defs.fns.push(f(Some(owner), name, false, true));
+        }
+        let edge = |caller: &str, name: &str, in_loop: bool, hot: bool| CallEdge {
+            caller: format!("krate::Vm::{caller}"),
+            owner: Some("Vm".into()),
+            name: name.into(),
+            in_loop,
+            per_call: !in_loop,
+            hot,
+        };
+        defs.calls = vec![
+            edge("run", "op_call", true, true),
+            edge("op_call", "lookup", false, false),
+            edge("run", "report", false, true),
+        ];
+        let index = CrateIndex::new([&defs], None);
+        assert_eq!(
+            index.per_iteration_of("krate::Vm::op_call"),
+            Some("krate::Vm::run")
+        );
+        assert_eq!(
+            index.per_iteration_of("krate::Vm::lookup"),
+            Some("krate::Vm::run")
+        );
+        // Called once per call of the hot fn, outside its loop: not per iteration.
+        assert_eq!(index.per_iteration_of("krate::Vm::report"), None);
+        assert_eq!(index.per_iteration_of("krate::Vm::run"), None);
     }
 
     fn method(name: &str, receiver: Receiver) -> Judgement {
@@ -321,7 +583,7 @@ mod tests {
             Judgement::NotAFinding
         );
         assert_eq!(
-            method("expect", Receiver::Field("parser".into())),
+            method("expect", Receiver::Field(None, "parser".into())),
             Judgement::NotAFinding
         );
         assert_eq!(
@@ -384,6 +646,11 @@ mod tests {
         // The crate's own `insert` returns no Result.
         assert_eq!(
             judge("insert", Some(Receiver::Unknown)),
+            Judgement::NotAFinding
+        );
+        // A Result that is always `Ok` drops nothing.
+        assert_eq!(
+            judge("flush", Some(Receiver::Type("Cache".into()))),
             Judgement::NotAFinding
         );
     }

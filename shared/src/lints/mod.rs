@@ -12,11 +12,12 @@ pub mod advice;
 pub mod cache;
 pub mod cfg;
 pub mod crate_index;
+pub mod facts;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
 pub mod syntax;
-pub mod visitor;
+pub mod walk;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -30,13 +31,14 @@ use crate::git::{ChangedLines, Repo};
 use crate::lints::cache::{Cache, hash_of};
 use crate::lints::cfg::Target;
 use crate::lints::crate_index::{CrateIndex, Judgement};
-use crate::lints::rules::{RuleId, Scope};
+use crate::lints::facts::{AnyAliases, FileScan, Hit};
+use crate::lints::rules::{PREFERRED_OVER, RuleId, Scope};
 use crate::lints::settings::Settings;
-use crate::lints::suppress::{Suppressions, clone_justified};
-use crate::lints::visitor::{AnyAliases, FileScan, Hit, IdentType, scan_file};
+use crate::lints::suppress::Suppressions;
+use crate::lints::walk::scan_file;
 use crate::report::{
-    BaseRevision, Baseline, CodeMatch, Finding, Location, Problem, Report, RuleChecked, Severity,
-    Tool,
+    BaseRevision, Baseline, CodeMatch, Cost, Finding, HotBy, Location, Problem, Report,
+    RuleChecked, Severity, Tool,
 };
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
 use crate::workspace::{Members, PackageSelection, relative_to};
@@ -113,6 +115,45 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
     }
     report.sort();
     Ok(report)
+}
+
+/// The text of `cargo lumen-gate --explain <rule>`: the rule's group, default and documentation; with
+/// `list`, every rule on a line. An unknown rule is a usage error naming the rules there are.
+pub fn explain(rule: &str) -> Result<String> {
+    if rule == "list" {
+        let mut out = String::new();
+        for info in rules::RULES {
+            let status = if info.nursery {
+                " (nursery: off by default)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{:<26} {:<10} {}{status}\n",
+                info.id,
+                info.group.as_str(),
+                info.description
+            ));
+        }
+        return Ok(out);
+    }
+    let Some(id) = RuleId::lookup(rule) else {
+        let known: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
+        return Err(crate::errors::Error::usage(
+            format!("no lint rule {rule:?}"),
+            Some(format!("the rules are: {}", known.join(", "))),
+        ));
+    };
+    let info = id.info();
+    let mut out = info.doc.to_owned();
+    if info.nursery {
+        out.push_str(&format!(
+            "\nThis rule is in the nursery: off unless `[lints.rules.{}] severity` turns it on, until its \
+             precision on code nobody tuned it on is measured at 0.95 or more.\n",
+            info.id
+        ));
+    }
+    Ok(out)
 }
 
 /// A lint finding's `kind`: `lints::no-unwrap`.
@@ -204,10 +245,12 @@ impl Analysis for Lint<'_> {
             test_file,
             &|p| self.settings.hot_fn(p),
         );
+        // A clone, or an error dropped on purpose, with a comment saying why.
         let lines: Vec<&str> = text.lines().collect();
-        result
-            .hits
-            .retain(|h| h.rule != RuleId::CloneJustified || !clone_justified(&lines, h.line));
+        result.hits.retain(|h| {
+            !matches!(h.rule, RuleId::CloneJustified | RuleId::NoSilentFailure)
+                || !rules::clone_justified::justified(&lines, h.line)
+        });
         (rel, self.target, result, Suppressions::read(text))
     }
 
@@ -272,22 +315,10 @@ fn scan_package(
             result
                 .ident_types
                 .iter()
-                .filter_map(|t| alias_hit(t, &aliases)),
+                .filter_map(|t| rules::no_box_dyn_any::alias_hit(t, &aliases)),
         );
-        for (line, column, comment) in std::mem::take(&mut suppressions.missing_reason) {
-            hits.push(Hit {
-                rule: RuleId::SuppressionReason,
-                line,
-                column,
-                length: 0,
-                what: "allow(..) without a reason".to_owned(),
-                hot: false,
-                test: false,
-                item: String::new(),
-                code: comment,
-                condition: None,
-            });
-        }
+        hits.extend(rules::suppression_reason::hits(&mut suppressions));
+        let mut in_file = Vec::new();
         for hit in hits {
             if hit.rule != RuleId::SuppressionReason
                 && suppressions.allows(hit.rule.as_str(), hit.line)
@@ -306,34 +337,66 @@ fn scan_package(
                 Judgement::Unsure(why) => Some(why),
                 _ => None,
             };
-            if let Some(f) = finding(settings, &pkg.name, &rel, hit, hit_target, unsure) {
-                findings.push(f);
+            let placement = placement(&hit, &index);
+            if let Some(f) = finding(
+                settings, &pkg.name, &rel, hit, hit_target, unsure, placement,
+            ) {
+                in_file.push(f);
             }
         }
+        findings.extend(one_per_expression(in_file));
     }
     (findings, problems)
 }
 
-fn alias_hit(t: &IdentType, aliases: &AnyAliases) -> Option<Hit> {
-    let via = if t.boxed && aliases.dyn_any.contains(&t.name) {
-        format!("Box<{}> (an alias of dyn Any)", t.name)
-    } else if !t.boxed && aliases.box_any.contains(&t.name) {
-        format!("{} (an alias of Box<dyn Any>)", t.name)
-    } else {
-        return None;
+/// Why a hit's code is hot, and through which fn: a loop of a declared hot path, or a fn a hot loop
+/// calls (its body runs once per iteration). `None`: cold.
+fn placement(hit: &Hit, index: &CrateIndex) -> Option<(HotBy, Option<String>)> {
+    let in_loop = hit.loop_depth > 0;
+    let anywhere =
+        hit.rule == RuleId::CatchUnwindInHotPath || hit.rule.info().scope == Scope::Everywhere;
+    if hit.hot && (in_loop || anywhere) {
+        return Some((HotBy::Declared, None));
+    }
+    if (in_loop || hit.per_call)
+        && let Some(root) = index.per_iteration_of(&hit.item)
+    {
+        return Some((HotBy::PerIteration, Some(root.to_owned())));
+    }
+    None
+}
+
+/// One finding per expression: where several rules match the same code, the most specific one is
+/// reported (a clone in a hot loop is `clone-in-hot-loop`, not also `clone-justified`) and names the
+/// others.
+fn one_per_expression(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let at = |f: &Finding| f.location.as_ref().map(|l| (l.line, l.column));
+    let preference = |f: &Finding| {
+        let rule = RuleId::parse(&f.rule_id);
+        // A rule another is preferred over ranks after it; then the more severe first.
+        let beaten = PREFERRED_OVER
+            .iter()
+            .filter(|(_, loser)| Some(*loser) == rule)
+            .count();
+        (beaten, f.severity)
     };
-    Some(Hit {
-        rule: RuleId::NoBoxDynAny,
-        line: t.line,
-        column: t.column,
-        length: t.length,
-        what: via,
-        hot: t.hot,
-        test: t.test,
-        item: t.item.to_owned(),
-        code: t.code.to_owned(),
-        condition: None,
-    })
+    findings.sort_by(|a, b| {
+        at(a)
+            .cmp(&at(b))
+            .then_with(|| preference(a).cmp(&preference(b)))
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match out.last_mut() {
+            Some(kept) if at(kept).is_some() && at(kept) == at(&f) => {
+                if kept.rule_id != f.rule_id {
+                    kept.message.push_str(&format!(" (also `{}`)", f.rule_id));
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
 }
 
 /// The `unreadable-file` finding of a file the walk could not read or parse; `None` when the rule is off
@@ -363,6 +426,8 @@ fn unreadable(
         benchmark: None,
         code: None,
         baseline: Baseline::NoBase,
+        cost: None,
+        rank: None,
     })
 }
 
@@ -373,15 +438,37 @@ fn finding(
     hit: Hit,
     target: Target,
     unsure: Option<&str>,
+    placement: Option<(HotBy, Option<String>)>,
 ) -> Option<Finding> {
     let info = hit.rule.info();
-    let mut severity = settings.severity(info, rel, &hit.item, hit.hot, target)?;
-    let mut place = if hit.hot { " in a hot path" } else { "" }.to_owned();
+    let hot = placement.is_some();
+    // A hot-path rule's hit outside any loop is a candidate for per-iteration code only.
+    if info.scope != Scope::Everywhere
+        && !hot
+        && (hit.loop_depth == 0 || info.scope == Scope::HotOnly)
+    {
+        return None;
+    }
+    let mut severity = settings.severity(info, rel, &hit.item, hot, target)?;
+    let mut place = match &placement {
+        Some((HotBy::PerIteration, Some(root))) => format!(
+            " in `{}`, which the hot loop of `{}` runs once per iteration",
+            short_item(&hit.item),
+            short_item(root)
+        ),
+        Some(_) if hit.loop_depth > 0 => " in a hot loop".to_owned(),
+        Some(_) => " in a hot path".to_owned(),
+        None => String::new(),
+    };
     if let Some(why) = unsure {
         // The syntax cannot tell whether it is a finding: reported, never as CRITICAL.
         severity = severity.max(Severity::Warning);
         place.push_str(&format!(" ({why})"));
     }
+    let (hot_by, via) = match placement {
+        Some((by, via)) => (Some(by), via),
+        None => (None, None),
+    };
     Some(Finding {
         rule_id: info.id.to_owned(),
         kind: kind(info.rule),
@@ -406,7 +493,22 @@ fn finding(
             text: hit.code,
         }),
         baseline: Baseline::NoBase,
+        cost: Some(Cost {
+            hot: hot_by,
+            via,
+            loop_depth: hit.loop_depth,
+            share: None,
+            calls: None,
+            test: hit.test,
+        }),
+        rank: None,
     })
+}
+
+/// `krate::vm::Vm::run` -> `Vm::run`: the item as a reader names it.
+fn short_item(item: &str) -> String {
+    let segs: Vec<&str> = item.split("::").collect();
+    segs[segs.len().saturating_sub(2)..].join("::")
 }
 
 /// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.

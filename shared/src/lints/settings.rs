@@ -25,6 +25,9 @@ struct RuleSetting {
 pub struct Settings {
     hot_files: GlobSet,
     hot_fns: GlobSet,
+    /// `!pattern` hot paths: files and fns taken back out of the hot ones.
+    cold_files: GlobSet,
+    cold_fns: GlobSet,
     rules: BTreeMap<RuleId, RuleSetting>,
     overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
     interner: Option<String>,
@@ -37,12 +40,26 @@ impl Settings {
         source: Option<&ConfigSource>,
     ) -> Result<(Settings, Vec<ConfigWarning>), Error> {
         let mut v = Validator::new(source);
-        let (fns, files): (Vec<_>, Vec<_>) = cfg
+        // `!pattern` takes what it matches back out of the hot paths, as in `.gitignore`.
+        let (cold, hot): (Vec<_>, Vec<_>) = cfg
             .hot_paths
             .iter()
-            .partition(|p| p.get_ref().contains("::"));
-        let hot_files = v.glob_set(files);
-        let hot_fns = v.glob_set(fns);
+            .map(|p| match p.get_ref().strip_prefix('!') {
+                Some(rest) => (true, Spanned::new(p.span(), rest.to_owned())),
+                None => (false, p.to_owned()),
+            })
+            .partition(|(negated, _)| *negated);
+        let split = |list: Vec<(bool, Spanned<String>)>| -> (Vec<_>, Vec<_>) {
+            list.into_iter()
+                .map(|(_, p)| p)
+                .partition(|p| p.get_ref().contains("::"))
+        };
+        let (fns, files) = split(hot);
+        let (cold_fns, cold_files) = split(cold);
+        let hot_files = v.glob_set(&files);
+        let hot_fns = v.glob_set(&fns);
+        let cold_files = v.glob_set(&cold_files);
+        let cold_fns = v.glob_set(&cold_fns);
         let mut rules = BTreeMap::new();
         for (id, s) in &cfg.rules {
             let Some(rule) = known_rule(id, &mut v) else {
@@ -90,6 +107,8 @@ impl Settings {
         let settings = Settings {
             hot_files,
             hot_fns,
+            cold_files,
+            cold_fns,
             rules,
             overrides,
             interner,
@@ -109,12 +128,12 @@ impl Settings {
 
     /// True if the file (relative to the workspace root) is a hot path.
     pub fn hot_file(&self, rel: &str) -> bool {
-        self.hot_files.is_match(rel)
+        self.hot_files.is_match(rel) && !self.cold_files.is_match(rel)
     }
 
     /// True if the fn path (`crate::module::Type::fn`) is a hot path.
     pub fn hot_fn(&self, path: &str) -> bool {
-        self.hot_fns.is_match(path)
+        self.hot_fns.is_match(path) && !self.cold_fns.is_match(path)
     }
 
     /// Whether any rule scans this kind of target.
@@ -147,6 +166,15 @@ impl Settings {
         {
             return None;
         }
+        // A nursery rule reports only where the configuration turns it on.
+        let configured = setting.and_then(|s| s.level).is_some()
+            || self
+                .overrides
+                .iter()
+                .any(|(paths, levels)| levels.contains_key(&info.rule) && paths.is_match(file));
+        if info.nursery && !configured {
+            return None;
+        }
         let mut level = match info.scope {
             Scope::HotOnly if !hot => return None,
             Scope::Checklist if hot => Level::Critical,
@@ -165,13 +193,12 @@ impl Settings {
         level.severity()
     }
 
-    /// Every rule that can report, for `rules_checked`.
+    /// Every rule that can report, for `rules_checked`: not turned off, and for a nursery rule turned on.
     pub fn enabled(&self) -> impl Iterator<Item = &'static RuleInfo> + '_ {
         RULES.iter().filter(|r| {
-            !matches!(
-                self.rules.get(&r.rule).and_then(|s| s.level),
-                Some(Level::Off)
-            )
+            let level = self.rules.get(&r.rule).and_then(|s| s.level);
+            let in_override = self.overrides.iter().any(|(_, l)| l.contains_key(&r.rule));
+            !matches!(level, Some(Level::Off)) && (!r.nursery || level.is_some() || in_override)
         })
     }
 }
@@ -202,8 +229,13 @@ pub fn unmatched_file_globs(
                 .flat_map(|o| o.paths.iter().map(|g| (g, "override path"))),
         )
         .filter(|(g, _)| !g.get_ref().contains("::"));
+    let globs = globs.map(|(g, what)| match g.get_ref().strip_prefix('!') {
+        Some(rest) => (Spanned::new(g.span(), rest.to_owned()), what),
+        None => (g.to_owned(), what),
+    });
     let mut v = Validator::new(source);
     for (glob, what) in globs {
+        let glob = &glob;
         let Ok(compiled) = globset::Glob::new(glob.get_ref()) else {
             continue;
         };

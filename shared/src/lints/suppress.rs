@@ -68,7 +68,7 @@ impl Suppressions {
 }
 
 /// Where the line's `//` comment starts: the first `//` outside a string literal (`"a // b"` is not one).
-fn comment_start(line: &str) -> Option<usize> {
+pub(crate) fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut in_string = false;
     let mut i = 0;
@@ -84,55 +84,6 @@ fn comment_start(line: &str) -> Option<usize> {
         i += 1;
     }
     None
-}
-
-/// True if a `.clone()` on `line` is justified: a comment on its line, or a comment line just above, or
-/// the doc comment of the one-line fn whose body it is.
-pub fn clone_justified(lines: &[&str], line: u32) -> bool {
-    let at = |l: u32| -> &str {
-        l.checked_sub(1)
-            .and_then(|i| lines.get(i as usize))
-            .copied()
-            .unwrap_or_default()
-    };
-    let above = at(line.saturating_sub(1)).trim_start();
-    // The whole body of a one-line fn, whose doc comment says why:
-    // `/// Peek one char without consuming it.` `fn peek_one(&mut self) -> Option<char> {` `self.chars.clone().next()`
-    let documented_fn = above.contains("fn ")
-        && above.ends_with('{')
-        && at(line.saturating_sub(2)).trim_start().starts_with("//");
-    at(line).contains("//")
-        || above.starts_with("//")
-        || documented_fn
-        || comment_above_statement(&at, line)
-}
-
-/// A comment above the first line of the statement the clone is in, or above the `if` that guards it
-/// (regex-syntax: `// .. keep one of them` `if i == 0 {` `lits1.push(selflit.clone());`): up to three
-/// lines of the same statement or one opening `if`/`else` in between.
-fn comment_above_statement<'a>(at: &dyn Fn(u32) -> &'a str, line: u32) -> bool {
-    let mut l = line;
-    for _ in 0..3 {
-        l = match l.checked_sub(1) {
-            Some(up) if up > 0 => up,
-            _ => return false,
-        };
-        let text = at(l).trim();
-        if text.starts_with("//") {
-            return true;
-        }
-        let opens_branch = text.ends_with('{')
-            && (text.starts_with("if ") || text.starts_with("} else") || text.starts_with("else"));
-        let continues = !text.is_empty()
-            && !text.ends_with(';')
-            && !text.ends_with('}')
-            && !text.ends_with('{')
-            && !text.ends_with(',');
-        if !(opens_branch || continues) {
-            return false;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -160,47 +111,5 @@ mod tests {
             s.missing_reason,
             vec![(4, 9, "// lumen-gate: allow(no-unwrap)".to_owned())]
         );
-    }
-
-    #[test]
-    fn clone_comments() {
-        let lines = [
-            "let a = b.clone(); // needed twice",
-            "// cheap: Rc",
-            "let c = d.clone();",
-            "let e = f.clone();",
-        ];
-        assert!(clone_justified(&lines, 1));
-        assert!(clone_justified(&lines, 3));
-        assert!(!clone_justified(&lines, 4));
-        let one_line_fn = [
-            "/// Peek one char without consuming it.",
-            "fn peek_one(&mut self) -> Option<char> {",
-            "    self.chars.clone().next()",
-            "}",
-            "fn peek_two(&mut self) -> Option<char> {",
-            "    self.chars.clone().nth(1)",
-        ];
-        assert!(clone_justified(&one_line_fn, 3));
-        assert!(!clone_justified(&one_line_fn, 6));
-        let statement = [
-            "// one copy, kept for later",
-            "let exact =",
-            "    if x { Some(self.clone()) } else { None };",
-            "// we only want to keep one",
-            "if i == 0 {",
-            "    lits.push(lit.clone());",
-            "}",
-            "let done = a;",
-            "if i == 1 {",
-            "    lits.push(lit.clone());",
-            "let more = vec![",
-            "    x,",
-            "    lit.clone(),",
-        ];
-        assert!(clone_justified(&statement, 3));
-        assert!(clone_justified(&statement, 6));
-        assert!(!clone_justified(&statement, 10));
-        assert!(!clone_justified(&statement, 13));
     }
 }

@@ -357,8 +357,10 @@ pub enum Holds {
     Deque,
     /// A slice or an array: a fixed size that the function does not grow.
     Slice,
-    /// A HashMap or HashSet: hashing per lookup.
+    /// A HashMap or HashSet (or another collection that hashes its keys): hashing per lookup.
     Hashed,
+    /// A BTreeMap or BTreeSet: ordered, compared per lookup, never hashed.
+    Ordered,
 }
 
 /// Classifies a type annotation.
@@ -371,7 +373,8 @@ pub fn holds_type(ty: &Type) -> Option<Holds> {
             match last.as_str() {
                 "Vec" | "SmallVec" => Some(Holds::Vec),
                 "VecDeque" => Some(Holds::Deque),
-                "HashMap" | "HashSet" | "IndexMap" | "IndexSet" | "FxHashMap" | "FxHashSet" => {
+                "BTreeMap" | "BTreeSet" => Some(Holds::Ordered),
+                name if crate::lints::rules::hash_in_hot_loop::HASHING.contains(&name) => {
                     Some(Holds::Hashed)
                 }
                 _ => None,
@@ -389,7 +392,10 @@ pub fn holds_expr(expr: &Expr) -> Option<Holds> {
             match prev?.as_str() {
                 "Vec" => Some(Holds::Vec),
                 "VecDeque" => Some(Holds::Deque),
-                "HashMap" | "HashSet" => Some(Holds::Hashed),
+                "BTreeMap" | "BTreeSet" => Some(Holds::Ordered),
+                name if crate::lints::rules::hash_in_hot_loop::HASHING.contains(&name) => {
+                    Some(Holds::Hashed)
+                }
                 _ => None,
             }
         }

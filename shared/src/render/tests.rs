@@ -35,6 +35,8 @@ fn finding(
         benchmark: None,
         code: None,
         baseline: Baseline::New,
+        cost: None,
+        rank: None,
     }
 }
 

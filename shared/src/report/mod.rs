@@ -234,6 +234,49 @@ pub struct Finding {
     /// New relative to the base revision, pre-existing there, or accepted by the baseline file.
     #[serde(default)]
     pub baseline: Baseline,
+    /// For findings in source code: where the code runs and how often, as far as the review knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
+    /// Its place in the review's order (1: fix first): by estimated cost, hot paths first. Set by the
+    /// review; absent in a single tool's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+}
+
+/// Why source code counts as hot.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum HotBy {
+    /// Measured: its fn's share of a benchmark's instructions is over the threshold.
+    Measured,
+    /// A loop of a declared hot path (`[lints] hot-paths`).
+    Declared,
+    /// A fn that a hot loop calls, so its body runs once per iteration.
+    PerIteration,
+}
+
+/// Where a finding's code runs and how often: what the review ranks by.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Cost {
+    /// Why it is hot; absent: cold code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot: Option<HotBy>,
+    /// For per-iteration code: the hot fn whose loop runs it; for measured code: the benchmark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// How many loops of its fn enclose it.
+    pub loop_depth: u32,
+    /// Measured: the fn's inclusive share of the benchmark's instructions (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    /// Measured: how often the benchmark called the fn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<u64>,
+    /// In test code (a test, or a helper only tests use).
+    #[serde(default)]
+    pub test: bool,
 }
 
 /// The code a source-level finding matched.
@@ -585,6 +628,8 @@ mod tests {
             benchmark: None,
             code: None,
             baseline: Baseline::New,
+            cost: None,
+            rank: None,
         });
         let back: Report = serde_json::from_str(&report.to_json().unwrap()).unwrap();
         assert_eq!(back, report);

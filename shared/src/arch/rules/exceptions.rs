@@ -182,5 +182,7 @@ fn stale(meta: &RuleMeta, a: &Allowed) -> Finding {
         benchmark: None,
         code: None,
         baseline: Default::default(),
+        cost: None,
+        rank: None,
     }
 }

@@ -125,6 +125,8 @@ impl RuleMeta {
             benchmark: None,
             code: None,
             baseline: Default::default(),
+            cost: None,
+            rank: None,
         }
     }
 }

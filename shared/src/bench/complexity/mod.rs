@@ -415,6 +415,8 @@ impl Outcome<'_, '_> {
             benchmark: None,
             code: None,
             baseline,
+            cost: None,
+            rank: None,
         });
     }
 }

@@ -1,9 +1,13 @@
-//! The syntax walk: one pass over a parsed file that records every place a rule matches ([`Hit`]), and
-//! what the file defines ([`Defs`]) so that the whole crate can judge the hits that depend on it.
+//! The syntax walk: one pass over a parsed file that gathers the facts the rules need (the loops around
+//! the code and what they iterate, hot paths, error paths, the declared types of locals, parameters and
+//! fields, the calls between fns) and calls the rules of [`crate::lints::rules`] at each node. The rules
+//! record hits; the whole crate judges the hits that depend on more than this file.
 //!
 //! Macro invocations are token streams to syn; where their tokens parse as expressions (`format!(..)`,
 //! `vec![x; n]`, `assert!(..)`, `write!(..)`) those expressions are walked too, so `format!("{}", x.unwrap())`
-//! is seen. `macro_rules!` bodies are not expanded, and code produced by other macros is not seen.
+//! is seen. The bodies of the crate's `macro_rules!` are walked as code, with `$x` read as `x` and
+//! repetitions `$(..)*` as their contents, where they parse as statements. Code produced by other macros
+//! is not seen.
 //!
 //! What the walk resolves, and what it does not: it reads syntax, not types. A method call is the std
 //! method a rule means unless the crate's own items say otherwise: a receiver that is `self` inside an
@@ -14,200 +18,24 @@
 
 use std::collections::{HashMap, HashSet};
 
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-use crate::lints::advice::{
-    LOOKUPS, MAX_ARRAY_LEN, MAY_ALLOCATE, builds_string, deep_copy_of, fixed_len, is_empty_str,
-    is_rc, is_slice_ref, is_string_keyed, only_array_uses,
+use crate::lints::advice::LOOKUPS;
+use crate::lints::facts::{
+    CallEdge, Condition, FieldDef, FileScan, FnDef, Hit, IdentType, Receiver, code_text,
 };
-use crate::lints::rules::RuleId;
+use crate::lints::rules::{self, RuleId};
 use crate::lints::syntax::{
-    Bound, Holds, arithmetic_parts, bound_of, boxed, call_name, cannot_be_str, closure_logs,
-    collect_idents, collection_key, holds_expr, holds_type, is_dyn_any, is_narrow_type,
-    is_panic_payload, mentions, plain_ident, receiver_name, single_ident,
+    Bound, Holds, arithmetic_parts, bound_of, call_name, holds_expr, holds_type, is_narrow_type,
+    plain_ident, receiver_name,
 };
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
-
-/// One place a rule matches, before suppression and severity.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Hit {
-    /// The rule.
-    pub rule: RuleId,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// Length of the highlighted text on that line.
-    pub length: u32,
-    /// What exactly matched (`.unwrap()`, `format!`...).
-    pub what: String,
-    /// Inside a hot path (hot file, or hot fn).
-    pub hot: bool,
-    /// Inside test code.
-    pub test: bool,
-    /// The enclosing item's path: `crate::module::Type::fn`.
-    pub item: String,
-    /// The matched code's tokens (whitespace-normalized, at most [`CODE_LIMIT`] characters).
-    pub code: String,
-    /// What the crate must (not) define for this to be a finding; `None`: it is one.
-    pub condition: Option<Condition>,
-}
-
-/// What a hit depends on that only the whole crate can tell.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Condition {
-    /// Not a finding when the crate defines a method `name` that the receiver can be.
-    NotCrateMethod {
-        /// The method.
-        name: String,
-        /// What the receiver is, as far as the syntax shows.
-        receiver: Receiver,
-    },
-    /// A finding only when the call returns a `Result`: a crate function of this name that does, or
-    /// (when the crate defines none) a call std is known to make fallible.
-    ReturnsResult {
-        /// The function or method.
-        name: String,
-        /// For a method: its receiver.
-        receiver: Option<Receiver>,
-    },
-    /// `write!` into `target`: not a finding into a `String` or a crate type that implements
-    /// `fmt::Write` (they cannot fail); a finding into a type the crate does not make a `fmt::Write`;
-    /// unsure when the target's type is not visible.
-    WriteCanFail {
-        /// The writer.
-        target: Receiver,
-    },
-    /// Not a finding when every field of this name in the crate is a narrow integer (`u8`, `u16`...).
-    NotNarrowField {
-        /// The field.
-        field: String,
-    },
-    /// A finding only in a crate that interns strings (the configured interner type, or a type named
-    /// `*Interner` or with an `intern` method).
-    CrateInterns,
-}
-
-/// A method call's receiver, as far as the syntax shows.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Receiver {
-    /// A value of this type (its last path segment): `self` in its impl, a local with a written type.
-    Type(String),
-    /// `self` inside this trait's default method.
-    Trait(String),
-    /// `self.field`: the field's declared type decides.
-    Field(String),
-    /// Anything else.
-    Unknown,
-}
-
-/// How much of the matched code a hit keeps to identify it.
-pub const CODE_LIMIT: usize = 160;
-
-/// The source text of `span` in `text` without its layout: whitespace (line breaks included) removed,
-/// but one space kept between two word characters (`let x`). At most [`CODE_LIMIT`] characters: what
-/// identifies a hit across reformatting.
-fn code_text(text: &str, span: Span) -> String {
-    let source = text.get(span.byte_range()).unwrap_or_default();
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut out = String::new();
-    let mut gap = false;
-    // Inside a string literal the text is kept as written.
-    let (mut in_str, mut escaped) = (false, false);
-    for c in source.chars() {
-        if in_str {
-            out.push(c);
-            match (escaped, c) {
-                (false, '\\') => escaped = true,
-                (false, '"') => in_str = false,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        if c.is_whitespace() {
-            gap = true;
-            continue;
-        }
-        in_str = c == '"';
-        if gap && word(c) && out.ends_with(word) {
-            out.push(' ');
-        }
-        gap = false;
-        out.push(c);
-        if out.len() >= CODE_LIMIT * 4 {
-            break;
-        }
-    }
-    match out.char_indices().nth(CODE_LIMIT) {
-        Some((at, _)) => out[..at].to_owned(),
-        None => out,
-    }
-}
-
-/// Type aliases a file defines that name `dyn Any` (`type D = dyn Any;`) or `Box<dyn Any>`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AnyAliases {
-    /// Aliases of `dyn Any`: `Box<Alias>` is a finding.
-    pub dyn_any: Vec<String>,
-    /// Aliases of `Box<dyn Any>`: every use is a finding.
-    pub box_any: Vec<String>,
-}
-
-/// What a file defines that the crate-wide judgement of hits needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Defs {
-    /// Methods of impl blocks: (self type, trait implemented or `None` for an inherent impl, method).
-    pub impl_methods: Vec<(String, Option<String>, String)>,
-    /// Methods declared by trait definitions: (trait, method).
-    pub trait_methods: Vec<(String, String)>,
-    /// Functions and methods: (owner type for a method, name, returns a `Result`, takes `self`).
-    pub fns: Vec<(Option<String>, String, bool, bool)>,
-    /// Struct fields: (name, its type's last path segment, a narrow integer type).
-    pub fields: Vec<(String, Option<String>, bool)>,
-    /// Types with an `impl fmt::Write` (written with its `fmt` path): writing into them cannot fail.
-    pub fmt_writers: Vec<String>,
-}
-
-/// A type written as a single identifier, to check against the crate's aliases afterwards.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct IdentType {
-    /// The identifier.
-    pub name: String,
-    /// Whether it appeared as `Box<name>`.
-    pub boxed: bool,
-    /// Where.
-    pub line: u32,
-    /// Where.
-    pub column: u32,
-    /// Length.
-    pub length: u32,
-    /// Inside test code.
-    pub test: bool,
-    /// Inside a hot path.
-    pub hot: bool,
-    /// The enclosing item's path.
-    pub item: String,
-    /// The type's source text.
-    pub code: String,
-}
-
-/// What a file yielded.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct FileScan {
-    /// Rule matches.
-    pub hits: Vec<Hit>,
-    /// Aliases defined here.
-    pub aliases: AnyAliases,
-    /// Single-identifier types, resolved against the crate's aliases later.
-    pub ident_types: Vec<IdentType>,
-    /// Items defined here, for judging conditional hits.
-    pub defs: Defs,
-}
 
 /// Scans one parsed file whose text is `text`.
 ///
@@ -221,7 +49,7 @@ pub fn scan_file(
     test_file: bool,
     hot_fn: &dyn Fn(&str) -> bool,
 ) -> FileScan {
-    let mut v = Scanner {
+    let mut v = Walk {
         write_import: imported_write(ast),
         text,
         current: None,
@@ -230,6 +58,8 @@ pub fn scan_file(
         hot_fn,
         hot_fn_depth: 0,
         test_depth: usize::from(test_file),
+        fn_depth: 0,
+        once_depth: 0,
         loops: Vec::new(),
         locals: vec![Scope::default()],
         owner: None,
@@ -253,109 +83,131 @@ pub fn scan_file(
 
 /// What a local variable is, as far as its declaration shows.
 #[derive(Clone, Debug, Default)]
-struct Local {
-    holds: Option<Holds>,
+pub(crate) struct Local {
+    /// What kind of collection it is.
+    pub(crate) holds: Option<Holds>,
     /// Its type's last path segment, when written or constructed (`Parser::new()`).
-    type_name: Option<String>,
+    pub(crate) type_name: Option<String>,
     /// Assigned a value with a visible bound (`let len = buf.len();`), or checked against one before
     /// (`if n > buf.len() { return .. }`).
-    bounded: bool,
+    pub(crate) bounded: bool,
     /// A parameter of the enclosing fn: its value is the caller's choice.
-    param: bool,
+    pub(crate) param: bool,
     /// A parameter, or made from one (`let queue = items.to_vec();`): its size is the caller's input.
-    from_input: bool,
+    pub(crate) from_input: bool,
     /// The locals its value is a sum or product of (`let size = w * h;`): bounded when it is.
-    parts: Vec<String>,
+    pub(crate) parts: Vec<String>,
     /// A collection keyed by owned strings (`HashMap<String, V>`).
-    string_keyed: bool,
+    pub(crate) string_keyed: bool,
     /// An `Rc` or `Arc`.
-    rc: bool,
+    pub(crate) rc: bool,
     /// A `&[T]` parameter.
-    slice: bool,
+    pub(crate) slice: bool,
     /// Collected from a hash map or set (`let v: Vec<_> = map.keys().collect();`): in no order.
-    from_hashed: bool,
+    pub(crate) from_hashed: bool,
 }
 
 /// What a fn allocates: on its success path at all, and where on its error paths.
 #[derive(Debug, Default)]
-struct FnAllocs {
-    success: bool,
-    error_hits: Vec<Hit>,
+pub(crate) struct FnAllocs {
+    pub(crate) success: bool,
+    pub(crate) error_hits: Vec<Hit>,
 }
 
 /// A loop around the code being scanned.
 #[derive(Debug)]
-struct Loop {
+pub(crate) struct Loop {
     /// The collection it iterates (None when not a plain collection).
-    key: Option<String>,
+    pub(crate) key: Option<String>,
     /// It iterates over (or pulls from) a parameter of the fn: its length is the caller's input.
-    over_input: bool,
+    pub(crate) over_input: bool,
 }
 
 /// The locals of one block, and how many loops enclose it.
 #[derive(Debug, Default)]
-struct Scope {
+pub(crate) struct Scope {
     vars: HashMap<String, Local>,
     loop_depth: usize,
 }
 
 /// Whose methods `self` has: the impl's type, or the trait being defined.
 #[derive(Clone, Debug)]
-enum Owner {
+pub(crate) enum Owner {
     Type(String),
     Trait(String),
 }
 
-struct Scanner<'a> {
+/// The walk's state: the facts about the code around the node being visited, for the rules.
+pub(crate) struct Walk<'a> {
     /// What a bare `Write` means in this file.
     write_import: Option<&'static str>,
     /// The file's text, for the code a hit matched.
     text: &'a str,
     /// The span of the innermost node being matched, whose source text identifies a hit.
-    current: Option<Span>,
-    path: Vec<String>,
+    pub(crate) current: Option<Span>,
+    /// The enclosing item's path, crate first.
+    pub(crate) path: Vec<String>,
     file_hot: bool,
     hot_fn: &'a dyn Fn(&str) -> bool,
     hot_fn_depth: usize,
     test_depth: usize,
+    fn_depth: usize,
+    /// How many enclosing places run at most once per call although written in a loop (a closure, a
+    /// path that leaves the loop, an error value).
+    once_depth: usize,
     /// Collections iterated by the enclosing loops (None when not a plain collection). Emptied (and
     /// restored after) where code runs at most once per call although it is written in a loop: a
     /// closure body, a path that leaves the loop (`return`, `break`).
-    loops: Vec<Loop>,
+    pub(crate) loops: Vec<Loop>,
     locals: Vec<Scope>,
-    owner: Option<Owner>,
+    pub(crate) owner: Option<Owner>,
     /// The trait of the enclosing impl (`From` in `impl From<&A> for A`).
-    impl_trait: Option<String>,
+    pub(crate) impl_trait: Option<String>,
     /// Where `.clone()`s start that only copy an iterator to peek at it (`it.clone().next()`).
-    peeking_clones: HashSet<(usize, usize)>,
+    pub(crate) peeking_clones: HashSet<(usize, usize)>,
     /// How many error values or error branches enclose the code (`Err(..)`, `.map_err(..)`, `Err(e) =>`).
-    error_path: usize,
+    pub(crate) error_path: usize,
     /// `let mut` buffers made in a hot loop, by name, with where their `alloc-in-hot-loop` hit is (a name
     /// reused in another scope may silence one: the lean is to silence).
-    buffers: HashMap<String, (u32, u32)>,
+    pub(crate) buffers: HashMap<String, (u32, u32)>,
     /// Hits of `let mut` loop buffers that are moved out as a value: output, not scratch.
     moved_buffers: HashSet<(u32, u32)>,
     /// The file's integer constants with a literal value (`const N: usize = 16;`), seen so far.
-    consts: HashMap<String, u64>,
+    pub(crate) consts: HashMap<String, u64>,
     /// Allocations of the enclosing fns, innermost last.
-    fn_allocs: Vec<FnAllocs>,
-    out: FileScan,
+    pub(crate) fn_allocs: Vec<FnAllocs>,
+    pub(crate) out: FileScan,
 }
 
-impl Scanner<'_> {
-    fn hot(&self) -> bool {
+impl Walk<'_> {
+    /// Inside a declared hot path.
+    pub(crate) fn hot(&self) -> bool {
         self.file_hot || self.hot_fn_depth > 0
     }
 
-    fn in_loop(&self) -> bool {
+    /// Inside a loop (of code that runs once per iteration).
+    pub(crate) fn in_loop(&self) -> bool {
         !self.loops.is_empty()
     }
 
-    fn hit(&mut self, rule: RuleId, span: Span, what: impl Into<String>) {
+    /// Code that runs once per iteration of a loop, or on every call of its fn: where a hot-path rule
+    /// records a hit for the crate to judge (hot when its fn is, or when a hot loop calls its fn).
+    pub(crate) fn per_iteration_candidate(&self) -> bool {
+        self.fn_depth > 0 && (self.in_loop() || self.once_depth == 0)
+    }
+
+    /// Inside test code.
+    pub(crate) fn test(&self) -> bool {
+        self.test_depth > 0
+    }
+
+    /// Records a hit of `rule` at `span`.
+    pub(crate) fn hit(&mut self, rule: RuleId, span: Span, what: impl Into<String>) {
         self.hit_if(rule, span, what, None);
     }
 
-    fn hit_if(
+    /// Records a hit of `rule` at `span` that is a finding only under `condition`.
+    pub(crate) fn hit_if(
         &mut self,
         rule: RuleId,
         span: Span,
@@ -377,21 +229,50 @@ impl Scanner<'_> {
             item: self.path.join("::"),
             code,
             hot: self.hot(),
-            test: self.test_depth > 0,
+            loop_depth: self.loops.len() as u32,
+            per_call: self.fn_depth > 0 && self.loops.is_empty() && self.once_depth == 0,
+            test: self.test(),
             condition,
         });
     }
 
-    fn local(&self, name: &str) -> Option<(&Local, usize)> {
+    /// The local `name`, with how many loops enclosed its declaration.
+    pub(crate) fn local(&self, name: &str) -> Option<(&Local, usize)> {
         self.locals
             .iter()
             .rev()
             .find_map(|scope| scope.vars.get(name).map(|l| (l, scope.loop_depth)))
     }
 
+    /// The local `expr` names, if it is one.
+    pub(crate) fn local_of(&self, expr: &Expr) -> Option<&Local> {
+        plain_ident(expr).and_then(|n| self.local(&n).map(|(l, _)| l))
+    }
+
+    /// The local `name`, to change what the code shows about it.
+    pub(crate) fn local_mut(&mut self, name: &str) -> Option<&mut Local> {
+        self.locals
+            .iter_mut()
+            .rev()
+            .find_map(|scope| scope.vars.get_mut(name))
+    }
+
+    /// True when a local declared `depth` loops deep is made fresh in each iteration of the innermost loop.
+    pub(crate) fn fresh_in_loop(&self, depth: usize) -> bool {
+        depth >= self.loops.len() && depth > 0
+    }
+
+    /// The impl's type, inside an impl.
+    pub(crate) fn self_type(&self) -> Option<&str> {
+        match &self.owner {
+            Some(Owner::Type(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// What a receiver expression is: `self` of the impl or trait, a local of a written type, a field
     /// of `self`.
-    fn receiver(&self, expr: &Expr) -> Receiver {
+    pub(crate) fn receiver(&self, expr: &Expr) -> Receiver {
         match expr {
             Expr::Paren(p) => self.receiver(&p.expr),
             Expr::Reference(r) => self.receiver(&r.expr),
@@ -408,8 +289,8 @@ impl Scanner<'_> {
                 .and_then(|(l, _)| l.type_name.as_deref())
                 .map_or(Receiver::Unknown, |t| Receiver::Type(t.to_owned())),
             Expr::Field(f) => match (&*f.base, &f.member) {
-                (Expr::Path(p), syn::Member::Named(n)) if p.path.is_ident("self") => {
-                    Receiver::Field(n.to_string())
+                (Expr::Path(p), member) if p.path.is_ident("self") => {
+                    Receiver::Field(self.self_type().map(str::to_owned), member_name(member))
                 }
                 _ => Receiver::Unknown,
             },
@@ -419,6 +300,7 @@ impl Scanner<'_> {
 
     fn enter_fn(&mut self, name: String, attrs: &[syn::Attribute]) -> (bool, bool) {
         self.path.push(name);
+        self.fn_depth += 1;
         let hot = (self.hot_fn)(&self.path.join("::"));
         let test = is_test_fn(attrs) || is_cfg_test(attrs);
         if hot {
@@ -429,11 +311,13 @@ impl Scanner<'_> {
         }
         self.locals.push(Scope::default());
         self.fn_allocs.push(FnAllocs::default());
+        // A fn inside a loop's body (rare) is not part of the loop, nor inside another's closure.
         (hot, test)
     }
 
     fn leave_fn(&mut self, (hot, test): (bool, bool)) {
         self.path.pop();
+        self.fn_depth -= 1;
         self.locals.pop();
         // An error path that allocates where the success path allocates too does not allocate more.
         if let Some(f) = self.fn_allocs.pop()
@@ -449,42 +333,136 @@ impl Scanner<'_> {
         }
     }
 
-    /// Records a fn's signature (name, owner, whether it returns a `Result`) and its typed parameters.
-    fn signature(&mut self, sig: &syn::Signature) {
-        let owner = match &self.owner {
-            Some(Owner::Type(t)) => Some(t.to_owned()),
-            _ => None,
-        };
-        self.out.defs.fns.push((
-            owner,
-            sig.ident.to_string(),
-            returns_result_type(&sig.output),
-            sig.receiver().is_some(),
-        ));
+    /// Records a fn's signature (name, owner, whether it returns a `Result` and always `Ok`) and its
+    /// typed parameters.
+    fn signature(&mut self, sig: &syn::Signature, body: Option<&syn::Block>) {
+        let returns_result = returns_result_type(&sig.output);
+        self.out.defs.fns.push(FnDef {
+            owner: self.self_type().map(str::to_owned),
+            name: sig.ident.to_string(),
+            item: self.path.join("::"),
+            returns_result,
+            always_ok: returns_result && body.is_some_and(always_ok),
+            method: sig.receiver().is_some(),
+        });
         for input in &sig.inputs {
-            if let syn::FnArg::Typed(pt) = input
-                && let syn::Pat::Ident(id) = &*pt.pat
-            {
-                let local = Local {
-                    holds: holds_type(&pt.ty),
-                    type_name: self.qualified(type_name(&pt.ty)),
-                    bounded: is_narrow_type(&pt.ty),
-                    param: true,
-                    from_input: true,
-                    parts: Vec::new(),
-                    // A map handed over by value was built by the caller for this one call (starlark's
-                    // docs builder): its key type is not this fn's choice.
-                    string_keyed: is_string_keyed(&pt.ty)
-                        && matches!(&*pt.ty, syn::Type::Reference(_)),
-                    rc: is_rc(&pt.ty),
-                    slice: is_slice_ref(&pt.ty),
-                    from_hashed: false,
-                };
+            if let syn::FnArg::Typed(pt) = input {
+                self.declare_pattern(&pt.pat, Some(&pt.ty), None, true);
+            }
+        }
+    }
+
+    /// Declares the names a pattern binds: `x`, `(a, b)`, `Point { x, y }`, `[first, ..]`, with
+    /// what the type written for the whole pattern and the initializer show of each.
+    fn declare_pattern(
+        &mut self,
+        pat: &syn::Pat,
+        ty: Option<&syn::Type>,
+        init: Option<&Expr>,
+        param: bool,
+    ) {
+        match pat {
+            syn::Pat::Ident(id) => {
+                let local = self.local_from(ty, init, param);
                 if let Some(scope) = self.locals.last_mut() {
                     scope.vars.insert(id.ident.to_string(), local);
                 }
             }
+            syn::Pat::Type(pt) => self.declare_pattern(&pt.pat, Some(&pt.ty), init, param),
+            syn::Pat::Reference(r) => self.declare_pattern(&r.pat, None, None, param),
+            // `let (m, n) = (a.len(), b.len());`: each name takes its own element.
+            syn::Pat::Tuple(t) => {
+                let types = match ty {
+                    Some(syn::Type::Tuple(tt)) => tt.elems.iter().map(Some).collect(),
+                    _ => Vec::new(),
+                };
+                let inits: Vec<&Expr> = match init {
+                    Some(Expr::Tuple(e)) => e.elems.iter().collect(),
+                    _ => Vec::new(),
+                };
+                // `let (lo, _) = it.size_hint();`: the lower bound of what is there to iterate.
+                let size_hint = init
+                    .is_some_and(|e| matches!(e, Expr::MethodCall(m) if m.method == "size_hint"));
+                for (i, elem) in t.elems.iter().enumerate() {
+                    let elem_ty = types.get(i).copied().flatten();
+                    let elem_init = inits.get(i).copied();
+                    if size_hint && i == 0 {
+                        self.declare_bounded(elem, param);
+                    } else {
+                        self.declare_pattern(elem, elem_ty, elem_init, param);
+                    }
+                }
+            }
+            syn::Pat::TupleStruct(t) => {
+                for elem in &t.elems {
+                    self.declare_pattern(elem, None, None, param);
+                }
+            }
+            syn::Pat::Struct(s) => {
+                for field in &s.fields {
+                    self.declare_pattern(&field.pat, None, None, param);
+                }
+            }
+            syn::Pat::Slice(s) => {
+                for elem in &s.elems {
+                    self.declare_pattern(elem, None, None, param);
+                }
+            }
+            _ => {}
         }
+    }
+
+    /// Declares the names of `pat` as bounded values.
+    fn declare_bounded(&mut self, pat: &syn::Pat, param: bool) {
+        if let syn::Pat::Ident(id) = pat {
+            let mut local = self.local_from(None, None, param);
+            local.bounded = true;
+            if let Some(scope) = self.locals.last_mut() {
+                scope.vars.insert(id.ident.to_string(), local);
+            }
+        }
+    }
+
+    /// What a name bound with type `ty` and initializer `init` is.
+    fn local_from(&self, ty: Option<&syn::Type>, init: Option<&Expr>, param: bool) -> Local {
+        let bounded_local = |n: &str| self.local(n).is_some_and(|(l, _)| l.bounded);
+        Local {
+            holds: ty
+                .and_then(holds_type)
+                .or_else(|| init.and_then(holds_expr)),
+            type_name: self
+                .qualified(ty.and_then(type_name))
+                .or_else(|| init.and_then(constructed_type)),
+            bounded: ty.is_some_and(is_narrow_type)
+                || init.is_some_and(|e| bound_of(e, &bounded_local) == Bound::Visible),
+            param,
+            from_input: param || init.is_some_and(|e| self.is_input(e)),
+            parts: init.map(arithmetic_parts).unwrap_or_default(),
+            // A map handed over by value was built by the caller for this one call (starlark's docs
+            // builder): its key type is not this fn's choice.
+            string_keyed: ty.is_some_and(|t| {
+                crate::lints::advice::is_string_keyed(t)
+                    && (!param || matches!(t, syn::Type::Reference(_)))
+            }),
+            rc: ty.is_some_and(crate::lints::advice::is_rc)
+                || init
+                    .is_some_and(|e| constructed_type(e).is_some_and(|t| t == "Rc" || t == "Arc")),
+            slice: param && ty.is_some_and(crate::lints::advice::is_slice_ref),
+            from_hashed: init.is_some_and(|e| self.collected_from_hashed(e)),
+        }
+    }
+
+    /// `map.keys().cloned().collect()`, `set.into_iter().collect::<Vec<_>>()`: a hash collection's
+    /// contents, collected in no particular order.
+    fn collected_from_hashed(&self, expr: &Expr) -> bool {
+        let Expr::MethodCall(m) = expr else {
+            return false;
+        };
+        m.method == "collect"
+            && plain_ident(root_of(expr)).is_some_and(|n| {
+                self.local(&n)
+                    .is_some_and(|(l, _)| l.holds == Some(Holds::Hashed))
+            })
     }
 
     fn in_loop_body(
@@ -505,10 +483,19 @@ impl Scanner<'_> {
     }
 
     /// Runs `body` as code that executes at most once per call although written inside a loop.
-    fn once(&mut self, body: impl FnOnce(&mut Self)) {
+    pub(crate) fn once(&mut self, body: impl FnOnce(&mut Self)) {
         let loops = std::mem::take(&mut self.loops);
+        self.once_depth += 1;
         body(self);
+        self.once_depth -= 1;
         self.loops = loops;
+    }
+
+    /// Runs `body` as code on an error path.
+    pub(crate) fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
+        self.error_path += 1;
+        body(self);
+        self.error_path -= 1;
     }
 
     /// Walks a macro invocation's tokens as expressions where they parse as such.
@@ -520,30 +507,10 @@ impl Scanner<'_> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let span = mac.path.span();
-        match name.as_str() {
-            // An assertion helper (`starlark::assert`, `fn assert_parses`) panics by contract, as
-            // `assert!` does.
-            "panic" | "todo" | "unimplemented" | "unreachable" if !self.in_assertion_helper() => {
-                self.hit(RuleId::NoPanic, span, format!("{name}!"))
-            }
-            "format" if self.in_loop() => self.hit(RuleId::FormatInLoop, span, "format!"),
-            "vec" if self.in_loop() && self.hot() => self.hit(RuleId::AllocInHotLoop, span, "vec!"),
-            "anyhow" | "bail" | "format_err" | "eyre" if formats(mac) => {
-                self.on_error_path(|s| s.error_alloc(span, &format!("{name}!")))
-            }
-            "assert_eq" | "assert" | "debug_assert_eq" | "debug_assert" => {
-                self.asserted_len(mac, span)
-            }
-            _ => {}
-        }
-        if matches!(name.as_str(), "format" | "vec") {
-            self.error_alloc(span, &format!("{name}!"));
-        }
+        rules::macro_call(self, mac, &name, mac.path.span());
         if name == "vec"
             && let Ok(repeat) = mac.parse_body_with(parse_repeat)
         {
-            self.bounded_alloc(&repeat.1, mac.span(), "vec![x; n]".to_owned());
             self.visit_expr(&repeat.0);
             self.visit_expr(&repeat.1);
             return;
@@ -555,156 +522,29 @@ impl Scanner<'_> {
         }
     }
 
-    /// `assert_eq!(p.len(), N)` (or `assert!(p.len() == N)`) on a `&[T]` parameter: a const-generics hit.
-    fn asserted_len(&mut self, mac: &syn::Macro, span: Span) {
-        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
-            return;
-        };
-        let (len, size) = match (args.first(), args.get(1)) {
-            (Some(Expr::Binary(b)), _) if matches!(b.op, syn::BinOp::Eq(_)) => {
-                (&*b.left, &*b.right)
-            }
-            (Some(a), Some(b))
-                if mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident.to_string().ends_with("_eq")) =>
-            {
-                (a, b)
-            }
-            _ => return,
-        };
-        let (len, size) = if matches!(size, Expr::MethodCall(_)) {
-            (size, len)
-        } else {
-            (len, size)
-        };
-        let Expr::MethodCall(m) = len else { return };
-        let consts = |n: &str| self.consts.get(n).copied();
-        if m.method == "len"
-            && m.args.is_empty()
-            && self
-                .local_of(&m.receiver)
-                .is_some_and(|l| l.slice && l.param)
-            && fixed_len(size, &consts).is_some()
-        {
-            self.hit(
-                RuleId::ConstGenerics,
-                span,
-                "a &[T] parameter asserted to have a fixed length",
-            );
-        }
-    }
-
-    /// `let buf = vec![0; 64];` followed only by uses an array has: a const-generics hit at the `vec!`.
-    fn fixed_vecs(&mut self, stmts: &[syn::Stmt]) {
-        for (i, stmt) in stmts.iter().enumerate() {
-            let syn::Stmt::Local(l) = stmt else { continue };
-            let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) else {
-                continue;
-            };
-            let Expr::Macro(m) = &*init.expr else {
-                continue;
-            };
-            if !m.mac.path.is_ident("vec") {
-                continue;
-            }
-            let Ok((_, size)) = m.mac.parse_body_with(parse_repeat) else {
-                continue;
-            };
-            let consts = |n: &str| self.consts.get(n).copied();
-            let small = fixed_len(&size, &consts).is_some_and(|n| n <= MAX_ARRAY_LEN);
-            if small && only_array_uses(&id.ident.to_string(), &stmts[i + 1..]) {
-                self.current = Some(m.span());
-                self.hit(
-                    RuleId::ConstGenerics,
-                    m.mac.path.span(),
-                    "vec![x; N] never grown, moved or returned",
-                );
+    /// Walks the bodies of a `macro_rules!` as code: each rule's expansion, with metavariables read as
+    /// plain names, where it parses as statements.
+    fn macro_rules(&mut self, m: &syn::ItemMacro) {
+        let name = m
+            .ident
+            .as_ref()
+            .map_or_else(|| "macro_rules".to_owned(), |i| format!("{i}!"));
+        self.path.push(name);
+        self.fn_depth += 1;
+        self.locals.push(Scope::default());
+        self.fn_allocs.push(FnAllocs::default());
+        for body in expansion_bodies(m.mac.tokens.clone()) {
+            let parsed = syn::Block::parse_within.parse2(body);
+            if let Ok(stmts) = parsed {
+                for stmt in &stmts {
+                    self.visit_stmt(stmt);
+                }
             }
         }
-    }
-
-    /// A bounded-alloc hit for a size with no visible bound (or one that only a narrow field bounds).
-    fn bounded_alloc(&mut self, size: &Expr, span: Span, what: String) {
-        if self.size_chosen_by_caller(size) {
-            return;
-        }
-        let bounded_local = |name: &str| self.local(name).is_some_and(|(l, _)| l.bounded);
-        match bound_of(size, &bounded_local) {
-            Bound::Visible => {}
-            Bound::Field(field) => self.hit_if(
-                RuleId::BoundedAlloc,
-                span,
-                what,
-                Some(Condition::NotNarrowField { field }),
-            ),
-            Bound::None => self.hit(RuleId::BoundedAlloc, span, what),
-        }
-    }
-
-    /// `map.keys().cloned().collect()`, `set.into_iter().collect::<Vec<_>>()`: a hash collection's
-    /// contents, collected in no particular order.
-    fn collected_from_hashed(&self, expr: &Expr) -> bool {
-        let Expr::MethodCall(m) = expr else {
-            return false;
-        };
-        m.method == "collect"
-            && plain_ident(root_of(expr)).is_some_and(|n| {
-                self.local(&n)
-                    .is_some_and(|(l, _)| l.holds == Some(Holds::Hashed))
-            })
-    }
-
-    /// The local `expr` names, if it is one.
-    fn local_of(&self, expr: &Expr) -> Option<&Local> {
-        plain_ident(expr).and_then(|n| self.local(&n).map(|(l, _)| l))
-    }
-
-    /// An `error-path-alloc` hit when the code is on an error path.
-    /// Records an allocation: an `error-path-alloc` hit when on an error path (kept only if the fn's
-    /// success path allocates nothing), else a mark that the success path allocates.
-    fn error_alloc(&mut self, span: Span, what: &str) {
-        if self.error_path == 0 {
-            if let Some(f) = self.fn_allocs.last_mut() {
-                f.success = true;
-            }
-            return;
-        }
-        self.hit(RuleId::ErrorPathAlloc, span, what);
-        if let Some(f) = self.fn_allocs.last_mut()
-            && let Some(hit) = self.out.hits.pop()
-        {
-            f.error_hits.push(hit);
-        }
-    }
-
-    /// Marks that the success path may allocate (a call we cannot see into): the fn's error-path hits are
-    /// then dropped, since its error path may not allocate more.
-    fn success_may_allocate(&mut self) {
-        if self.error_path == 0
-            && let Some(f) = self.fn_allocs.last_mut()
-        {
-            f.success = true;
-        }
-    }
-
-    /// In a module named `assert` or a fn whose name starts with `assert`: code that exists to panic; or in
-    /// `Index::index` / `IndexMut::index_mut`, whose contract is to panic on a bad index (no Result to return).
-    fn in_assertion_helper(&self) -> bool {
-        let indexing = matches!(
-            (
-                self.impl_trait.as_deref(),
-                self.path.last().map(String::as_str)
-            ),
-            (Some("Index"), Some("index")) | (Some("IndexMut"), Some("index_mut"))
-        );
-        indexing
-            || self
-                .path
-                .iter()
-                .any(|p| p == "assert" || p == "asserts" || p.starts_with("assert_"))
+        self.fn_allocs.pop();
+        self.locals.pop();
+        self.fn_depth -= 1;
+        self.path.pop();
     }
 
     /// Notes that `expr`, when it names a loop buffer, is moved out as a value.
@@ -714,233 +554,27 @@ impl Scanner<'_> {
         }
     }
 
-    /// Runs `body` as code on an error path.
-    fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
-        self.error_path += 1;
-        body(self);
-        self.error_path -= 1;
-    }
-
-    /// The advice rules' checks of a method call: lookups by a fresh or owned string, sorting what a
-    /// hash collection held, allocations on an error path.
-    fn advice_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
-        if LOOKUPS.contains(&name) {
-            let fresh_key = m.args.first().is_some_and(builds_string);
-            let string_keyed = self.local_of(&m.receiver).is_some_and(|l| l.string_keyed);
-            if fresh_key {
-                self.hit_if(
-                    RuleId::StringInterning,
-                    span,
-                    format!(".{name}(..) with a String built for the lookup"),
-                    Some(Condition::CrateInterns),
-                );
-            } else if string_keyed {
-                self.hit_if(
-                    RuleId::StringInterning,
-                    span,
-                    format!(".{name}(..) on a collection keyed by String"),
-                    Some(Condition::CrateInterns),
-                );
-            }
-        }
-        if name.starts_with("sort") && self.local_of(&m.receiver).is_some_and(|l| l.from_hashed) {
-            self.hit(
-                RuleId::CollectionTypes,
-                span,
-                format!(".{name}() of what a hash map or set held"),
-            );
-        }
-        if m.args.is_empty()
-            && matches!(name, "to_string" | "to_owned" | "to_vec" | "collect")
-            && !is_empty_str(&m.receiver)
-        {
-            self.error_alloc(span, &format!(".{name}()"));
-        } else if MAY_ALLOCATE.contains(&name) {
-            self.success_may_allocate();
-        }
-    }
-
     /// True when `expr` starts from a parameter of the enclosing fn or a local made from one
     /// (`items.iter().enumerate()`, `!queue.is_empty()`).
-    fn is_input(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_input(&self, expr: &Expr) -> bool {
         plain_ident(root_of(expr))
             .is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.from_input))
     }
 
     /// True when `expr` is a parameter of the enclosing fn (`buf`, `&mut buf`).
-    fn is_param(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_param(&self, expr: &Expr) -> bool {
         plain_ident(expr).is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.param))
     }
 
-    /// A size that the fn only passes on from its caller, where the caller is the place to judge it: a
-    /// capacity wrapper's parameter (`fn with_capacity(n: usize) -> Self { Self(Vec::with_capacity(n)) }`),
-    /// and serde's `len` arguments (a tuple's arity, the length of a sequence already in memory).
-    fn size_chosen_by_caller(&self, size: &Expr) -> bool {
-        const SERDE_SIZED: [&str; 11] = [
-            "serialize_seq",
-            "serialize_tuple",
-            "serialize_tuple_struct",
-            "serialize_tuple_variant",
-            "serialize_map",
-            "serialize_struct",
-            "serialize_struct_variant",
-            "tuple_variant",
-            "deserialize_tuple",
-            "deserialize_tuple_struct",
-            "tuple",
-        ];
-        let fn_name = self.path.last().map(String::as_str).unwrap_or_default();
-        // `n` or `n as usize`: the parameter itself, not something computed from it.
-        let param = |e: &Expr| match e {
-            Expr::Cast(c) => self.is_param(&c.expr),
-            e => self.is_param(e),
-        };
-        // A constructor sized by its parameter (`fn new(local_count: u32) -> Self { .. vec![false;
-        // local_count as usize] .. }`) is a capacity wrapper under another name.
-        let wrapper = fn_name.contains("capacity")
-            || fn_name.contains("reserve")
-            || fn_name == "new"
-            || fn_name.starts_with("with_");
-        (wrapper && param(size)) || (SERDE_SIZED.contains(&fn_name) && mentions(size, "len"))
-    }
-
-    /// Marks what a check that leaves the fn bounds: after `if n > buf.len() { return .. }` (or
-    /// `!=`, `<`, ...: any comparison with a length), `n` and the locals it is made of are bounded.
-    fn bound_by_check(&mut self, cond: &Expr) {
-        let Expr::Binary(b) = cond else { return };
-        match b.op {
-            syn::BinOp::Or(_) => {
-                self.bound_by_check(&b.left);
-                self.bound_by_check(&b.right);
-            }
-            syn::BinOp::Eq(_)
-            | syn::BinOp::Ne(_)
-            | syn::BinOp::Lt(_)
-            | syn::BinOp::Le(_)
-            | syn::BinOp::Gt(_)
-            | syn::BinOp::Ge(_) => {
-                let bounded = if mentions(&b.right, "len") {
-                    &b.left
-                } else if mentions(&b.left, "len") {
-                    &b.right
-                } else {
-                    return;
-                };
-                let mut names = Vec::new();
-                collect_idents(bounded, &mut names);
-                while let Some(name) = names.pop() {
-                    let local = self
-                        .locals
-                        .iter_mut()
-                        .rev()
-                        .find_map(|scope| scope.vars.get_mut(&name));
-                    if let Some(local) = local
-                        && !local.bounded
-                    {
-                        local.bounded = true;
-                        names.extend(local.parts.iter().cloned()); // cloned: marked in turn
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn method_call(&mut self, m: &syn::ExprMethodCall) {
-        self.current = Some(m.span());
-        let name = m.method.to_string();
-        let argc = m.args.len();
-        let span = m
-            .method
-            .span()
-            .join(m.paren_token.span.close())
-            .unwrap_or_else(|| m.method.span());
-        let in_loop = self.in_loop();
-        let hot = self.hot();
-        let not_crate_method = |s: &Self| {
-            Some(Condition::NotCrateMethod {
-                name: name.to_owned(),
-                receiver: s.receiver(&m.receiver),
-            })
-        };
-        match (name.as_str(), argc) {
-            ("unwrap" | "unwrap_err", 0) => {
-                let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}()"), c)
-            }
-            // std's `expect` takes a `&str`: another argument means the crate's own `expect`.
-            ("expect" | "expect_err", 1) if !cannot_be_str(&m.args[0]) => {
-                let c = not_crate_method(self);
-                self.hit_if(RuleId::NoUnwrap, span, format!(".{name}(..)"), c)
-            }
-            ("clone", 0) => {
-                let start = m.method.span().start();
-                let peeking = self.peeking_clones.contains(&(start.line, start.column));
-                let c = not_crate_method(self);
-                // `impl From<&A> for A { fn from(a: &A) -> A { a.clone() } }`: the clone is the conversion;
-                // `impl Clone for A { fn clone(&self) -> A { A { x: self.x.clone() } } }`: it is the copy.
-                let conversion = matches!(
-                    (
-                        self.impl_trait.as_deref(),
-                        self.path.last().map(String::as_str)
-                    ),
-                    (Some("From"), Some("from")) | (Some("Clone"), Some("clone"))
-                );
-                if !conversion {
-                    self.hit_if(RuleId::CloneJustified, span, ".clone()", c.to_owned());
-                }
-                if in_loop && hot && !peeking {
-                    self.hit_if(RuleId::CloneInHotLoop, span, ".clone()", c);
-                }
-            }
-            ("next" | "peek" | "nth" | "next_back" | "as_str", _) => {
-                // `chars.clone().next()`: copying an iterator to look ahead allocates nothing (not a
-                // cost in a hot loop; the clone gate still asks for its comment).
-                if let Expr::MethodCall(inner) = &*m.receiver
-                    && inner.method == "clone"
-                    && inner.args.is_empty()
-                {
-                    let start = inner.method.span().start();
-                    self.peeking_clones.insert((start.line, start.column));
-                }
-            }
-            ("unwrap_or_default", 0) => {
-                if let Some(condition) = self.result_condition(&m.receiver) {
-                    self.hit_if(
-                        RuleId::NoSilentFailure,
-                        span,
-                        ".unwrap_or_default() on a Result",
-                        Some(condition),
-                    )
-                }
-            }
-            ("reserve" | "reserve_exact", 1) => {
-                self.bounded_alloc(&m.args[0], span, format!(".{name}(n)"))
-            }
-            // `fn read_to_end(&mut self, buf: &mut Vec<u8>)` passing its own `buf` on: the caller's read.
-            ("read_to_end", 1) if !chain_has(&m.receiver, "take") && !self.is_param(&m.args[0]) => {
-                self.hit(
-                    RuleId::BoundedAlloc,
-                    span,
-                    ".read_to_end(..) on an unbounded reader",
-                )
-            }
-            ("to_string" | "to_owned", 0) if in_loop => {
-                self.hit(RuleId::FormatInLoop, span, format!(".{name}()"))
-            }
-            ("collect" | "to_vec", 0) if in_loop && hot => {
-                self.hit(RuleId::AllocInHotLoop, span, format!(".{name}()"))
-            }
-            _ => {}
-        }
-        if in_loop {
-            self.loop_method(m, &name, span);
-        }
-        self.advice_method(m, &name, span);
+    /// True when the enclosing loops' work grows with input the caller controls: a loop iterates over a
+    /// parameter of the fn, or the code is on a hot path. A loop over the crate's own configuration
+    /// (`self.groups`, a worklist seeded with one item) is quadratic in sizes its author chose.
+    pub(crate) fn input_sized(&self) -> bool {
+        self.hot() || self.loops.iter().any(|l| l.over_input)
     }
 
     /// The condition under which `call` returns a `Result`, if it is a call at all.
-    fn result_condition(&self, call: &Expr) -> Option<Condition> {
+    pub(crate) fn result_condition(&self, call: &Expr) -> Option<Condition> {
         match call {
             Expr::MethodCall(m) => Some(Condition::ReturnsResult {
                 name: m.method.to_string(),
@@ -964,179 +598,19 @@ impl Scanner<'_> {
         }
     }
 
-    /// True when the enclosing loops' work grows with input the caller controls: a loop iterates over a
-    /// parameter of the fn, or the code is on a hot path. A loop over the crate's own configuration
-    /// (`self.groups`, a worklist seeded with one item) is quadratic in sizes its author chose.
-    fn input_sized(&self) -> bool {
-        self.hot() || self.loops.iter().any(|l| l.over_input)
-    }
-
-    fn loop_method(&mut self, m: &syn::ExprMethodCall, name: &str, span: Span) {
-        let input_sized = self.input_sized();
-        let receiver = receiver_name(&m.receiver);
-        let local = receiver.as_deref().and_then(|r| self.local(r));
-        let holds = local.and_then(|(l, _)| l.holds);
-        // A collection made fresh in each iteration stays as small as one iteration makes it.
-        let fresh = local.is_some_and(|(_, depth)| depth >= self.loops.len() && depth > 0);
-        let first_is_zero = m.args.first().is_some_and(|a| matches!(a, Expr::Lit(l) if matches!(&l.lit, syn::Lit::Int(i) if i.base10_digits() == "0")));
-        let grows = input_sized && !fresh && matches!(holds, Some(Holds::Vec | Holds::Deque));
-        let shifts = input_sized && !fresh && holds == Some(Holds::Vec);
-        let condition = Some(Condition::NotCrateMethod {
-            name: name.to_owned(),
-            receiver: self.receiver(&m.receiver),
-        });
-        match name {
-            "contains" if grows && m.args.len() == 1 => self.hit_if(
-                RuleId::Quadratic,
-                span,
-                ".contains(..) on a Vec in a loop",
-                condition,
-            ),
-            "position"
-                if input_sized
-                    && chain_has(&m.receiver, "iter")
-                    && iter_of_growing(&m.receiver, self) =>
-            {
-                self.hit(RuleId::Quadratic, span, ".iter().position(..) in a loop")
-            }
-            "remove" if m.args.len() == 1 && first_is_zero && shifts => {
-                self.hit(RuleId::Quadratic, span, ".remove(0) in a loop")
-            }
-            "insert" if m.args.len() == 2 && first_is_zero && shifts => {
-                self.hit(RuleId::Quadratic, span, ".insert(0, ..) in a loop")
-            }
-            _ => {}
-        }
-        if self.hot() {
-            let hashed_lookup = matches!(name, "contains_key" | "entry")
-                || (holds == Some(Holds::Hashed)
-                    && matches!(name, "get" | "get_mut" | "insert" | "remove" | "contains"));
-            if hashed_lookup {
-                self.hit(
-                    RuleId::HashInHotLoop,
-                    span,
-                    format!(".{name}(..) on a hash map/set"),
-                );
-            }
-        }
-    }
-
-    fn call(&mut self, c: &syn::ExprCall) {
-        self.current = Some(c.span());
-        let Some((prev, last)) = call_name(&c.func) else {
-            return;
-        };
-        let span = c.func.span();
-        match (prev.as_deref(), last.as_str()) {
-            (Some(ty @ ("Vec" | "String" | "VecDeque")), "with_capacity") => {
-                if let Some(size) = c.args.first() {
-                    self.bounded_alloc(size, span, format!("{ty}::with_capacity(n)"))
-                }
-            }
-            (Some("String"), "from") if self.in_loop() => {
-                self.hit(RuleId::FormatInLoop, span, "String::from")
-            }
-            // `Vec::new()` allocates nothing until it grows: see `declare` for a `let mut` one.
-            (Some("Box"), "new") if self.in_loop() && self.hot() => {
-                self.hit(RuleId::AllocInHotLoop, span, "Box::new")
-            }
-            (_, "catch_unwind") if self.hot() => {
-                self.hit(RuleId::CatchUnwindInHotPath, span, "catch_unwind")
-            }
-            (Some(rc @ ("Rc" | "Arc")), "clone") if self.in_loop() && self.hot() => {
-                self.hit(RuleId::CloneInHotLoop, span, format!("{rc}::clone"))
-            }
-            _ => {}
-        }
-        let allocates = matches!(
-            (prev.as_deref(), last.as_str()),
-            (Some("String"), "from")
-                | (Some("Box" | "Rc" | "Arc"), "new")
-                | (Some("Vec" | "String"), "with_capacity")
-        );
-        if allocates {
-            self.error_alloc(
-                span,
-                &format!("{}::{last}", prev.as_deref().unwrap_or_default()),
-            );
-        } else if prev.is_some() && MAY_ALLOCATE.contains(&last.as_str()) {
-            self.success_may_allocate();
-        }
-    }
-
-    /// Records a local's declaration: what it holds, its type, whether its value is bounded.
+    /// Records a local's declaration.
     fn declare(&mut self, l: &syn::Local) {
-        let (name, ty) = match &l.pat {
-            syn::Pat::Ident(id) => (Some(id.ident.to_string()), None),
-            syn::Pat::Type(pt) => match &*pt.pat {
-                syn::Pat::Ident(id) => (Some(id.ident.to_string()), Some(&*pt.ty)),
-                _ => (None, None),
-            },
-            _ => (None, None),
-        };
-        let Some(name) = name else { return };
         let init = l.init.as_ref().map(|i| &*i.expr);
-        let bounded_local = |n: &str| self.local(n).is_some_and(|(l, _)| l.bounded);
-        let local = Local {
-            holds: ty
-                .and_then(holds_type)
-                .or_else(|| init.and_then(holds_expr)),
-            type_name: self
-                .qualified(ty.and_then(type_name))
-                .or_else(|| init.and_then(constructed_type)),
-            bounded: ty.is_some_and(is_narrow_type)
-                || init.is_some_and(|e| bound_of(e, &bounded_local) == Bound::Visible),
-            param: false,
-            from_input: init.is_some_and(|e| self.is_input(e)),
-            parts: init.map(arithmetic_parts).unwrap_or_default(),
-            string_keyed: ty.is_some_and(is_string_keyed),
-            rc: ty.is_some_and(is_rc)
-                || init
-                    .is_some_and(|e| constructed_type(e).is_some_and(|t| t == "Rc" || t == "Arc")),
-            slice: false,
-            from_hashed: init.is_some_and(|e| self.collected_from_hashed(e)),
+        let (name, mutable) = match &l.pat {
+            syn::Pat::Ident(id) => (Some(id.ident.to_string()), id.mutability.is_some()),
+            syn::Pat::Type(pt) => match &*pt.pat {
+                syn::Pat::Ident(id) => (Some(id.ident.to_string()), id.mutability.is_some()),
+                _ => (None, false),
+            },
+            _ => (None, false),
         };
-        let mutable = match &l.pat {
-            syn::Pat::Ident(id) => id.mutability.is_some(),
-            syn::Pat::Type(pt) => {
-                matches!(&*pt.pat, syn::Pat::Ident(id) if id.mutability.is_some())
-            }
-            _ => false,
-        };
-        // `let mut v = Vec::new();` in a hot loop: a buffer made to grow, once per iteration.
-        if mutable
-            && self.in_loop()
-            && self.hot()
-            && let Some(Expr::Call(c)) = init
-            && let Some((Some(ty), last)) = call_name(&c.func)
-            && matches!(ty.as_str(), "Vec" | "String")
-            && last == "new"
-        {
-            self.current = Some(c.span());
-            self.hit(
-                RuleId::AllocInHotLoop,
-                c.func.span(),
-                format!("{ty}::new, grown in the loop"),
-            );
-            if let Some(hit) = self.out.hits.last() {
-                self.buffers.insert(name.to_owned(), (hit.line, hit.column));
-            }
-        }
-        if mutable
-            && let Some(rc) = init.and_then(deep_copy_of)
-            && self.local_of(rc).is_some_and(|l| l.rc)
-            && let Some(init) = init
-        {
-            self.current = Some(init.span());
-            self.hit(
-                RuleId::RcCopyOnWrite,
-                init.span(),
-                "a deep copy of an Rc's contents, to change",
-            );
-        }
-        if let Some(scope) = self.locals.last_mut() {
-            scope.vars.insert(name, local);
-        }
+        rules::declared(self, l, name.as_deref(), mutable);
+        self.declare_pattern(&l.pat, None, init, false);
     }
 
     /// A bare `Write` made `io::Write` or `fmt::Write`, as the file's imports say.
@@ -1154,27 +628,213 @@ impl Scanner<'_> {
         body(self);
         self.test_depth -= usize::from(test);
     }
-}
 
-/// True when `.iter()` in the receiver chain is called on a local `Vec` that is not made fresh in the
-/// current iteration (`v.iter().position(..)`).
-fn iter_of_growing(expr: &Expr, s: &Scanner<'_>) -> bool {
-    match expr {
-        Expr::MethodCall(m) if m.method == "iter" => receiver_name(&m.receiver)
-            .and_then(|r| s.local(&r))
-            .is_some_and(|(l, depth)| {
-                matches!(l.holds, Some(Holds::Vec | Holds::Deque))
-                    && !(depth >= s.loops.len() && depth > 0)
-            }),
-        Expr::MethodCall(m) => iter_of_growing(&m.receiver, s),
-        _ => false,
+    /// Records a call from the enclosing fn, for what the crate runs once per iteration of a hot loop.
+    fn call_edge(&mut self, owner: Option<String>, name: String) {
+        if self.fn_depth == 0 || self.test() {
+            return;
+        }
+        let (in_loop, per_call) = (
+            self.in_loop(),
+            self.loops.is_empty() && self.once_depth == 0,
+        );
+        if !in_loop && !per_call {
+            return;
+        }
+        self.out.defs.calls.push(CallEdge {
+            caller: self.path.join("::"),
+            owner,
+            name,
+            in_loop,
+            per_call,
+            hot: self.hot(),
+        });
+    }
+
+    /// Records a single-identifier type, for the crate's aliases.
+    pub(crate) fn ident_type(&mut self, name: String, boxed: bool, span: Span) {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return;
+        }
+        let Place {
+            line,
+            column,
+            length,
+        } = Place::of(span);
+        self.out.ident_types.push(IdentType {
+            name,
+            boxed,
+            line,
+            column,
+            length,
+            test: self.test(),
+            hot: self.hot(),
+            item: self.path.join("::"),
+            code: code_text(self.text, span),
+        });
+    }
+
+    /// Notes the bound a check that leaves the fn puts on the locals it compares with a length.
+    fn bound_by_check(&mut self, cond: &Expr) {
+        let Expr::Binary(b) = cond else { return };
+        match b.op {
+            syn::BinOp::Or(_) => {
+                self.bound_by_check(&b.left);
+                self.bound_by_check(&b.right);
+            }
+            syn::BinOp::Eq(_)
+            | syn::BinOp::Ne(_)
+            | syn::BinOp::Lt(_)
+            | syn::BinOp::Le(_)
+            | syn::BinOp::Gt(_)
+            | syn::BinOp::Ge(_) => {
+                use crate::lints::syntax::{collect_idents, mentions};
+                let bounded = if mentions(&b.right, "len") {
+                    &b.left
+                } else if mentions(&b.left, "len") {
+                    &b.right
+                } else {
+                    return;
+                };
+                let mut names = Vec::new();
+                collect_idents(bounded, &mut names);
+                while let Some(name) = names.pop() {
+                    if let Some(local) = self.local_mut(&name)
+                        && !local.bounded
+                    {
+                        local.bounded = true;
+                        names.extend(local.parts.iter().cloned()); // cloned: marked in turn
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
+/// A field's name: `x`, or `0` for a tuple field.
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(n) => n.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// The expansions of a `macro_rules!` body (`(pattern) => { expansion };` repeated), with `$x` read as
+/// `x`, `$crate` as `crate` and a repetition `$( .. ) sep* ` as its contents.
+fn expansion_bodies(tokens: TokenStream) -> Vec<TokenStream> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 3 < trees.len() + 1 {
+        // pattern group, `=`, `>`, body group
+        let is_arrow = matches!(
+            (trees.get(i + 1), trees.get(i + 2)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == '=' && b.as_char() == '>'
+        );
+        match (trees.get(i), is_arrow, trees.get(i + 3)) {
+            (Some(TokenTree::Group(_)), true, Some(TokenTree::Group(body))) => {
+                out.push(plain_tokens(body.stream()));
+                i += 4;
+                // the `;` between rules
+                if matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+                    i += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// `$x` -> `x`, `$( .. ) sep? op` -> the contents, in a macro expansion.
+fn plain_tokens(tokens: TokenStream) -> TokenStream {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while let Some(tree) = trees.get(i) {
+        match tree {
+            TokenTree::Punct(p) if p.as_char() == '$' => match trees.get(i + 1) {
+                Some(TokenTree::Ident(id)) => {
+                    out.push(TokenTree::Ident(id.to_owned()));
+                    i += 2;
+                }
+                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+                    out.extend(plain_tokens(g.stream()));
+                    i += 2;
+                    let op = |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if matches!(p.as_char(), '*' | '+' | '?'));
+                    if op(trees.get(i)) {
+                        i += 1;
+                    } else if op(trees.get(i + 1)) {
+                        i += 2;
+                    }
+                }
+                _ => i += 1,
+            },
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), plain_tokens(g.stream()));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+                i += 1;
+            }
+            other => {
+                out.push(other.to_owned());
+                i += 1;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// True when every value a fn body returns is visibly `Ok(..)` and nothing in it can return early with
+/// an error (`?`, `return Err(..)`): its `Result` is never an `Err`.
+fn always_ok(body: &syn::Block) -> bool {
+    struct Returns {
+        all_ok: bool,
+    }
+    impl<'ast> Visit<'ast> for Returns {
+        fn visit_expr_try(&mut self, _: &'ast syn::ExprTry) {
+            self.all_ok = false;
+        }
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            if !r.expr.as_deref().is_some_and(is_ok_call) {
+                self.all_ok = false;
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_macro(&mut self, m: &'ast syn::ExprMacro) {
+            // `bail!`, `ensure!`, `try!`: an early error return in a macro.
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| matches!(s.ident.to_string().as_str(), "bail" | "ensure" | "try"))
+            {
+                self.all_ok = false;
+            }
+        }
+    }
+    let tail_ok = match body.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => is_ok_call(e) || matches!(e, Expr::Return(_)),
+        Some(syn::Stmt::Expr(Expr::Return(_), _)) => true,
+        _ => false,
+    };
+    let mut returns = Returns { all_ok: true };
+    returns.visit_block(body);
+    tail_ok && returns.all_ok
+}
+
+/// `Ok(..)`.
+fn is_ok_call(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c) if call_name(&c.func).is_some_and(|(_, last)| last == "Ok"))
+}
+
 /// The last path segment of a written type (`Parser`, `Vec`), without references.
-fn type_name(ty: &syn::Type) -> Option<String> {
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         // `impl Write`, `dyn io::Write`: the trait, as `io::Write` or `fmt::Write` when written so.
         syn::Type::ImplTrait(t) => trait_name(&t.bounds),
@@ -1220,8 +880,22 @@ fn imported_write(ast: &syn::File) -> Option<&'static str> {
     })
 }
 
+/// The renames of a `use` tree: `use indexmap::IndexMap as Map;` -> `("Map", "IndexMap")`.
+fn use_renames(tree: &syn::UseTree, out: &mut Vec<(String, String)>) {
+    match tree {
+        syn::UseTree::Path(p) => use_renames(&p.tree, out),
+        syn::UseTree::Rename(r) => out.push((r.rename.to_string(), r.ident.to_string())),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                use_renames(t, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The type a constructor call names: `Parser::new(..)`, `Parser::from(..)` -> `Parser`.
-fn constructed_type(expr: &Expr) -> Option<String> {
+pub(crate) fn constructed_type(expr: &Expr) -> Option<String> {
     match expr {
         Expr::Call(c) => {
             let (prev, _) = call_name(&c.func)?;
@@ -1256,7 +930,7 @@ fn returns_result_type(output: &syn::ReturnType) -> bool {
 }
 
 /// True when a block always leaves the loop it is in: it ends in `return`, `break`, a panic, or `Err(..)?`.
-fn leaves(block: &syn::Block) -> bool {
+pub(crate) fn leaves(block: &syn::Block) -> bool {
     block.stmts.last().is_some_and(|s| match s {
         syn::Stmt::Expr(e, _) => expr_leaves(e),
         syn::Stmt::Macro(m) => is_panic_macro(&m.mac),
@@ -1285,7 +959,8 @@ fn is_panic_macro(mac: &syn::Macro) -> bool {
     })
 }
 
-fn parse_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {
+/// `x; n` in `vec![x; n]`.
+pub(crate) fn parse_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {
     let value: Expr = input.parse()?;
     input.parse::<Token![;]>()?;
     let size: Expr = input.parse()?;
@@ -1293,49 +968,33 @@ fn parse_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)>
 }
 
 /// True if a method named `name` appears in the receiver chain.
-fn chain_has(expr: &Expr, name: &str) -> bool {
-    match expr {
-        Expr::MethodCall(m) => m.method == name || chain_has(&m.receiver, name),
-        Expr::Paren(p) => chain_has(&p.expr, name),
-        Expr::Reference(r) => chain_has(&r.expr, name),
-        _ => false,
-    }
-}
-
-/// True when the receiver chain handles the error before `.ok()` drops it: a `map_err` or `inspect_err`
-/// whose closure logs it.
-fn logs_error(expr: &Expr) -> bool {
-    match expr {
-        Expr::MethodCall(m) => {
-            (matches!(m.method.to_string().as_str(), "map_err" | "inspect_err")
-                && m.args.first().is_some_and(closure_logs))
-                || logs_error(&m.receiver)
+pub(crate) fn chain_has(expr: &Expr, name: &str) -> bool {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::MethodCall(m) if m.method == name => return true,
+            Expr::MethodCall(m) => expr = &m.receiver,
+            Expr::Paren(p) => expr = &p.expr,
+            Expr::Reference(r) => expr = &r.expr,
+            _ => return false,
         }
-        Expr::Paren(p) => logs_error(&p.expr),
-        _ => false,
     }
 }
 
-fn is_empty_block(expr: &Expr) -> bool {
-    match expr {
-        Expr::Block(b) => b.block.stmts.is_empty(),
-        Expr::Tuple(t) => t.elems.is_empty(),
-        _ => false,
-    }
-}
-
-/// `Err(_)` or `Err(..)`.
 /// The variable an expression starts from: `items.iter().enumerate()` -> `items`, `&self.x[i]` -> `self`.
-fn root_of(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::MethodCall(m) => root_of(&m.receiver),
-        Expr::Field(f) => root_of(&f.base),
-        Expr::Index(i) => root_of(&i.expr),
-        Expr::Reference(r) => root_of(&r.expr),
-        Expr::Paren(p) => root_of(&p.expr),
-        Expr::Try(t) => root_of(&t.expr),
-        Expr::Unary(u) => root_of(&u.expr),
-        other => other,
+pub(crate) fn root_of(expr: &Expr) -> &Expr {
+    let mut expr = expr;
+    loop {
+        expr = match expr {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Field(f) => &f.base,
+            Expr::Index(i) => &i.expr,
+            Expr::Reference(r) => &r.expr,
+            Expr::Paren(p) => &p.expr,
+            Expr::Try(t) => &t.expr,
+            Expr::Unary(u) => &u.expr,
+            other => return other,
+        }
     }
 }
 
@@ -1349,13 +1008,23 @@ fn is_err_pattern(pat: &syn::Pat) -> bool {
 }
 
 /// A call that builds an error value: `Err(..)`, `Error::with_loc(..)`, `ParseError::new(..)`,
-/// `Token::Error(..)`.
+/// `Error::Io(..)`. A variant of another enum whose name ends in `Error` (`Directive::CompileError(..)`)
+/// is a value like any other.
 fn builds_error(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    p.path.segments.iter().any(|s| {
-        let name = s.ident.to_string();
-        name == "Err" || name.ends_with("Error")
-    })
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segs.as_slice() {
+        [.., last] if last == "Err" => true,
+        // `ParseError::new(..)`, `Error::Io(..)`: the path's type is an error type.
+        [.., ty, _] => ty.ends_with("Error"),
+        [single] => single.ends_with("Error"),
+        [] => false,
+    }
 }
 
 /// A method call whose arguments build an error value: `.map_err(..)`, `.ok_or(..)`, `.ok_or_else(..)`,
@@ -1365,17 +1034,6 @@ fn makes_error(m: &syn::ExprMethodCall) -> bool {
         m.method.to_string().as_str(),
         "map_err" | "ok_or" | "ok_or_else" | "context" | "with_context"
     )
-}
-
-/// `anyhow!("bad {x}")`, `bail!("{}", e)`: a macro call that formats (a `{` in its literal or more
-/// than one argument); `anyhow!(e)` wraps an error without formatting.
-fn formats(mac: &syn::Macro) -> bool {
-    let args = mac
-        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-        .map(|a| a.into_iter().collect::<Vec<_>>())
-        .unwrap_or_default();
-    args.len() > 1
-        || matches!(args.first(), Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value().contains('{'))
 }
 
 /// A method call that records an error: `self.add_err(..)`, `errors.push(..)`.
@@ -1391,18 +1049,7 @@ fn reports_error(m: &syn::ExprMethodCall) -> bool {
     sink || into_errors
 }
 
-fn is_err_wildcard(pat: &syn::Pat) -> bool {
-    let syn::Pat::TupleStruct(ts) = pat else {
-        return false;
-    };
-    ts.path.segments.last().is_some_and(|s| s.ident == "Err")
-        && ts
-            .elems
-            .iter()
-            .all(|e| matches!(e, syn::Pat::Wild(_) | syn::Pat::Rest(_)))
-}
-
-impl<'ast> Visit<'ast> for Scanner<'_> {
+impl<'ast> Visit<'ast> for Walk<'_> {
     fn visit_item(&mut self, i: &'ast syn::Item) {
         // `#[cfg(test)]` on any item (a static, a struct...) makes it test code. Fns also take `#[test]`
         // (in `enter_fn`), so their cfg is read there rather than twice.
@@ -1419,38 +1066,43 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         self.path.pop();
     }
 
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        use_renames(&u.tree, &mut self.out.defs.type_aliases);
+        visit::visit_item_use(self, u);
+    }
+
     fn visit_signature(&mut self, sig: &'ast syn::Signature) {
-        // `fn as_boxed_any(self: Box<Self>) -> Box<dyn Any>`: the upcast that makes a trait object
-        // downcastable (rhai's Variant) returns `Box<dyn Any>` by definition.
-        let upcast = sig.receiver().is_some_and(|r| boxed(&r.ty).is_some())
-            && matches!(&sig.output, syn::ReturnType::Type(_, ty) if boxed(ty).is_some_and(is_dyn_any));
-        if upcast {
-            for input in &sig.inputs {
-                self.visit_fn_arg(input);
-            }
-        } else {
+        if !rules::no_box_dyn_any::is_any_upcast(sig) {
             visit::visit_signature(self, sig);
+            return;
+        }
+        for input in &sig.inputs {
+            self.visit_fn_arg(input);
         }
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let state = self.enter_fn(f.sig.ident.to_string(), &f.attrs);
         let owner = self.owner.take();
-        self.signature(&f.sig);
+        self.signature(&f.sig, Some(&f.block));
         visit::visit_item_fn(self, f);
         self.owner = owner;
         self.leave_fn(state);
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        for field in &s.fields {
-            if let Some(name) = &field.ident {
-                self.out.defs.fields.push((
-                    name.to_string(),
-                    type_name(&field.ty),
-                    is_narrow_type(&field.ty),
-                ));
-            }
+        let owner = s.ident.to_string();
+        for (i, field) in s.fields.iter().enumerate() {
+            let name = field
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), ToString::to_string);
+            self.out.defs.fields.push(FieldDef {
+                owner: owner.to_owned(),
+                name,
+                ty: type_name(&field.ty),
+                narrow: is_narrow_type(&field.ty),
+            });
         }
         visit::visit_item_struct(self, s);
     }
@@ -1501,7 +1153,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let state = self.enter_fn(f.sig.ident.to_string(), &f.attrs);
-        self.signature(&f.sig);
+        self.signature(&f.sig, Some(&f.block));
         visit::visit_impl_item_fn(self, f);
         self.leave_fn(state);
     }
@@ -1525,14 +1177,14 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         let state = self.enter_fn(f.sig.ident.to_string(), &f.attrs);
-        self.signature(&f.sig);
+        self.signature(&f.sig, f.default.as_ref());
         visit::visit_trait_item_fn(self, f);
         self.leave_fn(state);
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
-        // `macro_rules!` bodies are templates, not code: not scanned.
         if m.mac.path.is_ident("macro_rules") {
+            self.macro_rules(m);
             return;
         }
         self.macro_tokens(&m.mac);
@@ -1557,30 +1209,29 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
-        if is_dyn_any(&t.ty) {
-            self.out.aliases.dyn_any.push(t.ident.to_string());
-        } else if boxed(&t.ty).is_some_and(|inner| is_dyn_any(inner) && !is_panic_payload(inner)) {
-            self.out.aliases.box_any.push(t.ident.to_string());
+        if let Some(target) = type_name(&t.ty) {
+            self.out
+                .defs
+                .type_aliases
+                .push((t.ident.to_string(), target));
         }
+        rules::no_box_dyn_any::item_type(self, t);
         visit::visit_item_type(self, t);
     }
 
     fn visit_type(&mut self, ty: &'ast syn::Type) {
         self.current = Some(ty.span());
-        if let Some(inner) = boxed(ty) {
-            if is_dyn_any(inner) && !is_panic_payload(inner) {
-                self.hit(RuleId::NoBoxDynAny, ty.span(), "Box<dyn Any>");
-            } else if let Some(name) = single_ident(inner) {
-                self.ident_type(name, true, ty.span());
-            }
-        } else if let Some(name) = single_ident(ty) {
-            self.ident_type(name, false, ty.span());
-        }
+        rules::written_type(self, ty);
         visit::visit_type(self, ty);
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        self.fixed_vecs(&b.stmts);
+        rules::block(self, &b.stmts);
+        // A `let` inside a block is not seen after it.
+        self.locals.push(Scope {
+            vars: HashMap::new(),
+            loop_depth: self.loops.len(),
+        });
         // A block in a loop that always leaves it (`{ let m = format!(..); return Err(m) }`) runs at
         // most once per call.
         if self.in_loop() && leaves(b) {
@@ -1588,6 +1239,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
         } else {
             visit::visit_block(self, b);
         }
+        self.locals.pop();
     }
 
     fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
@@ -1601,18 +1253,10 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
         self.current = Some(f.expr.span());
-        let key = collection_key(&f.expr);
-        if let Some(k) = &key
-            && self.loops.iter().any(|outer| outer.key.as_ref() == Some(k))
-            && self.input_sized()
-        {
-            self.hit(
-                RuleId::Quadratic,
-                f.expr.span(),
-                format!("nested loops over `{k}`"),
-            );
-        }
+        rules::for_loop(self, f);
+        let key = crate::lints::syntax::collection_key(&f.expr);
         self.in_loop_body(key, Some(&f.expr), |s| {
+            s.declare_pattern(&f.pat, None, None, false);
             s.visit_pat(&f.pat);
             s.visit_block(&f.body);
         });
@@ -1641,7 +1285,32 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.method_call(m);
+        self.current = Some(m.span());
+        let name = m.method.to_string();
+        let span = m
+            .method
+            .span()
+            .join(m.paren_token.span.close())
+            .unwrap_or_else(|| m.method.span());
+        rules::method_call(self, m, &name, span);
+        // What a method of `self` calls on its own fields: a type whose lookups delegate to a map.
+        if let (Receiver::Field(Some(owner), field), Some(method)) =
+            (self.receiver(&m.receiver), self.path.last())
+            && LOOKUPS.contains(&name.as_str())
+            && self.fn_depth > 0
+        {
+            self.out
+                .defs
+                .delegations
+                .push((owner, method.to_owned(), field));
+        }
+        let owner = match self.receiver(&m.receiver) {
+            Receiver::Type(t) => Some(t),
+            _ => None,
+        };
+        if owner.is_some() {
+            self.call_edge(owner, name);
+        }
         for arg in &m.args {
             self.moved(arg);
         }
@@ -1673,7 +1342,16 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        self.call(c);
+        self.current = Some(c.span());
+        if let Some((prev, last)) = call_name(&c.func) {
+            rules::call(self, c, prev.as_deref(), &last);
+            let owner = match prev.as_deref() {
+                Some("Self") => self.self_type().map(str::to_owned),
+                Some(p) if p.starts_with(|ch: char| ch.is_ascii_uppercase()) => Some(p.to_owned()),
+                _ => None,
+            };
+            self.call_edge(owner, last);
+        }
         for arg in &c.args {
             self.moved(arg);
         }
@@ -1689,11 +1367,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
         // `let mut w; .. w = StyledStr::new();`: the type shows at the assignment.
         if let (Some(name), Some(ty)) = (plain_ident(&a.left), constructed_type(&a.right))
-            && let Some(local) = self
-                .locals
-                .iter_mut()
-                .rev()
-                .find_map(|scope| scope.vars.get_mut(&name))
+            && let Some(local) = self.local_mut(&name)
             && local.type_name.is_none()
         {
             local.type_name = Some(ty);
@@ -1703,32 +1377,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
         self.current = Some(l.span());
-        if let Some(init) = &l.init
-            && matches!(&l.pat, syn::Pat::Wild(_))
-        {
-            let condition = match &*init.expr {
-                Expr::Macro(m)
-                    if m.mac
-                        .path
-                        .segments
-                        .last()
-                        .is_some_and(|s| s.ident == "write" || s.ident == "writeln") =>
-                {
-                    // Writing into a `String` (any `fmt::Write` of the crate) cannot fail.
-                    let target = m
-                        .mac
-                        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-                        .ok()
-                        .and_then(|args| args.first().map(|t| self.receiver(t)))
-                        .unwrap_or(Receiver::Unknown);
-                    Some(Some(Condition::WriteCanFail { target }))
-                }
-                other => self.result_condition(other).map(Some),
-            };
-            if let Some(condition) = condition {
-                self.hit_if(RuleId::NoSilentFailure, l.span(), "let _ = ..", condition);
-            }
-        }
+        rules::local(self, l);
         // The initializer is walked before the name is in scope (`let x = x.len();`).
         visit::visit_local(self, l);
         self.declare(l);
@@ -1736,44 +1385,30 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
         self.current = Some(s.span());
-        if let syn::Stmt::Expr(Expr::MethodCall(m), Some(_)) = s
-            && m.method == "ok"
-            && m.args.is_empty()
-            && !logs_error(&m.receiver)
-        {
-            let span = m.method.span();
-            self.hit(RuleId::NoSilentFailure, span, ".ok(); discards the error");
-        }
+        rules::stmt(self, s);
         visit::visit_stmt(self, s);
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
         self.current = Some(a.pat.span());
-        if is_err_wildcard(&a.pat) && is_empty_block(&a.body) {
-            self.hit(RuleId::NoSilentFailure, a.pat.span(), "Err(_) => {}");
-        }
+        rules::arm(self, a);
         // An `Err(..) =>` arm runs once per error met, not once per iteration.
         // `Err(t) if t == ..` dispatches on a value (rhai's type names): not an error path.
+        self.locals.push(Scope {
+            vars: HashMap::new(),
+            loop_depth: self.loops.len(),
+        });
         if is_err_pattern(&a.pat) && a.guard.is_none() {
             self.once(|s| s.on_error_path(|s| visit::visit_arm(s, a)));
         } else {
             visit::visit_arm(self, a);
         }
+        self.locals.pop();
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
         self.current = Some(i.cond.span());
-        if let Expr::Let(l) = &*i.cond
-            && is_err_wildcard(&l.pat)
-            && i.then_branch.stmts.is_empty()
-            && i.else_branch.is_none()
-        {
-            self.hit(
-                RuleId::NoSilentFailure,
-                l.pat.span(),
-                "if let Err(_) = .. {}",
-            );
-        }
+        rules::expr_if(self, i);
         visit::visit_expr_if(self, i);
         if leaves(&i.then_branch) {
             self.bound_by_check(&i.cond);
@@ -1781,45 +1416,36 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 }
 
-impl Scanner<'_> {
-    fn ident_type(&mut self, name: String, boxed: bool, span: Span) {
-        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-            return;
-        }
-        let Place {
-            line,
-            column,
-            length,
-        } = Place::of(span);
-        self.out.ident_types.push(IdentType {
-            name,
-            boxed,
-            line,
-            column,
-            length,
-            test: self.test_depth > 0,
-            hot: self.hot(),
-            item: self.path.join("::"),
-            code: code_text(self.text, span),
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lints::facts::{AnyAliases, Hit};
     use crate::lints::rules::RuleId::*;
 
+    /// The scan of `src`, with only the hits the crate would keep without a call graph: a hot-path
+    /// rule's hit counts in a loop of a declared hot path (anywhere in one for `catch_unwind`), a
+    /// checklist rule's in any loop.
     fn walk(src: &str, file_hot: bool, test_file: bool, hot_fn: &dyn Fn(&str) -> bool) -> FileScan {
         let ast = syn::parse_file(src).unwrap();
-        scan_file(
+        let mut scan = scan_file(
             &ast,
             src,
             vec!["krate".to_owned()],
             file_hot,
             test_file,
             hot_fn,
-        )
+        );
+        scan.hits.retain(|h| {
+            let in_loop = h.loop_depth > 0;
+            match h.rule.info().scope {
+                crate::lints::rules::Scope::Everywhere => true,
+                crate::lints::rules::Scope::Checklist => in_loop,
+                crate::lints::rules::Scope::HotOnly => {
+                    h.hot && (in_loop || h.rule == CatchUnwindInHotPath)
+                }
+            }
+        });
+        scan
     }
 
     /// The hits of `src` scanned as cold library code.
@@ -2394,15 +2020,27 @@ item_macro!(x.unwrap());
     }
 
     #[test]
-    fn macro_rules_bodies_are_not_walked() {
-        let hits = cold(
+    fn macro_rules_bodies_are_walked_as_code() {
+        let scan = walk(
             r#"macro_rules! m {
     ($e:expr) => { $e.unwrap(); panic!("in a template") };
+    ($($x:expr),*) => { $( let _v = $x.clone(); )* };
 }
 fn f() { m!(x); }
 "#,
+            false,
+            false,
+            &|_| false,
         );
-        assert_hits(&hits, &[]);
+        assert_hits(
+            &scan.hits,
+            &[
+                (NoUnwrap, 2, 23, ".unwrap()"),
+                (NoPanic, 2, 33, "panic!"),
+                (CloneJustified, 3, 40, ".clone()"),
+            ],
+        );
+        assert_eq!(scan.hits[0].item, "krate::m!");
     }
 
     #[test]
@@ -2431,6 +2069,8 @@ fn f() { m!(x); }
 #[cfg(test)]
 mod identity_tests {
     use super::*;
+
+    use crate::lints::facts::Hit;
 
     fn hits(src: &str) -> Vec<Hit> {
         let ast = syn::parse_file(src).unwrap();
