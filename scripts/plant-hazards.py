@@ -353,6 +353,9 @@ KINDS = {
     "catch-unwind": ("catch-unwind-in-hot-path", ("hot", "handler"), [
         ([], ["let lg_{n} = std::panic::catch_unwind(|| line!());"]),
     ]),
+    "allow-no-reason": ("suppression-reason", ("hot", "handler", "cold"), [
+        ([], ["// lumen-gate: allow(no-unwrap)", 'let lg_{n}: u32 = "7".parse().unwrap();']),
+    ]),
     "length-prefix": ("bounded-alloc", ("bytes",), [
         ([], ["let lg_len_{n} = u64::from_le_bytes([{bytes}[0], {bytes}[1], {bytes}[2], {bytes}[3], "
               "{bytes}[4], {bytes}[5], {bytes}[6], {bytes}[7]]) as usize;",
