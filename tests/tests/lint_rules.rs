@@ -20,6 +20,7 @@ advice.rs:55:24 clone-in-hot-loop CRITICAL
 advice.rs:77:24 rc-copy-on-write WARNING
 advice.rs:83:23 const-generics WARNING
 advice.rs:89:9 const-generics WARNING
+advice.rs:96:31 clone-justified CRITICAL
 allocs.rs:7:22 bounded-alloc WARNING
 allocs.rs:8:13 bounded-alloc WARNING
 allocs.rs:9:13 bounded-alloc WARNING
@@ -55,6 +56,7 @@ panics.rs:5:14 no-panic CRITICAL
 panics.rs:6:14 no-panic CRITICAL
 panics.rs:7:14 no-panic CRITICAL
 panics.rs:8:14 no-panic CRITICAL
+panics.rs:22:9 no-panic CRITICAL
 silent.rs:5:5 no-silent-failure CRITICAL
 silent.rs:6:5 no-silent-failure CRITICAL
 silent.rs:7:17 no-silent-failure CRITICAL
@@ -65,6 +67,7 @@ suppressed.rs:7:15 no-unwrap CRITICAL
 suppressed.rs:7:28 suppression-reason WARNING
 truth.rs:54:15 no-unwrap CRITICAL
 truth.rs:56:22 no-unwrap WARNING
+truth.rs:165:20 clone-justified CRITICAL
 unwraps.rs:12:15 no-unwrap CRITICAL
 unwraps.rs:13:15 no-unwrap CRITICAL
 unwraps.rs:14:29 no-unwrap CRITICAL
@@ -122,7 +125,7 @@ fn every_rule_finds_its_true_positives_and_no_near_misses() {
     let p = TempProject::new("lint-rules");
     p.write(
         "lumen-gate.toml",
-        "[lints]\nhot-paths = [\"gates::hot::dispatch\", \"gates::advice::hot*\"]\n",
+        "[lints]\nnursery = true\nhot-paths = [\"gates::hot::dispatch\", \"gates::advice::hot*\"]\n",
     );
     let (code, r, stderr) = lints(&p, &[]);
     assert_eq!(code, 1, "{stderr}");
@@ -474,7 +477,7 @@ fn the_lumen_preset_carries_the_specs_hot_paths() {
 #[test]
 fn string_interning_needs_an_interner() {
     let p = TempProject::new("lint-rules");
-    let hot = "[lints]\nhot-paths = [\"gates::advice::hot*\"]\n";
+    let hot = "[lints]\nnursery = true\nhot-paths = [\"gates::advice::hot*\"]\n";
     let count = |r: &Value| {
         lines(r)
             .iter()
@@ -505,7 +508,7 @@ fn string_interning_needs_an_interner() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("is not a type name") && stderr.contains("lumen-gate.toml:3"),
+        stderr.contains("is not a type name") && stderr.contains("lumen-gate.toml:4"),
         "{stderr}"
     );
 }

@@ -8,7 +8,8 @@ use crate::gate::cfg::GateConfig;
 use crate::gate::checklist::{self, ChecklistLine};
 use crate::gate::verdict::{self, Verdict};
 use crate::report::{
-    BaseRevision, Baseline, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION, Report, Tool,
+    BaseRevision, Baseline, BenchmarkResult, Category, Finding, REPORT_FORMAT_VERSION, Report,
+    Severity, Tool,
 };
 
 /// The finished review, ready to render.
@@ -102,8 +103,10 @@ fn merge_base(into: &mut Option<BaseRevision>, base: Option<BaseRevision>) -> Re
     }
 }
 
-/// Ranks findings: severity, then impact (benchmark regressions by size, architecture, code quality,
-/// performance checklist), then place.
+/// Ranks findings by what they cost, so that the first screen of the review is what to fix first:
+/// benchmark regressions (measured), then code in hot paths (by measured share, then how it is hot, then
+/// loop depth), then the other blocking findings (architecture, the code-quality gates, unexplained
+/// clones last), then warnings, then notes; test code last. Each finding's `rank` is its place.
 pub fn rank(findings: &mut [Finding], benchmarks: &[BenchmarkResult]) {
     let regression_size = |f: &Finding| -> i64 {
         // A complexity finding explains its family's per-size regressions: it ranks above them.
@@ -117,15 +120,43 @@ pub fn rank(findings: &mut [Finding], benchmarks: &[BenchmarkResult]) {
             .map(|pct| -(pct * 1000.0) as i64)
             .unwrap_or(0)
     };
+    let hot = |f: &Finding| f.cost.as_ref().and_then(|c| c.hot);
+    let tier = |f: &Finding| -> u8 {
+        let test = f.cost.as_ref().is_some_and(|c| c.test);
+        match () {
+            _ if test => 5,
+            _ if f.category == Category::Benchmark && f.severity == Severity::Critical => 0,
+            _ if hot(f).is_some() && f.category == Category::Performance => 1,
+            _ if f.severity == Severity::Critical => 2,
+            _ if f.severity == Severity::Warning => 3,
+            _ => 4,
+        }
+    };
+    // Within a tier: the larger measured share first, then measured over declared over called.
+    let share = |f: &Finding| -> i64 {
+        let s = f.cost.as_ref().and_then(|c| c.share).unwrap_or(0.0);
+        -(s * 1_000_000.0) as i64
+    };
+    let depth = |f: &Finding| -> i64 { -i64::from(f.cost.as_ref().map_or(0, |c| c.loop_depth)) };
+    // An unexplained clone in cold code costs least of the blocking findings.
+    let cheap = |f: &Finding| f.rule_id == "clone-justified";
     findings.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
+        tier(a)
+            .cmp(&tier(b))
+            .then_with(|| share(a).cmp(&share(b)))
+            .then_with(|| hot(a).cmp(&hot(b)))
+            .then_with(|| depth(a).cmp(&depth(b)))
+            .then_with(|| a.severity.cmp(&b.severity))
             .then_with(|| category_rank(a.category).cmp(&category_rank(b.category)))
+            .then_with(|| cheap(a).cmp(&cheap(b)))
             .then_with(|| regression_size(a).cmp(&regression_size(b)))
             .then_with(|| a.location.cmp(&b.location))
             .then_with(|| a.rule_id.cmp(&b.rule_id))
             .then_with(|| a.message.cmp(&b.message))
     });
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.rank = Some(i as u32 + 1);
+    }
 }
 
 fn category_rank(c: Category) -> u8 {
@@ -139,7 +170,11 @@ fn category_rank(c: Category) -> u8 {
 
 /// Makes the review: splits the findings that count from pre-existing and accepted ones, ranks them, fills
 /// the checklists, and decides the verdict with [`verdict::decide`].
-pub fn decide(report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Review {
+pub fn decide(mut report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Review {
+    // The order (and each finding's `rank`) is over every finding, so JSON and SARIF carry it too.
+    let mut findings = std::mem::take(&mut report.findings);
+    rank(&mut findings, &report.benchmarks);
+    report.findings = findings;
     let (mut issues, mut pre_existing, mut accepted) = (Vec::new(), Vec::new(), Vec::new());
     // cloned: the review keeps the merged report whole (for JSON and SARIF) beside its ranked lists
     for f in report.findings.iter().cloned() {
@@ -148,9 +183,6 @@ pub fn decide(report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Review
             Baseline::PreExisting => pre_existing.push(f),
             Baseline::Accepted => accepted.push(f),
         }
-    }
-    for list in [&mut issues, &mut pre_existing, &mut accepted] {
-        rank(list, &report.benchmarks);
     }
     let decision = verdict::decide(&issues, &report.benchmarks, &cfg.verdict);
     let architecture = checklist::architecture(&report, &issues, tools.contains(&Tool::Arch));
@@ -214,6 +246,66 @@ mod tests {
             checks: vec![],
         });
         r
+    }
+
+    #[test]
+    fn the_review_ranks_by_cost_hot_paths_first_and_unexplained_clones_last_of_what_blocks() {
+        use crate::report::{Cost, HotBy};
+        let with_cost = |mut f: Finding, hot: Option<HotBy>, depth: u32, test: bool| {
+            f.category = if hot.is_some() {
+                Category::Performance
+            } else {
+                f.category
+            };
+            f.cost = Some(Cost {
+                hot,
+                loop_depth: depth,
+                test,
+                ..Cost::default()
+            });
+            f
+        };
+        let mut findings = vec![
+            finding("clone-justified", 1, Severity::Critical),
+            with_cost(finding("no-unwrap", 2, Severity::Critical), None, 0, true),
+            finding("no-unwrap", 3, Severity::Critical),
+            finding("format-in-loop", 4, Severity::Warning),
+            with_cost(
+                finding("hash-in-hot-loop", 90, Severity::Critical),
+                Some(HotBy::PerIteration),
+                0,
+                false,
+            ),
+            with_cost(
+                finding("clone-in-hot-loop", 80, Severity::Critical),
+                Some(HotBy::Declared),
+                2,
+                false,
+            ),
+        ];
+        rank(&mut findings, &[]);
+        let order: Vec<(&str, u32)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.as_str(),
+                    f.location.as_ref().map_or(0, |l| l.line),
+                )
+            })
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("clone-in-hot-loop", 80),
+                ("hash-in-hot-loop", 90),
+                ("no-unwrap", 3),
+                ("clone-justified", 1),
+                ("format-in-loop", 4),
+                ("no-unwrap", 2),
+            ]
+        );
+        let ranks: Vec<Option<u32>> = findings.iter().map(|f| f.rank).collect();
+        assert_eq!(ranks, (1..=6).map(Some).collect::<Vec<_>>());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! targets = ["lib", "bin"]    # lib (default), bin, test
 //!
 //! interner = "StringTable"  # the crate's string interner type (for string-interning)
+//! nursery = true             # turn on the rules still being measured (off by default)
 //!
 //! [[lints.overrides]]
 //! paths = ["crates/cli/**"]
@@ -43,6 +44,9 @@ pub struct LintsConfig {
     /// `intern` / `get_or_intern`.
     #[serde(default)]
     pub interner: Option<Spanned<String>>,
+    /// Turns on every rule of the nursery (off by default until measured), at its default severity.
+    #[serde(default)]
+    pub nursery: bool,
 }
 
 impl LintsConfig {
@@ -52,6 +56,7 @@ impl LintsConfig {
             && self.rules.is_empty()
             && self.overrides.is_empty()
             && self.interner.is_none()
+            && !self.nursery
     }
 }
 

@@ -353,8 +353,7 @@ fn scan_package(
 /// calls (its body runs once per iteration). `None`: cold.
 fn placement(hit: &Hit, index: &CrateIndex) -> Option<(HotBy, Option<String>)> {
     let in_loop = hit.loop_depth > 0;
-    let anywhere =
-        hit.rule == RuleId::CatchUnwindInHotPath || hit.rule.info().scope == Scope::Everywhere;
+    let anywhere = !hit.rule.per_iteration();
     if hit.hot && (in_loop || anywhere) {
         return Some((HotBy::Declared, None));
     }
@@ -442,11 +441,8 @@ fn finding(
 ) -> Option<Finding> {
     let info = hit.rule.info();
     let hot = placement.is_some();
-    // A hot-path rule's hit outside any loop is a candidate for per-iteration code only.
-    if info.scope != Scope::Everywhere
-        && !hot
-        && (hit.loop_depth == 0 || info.scope == Scope::HotOnly)
-    {
+    // A per-iteration rule's hit outside any loop is a candidate for per-iteration code only.
+    if hit.rule.per_iteration() && !hot && (hit.loop_depth == 0 || info.scope == Scope::HotOnly) {
         return None;
     }
     let mut severity = settings.severity(info, rel, &hit.item, hot, target)?;
@@ -456,7 +452,6 @@ fn finding(
             short_item(&hit.item),
             short_item(root)
         ),
-        Some(_) if hit.loop_depth > 0 => " in a hot loop".to_owned(),
         Some(_) => " in a hot path".to_owned(),
         None => String::new(),
     };

@@ -31,6 +31,8 @@ pub struct Settings {
     rules: BTreeMap<RuleId, RuleSetting>,
     overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
     interner: Option<String>,
+    /// `[lints] nursery = true`: the nursery's rules are on.
+    nursery: bool,
 }
 
 impl Settings {
@@ -112,6 +114,7 @@ impl Settings {
             rules,
             overrides,
             interner,
+            nursery: cfg.nursery,
         };
         Ok((settings, warnings))
     }
@@ -172,7 +175,7 @@ impl Settings {
                 .overrides
                 .iter()
                 .any(|(paths, levels)| levels.contains_key(&info.rule) && paths.is_match(file));
-        if info.nursery && !configured {
+        if info.nursery && !configured && !self.nursery {
             return None;
         }
         let mut level = match info.scope {
@@ -198,7 +201,8 @@ impl Settings {
         RULES.iter().filter(|r| {
             let level = self.rules.get(&r.rule).and_then(|s| s.level);
             let in_override = self.overrides.iter().any(|(_, l)| l.contains_key(&r.rule));
-            !matches!(level, Some(Level::Off)) && (!r.nursery || level.is_some() || in_override)
+            !matches!(level, Some(Level::Off))
+                && (!r.nursery || self.nursery || level.is_some() || in_override)
         })
     }
 }

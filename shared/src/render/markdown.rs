@@ -176,8 +176,33 @@ fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
     if listed.is_empty() && not_listed == 0 {
         writeln!(out, "None.")?;
     }
+    // Many unexplained clones cost little each: a few are listed, the rest counted per crate and file
+    // (JSON and SARIF keep every one).
+    let clones: Vec<&Finding> = listed
+        .iter()
+        .copied()
+        .filter(|f| f.rule_id == CLONE_RULE)
+        .skip(CLONES_LISTED)
+        .collect();
+    let listed: Vec<&Finding> = if clones.is_empty() {
+        listed
+    } else {
+        let mut kept = 0;
+        listed
+            .into_iter()
+            .filter(|f| {
+                f.rule_id != CLONE_RULE || {
+                    kept += 1;
+                    kept <= CLONES_LISTED
+                }
+            })
+            .collect()
+    };
     for (n, f) in listed.iter().take(budget.items).enumerate() {
         writeln!(out, "{}. {}", n + 1, issue_line(f, budget.flavor))?;
+    }
+    if !clones.is_empty() {
+        writeln!(out, "\n{}", clone_summary(&clones, budget.flavor))?;
     }
     if listed.len() > budget.items {
         writeln!(
@@ -191,6 +216,48 @@ fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
         write_not_blocking(r, not_listed, budget.flavor, out)?;
     }
     Ok(())
+}
+
+/// The rule whose findings are summarised when there are many.
+const CLONE_RULE: &str = "clone-justified";
+/// How many `clone-justified` findings the review lists one by one.
+const CLONES_LISTED: usize = 5;
+
+/// One line for the unexplained clones not listed: how many, per crate and file (the files with the
+/// most first, at most five per crate).
+fn clone_summary(clones: &[&Finding], flavor: Flavor) -> String {
+    let mut per: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for f in clones {
+        let file = f.location.as_ref().map_or("", |l| l.file.as_str());
+        *per.entry(f.package.as_deref().unwrap_or(""))
+            .or_default()
+            .entry(file)
+            .or_default() += 1;
+    }
+    let crates: Vec<String> = per
+        .iter()
+        .map(|(krate, files)| {
+            let mut files: Vec<(&str, usize)> = files.iter().map(|(f, n)| (*f, *n)).collect();
+            files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let shown: Vec<String> = files
+                .iter()
+                .take(5)
+                .map(|(file, n)| format!("{} ({n})", flavor.text(file)))
+                .collect();
+            let more = files.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more files")
+            } else {
+                String::new()
+            };
+            format!("{}: {}{more}", flavor.text(krate), shown.join(", "))
+        })
+        .collect();
+    format!(
+        "... and {} more `.clone()` without a comment saying why (clone-justified, blocking new code; each costs little outside hot paths): {}",
+        clones.len(),
+        crates.join("; ")
+    )
 }
 
 /// Counts per rule of what does not block: new INFO findings, pre-existing ones, accepted ones.

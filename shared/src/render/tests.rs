@@ -478,3 +478,47 @@ fn a_changed_benchmarks_attribution_is_collapsed_under_its_row() {
         "{terminal}"
     );
 }
+
+#[test]
+fn many_unexplained_clones_are_listed_five_and_counted_per_crate_and_file() {
+    let mut r = Report::new(Tool::Lints, "/ws");
+    for (file, line) in [("a.rs", 1), ("a.rs", 2), ("a.rs", 3), ("b.rs", 4)]
+        .into_iter()
+        .chain((10..16).map(|l| ("c.rs", l)))
+    {
+        r.findings.push(finding(
+            "clone-justified",
+            "lints::clone-justified",
+            Category::CodeQuality,
+            Severity::Critical,
+            file,
+            line,
+        ));
+    }
+    r.findings.push(finding(
+        "no-unwrap",
+        "lints::no-unwrap",
+        Category::CodeQuality,
+        Severity::Critical,
+        "z.rs",
+        1,
+    ));
+    let review = review_of(vec![r], &VerdictConfig::default());
+    let text = markdown::review(&review).unwrap();
+    let listed = text
+        .lines()
+        .filter(|l| l.contains("[clone-justified]"))
+        .count();
+    assert_eq!(listed, 5, "{text}");
+    assert!(
+        text.contains("... and 5 more `.clone()` without a comment") && text.contains("c.rs (5)"),
+        "{text}"
+    );
+    // The unwrap ranks before every unexplained clone.
+    let unwrap_at = text.find("[no-unwrap]").unwrap();
+    assert!(
+        unwrap_at < text.find("[clone-justified]").unwrap(),
+        "{text}"
+    );
+    assert_eq!(review.blocking.len(), 11, "summarised clones still block");
+}

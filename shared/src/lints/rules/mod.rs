@@ -88,6 +88,19 @@ impl<'de> serde::Deserialize<'de> for RuleId {
 }
 
 impl RuleId {
+    /// True for the rules about what runs once per iteration of a loop: their hits count in a hot path
+    /// only inside a loop (or in a fn a hot loop calls). The other hot-path rules count anywhere in one.
+    pub fn per_iteration(self) -> bool {
+        matches!(
+            self,
+            RuleId::AllocInHotLoop
+                | RuleId::HashInHotLoop
+                | RuleId::CloneInHotLoop
+                | RuleId::FormatInLoop
+                | RuleId::Quadratic
+        )
+    }
+
     /// The id as written: `no-unwrap`.
     pub fn as_str(self) -> &'static str {
         self.info().id
