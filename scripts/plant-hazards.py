@@ -15,8 +15,9 @@ Where hazards go (found by reading the crate's text: strings, chars and comments
   inside a fn the crate's hot paths cover (a file glob, or a fn-path glob mapped to its module's file). The
   hazard is the first statement of the loop's body, so it runs once per iteration; what it needs before the
   loop (a `Vec` it searches, a `String` it clones) is declared just above the loop header.
-- a handler: a fn the hot paths cover that has no loop of its own and is named inside a hot loop's body (the
-  dispatch loop calls it once per instruction); the hazard is its first statement.
+- a handler: a fn the hot paths cover that has no loop of its own and is called by name in a hot loop's body,
+  its name that of no other fn of the crate (the dispatch loop calls it once per instruction: `self.op_call(..)`);
+  the hazard is its first statement.
 - a cold loop: a loop of library code outside the hot paths, for the rules that fire everywhere.
 - a fn taking a `&[u8]`: a length read from those bytes sizes an allocation (`bounded-alloc`).
 Not used: `#[cfg(test)]` modules and `#[test]` fns, `macro_rules!` bodies, `const fn`s, assertion helpers
@@ -386,12 +387,15 @@ def sites(crate, globs, sources):
                 (hot_loops if hot else cold_loops).append(("hot" if hot else "cold", src, header, f))
             if f.params and src.code_lines[f.open_line].rstrip().endswith("{"):
                 byte_fns.append(("bytes", src, f.open_line, f))
+    # A handler is called by name in a hot loop's body, and its name is the only fn of that name in the crate, so
+    # the call is to it (the dispatch loop's per-instruction handlers: `self.op_call(..)`, `Self::op_add(..)`).
     called = set()
     for _, src, header, _ in hot_loops:
-        called.update(re.findall(r"\b([a-z_]\w*)\b", src.body_text(header)))
+        called.update(re.findall(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(", src.body_text(header)))
+    names = collections.Counter(f.name for src in sources.values() for f in src.fns)
     for src, f in hot_fns:
-        if not f.loops and f.name in called and src.code_lines[f.open_line].rstrip().endswith("{") \
-                and f.close_line - f.open_line >= 2:
+        if not f.loops and f.name in called and names[f.name] == 1 \
+                and src.code_lines[f.open_line].rstrip().endswith("{") and f.close_line - f.open_line >= 2:
             handlers.append(("handler", src, f.open_line, f))
     return {"hot": hot_loops, "cold": cold_loops, "handler": handlers, "bytes": byte_fns}
 
