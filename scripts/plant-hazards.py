@@ -568,8 +568,8 @@ def report(by_rule, by_kind, misses, unread):
     tuning = [m for m in misses if m[0] == "tuning"]
     if tuning:
         print(f"\nmissed in the tuning set ({len(tuning)}; the test set's misses are counted only):")
-        for which, name, rule, kind, site_kind, file, line, lines, rules in tuning:
-            also = f"  [found as {', '.join(rules)}]" if rules else ""
+        for which, name, rule, kind, site_kind, file, line, lines, others in tuning:
+            also = f"  [found as {', '.join(others)}]" if others else ""
             print(f"  {name} {file}:{line} {rule} ({kind}, {site_kind}): {lines[-1].strip()[:80]}{also}")
     if "--markdown" in sys.argv:
         print("\n| rule | tuning planted | tuning recall | test planted | test recall |")
