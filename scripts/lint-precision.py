@@ -283,7 +283,8 @@ def main():
                 # The advice rules are labelled in full on the tuning set; the test set samples every rule.
                 for k, f, dest in (mine if rule in EVERY and which == "tuning" else mine[:size]):
                     seen.add(k)
-                    if labels.get(k, ("", ""))[0] not in ("tp", "fp"):
+                    # Findings with one key (the same code twice in one fn) share one label.
+                    if labels.get(k, ("", ""))[0] not in ("tp", "fp") and k not in {t[1] for t in todo}:
                         todo.append((which, k, f, dest))
                 counts = collections.Counter(labels.get(k, ("", ""))[0] for k, _, _ in mine)
                 per_set[which] = (len(mine), counts["tp"], counts["fp"])
