@@ -74,6 +74,7 @@ impl Scratch {
     pub fn lint(&self, text: &str) -> Result<Report, String> {
         std::fs::write(&self.lib, text).map_err(|e| e.to_string())?;
         let opts = LintOptions {
+            measured_hot: Vec::new(),
             cache: None,
             ..LintOptions::default()
         };

@@ -5,6 +5,10 @@
 //! runners' profiles name files by absolute path). When the benchmark's own code has no line information
 //! (a binary without debug info), its functions have no files, and the workspace's are told by their names
 //! instead: those of the workspace's crates (`calc::parse`, `<calc::Num as Display>::fmt`).
+//!
+//! The functions listed are the workspace's and those whose own instructions changed; start-up and runner
+//! frames (`(below main)`, `__libc_start_main`, the dynamic loader, raw addresses, `std::rt::lang_start`,
+//! the runners' wrappers) are never listed: they only pass a change through.
 
 use std::path::Path;
 
@@ -77,7 +81,7 @@ impl Workspace {
     }
 
     /// The file relative to the workspace root (at HEAD or at the base), if it is the workspace's.
-    fn relative<'f>(&self, file: &'f str) -> Option<&'f str> {
+    pub(crate) fn relative<'f>(&self, file: &'f str) -> Option<&'f str> {
         self.roots
             .iter()
             .find_map(|r| file.strip_prefix(r.as_str()))
@@ -119,6 +123,8 @@ pub fn attribute(
     let line_info = base.has_line_info() && head.has_line_info();
     let functions = diff::diff(base, head)
         .into_iter()
+        .filter(|c| !is_startup_frame(&c.name))
+        .filter(|c| c.exclusive.delta() != 0 || is_users(c, ws))
         .take(top)
         .map(|c| FunctionChange {
             function: c.name.to_string(),
@@ -158,6 +164,46 @@ pub fn attribute(
         functions,
         line_info,
         note,
+    }
+}
+
+/// Whether a function is start-up or runner code, never the subject of an attribution: the C runtime's
+/// and the dynamic loader's entry points, an address without a symbol, std's `main` wrappers, and the
+/// benchmark runners' (gungraun's, iai-callgrind's) wrappers around each benchmark.
+pub fn is_startup_frame(name: &str) -> bool {
+    const EXACT: [&str; 4] = ["(below main)", "main", "_start", "dl_main"];
+    const PREFIXES: [&str; 11] = [
+        "__libc_start",
+        "_dl_",
+        "__GI_",
+        "_init",
+        "std::rt::",
+        "std::sys::backtrace::__rust_begin_short_backtrace",
+        "std::panicking::try",
+        "std::panic::catch_unwind",
+        "gungraun::",
+        "iai_callgrind::",
+        "core::ops::function::FnOnce::call_once",
+    ];
+    const INSIDE: [&str; 3] = [
+        "__gungraun_wrapper_mod",
+        "__iai_callgrind_wrapper_mod",
+        "lang_start",
+    ];
+    let raw_address = name
+        .strip_prefix("0x")
+        .is_some_and(|hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()));
+    raw_address
+        || EXACT.contains(&name)
+        || PREFIXES.iter().any(|p| name.starts_with(p))
+        || INSIDE.iter().any(|i| name.contains(i))
+}
+
+/// Whether a changed function is the workspace's, by its file or (without one) its name.
+fn is_users(c: &diff::FunctionChange, ws: &Workspace) -> bool {
+    match c.file.as_deref() {
+        Some(file) => ws.is_user_file(file),
+        None => ws.is_user_name(&c.name),
     }
 }
 
@@ -241,12 +287,10 @@ impl Attributing<'_> {
         }
     }
 
-    /// Whether `b` is attributed or drawn at all: its count changed, or `--profile` asks for every one.
+    /// Whether `b` is attributed or drawn at all: its count moved beyond its noise floor, or `--profile`
+    /// asks for every one.
     fn wanted(&self, b: &BenchmarkResult) -> bool {
-        self.all
-            || b.primary
-                .before
-                .is_some_and(|before| before != b.primary.after)
+        self.all || moved(b)
     }
 
     /// Attributes a benchmark whose count changed, and writes its flamegraph when it changed beyond its
@@ -263,7 +307,7 @@ impl Attributing<'_> {
             return;
         }
         let ir = &b.primary;
-        let changed = ir.before.is_some_and(|before| before != ir.after);
+        let changed = moved(b);
         let beyond = match b.status {
             BenchStatus::Regressed => true,
             BenchStatus::Improved => ir
@@ -295,6 +339,14 @@ impl Attributing<'_> {
             }
         }
     }
+}
+
+/// Whether a benchmark's count moved beyond its noise floor (a change within it is none).
+fn moved(b: &BenchmarkResult) -> bool {
+    b.status != BenchStatus::Unchanged
+        && b.primary
+            .before
+            .is_some_and(|before| before != b.primary.after)
 }
 
 fn problem(message: String) -> Problem {
@@ -455,6 +507,39 @@ mod tests {
             std::fs::metadata(&svg).unwrap().len()
         );
         writeln!(std::io::stdout(), "{shown}").unwrap();
+    }
+
+    #[test]
+    fn start_up_and_runner_frames_are_never_listed() {
+        for frame in [
+            "(below main)",
+            "__libc_start_main",
+            "__libc_start_call_main",
+            "_dl_start",
+            "0x0000000000001040",
+            "main",
+            "std::rt::lang_start_internal",
+            "std::rt::lang_start::{{closure}}",
+            "std::sys::backtrace::__rust_begin_short_backtrace",
+            "calc_bench::bench_sum::__gungraun_wrapper_mod::bench_sum",
+            "gungraun::client_requests::x",
+        ] {
+            assert!(is_startup_frame(frame), "{frame}");
+        }
+        for user in [
+            "calc::main",
+            "calc::parse",
+            "0xcafe::not_an_address",
+            "memcpy",
+        ] {
+            assert!(!is_startup_frame(user), "{user}");
+        }
+        // The chain's `main` (a start-up frame) passes the change through: only `calc::*` are listed.
+        let ws = Workspace::new(Path::new("/ws"), None, ["calc".to_owned()]);
+        let a = attribute(&chain(true, 100), &chain(true, 200), &ws, 10, "");
+        let listed: Vec<&str> = a.functions.iter().map(|f| f.function.as_str()).collect();
+        assert_eq!(listed.first(), Some(&"calc::c"), "{listed:?}");
+        assert!(!listed.contains(&"main"), "{listed:?}");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! ir-regression-pct = 1.0        # default 1.0: more than 1% more instructions is a regression
 //! ir-regression-abs = 500        # optional: and at least this many more instructions
 //! floor-ir = 1000                # benchmarks under this many instructions are reported, never fail
+//! noise = "0.2%"                 # optional: changes within 0.2% are noise (default: measured, see below)
+//! hot-share = "1%"               # default 1%: a workspace function with this inclusive share of a
+//!                                # benchmark's instructions is a measured hot path
 //! timeout-secs = 1800            # default 1800: a bench target's build and run together, per revision
 //! top-functions = 10             # default 10: functions listed per changed benchmark (JSON, -v, review)
 //!
@@ -15,6 +18,7 @@
 //! [[bench.overrides]]
 //! benchmarks = "calc::parse::*"  # glob over benchmark names
 //! ir-regression-pct = 5.0
+//! noise = "0.5%"                 # this family's noise floor
 //!
 //! [[bench.complexity]]           # a benchmark family: see `bench::complexity::cfg`
 //! benchmarks = "sort::bench_sort.*"
@@ -46,6 +50,14 @@ pub struct BenchConfig {
     /// Benchmarks whose base figure is under this never fail.
     #[serde(default)]
     pub floor_ir: u64,
+    /// The noise floor (`"0.2%"`): a change within it is no change. Without it, the floor is measured
+    /// where two runs of the same code exist (see `bench::noise`).
+    #[serde(default)]
+    pub noise: Option<Spanned<String>>,
+    /// A workspace function with at least this inclusive share of a benchmark's instructions (`"1%"`) is
+    /// a measured hot path (`bench::hot`).
+    #[serde(default)]
+    pub hot_share: Option<Spanned<String>>,
     /// Per-benchmark limits.
     #[serde(default)]
     pub overrides: Vec<BenchOverride>,
@@ -114,6 +126,8 @@ impl Default for BenchConfig {
             ir_regression_pct: default_pct(),
             ir_regression_abs: None,
             floor_ir: 0,
+            noise: None,
+            hot_share: None,
             overrides: Vec::new(),
             timeout_secs: default_timeout(),
             top_functions: default_top_functions(),
@@ -136,6 +150,9 @@ pub struct BenchOverride {
     /// Absolute limit for these.
     #[serde(default)]
     pub ir_regression_abs: Option<u64>,
+    /// The noise floor of these (`"0.5%"`).
+    #[serde(default)]
+    pub noise: Option<Spanned<String>>,
 }
 
 fn default_pct() -> Spanned<f64> {

@@ -37,7 +37,7 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 const STDERR_TAIL: usize = 20;
 
 /// The binaries a build made, by name.
-type Binaries = BTreeMap<String, PathBuf>;
+pub(crate) type Binaries = BTreeMap<String, PathBuf>;
 
 /// A command benchmark, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]

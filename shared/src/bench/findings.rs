@@ -1,8 +1,9 @@
 //! The findings a benchmark run reports: instruction-count regressions and improvements, benchmarks that do
-//! not repeat, and criterion's significant wall-clock changes.
+//! not repeat, criterion's significant wall-clock changes, and claims the numbers do not back.
 
 use crate::bench::criterion::CriterionResult;
 use crate::bench::limits::Limits;
+use crate::report::bench::{Claim, ClaimKind, ClaimVerdict};
 use crate::report::figures as format;
 use crate::report::{
     Baseline, BenchStatus, BenchmarkResult, Category, Finding, Location, Severity,
@@ -21,17 +22,26 @@ pub enum RuleId {
     WallClockRegression,
     /// A significant wall-clock speedup (criterion).
     WallClockImprovement,
+    /// A claim of a speed or memory change that no benchmark measured.
+    ClaimWithoutNumbers,
+    /// A claim of a speed-up whose benchmarks got slower.
+    ContradictedClaim,
+    /// A commit claiming a speed-up that changes several measured functions at once.
+    OneOptimizationAtATime,
 }
 
 impl RuleId {
     /// Every rule.
     #[cfg(test)]
-    const ALL: [RuleId; 5] = [
+    const ALL: [RuleId; 8] = [
         RuleId::IrRegression,
         RuleId::IrImprovement,
         RuleId::NondeterministicBenchmark,
         RuleId::WallClockRegression,
         RuleId::WallClockImprovement,
+        RuleId::ClaimWithoutNumbers,
+        RuleId::ContradictedClaim,
+        RuleId::OneOptimizationAtATime,
     ];
 
     /// The rule id as reported: `ir-regression`.
@@ -42,17 +52,23 @@ impl RuleId {
             RuleId::NondeterministicBenchmark => "nondeterministic-benchmark",
             RuleId::WallClockRegression => "wall-clock-regression",
             RuleId::WallClockImprovement => "wall-clock-improvement",
+            RuleId::ClaimWithoutNumbers => "claim-without-numbers",
+            RuleId::ContradictedClaim => "contradicted-claim",
+            RuleId::OneOptimizationAtATime => "one-optimization-at-a-time",
         }
     }
 
     /// The finding kind: `bench::regression`, `bench::improvement`, `bench::nondeterministic`,
-    /// `bench::wall-clock`.
+    /// `bench::wall-clock`, `bench::claim`.
     pub fn kind(self) -> &'static str {
         match self {
             RuleId::IrRegression => "bench::regression",
             RuleId::IrImprovement => "bench::improvement",
             RuleId::NondeterministicBenchmark => "bench::nondeterministic",
             RuleId::WallClockRegression | RuleId::WallClockImprovement => "bench::wall-clock",
+            RuleId::ClaimWithoutNumbers
+            | RuleId::ContradictedClaim
+            | RuleId::OneOptimizationAtATime => "bench::claim",
         }
     }
 }
@@ -182,6 +198,103 @@ pub fn wall_clock(
             location,
         },
     ))
+}
+
+/// A claim the numbers do not back: unmeasured (WARNING) or contradicted (CRITICAL). The message quotes
+/// it and says where it was written, the impact gives the numbers (`numbers`, one per benchmark).
+pub fn claim(c: &Claim, numbers: &[String], location: Option<Location>) -> Finding {
+    let place = match (&c.commit, &c.file) {
+        (Some(commit), _) => format!("commit {}", short(commit)),
+        (None, Some(file)) => file.to_owned(),
+        (None, None) => "a claim".to_owned(),
+    };
+    let what = match c.kind {
+        ClaimKind::Speed => "speed",
+        ClaimKind::Memory => "memory",
+    };
+    let (rule, severity, message, help) = match c.verdict {
+        ClaimVerdict::Contradicted => (
+            RuleId::ContradictedClaim,
+            Severity::Critical,
+            format!("{place} says \"{}\", but its benchmarks got slower", c.text),
+            "the numbers say the opposite: fix the change, or the claim",
+        ),
+        _ => (
+            RuleId::ClaimWithoutNumbers,
+            Severity::Warning,
+            format!(
+                "claim without numbers: {place} says \"{}\", and no benchmark measured a {what} change beyond its noise floor",
+                c.text
+            ),
+            match c.kind {
+                ClaimKind::Speed => {
+                    "claims of faster require benchmark numbers: add a benchmark that exercises the change (or a [[bench.command]]), or drop the claim"
+                }
+                ClaimKind::Memory => {
+                    "memory claims need a benchmark measuring heap use: add one, or drop the claim"
+                }
+            },
+        ),
+    };
+    let impact = if numbers.is_empty() {
+        "no benchmark ran against the base".to_owned()
+    } else {
+        numbers.join("; ")
+    };
+    Finding {
+        rule_id: rule.as_str().to_owned(),
+        kind: rule.kind().to_owned(),
+        // A review rule about the change, not a benchmark's figure: a WARNING does not block.
+        category: Category::Performance,
+        severity,
+        message,
+        why: Some("the spec: claims of 'faster' require benchmark numbers".to_owned()),
+        help: Some(help.to_owned()),
+        impact: Some(impact),
+        location,
+        package: None,
+        crates: Vec::new(),
+        paths: Vec::new(),
+        benchmark: None,
+        code: None,
+        baseline: Baseline::New,
+    }
+}
+
+/// A commit claiming a speed-up that changed several workspace functions beyond the noise at once.
+pub fn one_optimization(commit: &str, functions: &[String]) -> Finding {
+    let listed: Vec<String> = functions.iter().map(|f| format!("`{f}`")).collect();
+    let rule = RuleId::OneOptimizationAtATime;
+    Finding {
+        rule_id: rule.as_str().to_owned(),
+        kind: rule.kind().to_owned(),
+        category: Category::Performance,
+        severity: Severity::Warning,
+        message: format!(
+            "commit {} claims a speed-up and changes {} measured functions at once: {}",
+            short(commit),
+            functions.len(),
+            listed.join(", ")
+        ),
+        why: Some("the spec: one optimization at a time, each measured".to_owned()),
+        help: Some("split the commit so that each optimization is measured on its own".to_owned()),
+        impact: Some(format!(
+            "{} functions moved beyond the noise floor",
+            functions.len()
+        )),
+        location: None,
+        package: None,
+        crates: Vec::new(),
+        paths: Vec::new(),
+        benchmark: None,
+        code: None,
+        baseline: Baseline::New,
+    }
+}
+
+/// The first 12 characters of a commit id.
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 /// The benchmark a finding is about.

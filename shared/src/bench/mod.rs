@@ -20,13 +20,16 @@
 pub mod attribution;
 pub mod callgrind;
 pub mod cfg;
+pub mod claims;
 pub mod command;
 pub mod complexity;
 pub mod criterion;
 pub mod discover;
 pub mod files;
 pub mod findings;
+pub mod hot;
 pub mod limits;
+pub mod noise;
 pub mod partition;
 pub mod run;
 pub mod runner;
@@ -77,6 +80,9 @@ pub struct BenchOptions {
     pub when_locked: WhenLocked,
     /// Write a flamegraph for every benchmark, not only those changed beyond their limit.
     pub profile: bool,
+    /// A file of text whose claims of speed or memory changes are checked, besides the commit messages
+    /// of `base..HEAD` (a pull request's description).
+    pub claims: Option<PathBuf>,
 }
 
 /// The `[bench]` settings, validated against the workspace.
@@ -116,6 +122,8 @@ struct Dirs {
     profiles: PathBuf,
     /// The command benchmarks' callgrind files.
     command_home: PathBuf,
+    /// Those of the base's second run, in another directory, for the noise floor.
+    base_again_home: PathBuf,
     /// Their builds' target directories (`head`, `base`).
     command_target: PathBuf,
     /// Where their binaries are copied to run.
@@ -131,6 +139,7 @@ impl Dirs {
             logs: root.join("bench-logs").into_std_path_buf(),
             profiles: root.join("profiles").into_std_path_buf(),
             command_home: root.join("command-home").into_std_path_buf(),
+            base_again_home: root.join("command-home-base-again").into_std_path_buf(),
             command_target: root.join("command-target").into_std_path_buf(),
             command_bin: root.join("command-bin").into_std_path_buf(),
             root,
@@ -232,7 +241,13 @@ pub fn run(
     reset_dir(&dirs.criterion_home)?;
     reset_dir(&dirs.profiles)?;
     reset_dir(&dirs.command_home)?;
+    reset_dir(&dirs.base_again_home)?;
+    let floor_runs = commands
+        .iter()
+        .filter(|c| limits.noise_for(&c.name).is_none())
+        .count();
     let runs = (targets.len() + commands.len()) * (1 + usize::from(opts.base.is_some()))
+        + floor_runs * usize::from(opts.base.is_some())
         + (callgrind.len() + commands.len()) * usize::from(opts.check_determinism);
     progress.add_runs(runs as u64);
     let mut session = Session {
@@ -270,7 +285,26 @@ pub fn run(
             tag: "base",
         };
         session.run_all(ws, &targets, &revision)?;
-        session.run_commands(&commands, &revision)?;
+        let mut built = BTreeMap::new();
+        session.run_commands(&commands, &revision, &mut built)?;
+        // The floor of a command benchmark without `noise`: its base run again in another directory.
+        let unmeasured: Vec<CommandBench> = commands
+            .iter()
+            .filter(|c| limits.noise_for(&c.name).is_none())
+            .cloned() // cloned: the second run owns the benchmarks it runs
+            .collect();
+        if !unmeasured.is_empty() {
+            let again =
+                crate::base::checkout(ws, rev, &session.dirs.root.join("bench-base-again"))?;
+            let revision = Revision {
+                label: format!("base {rev} again"),
+                root: again.root.to_owned(),
+                command_home: session.dirs.base_again_home.to_owned(),
+                tag: "base-again",
+                ..revision
+            };
+            session.run_commands(&unmeasured, &revision, &mut built)?;
+        }
         let lockfile = base.lockfile_note();
         report.notes.extend(base.notes);
         if let Some(note) = lockfile {
@@ -295,7 +329,12 @@ pub fn run(
         tag: "head",
     };
     session.run_all(ws, &targets, &head)?;
-    session.run_commands(&commands, &head)?;
+    session.run_commands(&commands, &head, &mut BTreeMap::new())?;
+    let again = if opts.check_determinism {
+        session.run_again(ws, &callgrind, &commands)?
+    } else {
+        BTreeMap::new()
+    };
 
     let user_code =
         attribution::Workspace::new(ws.root.as_std_path(), base_root.as_deref(), crate_names(ws));
@@ -308,6 +347,7 @@ pub fn run(
         limits,
     };
     let mut samples = Vec::new();
+    let mut measured_hot = Vec::new();
     for (package, target, s) in summary::collect(&session.dirs.home, BASELINE)? {
         let mut metrics = s.metrics;
         // summary::collect keeps only summaries with an `Ir`.
@@ -331,7 +371,13 @@ pub fn run(
             column: 1,
             length: 0,
         });
-        let status = limits.status(&s.name, &ir);
+        let floor = noise::floor(
+            limits.noise_for(&s.name),
+            &[again
+                .get(&s.name)
+                .map_or_else(Vec::new, |second| vec![ir.after, *second])],
+        );
+        let status = limits.status(&s.name, &ir, &floor);
         let mut result = BenchmarkResult {
             name: s.name,
             package,
@@ -346,8 +392,23 @@ pub fn run(
             status,
             attribution: None,
             flamegraph: None,
+            floor: Some(floor),
         };
         attributing.attribute(&mut result, &s.profiles, NO_LINES, &mut report.problems);
+        if !s.profiles.head.is_empty() {
+            match callgrind::Profile::read_files(&s.profiles.head) {
+                Ok(head) => measured_hot.extend(hot::measure(
+                    &head,
+                    &result.name,
+                    &user_code,
+                    limits.hot_share,
+                )),
+                Err(e) => report.problems.push(Problem {
+                    location: None,
+                    message: format!("`{}` is not ranked for hot paths: {e}", result.name),
+                }),
+            }
+        }
         if let Some(f) = findings::instruction_count(&result, file, limits) {
             report.findings.push(f);
         }
@@ -359,18 +420,32 @@ pub fn run(
             profiles.head.total() as f64,
             profiles.base.as_ref().map(|b| b.total() as f64),
         );
+        let base_runs: Vec<f64> = ir
+            .before
+            .into_iter()
+            .chain(command_total(
+                c,
+                &session.dirs.base_again_home,
+                &format!(".base@{BASELINE}"),
+            )?)
+            .collect();
+        let head_runs: Vec<f64> = std::iter::once(ir.after)
+            .chain(again.get(&c.name).copied())
+            .collect();
+        let floor = noise::floor(limits.noise_for(&c.name), &[base_runs, head_runs]);
         let mut result = BenchmarkResult {
             name: c.name.to_owned(),
             package: c.package.to_owned(),
             target: "command".to_owned(),
             runner: "command".to_owned(),
             metric: "Ir".to_owned(),
-            status: limits.status(&c.name, &ir),
+            status: limits.status(&c.name, &ir, &floor),
             primary: ir,
             other_metrics: BTreeMap::new(),
             wall_clock: None,
             attribution: None,
             flamegraph: None,
+            floor: Some(floor),
         };
         attributing.attribute_profiles(
             &mut result,
@@ -378,6 +453,12 @@ pub fn run(
             &command::no_lines(c),
             &mut report.problems,
         );
+        measured_hot.extend(hot::measure(
+            &profiles.head,
+            &c.name,
+            &user_code,
+            limits.hot_share,
+        ));
         if let Some(n) = c.size {
             samples.push(complexity::Sample {
                 name: c.name.to_owned(),
@@ -401,10 +482,31 @@ pub fn run(
     }
     .check(&samples, &mut report)?;
     session.read_criterion(&targets, cfg, &mut report)?;
-
-    if opts.check_determinism {
-        session.check_determinism(ws, &callgrind, &commands, &mut report)?;
+    // A slice of the benchmarks cannot tell a claim without numbers: the merged review has them all.
+    if opts.partition.is_none() {
+        claims::check(
+            &claims::Sources {
+                root: ws.root.as_std_path(),
+                base: opts.base.as_deref(),
+                file: opts.claims.as_deref(),
+            },
+            &mut report,
+        )?;
     }
+
+    let ran: Vec<String> = report
+        .benchmarks
+        .iter()
+        .map(|b| b.name.to_owned())
+        .collect();
+    hot::store(session.dirs.root.as_std_path(), &measured_hot, &ran)?;
+    report.measured_hot = measured_hot;
+    report
+        .findings
+        .extend(report.benchmarks.iter().filter_map(|b| {
+            let second = again.get(&b.name)?;
+            (*second != b.primary.after).then(|| findings::nondeterministic(b, *second))
+        }));
     report.rules_checked.push(crate::report::RuleChecked {
         id: findings::RuleId::IrRegression.as_str().to_owned(),
         kind: findings::RuleId::IrRegression.kind().to_owned(),
@@ -534,20 +636,22 @@ impl Session<'_> {
                     status,
                     attribution: None,
                     flamegraph: None,
+                    // Criterion's own noise threshold judges it (`wall_clock`).
+                    floor: None,
                 });
             }
         }
         Ok(())
     }
 
-    /// Runs HEAD's instruction-count benchmarks again and flags every one whose count moved.
-    fn check_determinism(
+    /// Runs HEAD's instruction-count benchmarks and commands again (`--check-determinism`): the second
+    /// count of each, by name. A count that moved is a finding, and the spread is its noise floor.
+    fn run_again(
         &mut self,
         ws: &Workspace,
         callgrind: &[&BenchTarget],
         commands: &[CommandBench],
-        report: &mut Report,
-    ) -> Result<()> {
+    ) -> Result<BTreeMap<String, f64>> {
         let second = self.dirs.home.with_file_name("bench-home-again");
         reset_dir(&second)?;
         let commands_again = self.dirs.command_home.with_file_name("command-home-again");
@@ -565,7 +669,7 @@ impl Session<'_> {
         for t in callgrind {
             self.run_one(t, t.manifest.as_std_path().to_owned(), &again)?;
         }
-        self.run_commands(commands, &again)?;
+        self.run_commands(commands, &again, &mut BTreeMap::new())?;
         let mut counts: BTreeMap<String, f64> = summary::collect(&again.home, BASELINE)?
             .into_iter()
             .filter_map(|(_, _, s)| {
@@ -577,23 +681,19 @@ impl Session<'_> {
             let profiles = command_profiles(c, &again.command_home)?;
             counts.insert(c.name.to_owned(), profiles.head.total() as f64);
         }
-        let moved: Vec<_> = report
-            .benchmarks
-            .iter()
-            .filter_map(|b| {
-                let second_ir = counts.get(&b.name)?;
-                ((*second_ir - b.primary.after).abs() > 0.0)
-                    .then(|| findings::nondeterministic(b, *second_ir))
-            })
-            .collect();
-        report.findings.extend(moved);
-        Ok(())
+        Ok(counts)
     }
 }
 
 impl Session<'_> {
     /// Builds and runs every command benchmark at `rev`.
-    fn run_commands(&mut self, commands: &[CommandBench], rev: &Revision) -> Result<()> {
+    /// `built` keeps the binaries built at this revision (the base's second run reuses the first's).
+    fn run_commands(
+        &mut self,
+        commands: &[CommandBench],
+        rev: &Revision,
+        built: &mut BTreeMap<Vec<String>, command::Binaries>,
+    ) -> Result<()> {
         let target_dir = self.dirs.command_target.join(match rev.baseline {
             BaselineRole::Save => "base",
             _ => "head",
@@ -613,12 +713,11 @@ impl Session<'_> {
             tag: rev.tag,
             binaries_required: rev.baseline != BaselineRole::Save,
         };
-        let mut built = BTreeMap::new();
         for c in commands {
             let name = format!("command {}", c.name);
             let progress = &mut *self.progress;
             progress.phase(Phase::Build, &rev.label, &name);
-            let ran = cmd_rev.build_and_run(c, self.timeout, &mut built, &mut || {
+            let ran = cmd_rev.build_and_run(c, self.timeout, built, &mut || {
                 progress.phase(Phase::Run, &rev.label, &name)
             })?;
             if !ran {
@@ -631,6 +730,19 @@ impl Session<'_> {
         }
         Ok(())
     }
+}
+
+/// The instruction count of a command benchmark's callgrind file in `home` with `suffix`, when it ran.
+fn command_total(c: &CommandBench, home: &Path, suffix: &str) -> Result<Option<f64>> {
+    let file = command::out_file(home, &c.name, suffix);
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let profile = callgrind::Profile::read_file(&file).map_err(|e| BenchError::CommandProfile {
+        name: c.name.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(Some(profile.total() as f64))
 }
 
 /// A command benchmark's profiles from its callgrind files in `home`: HEAD's, and the base's when it ran

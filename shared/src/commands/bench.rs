@@ -27,6 +27,9 @@ Examples:
   cargo lumen-bench --base main --criterion  criterion (wall-clock) benchmarks too, reported not gated
   cargo lumen-bench --install-runner         install a missing runner of the right version first
   cargo lumen-bench --base main --profile    a flamegraph of every benchmark, changed or not
+  cargo lumen-bench --base main --claims pr.md
+                                             check the claims of \"faster\" in pr.md and in the commit
+                                             messages of main..HEAD against the numbers
 
 Needs valgrind and the runner matching the library: gungraun-runner or iai-callgrind-runner
 (`cargo install gungraun-runner --version <the gungraun version> --locked`, or --install-runner,
@@ -68,6 +71,10 @@ pub struct Args {
     /// Write a flamegraph for every benchmark (by default only for those changed beyond their limit).
     #[arg(long)]
     pub profile: bool,
+    /// Check the claims of speed or memory changes in this file (a pull request's description) against
+    /// the numbers, besides those of the commit messages of --base..HEAD.
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<std::path::PathBuf>,
 }
 
 /// Runs `cargo lumen-bench` and returns its exit code.
@@ -111,6 +118,7 @@ fn run(args: Args) -> Result<i32> {
         timeout: args.timeout.map(Duration::from_secs),
         when_locked: args.workspace.when_locked(),
         profile: args.profile,
+        claims: args.claims,
     };
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use camino::Utf8Path;
 
 use crate::arch::{self, CheckOptions};
-use crate::bench::{self, BenchOptions};
+use crate::bench::{self, BenchOptions, hot};
 use crate::commands::config::LoadedConfig;
 use crate::commands::{
     OutputArgs, WorkspaceArgs, main_with, print_warnings, render_error, write_file, write_stdout,
@@ -66,6 +66,10 @@ pub struct Args {
     /// Also run the benchmarks against --base.
     #[arg(long)]
     pub bench: bool,
+    /// With the benchmarks: check the claims of speed or memory changes in this file (a pull request's
+    /// description) against the numbers, besides those of the commit messages of --base..HEAD.
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<PathBuf>,
     /// Merge a report written by `cargo lumen-arch/lumen-bench --format json` (repeatable).
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
@@ -138,6 +142,7 @@ struct Plan {
     base: Option<String>,
     only: Vec<Part>,
     bench: bool,
+    claims: Option<PathBuf>,
     preset: Option<Preset>,
     selection: PackageSelection,
     when_locked: WhenLocked,
@@ -189,11 +194,21 @@ fn run(args: Args) -> Result<i32> {
         base: args.base,
         only: args.only,
         bench: args.bench,
+        claims: args.claims,
         preset: args.preset,
         selection: args.workspace.selection(),
         when_locked: args.workspace.when_locked(),
         no_cache: args.no_cache,
     };
+    if plan.claims.is_some() && !plan.wants(Part::Bench) {
+        return Err(Error::usage(
+            "--claims checks claims against the benchmarks, which this review does not run",
+            Some(
+                "add --bench (or --only bench), or check them with `cargo lumen-bench --claims`"
+                    .to_owned(),
+            ),
+        ));
+    }
     let mut given = Vec::new();
     let mut seen = BTreeSet::new();
     for path in &args.reports {
@@ -227,12 +242,27 @@ fn run(args: Args) -> Result<i32> {
     let verbosity = args.output.verbosity();
     let mut progress = Progress::new(ProgressMode::detect(verbosity));
 
+    // The functions measured hot: a bench report's given with --report, else this run's benchmarks (run
+    // before the lints for that), else the list stored by the workspace's last benchmark run.
+    let mut measured_hot = given
+        .iter()
+        .find(|(_, r)| r.tool == Tool::Bench)
+        .map(|(_, r)| r.measured_hot.to_vec());
     let mut reports = given;
     if runs(Part::Arch) {
         let report = run_arch(ws.as_ref(), &loaded, &plan, &mut progress)?;
         reports.push((Tool::Arch.part_name().to_owned(), report));
     }
+    if runs(Part::Bench) {
+        let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;
+        measured_hot = Some(report.measured_hot.to_vec());
+        reports.push((Tool::Bench.part_name().to_owned(), report));
+    }
     if runs(Part::Lints) {
+        let measured_hot = match measured_hot {
+            Some(list) => list,
+            None => hot::load(members.state_dir().as_std_path())?,
+        };
         // The preset's hot paths apply where the configuration says nothing about the lints.
         let preset_lints = match plan.preset {
             Some(preset) if loaded.config.lints.is_empty() => Some(preset.parse::<LintsSection>()?),
@@ -256,14 +286,11 @@ fn run(args: Args) -> Result<i32> {
             selection: plan.selection.to_owned(),
             cache: (!plan.no_cache)
                 .then(|| members.state_dir().join("lint-cache").into_std_path_buf()),
-            settings_hash: hash_of(&format!("{lints_config:?}")),
+            settings_hash: hash_of(&format!("{lints_config:?}{measured_hot:?}")),
+            measured_hot,
         };
         let report = lints::check(members, &settings, &opts)?;
         reports.push((Tool::Lints.part_name().to_owned(), report));
-    }
-    if runs(Part::Bench) {
-        let report = run_bench(ws.as_ref(), &loaded, &plan, &mut progress)?;
-        reports.push((Tool::Bench.part_name().to_owned(), report));
     }
     let (mut merged, tools) = review::merge(reports)?;
     if merged.workspace_root.is_empty() {
@@ -331,6 +358,7 @@ fn run_bench(
         base: plan.base.to_owned(),
         selection: plan.selection.to_owned(),
         when_locked: plan.when_locked,
+        claims: plan.claims.to_owned(),
         ..BenchOptions::default()
     };
     bench::run(ws, &loaded.config.bench, &settings, &opts, progress)

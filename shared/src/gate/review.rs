@@ -67,6 +67,8 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<(Report, BTreeSet<Tool>)>
         merged.problems.extend(report.problems);
         merged.complexity.extend(report.complexity);
         merged.notes.extend(report.notes);
+        merged.claims.extend(report.claims);
+        merged.measured_hot.extend(report.measured_hot);
     }
     // Several parts may say the same thing (the base's lockfile, seen by arch and bench): once each.
     let mut seen_notes = BTreeSet::new();

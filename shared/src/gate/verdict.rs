@@ -281,6 +281,7 @@ mod tests {
             status: BenchStatus::Regressed,
             attribution: None,
             flamegraph: None,
+            floor: None,
         };
         let on = VerdictConfig::default();
         let d = decide::<Finding>(&[], std::slice::from_ref(&bench), &on);

@@ -54,6 +54,10 @@ pub struct LintOptions {
     pub cache: Option<PathBuf>,
     /// A hash of everything in the configuration that shapes a scan, for the cache.
     pub settings_hash: u64,
+    /// The functions the benchmarks' profiles measured hot (`bench::hot`): hot paths as if declared, with
+    /// their share and call count as evidence. Empty without any benchmark.
+    #[expect(dead_code, reason = "read by the hot-path rules of the lints' rewrite")]
+    pub measured_hot: Vec<crate::bench::hot::MeasuredHot>,
 }
 
 /// Runs the lints on the selected members of `ws`.

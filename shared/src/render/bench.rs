@@ -10,18 +10,29 @@ use crate::report::figures::{count, percent, value};
 use crate::report::{BenchmarkResult, Report};
 
 /// A `| name | before | after | change |` row of the Benchmarks Run table (no line end); the same row in
-/// the bench table and the markdown review. The name goes through `name` (escaping for where it is shown).
+/// the bench table and the markdown review. The change names the noise floor when it is not 0
+/// (`-0.12% (within noise floor 0.40%)`). The name goes through `name` (escaping for where it is shown).
 pub fn bench_row(b: &BenchmarkResult, name: fn(&str) -> String) -> String {
     let before = b
         .primary
         .before
         .map(|v| value(&b.metric, v))
         .unwrap_or_else(|| "-".to_owned());
-    let change = b
+    let mut change = b
         .primary
         .change_pct
         .map(percent)
         .unwrap_or_else(|| "new".to_owned());
+    // The noise floor it was judged against, when it is not exact.
+    let compared = b.primary.before.is_some();
+    if let Some(floor) = b.floor.as_ref().filter(|f| f.pct > 0.0 && compared) {
+        let within = b.status == crate::report::BenchStatus::Unchanged;
+        change.push_str(&format!(
+            " ({} noise floor {:.2}%)",
+            if within { "within" } else { "beyond" },
+            floor.pct
+        ));
+    }
     format!(
         "| {} | {before} | {} | {change} |",
         name(&b.name),

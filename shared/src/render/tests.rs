@@ -137,6 +137,7 @@ fn bench_report() -> Report {
         status,
         attribution: None,
         flamegraph: None,
+        floor: None,
     };
     r.benchmarks.push(result(
         "vm/dispatch/loop_1000",

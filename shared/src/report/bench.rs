@@ -100,3 +100,98 @@ pub fn impact(c: &Culprit) -> String {
         c.share_pct
     )
 }
+
+/// The noise floor of a benchmark: how far its count moves with no change of code (start-up in another
+/// directory, hash seeds, addresses). A change within it is no change: the benchmark is unchanged, with
+/// no finding and no attribution, whichever way it went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NoiseFloor {
+    /// The floor in percent of the base's count (0: the count repeats exactly).
+    pub pct: f64,
+    /// Where the floor comes from.
+    pub source: FloorSource,
+    /// The counts it was measured from, run by run (for a measured floor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<f64>,
+}
+
+/// Where a noise floor comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FloorSource {
+    /// `noise` in `[bench]` or `[[bench.overrides]]`.
+    Config,
+    /// Twice the spread of two runs of the same code (a command benchmark's base in two directories, or
+    /// HEAD twice with `--check-determinism`).
+    Measured,
+    /// One run of each revision and no `noise` configured: the count is taken as exact (0%).
+    Exact,
+}
+
+/// A claim of a speed or memory change (a sentence of a commit message or of `--claims FILE`), and what
+/// the benchmarks measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Claim {
+    /// The sentence, as written.
+    pub text: String,
+    /// The commit whose message says it (its full id), or `None` for the `--claims` file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The `--claims` file, for a claim read from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// What it claims: `speed` or `memory`.
+    pub kind: ClaimKind,
+    /// What the numbers say.
+    pub verdict: ClaimVerdict,
+    /// The benchmarks it was checked against, with their change (`fib_30 -3.10%`); those it names when it
+    /// names some, else every benchmark measured against the base.
+    pub benchmarks: Vec<String>,
+}
+
+/// What a claim is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimKind {
+    /// Faster, fewer instructions, a better complexity class.
+    Speed,
+    /// Fewer allocations, less memory.
+    Memory,
+}
+
+/// What the benchmarks say about a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimVerdict {
+    /// A benchmark it is about improved beyond its noise floor.
+    Supported,
+    /// No benchmark moved beyond its noise floor, or none ran against a base: a claim without numbers.
+    Unmeasured,
+    /// The benchmarks it is about got slower beyond their noise floor, none faster.
+    Contradicted,
+}
+
+/// A function measured hot: a workspace function whose inclusive share of a benchmark's instructions is
+/// at least `[bench] hot-share` (default 1%), read from the benchmark's callgrind profile. The lints treat
+/// it as a declared hot path, with the share (and call count) as the evidence of their findings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MeasuredHot {
+    /// The demangled path, without Rust's hash: `lumen_vm::Vm::dispatch`.
+    pub function: String,
+    /// Its file, relative to the workspace root (`None` without line information).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Its first line with cost in that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The benchmark it is hot in.
+    pub benchmark: String,
+    /// Its inclusive share of the benchmark's instructions, 0 to 1 (itself and everything it calls).
+    pub share: f64,
+    /// How often it was called in the benchmark (calls from other functions; recursion not counted).
+    pub calls: u64,
+    /// The chain of callers that made it hot, outermost first: at each step the workspace caller
+    /// spending the most in it (for `--explain`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callers: Vec<String>,
+}

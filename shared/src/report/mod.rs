@@ -374,6 +374,9 @@ pub struct BenchmarkResult {
     /// inside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flamegraph: Option<String>,
+    /// The noise floor its change was judged against (instruction-count benchmarks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<bench::NoiseFloor>,
 }
 
 /// An item of the review's "Performance Checklist" (the spec's "apply to every review"), in its order.
@@ -511,6 +514,13 @@ pub struct Report {
     /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The claims of speed or memory changes read from the commit messages (and `--claims`), each with
+    /// what the benchmarks measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<bench::Claim>,
+    /// The workspace functions measured hot by the benchmarks' profiles (see `bench::hot`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured_hot: Vec<bench::MeasuredHot>,
 }
 
 impl Report {
@@ -529,6 +539,8 @@ impl Report {
             problems: Vec::new(),
             complexity: Vec::new(),
             notes: Vec::new(),
+            claims: Vec::new(),
+            measured_hot: Vec::new(),
         }
     }
 

@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 pub use error::CallgrindError;
-pub use profile::Profile;
+pub use profile::{Function, FunctionId, Profile};
 
 /// Read buffer size: large reads keep a 100 MB file quick without holding it.
 const READ_BUFFER: usize = 256 * 1024;
