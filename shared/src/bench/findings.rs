@@ -258,6 +258,8 @@ pub fn claim(c: &Claim, numbers: &[String], location: Option<Location>) -> Findi
         benchmark: None,
         code: None,
         baseline: Baseline::New,
+        cost: None,
+        rank: None,
     }
 }
 
@@ -289,6 +291,8 @@ pub fn one_optimization(commit: &str, functions: &[String]) -> Finding {
         benchmark: None,
         code: None,
         baseline: Baseline::New,
+        cost: None,
+        rank: None,
     }
 }
 

@@ -114,8 +114,13 @@ const FALLIBLE_WRITERS: &[&str] = &[
 const PER_ITERATION_DEPTH: usize = 2;
 
 impl CrateIndex {
-    /// The index of every file's definitions; `interner` is the configured interner type, if any.
-    pub fn new<'a>(all: impl IntoIterator<Item = &'a Defs>, interner: Option<&str>) -> CrateIndex {
+    /// The index of every file's definitions; `interner` is the configured interner type, if any;
+    /// `measured` says which fns (by item path) benchmarks measured hot: their loops are hot loops too.
+    pub fn new<'a>(
+        all: impl IntoIterator<Item = &'a Defs>,
+        interner: Option<&str>,
+        measured: &dyn Fn(&str) -> bool,
+    ) -> CrateIndex {
         let mut index = CrateIndex::default();
         let mut calls: Vec<&CallEdge> = Vec::new();
         for defs in all {
@@ -194,7 +199,7 @@ impl CrateIndex {
             }
             calls.extend(&defs.calls);
         }
-        index.per_iteration = index.per_iteration_fns(&calls);
+        index.per_iteration = index.per_iteration_fns(&calls, measured);
         index
     }
 
@@ -229,10 +234,17 @@ impl CrateIndex {
 
     /// The fns a hot loop runs once per iteration: those it calls, and (up to [`PER_ITERATION_DEPTH`])
     /// those they call on every call or in a loop, each with the hot fn whose loop runs it.
-    fn per_iteration_fns(&self, calls: &[&CallEdge]) -> BTreeMap<String, String> {
+    fn per_iteration_fns(
+        &self,
+        calls: &[&CallEdge],
+        measured: &dyn Fn(&str) -> bool,
+    ) -> BTreeMap<String, String> {
         let mut found: BTreeMap<String, String> = BTreeMap::new();
         let mut frontier: Vec<(String, String)> = Vec::new();
-        for edge in calls.iter().filter(|e| e.hot && e.in_loop) {
+        for edge in calls
+            .iter()
+            .filter(|e| e.in_loop && (e.hot || measured(&e.caller)))
+        {
             for callee in self.callees(edge) {
                 if callee != edge.caller && !found.contains_key(&callee) {
                     found.insert(callee.to_owned(), edge.caller.to_owned());
@@ -502,7 +514,7 @@ mod tests {
             delegations: vec![("NameCache".into(), "lookup".into(), "0".into())],
             calls: Vec::new(),
         };
-        CrateIndex::new([&defs], None)
+        CrateIndex::new([&defs], None, &|_| false)
     }
 
     #[test]
@@ -555,7 +567,7 @@ mod tests {
             edge("op_call", "lookup", false, false),
             edge("run", "report", false, true),
         ];
-        let index = CrateIndex::new([&defs], None);
+        let index = CrateIndex::new([&defs], None, &|_| false);
         assert_eq!(
             index.per_iteration_of("krate::Vm::op_call"),
             Some("krate::Vm::run")

@@ -36,6 +36,7 @@ use crate::lints::rules::{PREFERRED_OVER, RuleId, Scope};
 use crate::lints::settings::Settings;
 use crate::lints::suppress::Suppressions;
 use crate::lints::walk::scan_file;
+use crate::report::bench::MeasuredHot;
 use crate::report::{
     BaseRevision, Baseline, CodeMatch, Cost, Finding, HotBy, Location, Problem, Report,
     RuleChecked, Severity, Tool,
@@ -56,8 +57,7 @@ pub struct LintOptions {
     pub settings_hash: u64,
     /// The functions the benchmarks' profiles measured hot (`bench::hot`): hot paths as if declared, with
     /// their share and call count as evidence. Empty without any benchmark.
-    #[expect(dead_code, reason = "read by the hot-path rules of the lints' rewrite")]
-    pub measured_hot: Vec<crate::bench::hot::MeasuredHot>,
+    pub measured_hot: Vec<MeasuredHot>,
 }
 
 /// Runs the lints on the selected members of `ws`.
@@ -90,7 +90,8 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
             if let Some(hit) = cache.as_ref().and_then(Cache::unchanged) {
                 return hit;
             }
-            let (findings, problems) = scan_package(ws, settings, pkg, cache.as_ref());
+            let (findings, problems) =
+                scan_package(ws, settings, pkg, cache.as_ref(), &opts.measured_hot);
             if let Some(cache) = cache {
                 cache.save(&findings, &problems);
             }
@@ -271,7 +272,9 @@ fn scan_package(
     settings: &Settings,
     pkg: &Package,
     cache: Option<&Cache>,
+    measured_hot: &[MeasuredHot],
 ) -> (Vec<Finding>, Vec<Problem>) {
+    let measured = Measured::new(measured_hot);
     let crate_ident = pkg.name.replace('-', "_");
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
@@ -311,6 +314,7 @@ fn scan_package(
     let index = CrateIndex::new(
         files.iter().map(|(_, (_, _, result, _))| &result.defs),
         settings.interner(),
+        &|item| measured.of(item).is_some(),
     );
     let mut findings = unreadable_findings;
     for (_, (rel, target, result, mut suppressions)) in files {
@@ -341,7 +345,7 @@ fn scan_package(
                 Judgement::Unsure(why) => Some(why),
                 _ => None,
             };
-            let placement = placement(&hit, &index);
+            let placement = placement(&hit, &index, &measured);
             if let Some(f) = finding(
                 settings, &pkg.name, &rel, hit, hit_target, unsure, placement,
             ) {
@@ -353,20 +357,85 @@ fn scan_package(
     (findings, problems)
 }
 
-/// Why a hit's code is hot, and through which fn: a loop of a declared hot path, or a fn a hot loop
+/// Why a hit's code is hot: its fn measured hot by a benchmark (a loop of it, or its whole body when the
+/// benchmark calls it once per iteration of a loop), a loop of a declared hot path, or a fn a hot loop
 /// calls (its body runs once per iteration). `None`: cold.
-fn placement(hit: &Hit, index: &CrateIndex) -> Option<(HotBy, Option<String>)> {
+fn placement<'m>(hit: &Hit, index: &CrateIndex, measured: &Measured<'m>) -> Option<Placement<'m>> {
     let in_loop = hit.loop_depth > 0;
     let anywhere = !hit.rule.per_iteration();
+    if let Some(m) = measured.of(&hit.item)
+        && (in_loop || anywhere || (hit.per_call && m.calls >= PER_ITERATION_CALLS))
+    {
+        return Some(Placement::Measured(m));
+    }
     if hit.hot && (in_loop || anywhere) {
-        return Some((HotBy::Declared, None));
+        return Some(Placement::Declared);
     }
     if (in_loop || hit.per_call)
         && let Some(root) = index.per_iteration_of(&hit.item)
     {
-        return Some((HotBy::PerIteration, Some(root.to_owned())));
+        return Some(Placement::PerIteration(root.to_owned()));
     }
     None
+}
+
+/// A measured fn called at least this often in its benchmark runs once per iteration of some loop: its
+/// whole body is per-iteration code.
+const PER_ITERATION_CALLS: u64 = 100;
+
+/// Why a hit's code is hot.
+enum Placement<'m> {
+    /// Its fn's share of a benchmark's instructions.
+    Measured(&'m MeasuredHot),
+    /// A declared hot path.
+    Declared,
+    /// A fn the hot loop of this fn calls.
+    PerIteration(String),
+}
+
+/// The measured hot functions, by the crate item paths the walk names fns with.
+struct Measured<'m> {
+    by_item: std::collections::HashMap<String, &'m MeasuredHot>,
+}
+
+impl<'m> Measured<'m> {
+    fn new(all: &'m [MeasuredHot]) -> Measured<'m> {
+        let mut by_item: std::collections::HashMap<String, &'m MeasuredHot> =
+            std::collections::HashMap::new();
+        for m in all {
+            let item = item_of_symbol(&m.function);
+            if by_item.get(&item).is_none_or(|known| known.share < m.share) {
+                by_item.insert(item, m);
+            }
+        }
+        Measured { by_item }
+    }
+
+    fn of(&self, item: &str) -> Option<&'m MeasuredHot> {
+        self.by_item.get(item).copied()
+    }
+}
+
+/// The item path of a demangled symbol: `<krate::vm::Vm as krate::Exec>::run::h0123..` and
+/// `krate::vm::Vm::run::{{closure}}` are both `krate::vm::Vm::run`.
+fn item_of_symbol(symbol: &str) -> String {
+    let mut text = symbol.trim().to_owned();
+    // `<Type as Trait>::method` -> `Type::method`.
+    if let Some(rest) = text.strip_prefix('<')
+        && let Some(close) = rest.find(">::")
+    {
+        let ty = rest[..close].split(" as ").next().unwrap_or_default();
+        text = format!("{ty}::{}", &rest[close + 3..]);
+    }
+    let segs: Vec<&str> = text
+        .split("::")
+        .filter(|s| !s.starts_with('{') && !s.starts_with('<'))
+        .filter(|s| {
+            !(s.len() == 17 && s.starts_with('h') && s[1..].chars().all(|c| c.is_ascii_hexdigit()))
+        })
+        .map(|s| s.split('<').next().unwrap_or(s))
+        .collect();
+    segs.join("::")
 }
 
 /// One finding per expression: where several rules match the same code, the most specific one is
@@ -441,7 +510,7 @@ fn finding(
     hit: Hit,
     target: Target,
     unsure: Option<&str>,
-    placement: Option<(HotBy, Option<String>)>,
+    placement: Option<Placement<'_>>,
 ) -> Option<Finding> {
     let info = hit.rule.info();
     let hot = placement.is_some();
@@ -451,12 +520,29 @@ fn finding(
     }
     let mut severity = settings.severity(info, rel, &hit.item, hot, target)?;
     let mut place = match &placement {
-        Some((HotBy::PerIteration, Some(root))) => format!(
+        Some(Placement::PerIteration(root)) => format!(
             " in `{}`, which the hot loop of `{}` runs once per iteration",
             short_item(&hit.item),
             short_item(root)
         ),
-        Some(_) => " in a hot path".to_owned(),
+        Some(Placement::Measured(m)) => {
+            let at = match (&m.file, m.line) {
+                (Some(file), Some(line)) => format!(" ({file}:{line})"),
+                _ => String::new(),
+            };
+            format!(
+                " in `{}`{at}, {:.0}% of `{}`'s instructions{}",
+                short_item(&hit.item),
+                m.share * 100.0,
+                m.benchmark,
+                if m.calls > 0 {
+                    format!(", called {} times", m.calls)
+                } else {
+                    String::new()
+                }
+            )
+        }
+        Some(Placement::Declared) => " in a hot path".to_owned(),
         None => String::new(),
     };
     if let Some(why) = unsure {
@@ -464,9 +550,16 @@ fn finding(
         severity = severity.max(Severity::Warning);
         place.push_str(&format!(" ({why})"));
     }
-    let (hot_by, via) = match placement {
-        Some((by, via)) => (Some(by), via),
-        None => (None, None),
+    let (hot_by, via, share, calls) = match placement {
+        Some(Placement::Measured(m)) => (
+            Some(HotBy::Measured),
+            Some(m.benchmark.to_owned()),
+            Some(m.share),
+            Some(m.calls),
+        ),
+        Some(Placement::Declared) => (Some(HotBy::Declared), None, None, None),
+        Some(Placement::PerIteration(root)) => (Some(HotBy::PerIteration), Some(root), None, None),
+        None => (None, None, None, None),
     };
     Some(Finding {
         rule_id: info.id.to_owned(),
@@ -496,8 +589,8 @@ fn finding(
             hot: hot_by,
             via,
             loop_depth: hit.loop_depth,
-            share: None,
-            calls: None,
+            share,
+            calls,
             test: hit.test,
         }),
         rank: None,

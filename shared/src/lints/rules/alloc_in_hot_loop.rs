@@ -53,7 +53,7 @@ pub(crate) fn call(
     }
 }
 
-/// `let mut v = Vec::new();` grown in the loop, and `let s: String = x.into();`.
+/// `let mut v = Vec::new();` grown in the loop (or made `with_capacity`), and `let s: String = x.into();`.
 pub(crate) fn declared(cx: &mut Walk<'_>, l: &syn::Local, name: Option<&str>, mutable: bool) {
     let init = l.init.as_ref().map(|i| &*i.expr);
     // `let mut v = Vec::new();` in a hot loop: a buffer made to grow, once per iteration.
@@ -62,14 +62,15 @@ pub(crate) fn declared(cx: &mut Walk<'_>, l: &syn::Local, name: Option<&str>, mu
         && let (Some(name), Some(Expr::Call(c))) = (name, init)
         && let Some((Some(ty), last)) = call_name(&c.func)
         && matches!(ty.as_str(), "Vec" | "String")
-        && last == "new"
+        && matches!(last.as_str(), "new" | "with_capacity")
     {
         cx.current = Some(c.span());
-        cx.hit(
-            RuleId::AllocInHotLoop,
-            c.func.span(),
-            format!("{ty}::new, grown in the loop"),
-        );
+        let what = if last == "new" {
+            format!("{ty}::new, grown in the loop")
+        } else {
+            format!("{ty}::with_capacity, once per iteration")
+        };
+        cx.hit(RuleId::AllocInHotLoop, c.func.span(), what);
         if let Some(hit) = cx.out.hits.last() {
             let at = (hit.line, hit.column);
             cx.buffers.insert(name.to_owned(), at);
