@@ -329,8 +329,8 @@ KINDS = {
     "alloc": ("alloc-in-hot-loop", ("hot", "handler"), [
         ([], ["let lg_{n} = vec![line!()];"]),
         ([], ["let lg_{n} = Box::new(line!());"]),
-        ([], ["let lg_{n}: Vec<u32> = Vec::with_capacity(8);"]),
-        ([], ["let lg_{n} = String::with_capacity(16);"]),
+        ([], ["let mut lg_{n}: Vec<u32> = Vec::with_capacity(8);", "lg_{n}.push(line!());"]),
+        ([], ["let mut lg_{n} = String::with_capacity(16);", "lg_{n}.push('x');"]),
         ([], ["let mut lg_{n}: Vec<u32> = Vec::new();", "lg_{n}.push(line!());"]),
     ]),
     "unwrap": ("no-unwrap", ("hot", "handler", "cold"), [
