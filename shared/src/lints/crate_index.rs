@@ -109,6 +109,43 @@ const FALLIBLE_WRITERS: &[&str] = &[
     "Formatter",
 ];
 
+/// Methods of std traits (`From::from`, `Display::fmt`, ...): not followed from a call.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "default",
+    "clone",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "deref",
+    "deref_mut",
+    "drop",
+    "next",
+    "index",
+    "index_mut",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "from_str",
+    "to_string",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "not",
+    "from_iter",
+    "extend",
+    "into_iter",
+];
+
 /// How many calls away from a hot loop a fn still counts as run once per iteration: the handler the
 /// dispatch loop calls, and the helpers the handler calls on every call.
 const PER_ITERATION_DEPTH: usize = 2;
@@ -269,25 +306,46 @@ impl CrateIndex {
         found
     }
 
-    /// The crate fns a call can reach: the method of the named type, or the one free fn of that name.
+    /// The crate fns a call can reach: the method of the named type; for a free fn, the one of that name
+    /// in the caller's module (`f(..)`) or at the path written (`parser::f(..)`). Anything the syntax
+    /// cannot pin to one fn reaches nothing.
     fn callees(&self, edge: &CallEdge) -> Vec<String> {
         let Some(fns) = self.fns.get(&edge.name) else {
             return Vec::new();
         };
-        match &edge.owner {
-            Some(owner) => fns
+        // `Type::from(x)`, `x.fmt(f)`: a std trait's method has impls for many argument types; which
+        // one a call reaches is the compiler's choice, not the syntax's.
+        if STD_TRAIT_METHODS.contains(&edge.name.as_str()) {
+            return Vec::new();
+        }
+        if let Some(owner) = &edge.owner {
+            return fns
                 .iter()
                 .filter(|f| f.owner.as_deref() == Some(owner.as_str()))
                 .map(|f| f.item.to_owned())
-                .collect(),
-            None => {
-                let free: Vec<&FnFacts> = fns.iter().filter(|f| f.owner.is_none()).collect();
-                // Two free fns of one name in different modules: the syntax cannot tell which.
-                match free.as_slice() {
-                    [one] => vec![one.item.to_owned()],
-                    _ => Vec::new(),
-                }
-            }
+                .collect();
+        }
+        let free = fns.iter().filter(|f| f.owner.is_none());
+        let found: Vec<&FnFacts> = if edge.module.is_empty() {
+            // The caller's module: its path less the fn (and less the type, for a method).
+            let caller: Vec<&str> = edge.caller.split("::").collect();
+            let parents: Vec<String> = (1..=2)
+                .filter_map(|up| caller.len().checked_sub(up))
+                .map(|n| caller[..n].join("::"))
+                .collect();
+            free.filter(|f| {
+                parents
+                    .iter()
+                    .any(|p| f.item.strip_prefix(p.as_str()) == Some(&format!("::{}", edge.name)))
+            })
+            .collect()
+        } else {
+            let tail = format!("::{}::{}", edge.module.join("::"), edge.name);
+            free.filter(|f| f.item.ends_with(&tail)).collect()
+        };
+        match found.as_slice() {
+            [one] => vec![one.item.to_owned()],
+            _ => Vec::new(),
         }
     }
 
@@ -544,6 +602,42 @@ mod tests {
     }
 
     #[test]
+    fn a_free_fn_call_reaches_the_fn_of_the_callers_module_or_the_path_written() {
+        let mut defs = Defs::default();
+        for item in [
+            "krate::vm::run",
+            "krate::vm::step",
+            "krate::other::step",
+            "krate::other::far",
+        ] {
+            let name = item.rsplit("::").next().unwrap_or_default();
+            defs.fns.push(FnDef {
+                item: item.into(),
+                ..f(None, name, false, false)
+            });
+        }
+        let edge = |name: &str, module: &[&str]| CallEdge {
+            caller: "krate::vm::run".into(),
+            owner: None,
+            name: name.into(),
+            module: module.iter().map(|m| m.to_string()).collect(),
+            in_loop: true,
+            per_call: false,
+            hot: true,
+        };
+        defs.calls = vec![
+            edge("step", &[]),
+            edge("far", &[]),
+            edge("step", &["other"]),
+        ];
+        let index = CrateIndex::new([&defs], None, &|_| false);
+        assert!(index.per_iteration_of("krate::vm::step").is_some());
+        assert!(index.per_iteration_of("krate::other::step").is_some());
+        // `far()` from `vm` names no fn of `vm`: the one in `other` is not guessed at.
+        assert_eq!(index.per_iteration_of("krate::other::far"), None);
+    }
+
+    #[test]
     fn a_hot_loops_callees_run_once_per_iteration() {
         let mut defs = Defs::default();
         for (owner, name) in [
@@ -558,6 +652,7 @@ mod tests {
             caller: format!("krate::Vm::{caller}"),
             owner: Some("Vm".into()),
             name: name.into(),
+            module: Vec::new(),
             in_loop,
             per_call: !in_loop,
             hot,

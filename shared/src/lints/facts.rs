@@ -186,6 +186,9 @@ pub struct CallEdge {
     pub owner: Option<String>,
     /// The callee's name.
     pub name: String,
+    /// For a free fn, the path written before the name (`["parser"]` in `parser::expr(..)`, empty for
+    /// `expr(..)`), without a leading `crate`, `self` or `super`.
+    pub module: Vec<String>,
     /// The call is inside a loop of the caller.
     pub in_loop: bool,
     /// The call runs on every call of the caller (outside loops, on no path that runs at most once).

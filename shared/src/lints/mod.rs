@@ -99,10 +99,12 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         })
         .collect();
     let mut report = Report::new(Tool::Lints, ws.root.as_str());
-    // A rule that reports only in hot paths checks nothing when none are configured.
+    // A rule that reports only in hot paths checks nothing when none are configured or measured.
     report.rules_checked = settings
         .enabled()
-        .filter(|r| r.scope != Scope::HotOnly || settings.has_hot_paths())
+        .filter(|r| {
+            r.scope != Scope::HotOnly || settings.has_hot_paths() || !opts.measured_hot.is_empty()
+        })
         .map(|r| RuleChecked {
             id: r.id.to_owned(),
             kind: kind(r.rule),

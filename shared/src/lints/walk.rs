@@ -630,7 +630,7 @@ impl Walk<'_> {
     }
 
     /// Records a call from the enclosing fn, for what the crate runs once per iteration of a hot loop.
-    fn call_edge(&mut self, owner: Option<String>, name: String) {
+    fn call_edge(&mut self, owner: Option<String>, name: String, module: Vec<String>) {
         if self.fn_depth == 0 || self.test() {
             return;
         }
@@ -645,6 +645,7 @@ impl Walk<'_> {
             caller: self.path.join("::"),
             owner,
             name,
+            module,
             in_loop,
             per_call,
             hot: self.hot(),
@@ -1309,7 +1310,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             _ => None,
         };
         if owner.is_some() {
-            self.call_edge(owner, name);
+            self.call_edge(owner, name, Vec::new());
         }
         for arg in &m.args {
             self.moved(arg);
@@ -1350,7 +1351,19 @@ impl<'ast> Visit<'ast> for Walk<'_> {
                 Some(p) if p.starts_with(|ch: char| ch.is_ascii_uppercase()) => Some(p.to_owned()),
                 _ => None,
             };
-            self.call_edge(owner, last);
+            // `f(..)` where `f` is a local or a parameter calls a closure, not a fn of the crate.
+            let closure = prev.is_none() && self.local(&last).is_some();
+            if !closure && let Expr::Path(p) = &*c.func {
+                let module: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
+                    .collect();
+                let module = module[..module.len().saturating_sub(1)].to_vec();
+                self.call_edge(owner, last, module);
+            }
         }
         for arg in &c.args {
             self.moved(arg);

@@ -11,7 +11,7 @@ use crate::report::{Baseline, Finding, Severity};
 pub const SARIF_VERSION: &str = "2.1.0";
 
 /// The review as a SARIF log: one run, one result per finding (pre-existing ones with
-/// `baselineState: unchanged`).
+/// `baselineState: unchanged`); the run's properties hold the verdict and the number of blocking findings.
 pub fn log(review: &Review) -> Value {
     let findings: Vec<&Finding> = review.issues.iter().chain(&review.pre_existing).collect();
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -58,7 +58,8 @@ pub fn log(review: &Review) -> Value {
                 "SRCROOT": { "uri": format!("file://{}/", uri_path(review.report.workspace_root.trim_end_matches('/'))) }
             },
             "results": results,
-            "properties": { "verdict": review.verdict.label() },
+            // The verdict and how many findings block it, for CI scripts (the GitHub Action reads them).
+            "properties": { "verdict": review.verdict.label(), "blocking": review.blocking.len() },
         }],
     })
 }
