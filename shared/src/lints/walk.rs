@@ -533,6 +533,7 @@ impl Walk<'_> {
         self.fn_depth += 1;
         self.locals.push(Scope::default());
         self.fn_allocs.push(FnAllocs::default());
+        // cloned: token streams are read by value; the bodies are re-parsed as statements
         for body in expansion_bodies(m.mac.tokens.clone()) {
             let parsed = syn::Block::parse_within.parse2(body);
             if let Ok(stmts) = parsed {
