@@ -46,9 +46,15 @@ fn short(commit: &str) -> &str {
 
 /// Checks out `rev` of the repository holding `ws` in a worktree at `dir` (created or reused).
 pub fn checkout(ws: &Workspace, rev: &str, dir: &Utf8Path) -> Result<BaseCheckout> {
-    let repo = Repo::discover(ws.root.as_std_path())?;
+    checkout_root(&ws.root, rev, dir)
+}
+
+/// Checks out `rev` of the repository holding the workspace at `root` in a worktree at `dir` (created or
+/// reused).
+pub fn checkout_root(root: &Utf8Path, rev: &str, dir: &Utf8Path) -> Result<BaseCheckout> {
+    let repo = Repo::discover(root.as_std_path())?;
     let commit = repo.resolve_commit(rev)?;
-    let rel = repo.relative_path(ws.root.as_std_path())?;
+    let rel = repo.relative_path(root.as_std_path())?;
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("could not create", parent, e))?;
     }

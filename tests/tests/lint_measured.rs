@@ -70,6 +70,14 @@ fn the_loop_a_benchmark_spends_its_time_in_is_hot_without_any_hot_path_declared(
         "{message}"
     );
     assert!(hash["cost"]["share"].as_f64().unwrap() > 0.9, "{hash:#}");
+    // The help names the callers that made the fn hot.
+    assert!(
+        hash["help"]
+            .as_str()
+            .unwrap()
+            .contains("hot through `app::main` -> `app::hot`"),
+        "{hash:#}"
+    );
     assert_eq!(hash["cost"]["via"], "lookups");
     // The clone in the hot loop is reported once, as the hot-path rule.
     assert!(

@@ -243,4 +243,59 @@ fn the_fuzz_seeds_are_accepted() {
     scratch()
         .config("[lints]\nhot-paths = [\"src/**\"]\n")
         .unwrap();
+    // The pathological shapes the fuzz target starts from (long chains, deep nesting) parse and scan:
+    // nothing in them is unreadable.
+    for (name, seed) in LINT_SEEDS {
+        let report = scratch().lint(seed).unwrap();
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.rule_id != "unreadable-file"),
+            "{name}: {:?}",
+            report.findings
+        );
+    }
+}
+
+const LINT_SEEDS: [(&str, &str); 6] = [
+    (
+        "method-chain",
+        include_str!("../../fuzz/seeds/lints/method-chain.rs"),
+    ),
+    (
+        "unwrap-chain",
+        include_str!("../../fuzz/seeds/lints/unwrap-chain.rs"),
+    ),
+    (
+        "binary-chain",
+        include_str!("../../fuzz/seeds/lints/binary-chain.rs"),
+    ),
+    (
+        "nested-types",
+        include_str!("../../fuzz/seeds/lints/nested-types.rs"),
+    ),
+    (
+        "nested-calls",
+        include_str!("../../fuzz/seeds/lints/nested-calls.rs"),
+    ),
+    (
+        "field-try-index",
+        include_str!("../../fuzz/seeds/lints/field-try-index.rs"),
+    ),
+];
+
+proptest! {
+    // Few cases: each is a file of up to 20,000 links (a quadratic scan would take minutes on one).
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lints_scan_long_chains_of_every_shape(
+        len in 0usize..20_000,
+        link in select(vec![".m()", ".unwrap()", " + a", "?", "[0]", ".0", ".f", " as u8", ".await"]),
+    ) {
+        let text = format!("pub fn f() {{ let _ = a{}; }}\n", link.repeat(len));
+        let _turn = scratch_turn();
+        let _ = scratch().lint(&text);
+    }
 }

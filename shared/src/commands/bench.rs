@@ -127,7 +127,9 @@ fn run(args: Args) -> Result<i32> {
     crate::render::write_json(&report, &mut json).map_err(render_error)?;
     match args.output.format {
         Format::Json => write_stdout(&json)?,
-        _ => write_stdout(crate::render::bench::table(&report, verbosity).as_bytes())?,
+        format => write_stdout(
+            crate::render::bench::table(&report, verbosity, format == Format::Markdown).as_bytes(),
+        )?,
     }
     if let Some(path) = &args.output.output {
         write_file(path, &json)?;

@@ -17,8 +17,9 @@ use crate::errors::{Error, Result};
 use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
+use crate::git::Repo;
 use crate::lints::cache::hash_of;
-use crate::lints::settings::{Settings, unmatched_file_globs};
+use crate::lints::settings::{Settings, unmatched_file_globs, unmatched_fn_globs};
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
 use crate::output::Format;
@@ -27,6 +28,7 @@ use crate::render::github::append_step_summary;
 use crate::render::human::HumanStyle;
 use crate::render::review::write_review;
 use crate::render::{escape, markdown};
+use crate::report::identity::BaselineGrowth;
 use crate::report::{Report, Tool};
 use crate::workspace::{Members, PackageSelection, Workspace};
 
@@ -88,6 +90,10 @@ pub struct Args {
         default_missing_value = "fixed"
     )]
     pub write_baseline: Option<WriteBaseline>,
+    /// With --base: accept entries added to the baseline file since the base (for the commit that adopts
+    /// lumen-gate). Without it, a baseline that grew blocks: each added entry hides a finding.
+    #[arg(long)]
+    pub accept_baseline_growth: bool,
     /// Scan every file again, without reading or writing the lints' cache (`lint-cache/` in the
     /// workspace's state directory under `target/`).
     #[arg(long)]
@@ -279,6 +285,14 @@ fn run(args: Args) -> Result<i32> {
                 lints_source,
                 &members.root,
             )?);
+            let mut crates: Vec<String> = members
+                .select(&plan.selection)?
+                .iter()
+                .flat_map(|pkg| lints::crate_idents(&settings, pkg))
+                .collect();
+            crates.sort();
+            crates.dedup();
+            warnings.extend(unmatched_fn_globs(lints_config, lints_source, &crates)?);
         }
         print_warnings(&warnings, &args.output);
         let opts = LintOptions {
@@ -286,6 +300,7 @@ fn run(args: Args) -> Result<i32> {
             selection: plan.selection.to_owned(),
             cache: (!plan.no_cache)
                 .then(|| members.state_dir().join("lint-cache").into_std_path_buf()),
+            when_locked: plan.when_locked,
             settings_hash: hash_of(&format!("{lints_config:?}{measured_hot:?}")),
             measured_hot,
         };
@@ -309,11 +324,42 @@ fn run(args: Args) -> Result<i32> {
         baseline::write(&baseline_path, entries)?;
         file = baseline::read(&baseline_path)?;
     }
+    if let (Some(rev), Some(file)) = (&plan.base, &file) {
+        merged.baseline_growth = baseline_growth(&members.root, &baseline_path, rev, file)?;
+    }
     let applied = file.map(|f| f.apply(&mut merged.findings));
     let mut review = review::decide(merged, tools, &loaded.config.gate);
     review.baseline = applied;
+    review.judge_baseline_growth(args.accept_baseline_growth);
     write(&review, &args.output, args.output_format)?;
     Ok(review.verdict.exit_code())
+}
+
+/// The entries `file` has that the baseline file at base revision `rev` had not. A base without the file
+/// had none; a base whose file cannot be read as a baseline is taken as having none either (every entry
+/// then shows, which is the careful side).
+fn baseline_growth(
+    root: &Utf8Path,
+    path: &std::path::Path,
+    rev: &str,
+    file: &baseline::BaselineFile,
+) -> Result<Vec<BaselineGrowth>> {
+    let repo = Repo::discover(root.as_std_path())?;
+    let commit = repo.resolve_commit(rev)?;
+    let in_repo = repo
+        .relative_path(path)?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let older = repo.file_at(&commit, &in_repo)?.and_then(|bytes| {
+        baseline::parse(&in_repo, String::from_utf8_lossy(&bytes).into_owned()).ok()
+    });
+    Ok(file
+        .added_since(older.as_ref())
+        .iter()
+        .map(baseline::Entry::growth)
+        .collect())
 }
 
 fn graph(ws: Option<&Workspace>) -> Result<&Workspace> {

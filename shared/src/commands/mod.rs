@@ -161,7 +161,7 @@ fn print_diagnostic(diagnostic: &dyn miette::Diagnostic, color: ColorChoice) {
         color: color.should_color(&std::io::stderr()),
         width: 100,
     };
-    let text = render_diagnostic(diagnostic, style);
+    let text = crate::output::escape::stderr(&render_diagnostic(diagnostic, style), style.color);
     let _unwritten = std::io::stderr().write_all(text.as_bytes());
 }
 

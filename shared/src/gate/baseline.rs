@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::{Error, ReportError, Result};
 use crate::gate::inputs::offset_of;
-use crate::report::{Baseline, Category, Finding};
+use crate::report::identity::{self, BaselineGrowth, Key};
+use crate::report::{Baseline, Finding};
 
 /// The file's name at the workspace root, unless `[gate] baseline` names another.
 pub const DEFAULT_FILE: &str = "lumen-gate-baseline.json";
@@ -79,6 +80,8 @@ struct File {
 #[derive(Debug)]
 pub struct BaselineFile {
     entries: BTreeSet<Entry>,
+    /// The entries as written, with their lines.
+    written: Vec<Entry>,
 }
 
 /// What applying the baseline did.
@@ -128,13 +131,17 @@ pub fn read(path: &Path) -> Result<Option<BaselineFile>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("could not read", path, e)),
     };
-    let name = path.display().to_string();
+    parse(&path.display().to_string(), text).map(Some)
+}
+
+/// Reads the baseline file `name` from its text.
+pub fn parse(name: &str, text: String) -> Result<BaselineFile> {
     let bad = |message: String, line: usize, column: usize, text: String| -> Error {
         let offset = offset_of(&text, line, column);
         ReportError::BadBaseline {
             path: name.to_owned(),
             message,
-            src: NamedSource::new(&name, text),
+            src: NamedSource::new(name, text),
             span: SourceSpan::new(offset.into(), 0),
         }
         .into()
@@ -154,103 +161,122 @@ pub fn read(path: &Path) -> Result<Option<BaselineFile>> {
             text,
         ));
     }
-    Ok(Some(BaselineFile {
-        entries: file.findings.iter().map(Entry::key).collect(),
-    }))
+    let mut written = file.findings;
+    written.sort_by_key(Entry::key);
+    written.dedup_by(|a, b| a.key() == b.key());
+    Ok(BaselineFile {
+        entries: written.iter().map(Entry::key).collect(),
+        written,
+    })
 }
 
 /// The entries of `findings` (those a baseline can hold: source-code and architecture findings), each
 /// with its occurrence index, in the findings' order.
 pub fn entries(findings: &[Finding]) -> Vec<Option<Entry>> {
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&i| findings[i].location.as_ref().map(|l| (l.line, l.column)));
-    let mut seen: BTreeMap<Entry, u32> = BTreeMap::new();
-    let mut out: Vec<Option<Entry>> = vec![None; findings.len()];
-    for i in order {
-        let Some(mut entry) = identity(&findings[i]) else {
-            continue;
-        };
-        let count = seen.entry(entry.key()).or_default();
-        entry.occurrence = *count;
-        *count += 1;
-        out[i] = Some(entry);
-    }
-    out
+    identity::identities(findings)
+        .into_iter()
+        .zip(findings)
+        .map(|(id, f)| id.map(|(key, occurrence)| Entry::new(key, occurrence, f)))
+        .collect()
 }
 
-/// A finding's entry before its occurrence index; `None` for findings no baseline holds (benchmarks).
-fn identity(f: &Finding) -> Option<Entry> {
-    if f.category == Category::Benchmark {
-        return None;
-    }
-    let line = f.location.as_ref().map(|l| l.line);
-    let entry = match &f.code {
-        Some(code) => Entry {
-            kind: f.kind.to_owned(),
-            rule: f.rule_id.to_owned(),
-            file: f.location.as_ref().map(|l| l.file.to_owned()),
-            item: Some(code.item.to_owned()),
-            code: Some(code.text.to_owned()),
-            occurrence: 0,
-            edge: Vec::new(),
-            line,
-        },
-        None => {
-            let mut edge = f.crates.to_vec();
-            if let Some(hop) = f.paths.first().and_then(|p| p.hops.first()) {
-                edge.extend(hop.kinds.iter().map(|k| k.label().to_owned()));
-            }
-            Entry {
-                kind: f.kind.to_owned(),
-                rule: f.rule_id.to_owned(),
-                file: None,
-                item: None,
-                code: None,
-                occurrence: 0,
-                // A finding without crates or code (none today) is identified by its message.
-                edge: if edge.is_empty() {
-                    vec![f.message.to_owned()]
-                } else {
-                    edge
-                },
-                line,
-            }
+impl Entry {
+    fn new(key: Key, occurrence: u32, f: &Finding) -> Entry {
+        Entry {
+            kind: key.kind,
+            rule: key.rule,
+            file: key.file,
+            item: key.item,
+            code: key.code,
+            occurrence,
+            edge: key.edge,
+            line: f.location.as_ref().map(|l| l.line),
         }
-    };
-    Some(entry)
+    }
+
+    /// The entry as the review lists it when the baseline grew.
+    pub fn growth(&self) -> BaselineGrowth {
+        BaselineGrowth {
+            key: self.group(),
+            line: self.line,
+        }
+    }
+
+    /// The finding's identity without its occurrence: what identical findings share.
+    pub fn group(&self) -> Key {
+        Key {
+            kind: self.kind.to_owned(),
+            rule: self.rule.to_owned(),
+            file: self.file.to_owned(),
+            item: self.item.to_owned(),
+            code: self.code.to_owned(),
+            edge: self.edge.to_vec(),
+        }
+    }
 }
 
 impl BaselineFile {
+    /// How many findings the file accepts under each key.
+    pub fn counts(&self) -> BTreeMap<Key, usize> {
+        let mut counts = BTreeMap::new();
+        for e in &self.entries {
+            *counts.entry(e.group()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Which findings the baseline accepts: under each key as many as it holds entries, those that were
+    /// already there at the base first (a finding new since the base is accepted only when the baseline
+    /// holds more entries than the base had findings: the baseline grew, which the review shows).
+    fn accepts(&self, findings: &[Finding]) -> Vec<bool> {
+        let marks = identity::surplus(findings, &self.counts(), |_, f| f.baseline == Baseline::New);
+        marks.into_iter().map(|m| m == Some(false)).collect()
+    }
+
     /// Marks the findings the baseline holds as accepted (those already pre-existing at the base stay
     /// so) and counts the entries that match nothing.
     pub fn apply(&self, findings: &mut [Finding]) -> Applied {
-        let mut matched = BTreeSet::new();
+        let accepted = self.accepts(findings);
         let mut applied = Applied::default();
-        let keys = entries(findings);
-        for (f, entry) in findings.iter_mut().zip(keys) {
-            let Some(key) = entry.map(|e| e.key()) else {
-                continue;
-            };
-            if self.entries.contains(&key) {
+        for (f, accepted) in findings.iter_mut().zip(accepted) {
+            if accepted {
                 if f.baseline.counts() {
                     f.baseline = Baseline::Accepted;
                 }
                 applied.accepted += 1;
-                matched.insert(key);
             }
         }
-        applied.fixed = self.entries.len() - matched.len();
+        applied.fixed = self.entries.len() - applied.accepted;
         applied
     }
 
     /// The entries that still match a finding: the baseline with its fixed entries removed, with the
     /// lines where they are now.
     pub fn pruned(&self, findings: &[Finding]) -> Vec<Entry> {
-        entries(findings)
-            .into_iter()
-            .flatten()
-            .filter(|e| self.entries.contains(&e.key()))
-            .collect()
+        let accepted = self.accepts(findings);
+        let kept: Vec<Finding> = findings
+            .iter()
+            .zip(accepted)
+            .filter(|(_, a)| *a)
+            .map(|(f, _)| f.to_owned())
+            .collect();
+        entries(&kept).into_iter().flatten().collect()
+    }
+
+    /// The entries of this file that `older` does not hold (counted per key: one more identical finding
+    /// accepted is one entry added).
+    pub fn added_since(&self, older: Option<&BaselineFile>) -> Vec<Entry> {
+        let before = older.map(BaselineFile::counts).unwrap_or_default();
+        let mut seen: BTreeMap<Key, usize> = BTreeMap::new();
+        let mut added = Vec::new();
+        for e in &self.written {
+            let n = seen.entry(e.group()).or_default();
+            *n += 1;
+            if *n > before.get(&e.group()).copied().unwrap_or(0) {
+                added.push(e.to_owned());
+            }
+        }
+        added
     }
 }
 

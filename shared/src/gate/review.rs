@@ -39,6 +39,9 @@ pub struct Review {
     pub max_items: usize,
     /// What the baseline file did, when there is one.
     pub baseline: Option<Applied>,
+    /// The baseline's growth since the base (`report.baseline_growth`) was accepted with
+    /// `--accept-baseline-growth`.
+    pub growth_accepted: bool,
 }
 
 /// Merges reports into one: findings de-duplicated, benchmarks by name, rules by kind and id.
@@ -202,6 +205,25 @@ pub fn decide(mut report: Report, tools: BTreeSet<Tool>, cfg: &GateConfig) -> Re
         tools,
         max_items: cfg.review.max_items,
         baseline: None,
+        growth_accepted: false,
+    }
+}
+
+impl Review {
+    /// The baseline file grew since the base (`report.baseline_growth`): unless `accepted`
+    /// (`--accept-baseline-growth`, for the commit that adopts the tool), that blocks, since each added
+    /// entry accepts a finding the change itself brought.
+    pub fn judge_baseline_growth(&mut self, accepted: bool) {
+        let grown = self.report.baseline_growth.len();
+        self.growth_accepted = accepted;
+        if grown == 0 || accepted {
+            return;
+        }
+        self.verdict = Verdict::ChangesRequested;
+        self.to_fix.push(format!(
+            "the baseline file gained {grown} {} since the base (listed under Baseline Growth): fix the findings instead, or pass --accept-baseline-growth if this change adopts lumen-gate",
+            if grown == 1 { "entry" } else { "entries" }
+        ));
     }
 }
 

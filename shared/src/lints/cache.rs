@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lints::facts::FileScan;
 use crate::report::{Finding, Problem};
-use crate::source::modtree::ModDecl;
+use crate::source::modtree::{ModDecl, read_bytes};
 
 /// A stable 64-bit hash (std's SipHash with fixed keys).
 pub fn hash_of(value: &impl Hash) -> u64 {
@@ -73,6 +73,10 @@ struct Summary {
     /// Every file the last scan read, by path, with the hash of its text; empty when some file could
     /// not be read or parsed (a missing module file can appear without any read file changing).
     texts: BTreeMap<String, u64>,
+    /// Every place a `mod` item could be read from, whether something was there (`m.rs` and
+    /// `m/mod.rs`, each `#[path]` alternative): a file appearing or going changes the module tree.
+    #[serde(default)]
+    probes: BTreeMap<String, bool>,
     /// The last scan's findings and problems.
     findings: Vec<Finding>,
     problems: Vec<Problem>,
@@ -100,6 +104,7 @@ pub struct Cache {
     old: Summary,
     old_scans: OnceLock<Scans>,
     new: Mutex<BTreeMap<String, FileEntry>>,
+    probes: Mutex<BTreeMap<String, bool>>,
     /// Some file of the scan could not be read or parsed: the next run walks the tree again.
     incomplete: AtomicBool,
 }
@@ -123,20 +128,38 @@ impl Cache {
             old,
             old_scans: OnceLock::new(),
             new: Mutex::new(BTreeMap::new()),
+            probes: Mutex::new(BTreeMap::new()),
             incomplete: AtomicBool::new(false),
         }
     }
 
-    /// The last scan's findings and problems, when every file it read still has the same text: the
-    /// module tree is then the same too (every `mod` item is in those files).
-    pub fn unchanged(&self) -> Option<(Vec<Finding>, Vec<Problem>)> {
+    /// The last scan's findings and problems, when every file it read still has the same text and
+    /// every place a module could be read from is as it was (something there or not): the module tree
+    /// is then the same too (every `mod` item is in those files). Files are read as the walk reads them
+    /// (regular files of at most `max_file_size` bytes).
+    pub fn unchanged(&self, max_file_size: u64) -> Option<(Vec<Finding>, Vec<Problem>)> {
         if self.old.texts.is_empty() {
             return None;
         }
-        let same = self.old.texts.iter().all(|(path, text)| {
-            std::fs::read(path).is_ok_and(|bytes| hash_of(&bytes.as_slice()) == *text)
-        });
+        let probes_same = self
+            .old
+            .probes
+            .iter()
+            .all(|(path, exists)| std::fs::metadata(path).is_ok() == *exists);
+        let same = probes_same
+            && self.old.texts.iter().all(|(path, text)| {
+                read_bytes(path.as_str().into(), max_file_size)
+                    .is_ok_and(|bytes| hash_of(&bytes.as_slice()) == *text)
+            });
         same.then(|| (self.old.findings.to_vec(), self.old.problems.to_vec()))
+    }
+
+    /// Records that the walk looked for a module's file at `path`, and whether something was there.
+    pub fn looked_for(&self, path: &str, exists: bool) {
+        self.probes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_owned(), exists);
     }
 
     /// A file's scan and module declarations from the last run, when its text and place are the same.
@@ -199,12 +222,17 @@ impl Cache {
                 })
                 .collect()
         };
+        let probes = self
+            .probes
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         let summary = Summary {
             stamp: Stamp {
                 build: self.stamp.build.to_owned(),
                 settings: self.stamp.settings,
             },
             texts,
+            probes,
             findings: findings.to_vec(),
             problems: problems.to_vec(),
         };

@@ -10,6 +10,7 @@
 //! targets = ["lib", "bin"]    # lib (default), bin, test
 //!
 //! interner = "StringTable"  # the crate's string interner type (for string-interning)
+//! max-file-size = 4194304   # bytes; larger source files are not read (an unreadable-file finding)
 //! nursery = true             # turn on the rules still being measured (off by default)
 //!
 //! [[lints.overrides]]
@@ -44,6 +45,10 @@ pub struct LintsConfig {
     /// `intern` / `get_or_intern`.
     #[serde(default)]
     pub interner: Option<Spanned<String>>,
+    /// Source files larger than this many bytes are not read, each an `unreadable-file` finding
+    /// (default 4 MiB).
+    #[serde(default)]
+    pub max_file_size: Option<Spanned<i64>>,
     /// Turns on every rule of the nursery (off by default until measured), at its default severity.
     #[serde(default)]
     pub nursery: bool,
@@ -56,6 +61,7 @@ impl LintsConfig {
             && self.rules.is_empty()
             && self.overrides.is_empty()
             && self.interner.is_none()
+            && self.max_file_size.is_none()
             && !self.nursery
     }
 }

@@ -15,6 +15,7 @@ pub mod crate_index;
 pub mod facts;
 pub mod rules;
 pub mod settings;
+pub mod spans;
 pub mod suppress;
 pub mod syntax;
 pub mod walk;
@@ -36,13 +37,15 @@ use crate::lints::rules::{PREFERRED_OVER, RuleId, Scope};
 use crate::lints::settings::Settings;
 use crate::lints::suppress::Suppressions;
 use crate::lints::walk::scan_file;
+use crate::lock::{self, WhenLocked};
 use crate::report::bench::MeasuredHot;
+use crate::report::identity;
 use crate::report::{
     BaseRevision, Baseline, CodeMatch, Cost, Finding, HotBy, Location, Problem, Report,
     RuleChecked, Severity, Tool,
 };
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
-use crate::workspace::{Members, PackageSelection, relative_to};
+use crate::workspace::{LoadOptions, Members, PackageSelection, relative_to};
 
 /// How to run the lints.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +58,8 @@ pub struct LintOptions {
     pub cache: Option<PathBuf>,
     /// A hash of everything in the configuration that shapes a scan, for the cache.
     pub settings_hash: u64,
+    /// What to do when another run holds the state lock (needed for the base's worktree).
+    pub when_locked: WhenLocked,
     /// The functions the benchmarks' profiles measured hot (`bench::hot`): hot paths as if declared, with
     /// their share and call count as evidence. Empty without any benchmark.
     pub measured_hot: Vec<MeasuredHot>,
@@ -77,27 +82,7 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         }
         None => None,
     };
-    let results: Vec<(Vec<Finding>, Vec<Problem>)> = members
-        .par_iter()
-        .map(|pkg| {
-            let cache = opts.cache.as_deref().map(|dir| {
-                Cache::open(
-                    dir,
-                    &pkg.id.repr,
-                    hash_of(&(opts.settings_hash, roots(settings, pkg))),
-                )
-            });
-            if let Some(hit) = cache.as_ref().and_then(Cache::unchanged) {
-                return hit;
-            }
-            let (findings, problems) =
-                scan_package(ws, settings, pkg, cache.as_ref(), &opts.measured_hot);
-            if let Some(cache) = cache {
-                cache.save(&findings, &problems);
-            }
-            (findings, problems)
-        })
-        .collect();
+    let results = scan_members(ws, &members, settings, opts);
     let mut report = Report::new(Tool::Lints, ws.root.as_str());
     // A rule that reports only in hot paths checks nothing when none are configured or measured.
     report.rules_checked = settings
@@ -117,11 +102,103 @@ pub fn check(ws: &Members, settings: &Settings, opts: &LintOptions) -> Result<Re
         report.problems.extend(problems);
     }
     if let Some((repo, revision)) = base {
-        mark_baseline(ws, &repo, &revision.commit, &mut report.findings)?;
+        let (before, notes) = base_findings(ws, &members, settings, opts, &revision.rev)?;
+        mark_baseline(ws, &repo, &revision.commit, &before, &mut report.findings)?;
+        report.notes.extend(notes);
         report.base = Some(revision);
     }
     report.sort();
     Ok(report)
+}
+
+/// Scans `members` of `ws` (each from the cache when nothing it depends on changed).
+fn scan_members(
+    ws: &Members,
+    members: &[&Package],
+    settings: &Settings,
+    opts: &LintOptions,
+) -> Vec<(Vec<Finding>, Vec<Problem>)> {
+    members
+        .par_iter()
+        .map(|pkg| {
+            let cache = opts.cache.as_deref().map(|dir| {
+                Cache::open(
+                    dir,
+                    &pkg.id.repr,
+                    hash_of(&(opts.settings_hash, roots(settings, pkg))),
+                )
+            });
+            if let Some(hit) = cache
+                .as_ref()
+                .and_then(|c| c.unchanged(settings.max_file_size()))
+            {
+                return hit;
+            }
+            let (findings, problems) =
+                scan_package(ws, settings, pkg, cache.as_ref(), &opts.measured_hot);
+            if let Some(cache) = cache {
+                cache.save(&findings, &problems);
+            }
+            (findings, problems)
+        })
+        .collect()
+}
+
+/// The findings of the same members at base revision `rev`, scanned the same way in a worktree of the
+/// base (`lints-base/` in the state directory, under its lock), with notes for the report. A member that
+/// did not exist at the base has no findings there; nor has a workspace that did not exist.
+fn base_findings(
+    ws: &Members,
+    members: &[&Package],
+    settings: &Settings,
+    opts: &LintOptions,
+    rev: &str,
+) -> Result<(Vec<Finding>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let _lock = lock::acquire(
+        ws.state_dir().as_std_path(),
+        "lumen-gate",
+        opts.when_locked,
+        &mut |line| notes.push(line.to_owned()),
+    )?;
+    let base = crate::base::checkout_root(&ws.root, rev, &ws.state_dir().join("lints-base"))?;
+    notes.extend(base.notes.iter().cloned()); // cloned: the checkout is read again below
+    let manifest = base.root.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Ok((Vec::new(), notes));
+    }
+    let base_ws = Members::load(&LoadOptions {
+        manifest_path: Some(manifest),
+        offline: true,
+        lockfile_is_ours: true,
+        ..LoadOptions::default()
+    })?;
+    let names: std::collections::BTreeSet<&str> = members.iter().map(|p| p.name.as_str()).collect();
+    let base_members: Vec<&Package> = base_ws
+        .packages
+        .iter()
+        .filter(|p| names.contains(p.name.as_str()))
+        .collect();
+    let findings = scan_members(&base_ws, &base_members, settings, opts)
+        .into_iter()
+        .flat_map(|(findings, _)| findings)
+        .collect();
+    Ok((findings, notes))
+}
+
+/// The name a target's code calls its crate, which fn paths start with: the target's name (a lib's
+/// `[lib] name`, a binary's name) with `-` as `_`.
+pub fn crate_ident(target_name: &str) -> String {
+    target_name.replace('-', "_")
+}
+
+/// The crate names fn paths of `pkg` start with: those of its lib, and of its bins and tests when a rule
+/// scans them.
+pub fn crate_idents(settings: &Settings, pkg: &Package) -> Vec<String> {
+    roots(settings, pkg)
+        .into_iter()
+        .map(|(_, _, ident)| ident)
+        .collect()
 }
 
 /// The text of `cargo lumen-gate --explain <rule>`: the rule's group, default and documentation; with
@@ -169,7 +246,7 @@ pub fn kind(rule: RuleId) -> String {
 }
 
 /// The roots to scan in `pkg`: its lib, and its bins and tests when a rule asks for them.
-fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
+fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target, String)> {
     const LIB_KINDS: [TargetKind; 6] = [
         TargetKind::Lib,
         TargetKind::RLib,
@@ -190,7 +267,10 @@ fn roots(settings: &Settings, pkg: &Package) -> Vec<(Utf8PathBuf, Target)> {
             } else {
                 return None;
             };
-            settings.wants(target).then(|| (t.src_path.clone(), target)) // cloned: the walk owns its roots
+            // cloned: the walk owns its roots
+            settings
+                .wants(target)
+                .then(|| (t.src_path.clone(), target, crate_ident(&t.name)))
         })
         .collect()
 }
@@ -261,6 +341,16 @@ impl Analysis for Lint<'_> {
         (rel, self.target, result, Suppressions::read(text))
     }
 
+    fn max_file_size(&self) -> u64 {
+        self.settings.max_file_size()
+    }
+
+    fn looked_for(&self, path: &camino::Utf8Path, exists: bool) {
+        if let Some(cache) = self.cache {
+            cache.looked_for(path.as_str(), exists);
+        }
+    }
+
     fn analyzed(&self, file: &ModuleFile, text: &str, out: &Scanned, decls: &[ModDecl]) {
         if let Some(cache) = self.cache {
             let (key, context) = self.cache_key(file, &out.0);
@@ -277,12 +367,11 @@ fn scan_package(
     measured_hot: &[MeasuredHot],
 ) -> (Vec<Finding>, Vec<Problem>) {
     let measured = Measured::new(measured_hot);
-    let crate_ident = pkg.name.replace('-', "_");
     let include_tests = settings.wants(Target::Test);
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable_findings = Vec::new();
-    for (root, target) in roots(settings, pkg) {
+    for (root, target, crate_ident) in roots(settings, pkg) {
         let lint = Lint {
             ws,
             settings,
@@ -552,6 +641,21 @@ fn finding(
         severity = severity.max(Severity::Warning);
         place.push_str(&format!(" ({why})"));
     }
+    // A measured finding says which callers made its fn hot (the profile's heaviest chain).
+    let mut help = info.help.to_owned();
+    if let Some(Placement::Measured(m)) = &placement
+        && !m.callers.is_empty()
+    {
+        help.push_str(&format!(
+            "; hot through {} -> `{}`",
+            m.callers
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" -> "),
+            short_item(&hit.item)
+        ));
+    }
     let (hot_by, via, share, calls) = match placement {
         Some(Placement::Measured(m)) => (
             Some(HotBy::Measured),
@@ -570,7 +674,7 @@ fn finding(
         severity,
         message: format!("`{}` {}{place}", hit.what, info.phrase),
         why: None,
-        help: Some(info.help.to_owned()),
+        help: Some(help),
         impact: Some(info.impact.to_owned()),
         location: Some(Location {
             file: rel.to_owned(),
@@ -605,14 +709,31 @@ fn short_item(item: &str) -> String {
     segs[segs.len().saturating_sub(2)..].join("::")
 }
 
-/// Marks findings on lines added or changed since `commit` as new, the rest as pre-existing.
-fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Finding]) -> Result<()> {
+/// Marks findings new or pre-existing by their identity ([`identity`]): under each key, HEAD's findings
+/// beyond the count the base had (`before`) are new, whatever lines moved. Which of several identical
+/// findings are called new is for people: those on lines added or changed since `commit` first.
+fn mark_baseline(
+    ws: &Members,
+    repo: &Repo,
+    commit: &str,
+    before: &[Finding],
+    findings: &mut [Finding],
+) -> Result<()> {
+    let known = identity::counts(before);
+    let now = identity::counts(findings.iter());
+    // Only where some but not all identical findings are new does the choice need the diff.
+    let ambiguous = |f: &Finding| {
+        identity::key(f).is_some_and(|k| {
+            let had = known.get(&k).copied().unwrap_or(0);
+            had > 0 && now.get(&k).copied().unwrap_or(0) > had
+        })
+    };
     let root_in_repo = repo.relative_path(ws.root.as_std_path())?;
     let mut changed: BTreeMap<&str, ChangedLines> = BTreeMap::new();
-    let mut new = Vec::with_capacity(findings.len());
+    let mut touched = Vec::with_capacity(findings.len());
     for f in findings.iter() {
-        let Some(loc) = &f.location else {
-            new.push(true);
+        let Some(loc) = f.location.as_ref().filter(|_| ambiguous(f)) else {
+            touched.push(false);
             continue;
         };
         if !changed.contains_key(loc.file.as_str()) {
@@ -624,17 +745,18 @@ fn mark_baseline(ws: &Members, repo: &Repo, commit: &str, findings: &mut [Findin
                 .join("/");
             changed.insert(&loc.file, repo.changed_lines(commit, &in_repo)?);
         }
-        new.push(
+        touched.push(
             changed
                 .get(loc.file.as_str())
                 .is_none_or(|c| c.contains(loc.line)),
         );
     }
-    for (f, new) in findings.iter_mut().zip(new) {
-        f.baseline = if new {
-            Baseline::New
-        } else {
+    let marks = identity::surplus(findings, &known, |i, _| touched[i]);
+    for (f, new) in findings.iter_mut().zip(marks) {
+        f.baseline = if new == Some(false) {
             Baseline::PreExisting
+        } else {
+            Baseline::New
         };
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::errors::Error;
 use crate::lints::cfg::{LintsConfig, Target};
 use crate::lints::rules::{RULES, RuleId, RuleInfo, Scope};
 use crate::report::Severity;
+use crate::source::modtree::DEFAULT_MAX_FILE_SIZE;
 
 struct RuleSetting {
     level: Option<Level>,
@@ -31,6 +32,7 @@ pub struct Settings {
     rules: BTreeMap<RuleId, RuleSetting>,
     overrides: Vec<(GlobSet, BTreeMap<RuleId, Level>)>,
     interner: Option<String>,
+    max_file_size: u64,
     /// `[lints] nursery = true`: the nursery's rules are on.
     nursery: bool,
 }
@@ -105,6 +107,23 @@ impl Settings {
             }
             is_type_name.then(|| text.to_owned())
         });
+        let max_file_size = match &cfg.max_file_size {
+            None => DEFAULT_MAX_FILE_SIZE,
+            Some(size) => u64::try_from(*size.get_ref())
+                .ok()
+                .filter(|&n| n > 0)
+                .unwrap_or_else(|| {
+                    v.error(
+                        size,
+                        format!("`max-file-size = {}` is not a size", size.get_ref()),
+                        "must be a number of bytes, at least 1",
+                        Some(format!(
+                            "the default is {DEFAULT_MAX_FILE_SIZE} (4 MiB); raise it for large generated files"
+                        )),
+                    );
+                    DEFAULT_MAX_FILE_SIZE
+                }),
+        };
         let warnings = v.finish()?;
         let settings = Settings {
             hot_files,
@@ -114,6 +133,7 @@ impl Settings {
             rules,
             overrides,
             interner,
+            max_file_size,
             nursery: cfg.nursery,
         };
         Ok((settings, warnings))
@@ -122,6 +142,11 @@ impl Settings {
     /// The configured string interner type, if any.
     pub fn interner(&self) -> Option<&str> {
         self.interner.as_deref()
+    }
+
+    /// Source files larger than this many bytes are not read (`max-file-size`).
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
     }
 
     /// True when any hot path is configured.
@@ -255,6 +280,49 @@ pub fn unmatched_file_globs(
                     "file globs are relative to the workspace root, e.g. `crates/vm/src/**`"
                         .to_owned(),
                 ),
+            );
+        }
+    }
+    v.finish()
+}
+
+/// A warning for each fn-path glob of `[lints]` (`hot-paths`, a rule's `exclude`) whose crate, the part
+/// before the first `::`, matches none of `crates` (the selected members' crate names: a lib's `[lib]
+/// name`, not its package name): it could match no fn, and a typo or a package name would otherwise turn
+/// the hot-path rules off, or an exclusion, without a word.
+pub fn unmatched_fn_globs(
+    cfg: &LintsConfig,
+    source: Option<&ConfigSource>,
+    crates: &[String],
+) -> Result<Vec<ConfigWarning>, Error> {
+    let globs = cfg
+        .hot_paths
+        .iter()
+        .map(|g| (g, "hot path"))
+        .chain(
+            cfg.rules
+                .values()
+                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
+        )
+        .filter(|(g, _)| g.get_ref().contains("::"));
+    let mut v = Validator::new(source);
+    for (glob, what) in globs {
+        let first = glob.get_ref().split("::").next().unwrap_or_default();
+        let Ok(compiled) = globset::Glob::new(first) else {
+            continue;
+        };
+        let matcher = compiled.compile_matcher();
+        if !crates.iter().any(|c| matcher.is_match(c)) {
+            v.warn(
+                glob,
+                format!(
+                    "{what} `{}` matches no fn: no crate is named `{first}`",
+                    glob.get_ref()
+                ),
+                Some(format!(
+                    "fn paths start with the crate's name as its code calls it (a lib's `[lib] name`, with `_` for `-`): {}",
+                    crates.join(", ")
+                )),
             );
         }
     }

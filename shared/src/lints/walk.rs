@@ -30,6 +30,7 @@ use crate::lints::facts::{
     CallEdge, Condition, FieldDef, FileScan, FnDef, Hit, IdentType, Receiver, code_text,
 };
 use crate::lints::rules::{self, RuleId};
+use crate::lints::spans::{self, Spans};
 use crate::lints::syntax::{
     Bound, Holds, arithmetic_parts, bound_of, call_name, holds_expr, holds_type, is_narrow_type,
     plain_ident, receiver_name,
@@ -53,6 +54,7 @@ pub fn scan_file(
         write_import: imported_write(ast),
         text,
         current: None,
+        spans: Spans::default(),
         path: module_fn_prefix,
         file_hot,
         hot_fn,
@@ -145,6 +147,8 @@ pub(crate) struct Walk<'a> {
     text: &'a str,
     /// The span of the innermost node being matched, whose source text identifies a hit.
     pub(crate) current: Option<Span>,
+    /// Spans found without printing the nodes (linear in a chain).
+    pub(crate) spans: Spans,
     /// The enclosing item's path, crate first.
     pub(crate) path: Vec<String>,
     file_hot: bool,
@@ -500,7 +504,7 @@ impl Walk<'_> {
 
     /// Walks a macro invocation's tokens as expressions where they parse as such.
     fn macro_tokens(&mut self, mac: &syn::Macro) {
-        self.current = Some(mac.span());
+        self.current = Some(spans::mac(mac));
         let name = mac
             .path
             .segments
@@ -1222,7 +1226,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_type(&mut self, ty: &'ast syn::Type) {
-        self.current = Some(ty.span());
+        self.current = Some(spans::ty(ty));
         rules::written_type(self, ty);
         visit::visit_type(self, ty);
     }
@@ -1254,7 +1258,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        self.current = Some(f.expr.span());
+        self.current = Some(self.spans.expr(&f.expr));
         rules::for_loop(self, f);
         let key = crate::lints::syntax::collection_key(&f.expr);
         self.in_loop_body(key, Some(&f.expr), |s| {
@@ -1287,7 +1291,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.current = Some(m.span());
+        self.current = Some(self.spans.method_call(m));
         let name = m.method.to_string();
         let span = m
             .method
@@ -1344,7 +1348,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        self.current = Some(c.span());
+        self.current = Some(self.spans.call(c));
         if let Some((prev, last)) = call_name(&c.func) {
             rules::call(self, c, prev.as_deref(), &last);
             let owner = match prev.as_deref() {
@@ -1390,7 +1394,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        self.current = Some(l.span());
+        self.current = Some(spans::local(l));
         rules::local(self, l);
         // The initializer is walked before the name is in scope (`let x = x.len();`).
         visit::visit_local(self, l);
@@ -1398,7 +1402,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
-        self.current = Some(s.span());
+        self.current = Some(self.spans.stmt(s));
         rules::stmt(self, s);
         visit::visit_stmt(self, s);
     }
@@ -1421,7 +1425,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.current = Some(i.cond.span());
+        self.current = Some(self.spans.expr(&i.cond));
         rules::expr_if(self, i);
         visit::visit_expr_if(self, i);
         if leaves(&i.then_branch) {

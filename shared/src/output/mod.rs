@@ -1,5 +1,6 @@
 //! Output settings shared by the three tools: colour, format, verbosity, and progress on stderr.
 
+pub mod escape;
 pub mod progress;
 
 use std::io::IsTerminal;

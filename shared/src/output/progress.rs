@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::output::Verbosity;
+use crate::output::{Verbosity, escape};
 
 /// How progress is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +106,13 @@ impl Progress {
 
     /// A bench target entered `phase` at `revision` ("base abc123", "HEAD").
     pub fn phase(&mut self, phase: Phase, revision: &str, target: &str) {
-        self.current = format!("{} {revision}: {target}", phase.word());
+        // Names come from the repository under review: one line each, never a workflow command.
+        self.current = format!(
+            "{} {}: {}",
+            phase.word(),
+            escape::terminal(revision),
+            escape::terminal(target)
+        );
         if let Some(bar) = &self.bar {
             bar.set_message(self.current.clone()); // cloned: kept for the benchmark counts
         } else if let Some(out) = &mut self.lines {
@@ -125,6 +131,7 @@ impl Progress {
 
     /// A line of its own (installing a runner, a note).
     pub fn note(&mut self, text: &str) {
+        let text = escape::stderr(&escape::terminal(text), false);
         if let Some(bar) = &self.bar {
             bar.println(text);
         } else if let Some(out) = &mut self.lines {
@@ -202,6 +209,23 @@ mod tests {
         assert_eq!(
             text,
             "bench: build HEAD: calc/calc\nbench: run HEAD: calc/calc\n"
+        );
+    }
+
+    #[test]
+    fn names_cannot_start_a_line_or_a_workflow_command() {
+        let shared = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut progress = Progress::lines_to(Box::new(SharedBuf(shared.clone()))); // cloned: the test reads it back
+        progress.phase(
+            Phase::Run,
+            "HEAD",
+            "calc/x\n::error file=a.rs::forged\x1b[31m",
+        );
+        progress.note("::warning::forged");
+        let text = String::from_utf8(shared.lock().unwrap().clone()).unwrap(); // cloned: read once
+        assert_eq!(
+            text,
+            "bench: run HEAD: calc/x\\n::error file=a.rs::forged\\u{1b}[31m\n> ::warning::forged\n"
         );
     }
 

@@ -73,13 +73,21 @@ pub fn complexity_table(report: &Report, max_rows: usize, name: fn(&str) -> Stri
     out
 }
 
-/// The table, then one line per finding and per note; `-v` adds the other metrics under each row.
-pub fn table(report: &Report, verbosity: Verbosity) -> String {
+/// The table, then one line per finding and per note; `-v` adds the other metrics under each row. Names
+/// and messages from the repository are escaped for `markdown` (a pull-request comment) or else for a
+/// terminal, table cells so that they cannot split.
+pub fn table(report: &Report, verbosity: Verbosity, markdown: bool) -> String {
+    type Escape = fn(&str) -> String;
+    let (cell, text): (Escape, Escape) = if markdown {
+        (escape::table_cell, escape::markdown)
+    } else {
+        (escape::terminal_cell, escape::terminal)
+    };
     let mut out = String::from(
         "| Benchmark | Before | After | Change |\n|-----------|--------|-------|--------|\n",
     );
     for b in &report.benchmarks {
-        out.push_str(&bench_row(b, escape::terminal));
+        out.push_str(&bench_row(b, cell));
         out.push('\n');
         if let Some(wall) = &b.wall_clock {
             out.push_str(&format!(
@@ -106,45 +114,37 @@ pub fn table(report: &Report, verbosity: Verbosity) -> String {
                 for f in &a.functions {
                     out.push_str(&format!(
                         "|   {} | {} |\n",
-                        escape::terminal(&function_name(f)),
+                        cell(&function_name(f)),
                         function_figures(f).join(" | ")
                     ));
                 }
                 if let Some(note) = &a.note {
-                    out.push_str(&format!("|   ({}) | | | |\n", escape::terminal(note)));
+                    out.push_str(&format!("|   ({}) | | | |\n", cell(note)));
                 }
             }
         }
     }
-    let families = complexity_table(report, usize::MAX, escape::terminal);
+    let families = complexity_table(report, usize::MAX, cell);
     if !families.is_empty() {
         out.push_str("\nComplexity:\n");
         out.push_str(&families);
     }
     for f in &report.findings {
-        out.push_str(&format!(
-            "{}: {}",
-            f.severity.label(),
-            escape::terminal(&f.message)
-        ));
+        out.push_str(&format!("{}: {}", f.severity.label(), text(&f.message)));
         if let Some(impact) = &f.impact {
-            out.push_str(&format!(" ({})", escape::terminal(impact)));
+            out.push_str(&format!(" ({})", text(impact)));
         }
         out.push('\n');
     }
     if verbosity > Verbosity::Quiet {
         for b in report.benchmarks.iter() {
             if let Some(svg) = &b.flamegraph {
-                out.push_str(&format!(
-                    "flamegraph of {}: {}\n",
-                    escape::terminal(&b.name),
-                    escape::terminal(svg)
-                ));
+                out.push_str(&format!("flamegraph of {}: {}\n", text(&b.name), text(svg)));
             }
         }
     }
     for p in &report.problems {
-        out.push_str(&format!("note: {}\n", escape::terminal(&p.message)));
+        out.push_str(&format!("note: {}\n", text(&p.message)));
     }
     out
 }

@@ -1,8 +1,11 @@
-//! GitHub Actions output: one workflow command per blocking finding (`::error file=..,line=..::message`),
-//! and the markdown review appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
+//! GitHub Actions output: workflow commands (`::error file=..,line=..::message`), and the markdown review
+//! appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
 //!
-//! GitHub shows at most 10 error and 10 warning annotations per step, so only blocking findings are
-//! annotated, most severe first (the review is ranked that way); SARIF keeps every finding.
+//! GitHub shows at most [`PER_KIND`] annotations of each kind (error, warning, notice) per step and
+//! [`PER_JOB`] per job, and drops the rest without a word. So the blocking findings are annotated in the
+//! review's own order (the most important first: whatever order the review ranks its issues in), as many
+//! as fit; then one notice says how many more there are and where the full review is; the verdict comes
+//! last. SARIF keeps every finding.
 
 use std::io::Write;
 
@@ -10,19 +13,53 @@ use crate::gate::review::Review;
 use crate::gate::verdict::Verdict;
 use crate::report::{Finding, Severity};
 
-/// Writes one annotation per blocking finding, most severe first, then the verdict.
+/// Annotations of one kind GitHub shows per step.
+pub const PER_KIND: usize = 10;
+/// Annotations GitHub shows per job, all steps together.
+pub const PER_JOB: usize = 50;
+
+/// Writes the annotations that fit GitHub's limits, most important first, then a notice counting the
+/// rest (when some did not fit), then the verdict.
 pub fn write_annotations(review: &Review, out: &mut dyn Write) -> std::io::Result<()> {
-    for f in review.blocking.iter().filter_map(|&i| review.issues.get(i)) {
-        writeln!(out, "{}", annotation(f, level(f.severity)))?;
+    let approved = review.verdict == Verdict::Approved;
+    // The verdict takes one error (or notice), the count of the rest one notice: neither is dropped.
+    let mut budget = [
+        ("error", PER_KIND - usize::from(!approved)),
+        ("warning", PER_KIND),
+        ("notice", PER_KIND - 1 - usize::from(approved)),
+    ];
+    let mut job = PER_JOB - 2;
+    let mut omitted = 0;
+    let blocking = review.blocking.iter().filter_map(|&i| review.issues.get(i));
+    for f in blocking {
+        let level = level(f.severity);
+        match budget.iter_mut().find(|(l, _)| *l == level) {
+            Some((_, n)) if *n > 0 && job > 0 => {
+                *n -= 1;
+                job -= 1;
+                writeln!(out, "{}", annotation(f, level))?;
+            }
+            _ => omitted += 1,
+        }
+    }
+    if omitted > 0 {
+        writeln!(
+            out,
+            "::notice title=lumen-gate::{}",
+            escape_data(&format!(
+                "{omitted} more blocking {} not annotated (GitHub shows {PER_KIND} annotations of each kind per step): the full review is in the job summary and in `cargo lumen-gate --format json` or `--format sarif`",
+                if omitted == 1 {
+                    "finding is"
+                } else {
+                    "findings are"
+                }
+            ))
+        )?;
     }
     writeln!(
         out,
         "::{} title=lumen-gate::{}",
-        if review.verdict == Verdict::Approved {
-            "notice"
-        } else {
-            "error"
-        },
+        if approved { "notice" } else { "error" },
         escape_data(&format!("Performance review: {}", review.verdict.label()))
     )
 }
@@ -60,11 +97,11 @@ pub fn annotation(f: &Finding, level: &str) -> String {
 }
 
 /// Escapes a command's message (`%`, CR, LF), as the runner expects; other control characters (the ESC
-/// of a terminal escape sequence the log would run) become spaces.
+/// of a terminal escape sequence the log would run) and bidi overrides become spaces.
 pub fn escape_data(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() && !matches!(c, '\r' | '\n') {
+            if (c.is_control() && !matches!(c, '\r' | '\n')) || crate::output::escape::is_bidi(c) {
                 ' '
             } else {
                 c

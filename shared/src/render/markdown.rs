@@ -45,7 +45,7 @@ impl Flavor {
     fn cell(self) -> fn(&str) -> String {
         match self {
             Flavor::Markdown => escape::table_cell,
-            Flavor::Terminal => escape::terminal,
+            Flavor::Terminal => escape::terminal_cell,
         }
     }
 
@@ -106,6 +106,11 @@ fn write_review(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
     writeln!(out, "### Issues Found")?;
     write_issues(r, budget, out)?;
     writeln!(out)?;
+
+    if !r.report.baseline_growth.is_empty() {
+        write_baseline_growth(r, budget.flavor, out)?;
+        writeln!(out)?;
+    }
 
     writeln!(out, "### Benchmarks Run")?;
     write_benchmarks(r, budget, out)?;
@@ -214,6 +219,44 @@ fn write_issues(r: &Review, budget: Budget, out: &mut String) -> std::fmt::Resul
     }
     if not_listed > 0 {
         write_not_blocking(r, not_listed, budget.flavor, out)?;
+    }
+    Ok(())
+}
+
+/// Each entry the baseline file gained since the base: a finding the change accepts for itself.
+fn write_baseline_growth(r: &Review, flavor: Flavor, out: &mut String) -> std::fmt::Result {
+    let grown = &r.report.baseline_growth;
+    writeln!(out, "### Baseline Growth")?;
+    writeln!(
+        out,
+        "The baseline file gained {} {} since the base; {}:",
+        grown.len(),
+        plural(grown.len(), "entry", "entries"),
+        if r.growth_accepted {
+            "accepted with `--accept-baseline-growth`"
+        } else {
+            "each accepts a finding this change brings, so it blocks"
+        }
+    )?;
+    for (n, g) in grown.iter().enumerate() {
+        let k = &g.key;
+        let mut what = format!("`{}`", k.rule);
+        if let Some(file) = &k.file {
+            what.push_str(&format!(" in {file}"));
+            if let Some(line) = g.line {
+                what.push_str(&format!(":{line}"));
+            }
+        }
+        if let Some(item) = &k.item {
+            what.push_str(&format!(" (`{item}`)"));
+        }
+        if let Some(code) = &k.code {
+            what.push_str(&format!(": `{code}`"));
+        }
+        if !k.edge.is_empty() {
+            what.push_str(&format!(": {}", k.edge.join(" -> ")));
+        }
+        writeln!(out, "{}. {}", n + 1, flavor.text(&what))?;
     }
     Ok(())
 }
@@ -552,6 +595,18 @@ pub fn summary(r: &Review, flavor: Flavor) -> String {
             " {} baselined {} fixed: run `cargo lumen-gate --write-baseline` to shrink the baseline.",
             applied.fixed,
             plural(applied.fixed, "finding is", "findings are")
+        ));
+    }
+    let grown = r.report.baseline_growth.len();
+    if grown > 0 {
+        s.push_str(&format!(
+            " The baseline file gained {grown} {} since the base ({}).",
+            plural(grown, "entry", "entries"),
+            if r.growth_accepted {
+                "accepted with `--accept-baseline-growth`"
+            } else {
+                "blocking"
+            }
         ));
     }
     let benches = &r.report.benchmarks;

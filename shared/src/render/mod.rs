@@ -3,7 +3,7 @@
 
 pub mod arch;
 pub mod bench;
-pub mod escape;
+pub use crate::output::escape;
 pub mod github;
 pub mod human;
 pub mod markdown;

@@ -4,6 +4,7 @@ use crate::gate::cfg::GateConfig;
 use crate::gate::review::{self, Review};
 use crate::gate::verdict::{Verdict, VerdictConfig};
 use crate::render::{github, markdown, sarif};
+use crate::report::identity;
 use crate::report::*;
 
 fn finding(
@@ -477,6 +478,164 @@ fn a_changed_benchmarks_attribution_is_collapsed_under_its_row() {
     assert!(
         terminal.contains("|   where: +3,690 Ir in `vm::dispatch::step` (vm/src/dispatch.rs:40), 99.7% of the change | | | |\n|   flamegraph: target/lumen-gate/ws-1/profiles/vm-loop.svg | | | |\n"),
         "{terminal}"
+    );
+}
+
+/// What a pull request controls, made hostile: line breaks into workflow commands, terminal escapes,
+/// table pipes, an HTML comment, a mention, a link, bidi overrides.
+const HOSTILE: &str = "x\n::error file=a.rs,line=1::forged\r\n\x1b[31mred|cell|<!-- hidden @octocat [l](https://e.x) \u{202E}";
+
+/// A review whose every name comes from [`HOSTILE`]: files, rules, messages, benchmarks, notes,
+/// problems, baseline growth.
+fn hostile_review() -> Review {
+    let mut lints = lints_report();
+    for f in &mut lints.findings {
+        f.message = format!("`{HOSTILE}` {HOSTILE}");
+        if let Some(l) = &mut f.location {
+            l.file = format!("src/{HOSTILE}.rs");
+        }
+        f.help = Some(HOSTILE.into());
+        f.code = Some(CodeMatch {
+            item: HOSTILE.into(),
+            text: HOSTILE.into(),
+        });
+    }
+    lints.problems.push(Problem {
+        location: None,
+        message: HOSTILE.into(),
+    });
+    lints.notes.push(HOSTILE.into());
+    lints.baseline_growth.push(identity::BaselineGrowth {
+        key: identity::Key {
+            kind: "lints::no-unwrap".into(),
+            rule: HOSTILE.into(),
+            file: Some(HOSTILE.into()),
+            item: Some(HOSTILE.into()),
+            code: Some(HOSTILE.into()),
+            edge: vec![HOSTILE.into()],
+        },
+        line: Some(3),
+    });
+    let mut bench = bench_report();
+    for b in &mut bench.benchmarks {
+        b.name = format!("{}{HOSTILE}", b.name);
+        b.flamegraph = Some(HOSTILE.into());
+    }
+    for f in &mut bench.findings {
+        f.message = HOSTILE.into();
+        f.benchmark = f.benchmark.as_ref().map(|n| format!("{n}{HOSTILE}"));
+    }
+    let mut review = review_of(vec![lints, bench], &VerdictConfig::default());
+    review.judge_baseline_growth(false);
+    review
+}
+
+/// Checks one output against the promises: no line that GitHub would read as a workflow command but the
+/// tool's own, no raw control character, and for markdown no HTML comment, no split table cell, no link
+/// and no bare mention.
+fn assert_defused(name: &str, text: &str, own_commands: bool, markdown: bool) {
+    for line in text.lines() {
+        if line.trim_start().starts_with("::") {
+            assert!(
+                own_commands
+                    && ["::error ", "::warning ", "::notice "]
+                        .iter()
+                        .any(|p| line.starts_with(p)),
+                "{name}: a forged workflow command: {line:?}"
+            );
+        }
+        // JSON and SARIF are data: serde escapes control characters, and a bidi override is text there.
+        let data = matches!(name, "Json" | "Sarif");
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || (!data && ('\u{202A}'..='\u{202E}').contains(&c))),
+            "{name}: a raw control character: {line:?}"
+        );
+        if markdown {
+            let outside: String = line
+                .split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 0)
+                .map(|(_, s)| s)
+                .collect();
+            assert!(
+                !outside.contains("<!--"),
+                "{name}: an HTML comment: {line:?}"
+            );
+            assert!(
+                !outside.replace("\\]", "").contains("]("),
+                "{name}: a link: {line:?}"
+            );
+            let bare_mention = line
+                .char_indices()
+                .any(|(i, c)| c == '@' && line[i + 1..].starts_with(|n: char| n.is_alphanumeric()));
+            assert!(!bare_mention, "{name}: a bare mention: {line:?}");
+            if line.starts_with('|') {
+                let cells = line.replace("\\|", "").matches('|').count();
+                assert!(
+                    cells == 5 || cells == 6,
+                    "{name}: a table row split: {line:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_names_are_defused_in_every_format() {
+    use crate::output::{Format, Verbosity};
+    use crate::render::human::HumanStyle;
+    let review = hostile_review();
+    let style = HumanStyle {
+        color: false,
+        width: 100,
+    };
+    for format in [
+        Format::Human,
+        Format::Markdown,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+    ] {
+        for verbosity in [Verbosity::Normal, Verbosity::Verbose] {
+            let mut out = Vec::new();
+            crate::render::review::write_review(&review, format, style, verbosity, &mut out)
+                .unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("forged"), "{format:?}: the text is shown");
+            assert_defused(
+                &format!("{format:?}"),
+                &text,
+                format == Format::Github,
+                format == Format::Markdown,
+            );
+        }
+    }
+    // `cargo lumen-bench`'s table, as markdown and on a terminal.
+    let bench = hostile_review().report;
+    for markdown in [true, false] {
+        let text = crate::render::bench::table(&bench, Verbosity::Verbose, markdown);
+        assert_defused("bench table", &text, false, markdown);
+        for row in text.lines().filter(|l| l.starts_with('|')) {
+            let cells = row.replace("\\|", "").matches('|').count();
+            assert!(
+                cells == 5 || cells == 4 || cells == 3,
+                "a table row split: {row:?}"
+            );
+        }
+    }
+    // Diagnostics and progress lines on stderr.
+    let diag = crate::render::human::FindingDiagnostic::new(
+        &review.issues[0],
+        camino::Utf8Path::new("/nonexistent"),
+    );
+    let rendered = crate::render::human::render_diagnostic(&diag, style);
+    assert_defused(
+        "stderr",
+        &crate::render::escape::stderr(&rendered, false),
+        false,
+        false,
     );
 }
 

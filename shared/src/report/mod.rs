@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod complexity;
 pub mod figures;
+pub mod identity;
 
 use std::collections::BTreeMap;
 
@@ -514,6 +515,10 @@ pub struct Report {
     /// again after an interrupted run, a base whose `Cargo.lock` cargo had to update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Entries the baseline file gained since the base revision (`cargo lumen-gate --base`): each accepts
+    /// a finding the change itself brought; they block unless `--accept-baseline-growth` is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baseline_growth: Vec<identity::BaselineGrowth>,
     /// The claims of speed or memory changes read from the commit messages (and `--claims`), each with
     /// what the benchmarks measured.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -539,6 +544,7 @@ impl Report {
             problems: Vec::new(),
             complexity: Vec::new(),
             notes: Vec::new(),
+            baseline_growth: Vec::new(),
             claims: Vec::new(),
             measured_hot: Vec::new(),
         }

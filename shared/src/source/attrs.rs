@@ -117,10 +117,51 @@ pub fn path_attrs(attrs: &[Attribute]) -> Vec<String> {
 }
 
 /// True when the item is compiled only under some condition: `#[cfg(..)]` or `#[cfg_attr(..)]` on it.
+/// A predicate that is always true (`all()`, as in `#[cfg(all())]`) does not make it conditional.
 pub fn is_conditional(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+    attrs.iter().any(|attr| {
+        let predicate = if attr.path().is_ident("cfg") {
+            attr.parse_args::<syn::Meta>()
+        } else if attr.path().is_ident("cfg_attr") {
+            attr.parse_args_with(|input: syn::parse::ParseStream<'_>| {
+                let predicate: syn::Meta = input.parse()?;
+                let _rest: proc_macro2::TokenStream = input.parse()?;
+                Ok(predicate)
+            })
+        } else {
+            return false;
+        };
+        predicate.map_or(true, |p| constant(&p) != Some(true))
+    })
+}
+
+/// The value of a cfg predicate whatever the build: `Some(true)` for `all()` (always on), `Some(false)`
+/// for `any()` (never on), and so on through `all`, `any` and `not`; `None` when it depends on the build.
+fn constant(meta: &syn::Meta) -> Option<bool> {
+    let syn::Meta::List(list) = meta else {
+        return None;
+    };
+    let args = list
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let values: Vec<Option<bool>> = args.iter().map(constant).collect();
+    if list.path.is_ident("all") {
+        if values.contains(&Some(false)) {
+            Some(false)
+        } else {
+            values.iter().all(|v| *v == Some(true)).then_some(true)
+        }
+    } else if list.path.is_ident("any") {
+        if values.contains(&Some(true)) {
+            Some(true)
+        } else {
+            values.iter().all(|v| *v == Some(false)).then_some(false)
+        }
+    } else if list.path.is_ident("not") && values.len() == 1 {
+        values[0].map(|v| !v)
+    } else {
+        None
+    }
 }
 
 fn str_value(meta: &syn::Meta) -> Option<String> {
@@ -169,5 +210,15 @@ mod tests {
         assert!(path_attrs(&attrs("#[cfg_attr(unix, inline)]")).is_empty());
         assert!(is_conditional(&attrs("#[cfg(feature = \"x\")]")));
         assert!(!is_conditional(&attrs("#[inline]")));
+        // Always on: not a condition.
+        assert!(!is_conditional(&attrs("#[cfg(all())]")));
+        assert!(!is_conditional(&attrs("#[cfg(not(any()))]")));
+        assert!(!is_conditional(&attrs("#[cfg(any(unix, all()))]")));
+        assert!(!is_conditional(&attrs(
+            "#[cfg_attr(all(), path = \"p.rs\")]"
+        )));
+        assert!(is_conditional(&attrs("#[cfg(all(unix, all()))]")));
+        assert!(is_conditional(&attrs("#[cfg(any())]")));
+        assert!(is_conditional(&attrs("#[cfg_attr(unix, path = \"p.rs\")]")));
     }
 }

@@ -86,7 +86,23 @@ pub trait Analysis: Sync {
 
     /// A fresh analysis of `file` and its module declarations, to be kept for a later run.
     fn analyzed(&self, _file: &ModuleFile, _text: &str, _out: &Self::Output, _decls: &[ModDecl]) {}
+
+    /// The walk looked for a module's file at `path` and found something there (`exists`) or not. Every
+    /// place a `mod` item could be read from is reported, whether it exists or not: a cache of the walk
+    /// is valid only while each is as it was.
+    fn looked_for(&self, _path: &Utf8Path, _exists: bool) {}
+
+    /// Files larger than this many bytes are not read (a problem each): [`DEFAULT_MAX_FILE_SIZE`] unless
+    /// configured.
+    fn max_file_size(&self) -> u64 {
+        DEFAULT_MAX_FILE_SIZE
+    }
 }
+
+/// The size past which a source file is not read: 4 MiB. Parsing costs about a hundred times a file's
+/// size in memory, so this bounds a run near half a gigabyte per parsing thread; hand-written Rust files
+/// are far smaller (a generated one can be allowed with `[lints] max-file-size`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 << 20;
 
 /// A closure as an [`Analysis`] without a cache.
 struct Closure<'a, F>(&'a F);
@@ -290,20 +306,39 @@ pub fn top_level_modules(root_file: &Utf8Path) -> Result<Vec<String>, SourceProb
 
 /// Reads and parses one file: its text and syntax tree.
 fn parse(path: &Utf8Path) -> Result<(String, syn::File), SourceProblem> {
-    let text = read(path)?;
+    let text = read(path, DEFAULT_MAX_FILE_SIZE)?;
     let ast = parse_text(path, &text)?;
     Ok((text, ast))
 }
 
-/// Reads one source file as UTF-8.
-fn read(path: &Utf8Path) -> Result<String, SourceProblem> {
-    let problem = |line: u32, column: u32, message: String| SourceProblem {
-        path: path.to_owned(),
-        line,
-        column,
-        message,
-    };
-    let bytes = std::fs::read(path).map_err(|e| problem(0, 0, format!("cannot read file: {e}")))?;
+/// What a path that is not a regular file is (after symlinks): named in its problem.
+fn not_regular(kind: std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+        if kind.is_fifo() {
+            return Some("a named pipe");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+/// Reads one source file as UTF-8: only a regular file (a symlink to `/dev/zero` or a named pipe is
+/// never read), and only up to `limit` bytes.
+fn read(path: &Utf8Path, limit: u64) -> Result<String, SourceProblem> {
+    let bytes = read_bytes(path, limit)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
@@ -311,8 +346,57 @@ fn read(path: &Utf8Path) -> Result<String, SourceProblem> {
             .filter(|&&b| b == b'\n')
             .count() as u32
             + 1;
-        problem(line, 0, "file is not valid UTF-8".to_owned())
+        SourceProblem {
+            path: path.to_owned(),
+            line,
+            column: 0,
+            message: "file is not valid UTF-8".to_owned(),
+        }
     })
+}
+
+/// The bytes of a regular file of at most `limit` bytes; anything else is a problem, never a read.
+pub fn read_bytes(path: &Utf8Path, limit: u64) -> Result<Vec<u8>, SourceProblem> {
+    use std::io::Read;
+    let problem = |line: u32, column: u32, message: String| SourceProblem {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    };
+    let cannot = |e: std::io::Error| problem(0, 0, format!("cannot read file: {e}"));
+    let refuse = |what: &str| problem(0, 0, format!("not read: it is {what}, not a regular file"));
+    // Checked before opening (opening a named pipe would wait for a writer) and again on the open file.
+    let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
+    if let Some(what) = not_regular(kind) {
+        return Err(refuse(what));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if let Some(what) = not_regular(meta.file_type()) {
+        return Err(refuse(what));
+    }
+    let too_large = || {
+        problem(
+            0,
+            0,
+            format!(
+                "not read: larger than {limit} bytes, the limit for one file (`[lints] max-file-size`)"
+            ),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow while read: never past the limit.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Parses a file's text.
@@ -365,6 +449,8 @@ struct ChildModule {
     candidates: Vec<(Utf8PathBuf, Utf8PathBuf)>,
     /// A missing file is not a problem: the module is compiled only under a condition.
     conditional: bool,
+    /// The candidates are `x.rs` and `x/mod.rs` (no `#[path]`): both existing is ambiguous.
+    both_forms: bool,
     module_path: Vec<String>,
     test_only: bool,
     declared_in: Utf8PathBuf,
@@ -419,7 +505,7 @@ impl<A: Analysis> Walker<'_, A> {
             );
             return;
         }
-        let text = match read(&path) {
+        let text = match read(&path, self.analysis.max_file_size()) {
             Ok(text) => text,
             Err(problem) => {
                 self.problems
@@ -465,7 +551,32 @@ impl<A: Analysis> Walker<'_, A> {
     }
 
     fn visit_child(&self, mut child: ChildModule) {
-        match child.candidates.iter().position(|(c, _)| c.is_file()) {
+        // Anything at a candidate path counts (a named pipe or a directory too: reading it is refused
+        // with a problem, not silently skipped); each is reported, existing or not.
+        let exists: Vec<bool> = child
+            .candidates
+            .iter()
+            .map(|(c, _)| {
+                let exists = std::fs::metadata(c).is_ok();
+                self.analysis.looked_for(c, exists);
+                exists
+            })
+            .collect();
+        if child.both_forms && exists.iter().all(|e| *e) {
+            let found: Vec<&str> = child.candidates.iter().map(|(c, _)| c.as_str()).collect();
+            self.problem(
+                &child.declared_in,
+                child.line,
+                child.column,
+                format!(
+                    "file for module `{}` found at both {} (rustc's error E0761): neither is read",
+                    child.module_path.last().map_or("", String::as_str),
+                    found.join(" and ")
+                ),
+            );
+            return;
+        }
+        match exists.iter().position(|e| *e) {
             Some(found) => {
                 let (file, child_dir) = child.candidates.swap_remove(found);
                 self.visit_file(
@@ -536,6 +647,7 @@ impl<A: Analysis> Walker<'_, A> {
             out.push(ChildModule {
                 candidates,
                 conditional: at.conditional,
+                both_forms: at.path_attrs.is_empty(),
                 module_path,
                 test_only: file.test_only || decl.test,
                 declared_in: file.path.to_owned(),

@@ -12,7 +12,7 @@ pub const INFO: RuleInfo = RuleInfo {
     phrase: "could not be checked",
     category: Category::CodeQuality,
     scope: Scope::Everywhere,
-    default: Severity::Warning,
+    default: Severity::Critical,
     description: "a file of the module tree that could not be read or parsed (or is nested too \
                   deeply to parse safely): none of its code is checked",
     help: "fix the file, or say which module it is: a file no rule can read is a file no rule checks",
