@@ -48,7 +48,7 @@ fn a_baseline_accepts_todays_findings_and_only_new_ones_block() {
     let before = gate(&p, &["--only", "lints"]);
     assert_eq!(before.code, 1, "{}", before.stderr);
     let total = before.json()["findings"].as_array().unwrap().len();
-    assert!(total > 30, "{total}");
+    assert!(total > 20, "{total}");
 
     // Writing it: every current finding, one entry per line, sorted; the run then passes.
     let written = gate(&p, &["--only", "lints", "--write-baseline"]);
