@@ -1,4 +1,5 @@
-#![doc = include_str!("docs/suppression-reason.md")]
+// The documentation is scanned by tests/tests/lint_docs.rs, not compiled as doctests.
+#![cfg_attr(not(doctest), doc = include_str!("docs/suppression-reason.md"))]
 
 use crate::lints::facts::Hit;
 use crate::lints::rules::{Group, RuleId, RuleInfo, Scope};
