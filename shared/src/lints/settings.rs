@@ -243,25 +243,7 @@ pub fn unmatched_file_globs(
 ) -> Result<Vec<ConfigWarning>, Error> {
     let mut files = Vec::new();
     list_files(root.as_std_path(), root.as_std_path(), &mut files);
-    let globs = cfg
-        .hot_paths
-        .iter()
-        .map(|g| (g, "hot path"))
-        .chain(
-            cfg.rules
-                .values()
-                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
-        )
-        .chain(
-            cfg.overrides
-                .iter()
-                .flat_map(|o| o.paths.iter().map(|g| (g, "override path"))),
-        )
-        .filter(|(g, _)| !g.get_ref().contains("::"));
-    let globs = globs.map(|(g, what)| match g.get_ref().strip_prefix('!') {
-        Some(rest) => (Spanned::new(g.span(), rest.to_owned()), what),
-        None => (g.to_owned(), what),
-    });
+    let globs = named_globs(cfg, true).filter(|(g, _)| !g.get_ref().contains("::"));
     let mut v = Validator::new(source);
     for (glob, what) in globs {
         let glob = &glob;
@@ -295,18 +277,10 @@ pub fn unmatched_fn_globs(
     source: Option<&ConfigSource>,
     crates: &[String],
 ) -> Result<Vec<ConfigWarning>, Error> {
-    let globs = cfg
-        .hot_paths
-        .iter()
-        .map(|g| (g, "hot path"))
-        .chain(
-            cfg.rules
-                .values()
-                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
-        )
-        .filter(|(g, _)| g.get_ref().contains("::"));
+    let globs = named_globs(cfg, false).filter(|(g, _)| g.get_ref().contains("::"));
     let mut v = Validator::new(source);
     for (glob, what) in globs {
+        let glob = &glob;
         let first = glob.get_ref().split("::").next().unwrap_or_default();
         let Ok(compiled) = globset::Glob::new(first) else {
             continue;
@@ -327,6 +301,32 @@ pub fn unmatched_fn_globs(
         }
     }
     v.finish()
+}
+
+/// The globs of `[lints]` that name places, with what each is: `hot-paths` (a `!` exclusion read as the
+/// glob it takes back out), each rule's `exclude`, and with `overrides` the `[[lints.overrides]]` paths.
+fn named_globs(
+    cfg: &LintsConfig,
+    overrides: bool,
+) -> impl Iterator<Item = (Spanned<String>, &'static str)> + '_ {
+    let overrides = cfg
+        .overrides
+        .iter()
+        .filter(move |_| overrides)
+        .flat_map(|o| o.paths.iter().map(|g| (g, "override path")));
+    cfg.hot_paths
+        .iter()
+        .map(|g| (g, "hot path"))
+        .chain(
+            cfg.rules
+                .values()
+                .flat_map(|r| r.exclude.iter().map(|g| (g, "exclude"))),
+        )
+        .chain(overrides)
+        .map(|(g, what)| match g.get_ref().strip_prefix('!') {
+            Some(rest) => (Spanned::new(g.span(), rest.to_owned()), what),
+            None => (g.to_owned(), what),
+        })
 }
 
 /// Every file under `dir`, relative to `root` with `/` separators; `target/` and hidden directories left out.
@@ -393,5 +393,22 @@ mod tests {
         assert!(warnings.is_empty());
         assert!(settings.hot_file("src/vm/mod.rs") && !settings.hot_file("src/lib.rs"));
         assert!(settings.hot_fn("vm::dispatch::run") && !settings.hot_fn("vm::load"));
+    }
+
+    #[test]
+    fn a_bang_glob_takes_files_and_fns_back_out() {
+        let glob = |g: &str| Spanned::new(0..0, g.to_owned());
+        let cfg = LintsConfig {
+            hot_paths: vec![
+                glob("src/vm/**"),
+                glob("!src/vm/debug.rs"),
+                glob("vm::*"),
+                glob("!vm::trace"),
+            ],
+            ..LintsConfig::default()
+        };
+        let (settings, _) = Settings::new(&cfg, None).unwrap();
+        assert!(settings.hot_file("src/vm/mod.rs") && !settings.hot_file("src/vm/debug.rs"));
+        assert!(settings.hot_fn("vm::run") && !settings.hot_fn("vm::trace"));
     }
 }
