@@ -30,7 +30,7 @@ use crate::report::{
     Tool,
 };
 use crate::source::Place;
-use crate::source::public::{Item, Surface, surface};
+use crate::source::public::{Item, Surface, surface_cached};
 use crate::workspace::{LoadOptions, Members, PackageSelection, relative_to};
 
 /// The kind of a breaking-change finding.
@@ -49,6 +49,9 @@ pub struct ApiOptions {
     pub selection: PackageSelection,
     /// What to do when another run holds the state lock.
     pub when_locked: WhenLocked,
+    /// Keep each file's surface facts in the workspace's state directory (`source-facts/`) and reuse
+    /// them while the file is unchanged; `false`: `--no-cache`.
+    pub cache: bool,
 }
 
 /// One library crate, read at one revision.
@@ -71,9 +74,11 @@ pub fn check(
     let enabled = enabled_rules(cfg, source)?;
     let selected = members.select(&opts.selection)?;
     let mut report = Report::new(Tool::Api, members.root.as_str());
+    let state_dir = members.state_dir();
+    let facts_dir = opts.cache.then_some(state_dir.as_std_path());
     let heads: Vec<Library> = selected
         .iter()
-        .filter_map(|pkg| library(pkg, &members.root))
+        .filter_map(|pkg| library(pkg, &members.root, facts_dir))
         .collect();
     for lib in &heads {
         for problem in &lib.surface.problems {
@@ -119,7 +124,7 @@ pub fn check(
                 ..LoadOptions::default()
             })?;
             for pkg in &base_members.packages {
-                if let Some(lib) = library(pkg, &base_members.root) {
+                if let Some(lib) = library(pkg, &base_members.root, facts_dir) {
                     bases.insert(lib.package.to_owned(), lib);
                 }
             }
@@ -235,8 +240,9 @@ fn enabled_rules(cfg: &ApiConfig, source: Option<&ConfigSource>) -> Result<Vec<&
     Ok(enabled)
 }
 
-/// The library target of `pkg` (proc-macro crates export macros only: not reviewed), read.
-fn library(pkg: &Package, root: &Utf8Path) -> Option<Library> {
+/// The library target of `pkg` (proc-macro crates export macros only: not reviewed), read (unchanged files
+/// from the facts cache under `facts_dir`, when there is one).
+fn library(pkg: &Package, root: &Utf8Path, facts_dir: Option<&std::path::Path>) -> Option<Library> {
     let lib = pkg.targets.iter().find(|t| {
         [TargetKind::Lib, TargetKind::RLib, TargetKind::DyLib]
             .iter()
@@ -245,7 +251,7 @@ fn library(pkg: &Package, root: &Utf8Path) -> Option<Library> {
     Some(Library {
         package: pkg.name.to_string(),
         version: pkg.version.to_owned(),
-        surface: surface(&lib.src_path),
+        surface: surface_cached(&lib.src_path, facts_dir),
         root: root.to_owned(),
     })
 }

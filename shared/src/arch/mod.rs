@@ -6,7 +6,6 @@
 pub mod base;
 pub mod cfg;
 pub mod explain;
-pub mod facts;
 pub mod graph;
 pub mod graph_output;
 pub mod impact;

@@ -100,7 +100,7 @@ pub struct Args {
     #[arg(long)]
     pub accept_baseline_growth: bool,
     /// Scan every file again, without reading or writing the lints' cache (`lint-cache/` in the
-    /// workspace's state directory under `target/`).
+    /// workspace's state directory under `target/`) or the API review's (`source-facts/`).
     #[arg(long)]
     pub no_cache: bool,
     /// Print what a lint rule finds, why it costs, an example, its limits and configuration, and exit
@@ -329,6 +329,7 @@ fn run(args: Args) -> Result<i32> {
             semver: plan.semver,
             selection: plan.selection.to_owned(),
             when_locked: plan.when_locked,
+            cache: !plan.no_cache,
         };
         let report = api::check(
             members,

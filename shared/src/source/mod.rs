@@ -1,6 +1,7 @@
 //! Reading a crate's Rust sources without compiling them: the module tree of a target, parsed with syn.
 
 pub mod attrs;
+pub mod facts;
 pub mod modtree;
 pub mod paths;
 pub mod public;
@@ -8,7 +9,9 @@ pub mod public;
 pub use modtree::{crate_files, top_level_modules};
 
 /// Where a piece of syntax is in its file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Place {
     /// 1-based line.
     pub line: u32,

@@ -56,17 +56,21 @@
 mod collect;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::source::Place;
-use crate::source::modtree::{SourceProblem, crate_files};
+use crate::source::facts::{self, FactsCache};
+use crate::source::modtree::{Analysis, ModDecl, ModuleFile, SourceProblem, walk};
 use crate::source::paths::crate_relative;
 
 use collect::{FileFacts, Ns, RawItem, RawUse, Vis};
 
 /// What kind of item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// `fn`.
@@ -119,7 +123,7 @@ impl ItemKind {
 }
 
 /// A type path named by an item's interface (a parameter, return or field type...), as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     /// Its segments (`["io", "Error"]`), generics dropped.
     pub path: Vec<String>,
@@ -334,13 +338,53 @@ enum Bound {
 /// Reads the crate whose root file is `root_file` (a library target's `src_path`) and resolves its
 /// surface. Never fails: unreadable files are in [`Surface::problems`].
 pub fn surface(root_file: &Utf8Path) -> Surface {
-    let (files, problems) = crate_files(root_file, false, &|file, ast, _text| {
-        collect::collect(file.path.to_owned(), &file.module_path, ast)
+    surface_cached(root_file, None)
+}
+
+/// [`surface`], taking each unchanged file's facts from the cache under `state_dir` (the workspace's state
+/// directory, [`crate::source::facts`]) instead of parsing it, and keeping the fresh ones there. `None`:
+/// every file is parsed.
+pub fn surface_cached(root_file: &Utf8Path, state_dir: Option<&Path>) -> Surface {
+    let cache = state_dir.map(|dir| {
+        let name = format!("surface-{:016x}", facts::context_of(&root_file.as_str()));
+        FactsCache::open(dir, &name)
     });
+    let (files, problems) = walk(root_file, false, &SurfaceScan(cache.as_ref()));
+    if let Some(cache) = cache {
+        cache.save();
+    }
     let facts: Vec<FileFacts> = files.into_iter().map(|(_, facts)| facts).collect();
     let mut surface = Resolver::new(facts).resolve();
     surface.problems = problems;
     surface
+}
+
+/// What each file adds to a surface, from the cache when its text and module are as they were.
+struct SurfaceScan<'a>(Option<&'a FactsCache>);
+
+impl SurfaceScan<'_> {
+    /// What shapes a file's facts besides its text: its module.
+    fn context(file: &ModuleFile) -> u64 {
+        facts::context_of(&file.module_path)
+    }
+}
+
+impl Analysis for SurfaceScan<'_> {
+    type Output = FileFacts;
+
+    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(FileFacts, Vec<ModDecl>)> {
+        self.0?.get(file.path.as_str(), text, Self::context(file))
+    }
+
+    fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> FileFacts {
+        collect::collect(file.path.to_owned(), &file.module_path, ast)
+    }
+
+    fn analyzed(&self, file: &ModuleFile, text: &str, out: &FileFacts, decls: &[ModDecl]) {
+        if let Some(cache) = self.0 {
+            cache.put(file.path.as_str(), text, Self::context(file), out, decls);
+        }
+    }
 }
 
 impl Surface {

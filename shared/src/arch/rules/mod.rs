@@ -165,7 +165,7 @@ pub struct Context<'a, 'g> {
     /// Whether the source-level rules skip the files that cannot matter to them unparsed
     /// ([`crate::arch::prefilter`]); off only to show that it changes no finding.
     pub prefilter: bool,
-    /// Where the source-level rules keep each file's facts between runs ([`crate::arch::facts`]); `None`:
+    /// Where the source-level rules keep each file's facts between runs ([`crate::source::facts`]); `None`:
     /// every file is parsed.
     pub facts_dir: Option<std::path::PathBuf>,
     /// Crate surfaces read by only-through rules, by package.

@@ -17,7 +17,6 @@ use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::cfg::OnlyThroughRule;
-use crate::arch::facts::{self, FactsCache};
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::prefilter::{self, Needles};
 use crate::arch::rules::exceptions::{Ends, Exceptions, unchecked};
@@ -25,6 +24,7 @@ use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
+use crate::source::facts::{self, FactsCache};
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 use crate::source::paths::{UseEnd, UsePath, flatten_use};
 use crate::source::public::{self, Surface, Target};
@@ -176,6 +176,7 @@ impl OnlyThrough {
             let mut surface = LazySurface {
                 pkg: b,
                 cache: &mut ctx.surfaces,
+                facts_dir: ctx.facts_dir.as_deref(),
             };
             keyed.extend(check(
                 &graph.ws.root,
@@ -207,10 +208,11 @@ impl OnlyThrough {
 }
 
 /// Reads the public surface of `pkg`'s library ([`crate::source::public`]): every public path of every item,
-/// following `pub use` re-exports, globs, renames and other crates.
-fn read_surface(pkg: PackageMetadata<'_>) -> Surface {
+/// following `pub use` re-exports, globs, renames and other crates. Unchanged files come from the facts
+/// cache under `facts_dir`, when there is one.
+fn read_surface(pkg: PackageMetadata<'_>, facts_dir: Option<&std::path::Path>) -> Surface {
     match pkg.build_target(&BuildTargetId::Library) {
-        Some(lib) => public::surface(lib.path()),
+        Some(lib) => public::surface_cached(lib.path(), facts_dir),
         None => Surface::default(),
     }
 }
@@ -219,14 +221,15 @@ fn read_surface(pkg: PackageMetadata<'_>) -> Surface {
 struct LazySurface<'c, 'g> {
     pkg: PackageMetadata<'g>,
     cache: &'c mut HashMap<PackageId, Surface>,
+    facts_dir: Option<&'c std::path::Path>,
 }
 
 impl LazySurface<'_, '_> {
     fn get(&mut self) -> &Surface {
-        let pkg = self.pkg;
+        let (pkg, facts_dir) = (self.pkg, self.facts_dir);
         self.cache
             .entry(pkg.id().clone()) // cloned: the cache owns its key
-            .or_insert_with(|| read_surface(pkg))
+            .or_insert_with(|| read_surface(pkg, facts_dir))
     }
 }
 
@@ -1030,7 +1033,7 @@ modules = ["engine::api", "kernel::api"]
     fn a_path_is_named_where_its_item_is_declared_with_the_allowed_paths_to_it() {
         let ws = fixture_on_disk();
         let engine = ws.graph.workspace().member_by_name("engine").unwrap();
-        let surface = read_surface(engine);
+        let surface = read_surface(engine, None);
         assert!(surface.problems.is_empty(), "{:?}", surface.problems);
         let path = |p: &str| p.split("::").map(str::to_owned).collect::<Vec<_>>();
         let internal = [path("internal")];

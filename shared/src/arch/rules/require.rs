@@ -10,13 +10,13 @@ use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
-use crate::arch::facts::FactsCache;
 use crate::arch::graph::EdgeFilter;
 use crate::arch::patterns::{NamePattern, PatternChecker};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{DepKind, Finding};
 use crate::source::attrs::is_cfg_test;
 use crate::source::crate_files;
+use crate::source::facts::FactsCache;
 
 /// A compiled require rule.
 #[derive(Clone, Debug)]

@@ -3,6 +3,7 @@
 //! blocks. Syntax only, `Send`, so the module-tree walk can collect it from its parsing threads.
 
 use camino::Utf8PathBuf;
+use serde::{Deserialize, Serialize};
 use syn::spanned::Spanned;
 
 use crate::source::Place;
@@ -12,7 +13,7 @@ use crate::source::paths::{UseEnd, flatten_use};
 use super::{ItemKind, Mention};
 
 /// Who may name a binding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(super) enum Vis {
     /// Only the module and its descendants (no visibility written).
     Private,
@@ -41,7 +42,7 @@ pub(super) enum Ns {
 }
 
 /// An item as declared in its file.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct RawItem {
     pub name: String,
     pub kind: ItemKind,
@@ -70,7 +71,7 @@ impl RawItem {
 }
 
 /// One imported name (or glob) of a `use` declaration.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct RawUse {
     /// The path as written (`crate`, `self`, `super` kept).
     pub segments: Vec<String>,
@@ -84,7 +85,7 @@ pub(super) struct RawUse {
 }
 
 /// The public associated items of an inherent `impl` block.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct RawImpl {
     /// The self type's path as written, generics dropped (`Config` for `impl<T> Config<T>`).
     pub self_path: Vec<String>,
@@ -92,7 +93,7 @@ pub(super) struct RawImpl {
 }
 
 /// One module of a file.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct RawModule {
     pub path: Vec<String>,
     pub items: Vec<RawItem>,
@@ -101,7 +102,7 @@ pub(super) struct RawModule {
 }
 
 /// What a file contributes.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct FileFacts {
     pub file: Utf8PathBuf,
     /// The file's module path.

@@ -310,3 +310,58 @@ fn unresolvable_reexports_are_listed_not_guessed() {
     assert_eq!(listed, ["a::Missing", "self::nothing::X"]);
     assert!(s.resolve(&["A"]).is_none(), "enum variants are the enum's");
 }
+
+/// The names of a surface's public items, with their paths.
+fn public_names(s: &Surface) -> Vec<String> {
+    let mut names: Vec<String> = s
+        .public()
+        .flat_map(|item| s.paths_of(item).iter().map(PublicPath::joined))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn unchanged_files_come_from_the_facts_cache_and_changed_ones_are_parsed() {
+    let (dir, uncached) = surface_of(&[
+        ("src/lib.rs", "pub mod a;\npub use a::Moved;\n"),
+        ("src/a.rs", "pub struct Moved;\npub fn original() {}\n"),
+    ]);
+    let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let first = surface_cached(&root, Some(state.path()));
+    assert_eq!(public_names(&first), public_names(&uncached));
+
+    // The cache is what the second run reads: an entry edited in the cache shows in the surface, which
+    // it could not if the file were parsed again.
+    let cache_dir = state.path().join("source-facts");
+    let cache_file = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("surface-")
+        })
+        .expect("a surface-*.json facts file");
+    let text = std::fs::read_to_string(&cache_file).unwrap();
+    assert!(text.contains("\"original\""), "{text}");
+    std::fs::write(&cache_file, text.replace("\"original\"", "\"from_cache\"")).unwrap();
+    let second = surface_cached(&root, Some(state.path()));
+    assert!(
+        public_names(&second).contains(&"a::from_cache".to_owned()),
+        "{:?}",
+        public_names(&second)
+    );
+
+    // A changed file is parsed again.
+    std::fs::write(
+        dir.path().join("src/a.rs"),
+        "pub struct Moved;\npub fn renamed() {}\n",
+    )
+    .unwrap();
+    let third = surface_cached(&root, Some(state.path()));
+    assert_eq!(public_names(&third), public_names(&surface(&root)));
+    assert!(public_names(&third).contains(&"a::renamed".to_owned()));
+}

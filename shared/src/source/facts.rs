@@ -1,9 +1,9 @@
-//! Per-file facts of the source-level rules (the uses of a crate one file makes, the traits it implements),
-//! cached under the workspace's state directory (`arch-facts/<analysis>.json`) so that an unchanged file is
-//! not parsed again. Keyed like the lints' cache: by the file's path, a hash of its text and a hash of what
-//! shaped the facts (the names looked for), for the build of the tool that wrote them. Writes are atomic (a
-//! temporary file renamed into place); a cache that cannot be read or written is ignored (the files are
-//! parsed).
+//! Per-file facts of the source-level analyses (the uses of a crate one file makes, the traits it
+//! implements, what it adds to its crate's public surface), cached under the workspace's state directory
+//! (`source-facts/<analysis>.json`) so that an unchanged file is not parsed again. Keyed like the lints'
+//! cache: by the file's path, a hash of its text and a hash of what shaped the facts (the names looked
+//! for, the file's module), for the build of the tool that wrote them. Writes are atomic (a temporary file
+//! renamed into place); a cache that cannot be read or written is ignored (the files are parsed).
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -69,7 +69,7 @@ impl FactsCache {
     /// by another build.
     pub fn open(state_dir: &Path, analysis: &str) -> FactsCache {
         let path = state_dir
-            .join("arch-facts")
+            .join("source-facts")
             .join(format!("{analysis}.json"));
         let build = build_id();
         let old = std::fs::read(&path)
