@@ -19,6 +19,10 @@ Where hazards go (found by reading the crate's text: strings, chars and comments
   its name that of no other fn of the crate (the dispatch loop calls it once per instruction: `self.op_call(..)`);
   the hazard is its first statement.
 - a cold loop: a loop of library code outside the hot paths, for the rules that fire everywhere.
+- a loop over the input: a cold loop whose header iterates over (or pulls from) a parameter of its fn
+  (`for x in items`, `while let Some(t) = tokens.next()`), for `quadratic`, whose checklist item is "no quadratic
+  algorithms on user-controlled input sizes" (the issue's class: "a search of a growing collection inside a loop
+  over the input"). A cold loop over the crate's own data (`self.groups`) is not a site: its size is the author's.
 - a fn taking a `&[u8]`: a length read from those bytes sizes an allocation (`bounded-alloc`).
 Not used: `#[cfg(test)]` modules and `#[test]` fns, `macro_rules!` bodies, `const fn`s, assertion helpers
 (`assert*` fns, `*assert*` files: they panic by contract), build scripts, files outside `src/`, loop headers
@@ -121,9 +125,10 @@ def mask(text):
 
 
 class Fn:
-    def __init__(self, name, line, open_line, close_line, impl_type, is_const, params, has_self):
+    def __init__(self, name, line, open_line, close_line, impl_type, is_const, params, has_self, arg_names=()):
         self.name, self.line, self.open_line, self.close_line = name, line, open_line, close_line
         self.impl_type, self.is_const, self.params, self.has_self = impl_type, is_const, params, has_self
+        self.arg_names = set(arg_names)  # every parameter's name but `self`
         self.loops = []  # indexes (0-based) of loop header lines directly in this fn
 
 
@@ -228,7 +233,8 @@ class Source:
             params = dict((p, t) for p, t in re.findall(r"(\w+)\s*:\s*(&(?:'\w+\s+)?(?:mut\s+)?\[u8\])", signature))
             fns.append(Fn(m.group(1), self.line_of[m.start()], self.line_of[j], self.line_of[self.match[j]],
                           impl_type, bool(re.search(r"\bconst\b", prefix)), params,
-                          bool(re.search(r"\(\s*(?:&(?:'\w+\s+)?)?(?:mut\s+)?self\b", signature))))
+                          bool(re.search(r"\(\s*(?:&(?:'\w+\s+)?)?(?:mut\s+)?self\b", signature)),
+                          re.findall(r"(?:^|[(,])\s*(?:mut\s+)?(\w+)\s*:", signature.split("->")[0])))
         return fns
 
     def innermost(self, line):
@@ -308,7 +314,7 @@ KINDS = {
         (["let mut lg_set_{n}: std::collections::HashSet<u32> = std::collections::HashSet::new();"],
          ["lg_set_{n}.insert(line!());"]),
     ]),
-    "vec-contains": ("quadratic", ("hot", "cold"), [
+    "vec-contains": ("quadratic", ("hot", "input"), [
         (["let mut lg_seen_{n}: Vec<usize> = Vec::new();"],
          ["if !lg_seen_{n}.contains(&lg_seen_{n}.len()) {{ lg_seen_{n}.push(lg_seen_{n}.len()); }}"]),
         (["let mut lg_seen_{n}: Vec<usize> = Vec::new();"],
@@ -371,9 +377,20 @@ def digest(*parts):
     return hashlib.sha1("\t".join(map(str, parts)).encode()).hexdigest()
 
 
+# The collection a loop header iterates or pulls from: `for x in items.iter()`, `while let Some(t) = toks.next()`.
+LOOP_SOURCE = re.compile(r"(?:\bfor\b.*?\bin\s+|\bwhile\s+let\b.*?=\s*|\bwhile\s+!?)[&*\s]*(?:mut\s+)?(\w+)")
+
+
+def over_input(src, header, f):
+    """True when the loop at `header` iterates over (or pulls from) a parameter of `f`: the loop over the
+    input of the issue's `quadratic` class ("a search of a growing collection inside a loop over the input")."""
+    m = LOOP_SOURCE.search(src.code_lines[header])
+    return bool(m) and m.group(1) in f.arg_names
+
+
 def sites(crate, globs, sources):
     """Every place a hazard may go: (kind of site, file, header line or fn open line, fn)."""
-    hot_loops, cold_loops, handlers, byte_fns = [], [], [], []
+    hot_loops, cold_loops, handlers, byte_fns, input_loops = [], [], [], [], []
     hot_fns = []
     for src in sources.values():
         for f in src.fns:
@@ -385,6 +402,8 @@ def sites(crate, globs, sources):
                 hot_fns.append((src, f))
             for header in f.loops:
                 (hot_loops if hot else cold_loops).append(("hot" if hot else "cold", src, header, f))
+                if not hot and over_input(src, header, f):
+                    input_loops.append(("input", src, header, f))
             if f.params and src.code_lines[f.open_line].rstrip().endswith("{"):
                 byte_fns.append(("bytes", src, f.open_line, f))
     # A handler is called by name in a hot loop's body, and its name is the only fn of that name in the crate, so
@@ -397,7 +416,7 @@ def sites(crate, globs, sources):
         if not f.loops and f.name in called and names[f.name] == 1 \
                 and src.code_lines[f.open_line].rstrip().endswith("{") and f.close_line - f.open_line >= 2:
             handlers.append(("handler", src, f.open_line, f))
-    return {"hot": hot_loops, "cold": cold_loops, "handler": handlers, "bytes": byte_fns}
+    return {"hot": hot_loops, "cold": cold_loops, "handler": handlers, "bytes": byte_fns, "input": input_loops}
 
 
 def plan(crate, globs, sources):
@@ -417,7 +436,7 @@ def plan(crate, globs, sources):
                 continue
             variant = variants[count % len(variants)]
             before, lines = variant
-            if before and site_kind != "hot" and site_kind != "cold":
+            if before and site_kind not in ("hot", "cold", "input"):
                 lines, before = before + lines, []  # a handler declares what it needs itself
             if kind == "hash-field":
                 if not f.has_self or not f.impl_type or not any(f.impl_type in s.structs for s in sources.values()):

@@ -3,7 +3,7 @@
 //! return a `Result` (or always returns `Ok`), an allocation bounded by a narrow field, a lookup whose
 //! receiver's declared type hashes, and which fns run once per iteration of a hot loop.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::lints::facts::{CallEdge, Condition, Defs, Receiver};
 use crate::lints::rules::hash_in_hot_loop::HASHING;
@@ -57,7 +57,115 @@ pub struct CrateIndex {
     interns: bool,
     /// Fns that run once per iteration of a hot loop: item path -> the hot fn whose loop runs them.
     per_iteration: BTreeMap<String, String>,
+    /// Those of them reached only through a call resolved by the method's name alone.
+    per_iteration_by_name: BTreeSet<String>,
 }
+
+/// Method names std's types share with many crates (`get`, `push`, `len`, `run`...): a call of one on a
+/// value whose type is not visible is not taken for the crate's method of that name.
+const STD_METHOD_NAMES: &[&str] = &[
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "len",
+    "is_empty",
+    "contains",
+    "contains_key",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "map",
+    "and_then",
+    "or_else",
+    "unwrap",
+    "expect",
+    "ok",
+    "err",
+    "take",
+    "replace",
+    "peek",
+    "read",
+    "write",
+    "flush",
+    "seek",
+    "as_str",
+    "as_bytes",
+    "as_slice",
+    "to_vec",
+    "to_owned",
+    "extend",
+    "clear",
+    "first",
+    "last",
+    "split",
+    "find",
+    "position",
+    "chars",
+    "bytes",
+    "lines",
+    "parse",
+    "entry",
+    "keys",
+    "values",
+    "reserve",
+    "truncate",
+    "sort",
+    "lock",
+    "send",
+    "recv",
+    "finish",
+    "build",
+    "call",
+    "run",
+    "new",
+    "with_capacity",
+    "capacity",
+    "append",
+    "drain",
+    "retain",
+    "join",
+    "filter",
+    "fold",
+    "collect",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "rev",
+    "zip",
+    "skip",
+    "step_by",
+    "chain",
+    "cloned",
+    "copied",
+    "enumerate",
+    "any",
+    "all",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "as_deref",
+    "get_or_insert_with",
+    "or_insert",
+    "or_insert_with",
+    "set",
+    "load",
+    "store",
+    "swap",
+    "start",
+    "end",
+    "next",
+    "write_all",
+    "read_exact",
+    "poll",
+    "wait",
+    "apply",
+    "visit",
+];
 
 /// std methods that return an `Option`: a crate method of the same name does not make every call a
 /// `Result` when the receiver's type is not visible.
@@ -236,7 +344,8 @@ impl CrateIndex {
             }
             calls.extend(&defs.calls);
         }
-        index.per_iteration = index.per_iteration_fns(&calls, measured);
+        (index.per_iteration, index.per_iteration_by_name) =
+            index.per_iteration_fns(&calls, measured);
         index
     }
 
@@ -269,41 +378,59 @@ impl CrateIndex {
         self.per_iteration.get(item).map(String::as_str)
     }
 
+    /// True when the fn `item` is per-iteration code only through a call resolved by the method's name
+    /// alone (the receiver's type not visible): likely, not certain.
+    pub fn per_iteration_by_name(&self, item: &str) -> bool {
+        self.per_iteration_by_name.contains(item)
+    }
+
     /// The fns a hot loop runs once per iteration: those it calls, and (up to [`PER_ITERATION_DEPTH`])
     /// those they call on every call or in a loop, each with the hot fn whose loop runs it.
+    /// Also the fns among them reached only through calls resolved by name.
     fn per_iteration_fns(
         &self,
         calls: &[&CallEdge],
         measured: &dyn Fn(&str) -> bool,
-    ) -> BTreeMap<String, String> {
+    ) -> (BTreeMap<String, String>, BTreeSet<String>) {
         let mut found: BTreeMap<String, String> = BTreeMap::new();
-        let mut frontier: Vec<(String, String)> = Vec::new();
+        let mut by_name: BTreeSet<String> = BTreeSet::new();
+        // Adds `callee`, run by `root`'s loop; a fn found by name and then for certain is certain.
+        let mut add =
+            |callee: &str, root: &str, guessed: bool, next: &mut Vec<(String, String, bool)>| {
+                if callee == root {
+                    return;
+                }
+                if !found.contains_key(callee) {
+                    found.insert(callee.to_owned(), root.to_owned());
+                    if guessed {
+                        by_name.insert(callee.to_owned());
+                    }
+                    next.push((callee.to_owned(), root.to_owned(), guessed));
+                } else if !guessed && by_name.remove(callee) {
+                    next.push((callee.to_owned(), root.to_owned(), guessed));
+                }
+            };
+        let mut frontier: Vec<(String, String, bool)> = Vec::new();
         for edge in calls
             .iter()
             .filter(|e| e.in_loop && (e.hot || measured(&e.caller)))
         {
             for callee in self.callees(edge) {
-                if callee != edge.caller && !found.contains_key(&callee) {
-                    found.insert(callee.to_owned(), edge.caller.to_owned());
-                    frontier.push((callee, edge.caller.to_owned()));
-                }
+                add(&callee, &edge.caller, edge.by_name, &mut frontier);
             }
         }
         for _ in 1..PER_ITERATION_DEPTH {
             let mut next = Vec::new();
-            for (caller, root) in &frontier {
+            for (caller, root, guessed) in &frontier {
                 for edge in calls.iter().filter(|e| &e.caller == caller) {
                     for callee in self.callees(edge) {
-                        if !found.contains_key(&callee) && &callee != root {
-                            found.insert(callee.to_owned(), root.to_owned());
-                            next.push((callee, root.to_owned()));
-                        }
+                        add(&callee, root, *guessed || edge.by_name, &mut next);
                     }
                 }
             }
             frontier = next;
         }
-        found
+        (found, by_name)
     }
 
     /// The crate fns a call can reach: the method of the named type; for a free fn, the one of that name
@@ -317,6 +444,17 @@ impl CrateIndex {
         // one a call reaches is the compiler's choice, not the syntax's.
         if STD_TRAIT_METHODS.contains(&edge.name.as_str()) {
             return Vec::new();
+        }
+        if edge.by_name {
+            // The crate's only method of that name, unless std's types have one too.
+            if STD_METHOD_NAMES.contains(&edge.name.as_str()) {
+                return Vec::new();
+            }
+            let methods: Vec<&FnFacts> = fns.iter().filter(|f| f.method).collect();
+            return match methods.as_slice() {
+                [one] => vec![one.item.to_owned()],
+                _ => Vec::new(),
+            };
         }
         if let Some(owner) = &edge.owner {
             return fns
@@ -624,6 +762,7 @@ mod tests {
             in_loop: true,
             per_call: false,
             hot: true,
+            by_name: false,
         };
         defs.calls = vec![
             edge("step", &[]),
@@ -656,6 +795,7 @@ mod tests {
             in_loop,
             per_call: !in_loop,
             hot,
+            by_name: false,
         };
         defs.calls = vec![
             edge("run", "op_call", true, true),
@@ -674,6 +814,55 @@ mod tests {
         // Called once per call of the hot fn, outside its loop: not per iteration.
         assert_eq!(index.per_iteration_of("krate::Vm::report"), None);
         assert_eq!(index.per_iteration_of("krate::Vm::run"), None);
+    }
+
+    #[test]
+    fn a_call_on_an_unknown_receiver_reaches_the_crates_only_method_of_that_name() {
+        let mut defs = Defs::default();
+        for (owner, name) in [
+            ("Vm", "run"),
+            ("Frame", "enter_frame"),
+            ("Frame", "exit"),
+            ("Task", "exit"),
+            ("Frame", "get"),
+            ("Frame", "slots"),
+            ("Frame", "args"),
+        ] {
+            defs.fns.push(f(Some(owner), name, false, true));
+        }
+        let edge = |caller: &str, name: &str, owner: Option<&str>| CallEdge {
+            caller: format!("krate::{caller}"),
+            owner: owner.map(str::to_owned),
+            name: name.into(),
+            module: Vec::new(),
+            in_loop: caller == "Vm::run",
+            per_call: caller != "Vm::run",
+            hot: caller == "Vm::run",
+            by_name: owner.is_none(),
+        };
+        defs.calls = vec![
+            edge("Vm::run", "enter_frame", None),
+            edge("Vm::run", "exit", None),
+            edge("Vm::run", "get", None),
+            edge("Frame::enter_frame", "slots", Some("Frame")),
+            edge("Vm::run", "args", None),
+            edge("Vm::run", "args", Some("Frame")),
+        ];
+        let index = CrateIndex::new([&defs], None, &|_| false);
+        // The only `enter_frame`: likely, and what it calls for certain is as likely.
+        assert_eq!(
+            index.per_iteration_of("krate::Frame::enter_frame"),
+            Some("krate::Vm::run")
+        );
+        assert!(index.per_iteration_by_name("krate::Frame::enter_frame"));
+        assert!(index.per_iteration_by_name("krate::Frame::slots"));
+        // Two methods named `exit`, and std's `get`: not guessed at.
+        assert_eq!(index.per_iteration_of("krate::Frame::exit"), None);
+        assert_eq!(index.per_iteration_of("krate::Task::exit"), None);
+        assert_eq!(index.per_iteration_of("krate::Frame::get"), None);
+        // Reached by name and for certain: certain.
+        assert!(index.per_iteration_of("krate::Frame::args").is_some());
+        assert!(!index.per_iteration_by_name("krate::Frame::args"));
     }
 
     fn method(name: &str, receiver: Receiver) -> Judgement {

@@ -191,10 +191,15 @@ pub struct CallEdge {
     pub module: Vec<String>,
     /// The call is inside a loop of the caller.
     pub in_loop: bool,
-    /// The call runs on every call of the caller (outside loops, on no path that runs at most once).
+    /// The call runs at most once per call of the caller: outside loops, or on a path that leaves them
+    /// (`return self.op_call(..)` in the dispatch loop), never in a closure or an error value.
     pub per_call: bool,
     /// The call is in a declared hot path.
     pub hot: bool,
+    /// A method called on a value whose type the syntax does not show (`ctx.op_call()`): it reaches the
+    /// crate's only method of that name, if there is one, and the finding it makes is never blocking.
+    #[serde(default)]
+    pub by_name: bool,
 }
 
 /// What a file defines that the crate-wide judgement of hits needs.

@@ -465,7 +465,8 @@ fn placement<'m>(hit: &Hit, index: &CrateIndex, measured: &Measured<'m>) -> Opti
     if (in_loop || hit.per_call)
         && let Some(root) = index.per_iteration_of(&hit.item)
     {
-        return Some(Placement::PerIteration(root.to_owned()));
+        let by_name = index.per_iteration_by_name(&hit.item);
+        return Some(Placement::PerIteration(root.to_owned(), by_name));
     }
     None
 }
@@ -480,8 +481,8 @@ enum Placement<'m> {
     Measured(&'m MeasuredHot),
     /// A declared hot path.
     Declared,
-    /// A fn the hot loop of this fn calls.
-    PerIteration(String),
+    /// A fn the hot loop of this fn calls; `true`: through a call resolved by the method's name alone.
+    PerIteration(String, bool),
 }
 
 /// The measured hot functions, by the crate item paths the walk names fns with.
@@ -611,11 +612,20 @@ fn finding(
     }
     let mut severity = settings.severity(info, rel, &hit.item, hot, target)?;
     let mut place = match &placement {
-        Some(Placement::PerIteration(root)) => format!(
+        Some(Placement::PerIteration(root, false)) => format!(
             " in `{}`, which the hot loop of `{}` runs once per iteration",
             short_item(&hit.item),
             short_item(root)
         ),
+        Some(Placement::PerIteration(root, true)) => {
+            // Likely, not certain: never blocking.
+            severity = severity.max(Severity::Warning);
+            format!(
+                " in `{}`, which the hot loop of `{}` likely runs once per iteration (a call of a method by that name; the receiver's type is not visible)",
+                short_item(&hit.item),
+                short_item(root)
+            )
+        }
         Some(Placement::Measured(m)) => {
             let at = match (&m.file, m.line) {
                 (Some(file), Some(line)) => format!(" ({file}:{line})"),
@@ -664,7 +674,9 @@ fn finding(
             Some(m.calls),
         ),
         Some(Placement::Declared) => (Some(HotBy::Declared), None, None, None),
-        Some(Placement::PerIteration(root)) => (Some(HotBy::PerIteration), Some(root), None, None),
+        Some(Placement::PerIteration(root, _)) => {
+            (Some(HotBy::PerIteration), Some(root), None, None)
+        }
         None => (None, None, None, None),
     };
     Some(Finding {

@@ -62,6 +62,7 @@ pub fn scan_file(
         test_depth: usize::from(test_file),
         fn_depth: 0,
         once_depth: 0,
+        leaving_depth: 0,
         loops: Vec::new(),
         locals: vec![Scope::default()],
         owner: None,
@@ -159,6 +160,9 @@ pub(crate) struct Walk<'a> {
     /// How many enclosing places run at most once per call although written in a loop (a closure, a
     /// path that leaves the loop, an error value).
     once_depth: usize,
+    /// How many of those are paths that leave a loop (`return`, `break`, a block ending in one): code
+    /// there runs at most once per call of its fn, like code outside loops.
+    leaving_depth: usize,
     /// Collections iterated by the enclosing loops (None when not a plain collection). Emptied (and
     /// restored after) where code runs at most once per call although it is written in a loop: a
     /// closure body, a path that leaves the loop (`return`, `break`).
@@ -197,7 +201,13 @@ impl Walk<'_> {
     /// Code that runs once per iteration of a loop, or on every call of its fn: where a hot-path rule
     /// records a hit for the crate to judge (hot when its fn is, or when a hot loop calls its fn).
     pub(crate) fn per_iteration_candidate(&self) -> bool {
-        self.fn_depth > 0 && (self.in_loop() || self.once_depth == 0)
+        self.fn_depth > 0 && (self.in_loop() || self.per_call())
+    }
+
+    /// Code that runs at most once per call of its fn: outside loops, or on a path that leaves them;
+    /// not in a closure or an error value.
+    fn per_call(&self) -> bool {
+        self.fn_depth > 0 && self.loops.is_empty() && self.once_depth == self.leaving_depth
     }
 
     /// Inside test code.
@@ -234,7 +244,7 @@ impl Walk<'_> {
             code,
             hot: self.hot(),
             loop_depth: self.loops.len() as u32,
-            per_call: self.fn_depth > 0 && self.loops.is_empty() && self.once_depth == 0,
+            per_call: self.per_call(),
             test: self.test(),
             condition,
         });
@@ -495,6 +505,37 @@ impl Walk<'_> {
         self.loops = loops;
     }
 
+    /// Walks a block, its `let`s scoped to it. With `leaving_is_once`, a block in a loop that always
+    /// leaves it (`{ let m = format!(..); return Err(m) }`) runs at most once per call.
+    fn block(&mut self, b: &syn::Block, leaving_is_once: bool) {
+        rules::block(self, &b.stmts);
+        // A `let` inside a block is not seen after it.
+        self.locals.push(Scope {
+            vars: HashMap::new(),
+            loop_depth: self.loops.len(),
+        });
+        if leaving_is_once && self.in_loop() && leaves(b) {
+            self.leaving(|s| visit::visit_block(s, b));
+        } else {
+            visit::visit_block(self, b);
+        }
+        self.locals.pop();
+    }
+
+    /// Walks a loop's own body: it runs once per iteration even when it ends in `return` or `break`,
+    /// as long as some path `continue`s the loop (`match tok { Space => continue, _ => return .. }`);
+    /// a body that always leaves and never continues runs at most once.
+    fn visit_loop_body(&mut self, b: &syn::Block, label: Option<&syn::Label>) {
+        self.block(b, !continues(b, label));
+    }
+
+    /// Runs `body` as a path that leaves the enclosing loops: at most once per call of the fn.
+    fn leaving(&mut self, body: impl FnOnce(&mut Self)) {
+        self.leaving_depth += 1;
+        self.once(body);
+        self.leaving_depth -= 1;
+    }
+
     /// Runs `body` as code on an error path.
     pub(crate) fn on_error_path(&mut self, body: impl FnOnce(&mut Self)) {
         self.error_path += 1;
@@ -637,13 +678,14 @@ impl Walk<'_> {
 
     /// Records a call from the enclosing fn, for what the crate runs once per iteration of a hot loop.
     fn call_edge(&mut self, owner: Option<String>, name: String, module: Vec<String>) {
+        self.edge(owner, name, module, false);
+    }
+
+    fn edge(&mut self, owner: Option<String>, name: String, module: Vec<String>, by_name: bool) {
         if self.fn_depth == 0 || self.test() {
             return;
         }
-        let (in_loop, per_call) = (
-            self.in_loop(),
-            self.loops.is_empty() && self.once_depth == 0,
-        );
+        let (in_loop, per_call) = (self.in_loop(), self.per_call());
         if !in_loop && !per_call {
             return;
         }
@@ -655,6 +697,7 @@ impl Walk<'_> {
             in_loop,
             per_call,
             hot: self.hot(),
+            by_name,
         });
     }
 
@@ -936,6 +979,48 @@ fn returns_result_type(output: &syn::ReturnType) -> bool {
             syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Result"))
         ),
     }
+}
+
+/// True when some path of a loop's `body` starts its next iteration: a `continue` that is not inside
+/// a nested loop or closure, or one naming the loop's `label`.
+fn continues(body: &syn::Block, label: Option<&syn::Label>) -> bool {
+    struct Finder<'l> {
+        label: Option<&'l syn::Lifetime>,
+        nested: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            self.found |= match &c.label {
+                None => self.nested == 0,
+                Some(l) => self.label == Some(l),
+            };
+        }
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            self.nested += 1;
+            visit::visit_expr_for_loop(self, f);
+            self.nested -= 1;
+        }
+        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+            self.nested += 1;
+            visit::visit_expr_while(self, w);
+            self.nested -= 1;
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.nested += 1;
+            visit::visit_expr_loop(self, l);
+            self.nested -= 1;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut finder = Finder {
+        label: label.map(|l| &l.name),
+        nested: 0,
+        found: false,
+    };
+    finder.visit_block(body);
+    finder.found
 }
 
 /// True when a block always leaves the loop it is in: it ends in `return`, `break`, a panic, or `Err(..)?`.
@@ -1235,28 +1320,15 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        rules::block(self, &b.stmts);
-        // A `let` inside a block is not seen after it.
-        self.locals.push(Scope {
-            vars: HashMap::new(),
-            loop_depth: self.loops.len(),
-        });
-        // A block in a loop that always leaves it (`{ let m = format!(..); return Err(m) }`) runs at
-        // most once per call.
-        if self.in_loop() && leaves(b) {
-            self.once(|s| visit::visit_block(s, b));
-        } else {
-            visit::visit_block(self, b);
-        }
-        self.locals.pop();
+        self.block(b, true);
     }
 
     fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
-        self.once(|s| visit::visit_expr_return(s, r));
+        self.leaving(|s| visit::visit_expr_return(s, r));
     }
 
     fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
-        self.once(|s| visit::visit_expr_break(s, b));
+        self.leaving(|s| visit::visit_expr_break(s, b));
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -1267,7 +1339,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
         self.in_loop_body(key, Some(&f.expr), |s| {
             s.declare_pattern(&f.pat, None, None, false);
             s.visit_pat(&f.pat);
-            s.visit_block(&f.body);
+            s.visit_loop_body(&f.body, f.label.as_ref());
         });
     }
 
@@ -1279,12 +1351,12 @@ impl<'ast> Visit<'ast> for Walk<'_> {
         };
         self.in_loop_body(None, Some(over), |s| {
             s.visit_expr(&w.cond);
-            s.visit_block(&w.body);
+            s.visit_loop_body(&w.body, w.label.as_ref());
         });
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.in_loop_body(None, None, |s| s.visit_block(&l.body));
+        self.in_loop_body(None, None, |s| s.visit_loop_body(&l.body, l.label.as_ref()));
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
@@ -1319,6 +1391,10 @@ impl<'ast> Visit<'ast> for Walk<'_> {
         };
         if owner.is_some() {
             self.call_edge(owner, name, Vec::new());
+        } else {
+            // `ctx.op_call(..)`: the receiver's type is not visible; the crate may have one method of
+            // that name.
+            self.edge(None, name, Vec::new(), true);
         }
         for arg in &m.args {
             self.moved(arg);
