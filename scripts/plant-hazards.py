@@ -16,8 +16,8 @@ Where hazards go (found by reading the crate's text: strings, chars and comments
   hazard is the first statement of the loop's body, so it runs once per iteration; what it needs before the
   loop (a `Vec` it searches, a `String` it clones) is declared just above the loop header.
 - a handler: a fn the hot paths cover that has no loop of its own and is called by name in a hot loop's body,
-  its name that of no other fn of the crate (the dispatch loop calls it once per instruction: `self.op_call(..)`);
-  the hazard is its first statement.
+  its name that of no other fn of the crate and of no common std method (`x.last()` may be a slice's), so the
+  dispatch loop calls it once per instruction (`self.op_call(..)`); the hazard is its first statement.
 - a cold loop: a loop of library code outside the hot paths, for the rules that fire everywhere.
 - a loop over the input: a cold loop whose header iterates over (or pulls from) a parameter of its fn
   (`for x in items`, `while let Some(t) = tokens.next()`), for `quadratic`, whose checklist item is "no quadratic
@@ -388,6 +388,19 @@ def over_input(src, header, f):
     return bool(m) and m.group(1) in f.arg_names
 
 
+# Methods std's slices, collections, iterators, `Option`s and strings have: `x.last()` in a hot loop may be a
+# slice's, so a crate fn of that name is not known to run per iteration (no handler site).
+STD_METHODS = set("""
+get get_mut insert remove push pop len is_empty contains contains_key iter iter_mut into_iter map and_then
+or_else unwrap expect ok err take replace peek read write flush seek as_str as_bytes as_slice to_vec to_owned
+extend clear first last first_mut last_mut split find position chars bytes lines parse entry keys values
+reserve truncate sort lock send recv join filter fold collect count sum min max rev zip skip chain cloned
+copied enumerate any all is_some is_none is_ok is_err as_deref set swap next next_back nth len_utf8 back
+front push_back push_front pop_back pop_front drain retain append capacity with_capacity new clone fmt eq cmp
+hash drop borrow borrow_mut as_ref as_mut to_string into from default index index_mut deref deref_mut
+""".split())
+
+
 def sites(crate, globs, sources):
     """Every place a hazard may go: (kind of site, file, header line or fn open line, fn)."""
     hot_loops, cold_loops, handlers, byte_fns, input_loops = [], [], [], [], []
@@ -413,7 +426,7 @@ def sites(crate, globs, sources):
         called.update(re.findall(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(", src.body_text(header)))
     names = collections.Counter(f.name for src in sources.values() for f in src.fns)
     for src, f in hot_fns:
-        if not f.loops and f.name in called and names[f.name] == 1 \
+        if not f.loops and f.name in called and names[f.name] == 1 and f.name not in STD_METHODS \
                 and src.code_lines[f.open_line].rstrip().endswith("{") and f.close_line - f.open_line >= 2:
             handlers.append(("handler", src, f.open_line, f))
     return {"hot": hot_loops, "cold": cold_loops, "handler": handlers, "bytes": byte_fns, "input": input_loops}

@@ -445,6 +445,19 @@ impl CrateIndex {
         if STD_TRAIT_METHODS.contains(&edge.name.as_str()) {
             return Vec::new();
         }
+        if let Some((owner, field)) = &edge.field {
+            // The method of the field's declared type, when it has one type and that is a crate type.
+            return match self.field_types(owner.as_deref(), field).as_slice() {
+                [ty] => {
+                    let ty = self.resolve_type(ty);
+                    fns.iter()
+                        .filter(|f| f.owner.as_deref() == Some(ty))
+                        .map(|f| f.item.to_owned())
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+        }
         if edge.by_name {
             // The crate's only method of that name, unless std's types have one too.
             if STD_METHOD_NAMES.contains(&edge.name.as_str()) {
@@ -763,6 +776,7 @@ mod tests {
             per_call: false,
             hot: true,
             by_name: false,
+            field: None,
         };
         defs.calls = vec![
             edge("step", &[]),
@@ -796,6 +810,7 @@ mod tests {
             per_call: !in_loop,
             hot,
             by_name: false,
+            field: None,
         };
         defs.calls = vec![
             edge("run", "op_call", true, true),
@@ -839,6 +854,7 @@ mod tests {
             per_call: caller != "Vm::run",
             hot: caller == "Vm::run",
             by_name: owner.is_none(),
+            field: None,
         };
         defs.calls = vec![
             edge("Vm::run", "enter_frame", None),
@@ -863,6 +879,38 @@ mod tests {
         // Reached by name and for certain: certain.
         assert!(index.per_iteration_of("krate::Frame::args").is_some());
         assert!(!index.per_iteration_by_name("krate::Frame::args"));
+    }
+
+    #[test]
+    fn a_call_on_a_field_reaches_the_method_of_the_fields_declared_type() {
+        let mut defs = Defs::default();
+        for (owner, name) in [("Lexer", "run"), ("Cursor", "bump"), ("Span", "bump")] {
+            defs.fns.push(f(Some(owner), name, false, true));
+        }
+        defs.fields.push(FieldDef {
+            owner: "Lexer".into(),
+            name: "cursor".into(),
+            ty: Some("Cursor".into()),
+            narrow: false,
+        });
+        defs.calls = vec![CallEdge {
+            caller: "krate::Lexer::run".into(),
+            owner: None,
+            name: "bump".into(),
+            module: Vec::new(),
+            in_loop: true,
+            per_call: false,
+            hot: true,
+            by_name: false,
+            field: Some((Some("Lexer".into()), "cursor".into())),
+        }];
+        let index = CrateIndex::new([&defs], None, &|_| false);
+        assert_eq!(
+            index.per_iteration_of("krate::Cursor::bump"),
+            Some("krate::Lexer::run")
+        );
+        assert!(!index.per_iteration_by_name("krate::Cursor::bump"));
+        assert_eq!(index.per_iteration_of("krate::Span::bump"), None);
     }
 
     fn method(name: &str, receiver: Receiver) -> Judgement {

@@ -200,6 +200,10 @@ pub struct CallEdge {
     /// crate's only method of that name, if there is one, and the finding it makes is never blocking.
     #[serde(default)]
     pub by_name: bool,
+    /// A method called on `self.field` (`self.cursor.bump()`): the struct whose impl makes the call (when
+    /// inside one) and the field, whose declared type decides which method it is.
+    #[serde(default)]
+    pub field: Option<(Option<String>, String)>,
 }
 
 /// What a file defines that the crate-wide judgement of hits needs.

@@ -604,6 +604,20 @@ impl Walk<'_> {
     /// True when `expr` starts from a parameter of the enclosing fn or a local made from one
     /// (`items.iter().enumerate()`, `!queue.is_empty()`).
     pub(crate) fn is_input(&self, expr: &Expr) -> bool {
+        // `while amt > 0`, `while state.input.peek() != EOF`: a loop that runs until a value of the
+        // input reaches a bound is as long as the input.
+        if let Expr::Binary(b) = expr
+            && matches!(
+                b.op,
+                syn::BinOp::Lt(_)
+                    | syn::BinOp::Le(_)
+                    | syn::BinOp::Gt(_)
+                    | syn::BinOp::Ge(_)
+                    | syn::BinOp::Ne(_)
+            )
+        {
+            return self.is_input(&b.left) || self.is_input(&b.right);
+        }
         plain_ident(root_of(expr))
             .is_some_and(|n| self.local(&n).is_some_and(|(l, _)| l.from_input))
     }
@@ -678,10 +692,10 @@ impl Walk<'_> {
 
     /// Records a call from the enclosing fn, for what the crate runs once per iteration of a hot loop.
     fn call_edge(&mut self, owner: Option<String>, name: String, module: Vec<String>) {
-        self.edge(owner, name, module, false);
+        self.edge(owner, name, module, Callee::Written);
     }
 
-    fn edge(&mut self, owner: Option<String>, name: String, module: Vec<String>, by_name: bool) {
+    fn edge(&mut self, owner: Option<String>, name: String, module: Vec<String>, callee: Callee) {
         if self.fn_depth == 0 || self.test() {
             return;
         }
@@ -697,7 +711,11 @@ impl Walk<'_> {
             in_loop,
             per_call,
             hot: self.hot(),
-            by_name,
+            by_name: matches!(callee, Callee::ByName),
+            field: match callee {
+                Callee::Field(owner, field) => Some((owner, field)),
+                _ => None,
+            },
         });
     }
 
@@ -979,6 +997,16 @@ fn returns_result_type(output: &syn::ReturnType) -> bool {
             syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Result"))
         ),
     }
+}
+
+/// How a call names its callee, besides its owner type or module path.
+enum Callee {
+    /// As written: a type's method, a free fn.
+    Written,
+    /// A method of `self.field` (the impl's type, the field).
+    Field(Option<String>, String),
+    /// A method on a value whose type is not visible: by its name alone.
+    ByName,
 }
 
 /// True when some path of a loop's `body` starts its next iteration: a `continue` that is not inside
@@ -1385,16 +1413,15 @@ impl<'ast> Visit<'ast> for Walk<'_> {
                 .delegations
                 .push((owner, method.to_owned(), field));
         }
-        let owner = match self.receiver(&m.receiver) {
-            Receiver::Type(t) => Some(t),
-            _ => None,
-        };
-        if owner.is_some() {
-            self.call_edge(owner, name, Vec::new());
-        } else {
+        match self.receiver(&m.receiver) {
+            Receiver::Type(t) => self.call_edge(Some(t), name, Vec::new()),
+            // `self.cursor.bump()`: the field's declared type has the method.
+            Receiver::Field(owner, field) => {
+                self.edge(None, name, Vec::new(), Callee::Field(owner, field))
+            }
             // `ctx.op_call(..)`: the receiver's type is not visible; the crate may have one method of
             // that name.
-            self.edge(None, name, Vec::new(), true);
+            _ => self.edge(None, name, Vec::new(), Callee::ByName),
         }
         for arg in &m.args {
             self.moved(arg);
