@@ -59,6 +59,8 @@ pub struct CrateIndex {
     per_iteration: BTreeMap<String, String>,
     /// Those of them reached only through a call resolved by the method's name alone.
     per_iteration_by_name: BTreeSet<String>,
+    /// The trait each (type, method) implements, for the methods of trait impls.
+    trait_of_method: HashMap<(String, String), String>,
 }
 
 /// Method names std's types share with many crates (`get`, `push`, `len`, `run`...): a call of one on a
@@ -287,6 +289,9 @@ impl CrateIndex {
                         .entry(owner.to_owned())
                         .or_default()
                         .insert(t.to_owned());
+                    index
+                        .trait_of_method
+                        .insert((owner.to_owned(), method.to_owned()), t.to_owned());
                 }
                 if trait_name.as_deref() == Some("Clone") && method == "clone" {
                     continue;
@@ -415,16 +420,18 @@ impl CrateIndex {
             .iter()
             .filter(|e| e.in_loop && (e.hot || measured(&e.caller)))
         {
-            for callee in self.callees(edge) {
-                add(&callee, &edge.caller, edge.by_name, &mut frontier);
+            let (callees, guessed) = self.callees(edge);
+            for callee in callees {
+                add(&callee, &edge.caller, guessed, &mut frontier);
             }
         }
         for _ in 1..PER_ITERATION_DEPTH {
             let mut next = Vec::new();
             for (caller, root, guessed) in &frontier {
                 for edge in calls.iter().filter(|e| &e.caller == caller) {
-                    for callee in self.callees(edge) {
-                        add(&callee, root, *guessed || edge.by_name, &mut next);
+                    let (callees, by_name) = self.callees(edge);
+                    for callee in callees {
+                        add(&callee, root, *guessed || by_name, &mut next);
                     }
                 }
             }
@@ -433,70 +440,92 @@ impl CrateIndex {
         (found, by_name)
     }
 
-    /// The crate fns a call can reach: the method of the named type; for a free fn, the one of that name
-    /// in the caller's module (`f(..)`) or at the path written (`parser::f(..)`). Anything the syntax
-    /// cannot pin to one fn reaches nothing.
-    fn callees(&self, edge: &CallEdge) -> Vec<String> {
+    /// The crate fns a call can reach: the method of the named type, or of the declared type of the field
+    /// it is called on; for a free fn, the one of that name in the caller's module (`f(..)`) or at the path
+    /// written (`parser::f(..)`). Anything the syntax cannot pin to one fn reaches nothing, except by name
+    /// (`true` with the fns): a method on a value whose type is not visible reaches the crate's only
+    /// method of that name, or every impl of the one crate trait all methods of that name implement (a
+    /// dispatch through a trait: `op.execute(vm)`); a free fn found in neither place reaches the crate's
+    /// only free fn of that name (a glob import). Never a name std's types or traits have too.
+    fn callees(&self, edge: &CallEdge) -> (Vec<String>, bool) {
+        let none = (Vec::new(), false);
         let Some(fns) = self.fns.get(&edge.name) else {
-            return Vec::new();
+            return none;
         };
         // `Type::from(x)`, `x.fmt(f)`: a std trait's method has impls for many argument types; which
         // one a call reaches is the compiler's choice, not the syntax's.
         if STD_TRAIT_METHODS.contains(&edge.name.as_str()) {
-            return Vec::new();
+            return none;
         }
+        let std_name = STD_METHOD_NAMES.contains(&edge.name.as_str());
         if let Some((owner, field)) = &edge.field {
             // The method of the field's declared type, when it has one type and that is a crate type.
             return match self.field_types(owner.as_deref(), field).as_slice() {
                 [ty] => {
                     let ty = self.resolve_type(ty);
-                    fns.iter()
+                    let found = fns
+                        .iter()
                         .filter(|f| f.owner.as_deref() == Some(ty))
                         .map(|f| f.item.to_owned())
-                        .collect()
+                        .collect();
+                    (found, false)
                 }
-                _ => Vec::new(),
+                _ => none,
             };
         }
         if edge.by_name {
-            // The crate's only method of that name, unless std's types have one too.
-            if STD_METHOD_NAMES.contains(&edge.name.as_str()) {
-                return Vec::new();
+            if std_name {
+                return none;
             }
             let methods: Vec<&FnFacts> = fns.iter().filter(|f| f.method).collect();
+            let traits: BTreeSet<Option<&String>> = methods
+                .iter()
+                .map(|f| {
+                    f.owner.as_ref().and_then(|o| {
+                        self.trait_of_method
+                            .get(&(o.to_owned(), edge.name.to_owned()))
+                    })
+                })
+                .collect();
+            let one_trait = traits.len() == 1 && traits.iter().all(Option::is_some);
             return match methods.as_slice() {
-                [one] => vec![one.item.to_owned()],
-                _ => Vec::new(),
+                [one] => (vec![one.item.to_owned()], true),
+                [_, ..] if one_trait => (methods.iter().map(|f| f.item.to_owned()).collect(), true),
+                _ => none,
             };
         }
         if let Some(owner) = &edge.owner {
-            return fns
+            let found = fns
                 .iter()
                 .filter(|f| f.owner.as_deref() == Some(owner.as_str()))
                 .map(|f| f.item.to_owned())
                 .collect();
+            return (found, false);
         }
-        let free = fns.iter().filter(|f| f.owner.is_none());
-        let found: Vec<&FnFacts> = if edge.module.is_empty() {
+        let free: Vec<&FnFacts> = fns.iter().filter(|f| f.owner.is_none()).collect();
+        let found: Vec<&&FnFacts> = if edge.module.is_empty() {
             // The caller's module: its path less the fn (and less the type, for a method).
             let caller: Vec<&str> = edge.caller.split("::").collect();
             let parents: Vec<String> = (1..=2)
                 .filter_map(|up| caller.len().checked_sub(up))
                 .map(|n| caller[..n].join("::"))
                 .collect();
-            free.filter(|f| {
-                parents
-                    .iter()
-                    .any(|p| f.item.strip_prefix(p.as_str()) == Some(&format!("::{}", edge.name)))
-            })
-            .collect()
+            free.iter()
+                .filter(|f| {
+                    parents.iter().any(|p| {
+                        f.item.strip_prefix(p.as_str()) == Some(&format!("::{}", edge.name))
+                    })
+                })
+                .collect()
         } else {
             let tail = format!("::{}::{}", edge.module.join("::"), edge.name);
-            free.filter(|f| f.item.ends_with(&tail)).collect()
+            free.iter().filter(|f| f.item.ends_with(&tail)).collect()
         };
-        match found.as_slice() {
-            [one] => vec![one.item.to_owned()],
-            _ => Vec::new(),
+        match (found.as_slice(), free.as_slice()) {
+            ([one], _) => (vec![one.item.to_owned()], false),
+            // `use crate::ops::*; op_add(vm)`: the crate's only free fn of that name.
+            ([], [one]) if edge.module.is_empty() && !std_name => (vec![one.item.to_owned()], true),
+            _ => none,
         }
     }
 
@@ -785,9 +814,51 @@ mod tests {
         ];
         let index = CrateIndex::new([&defs], None, &|_| false);
         assert!(index.per_iteration_of("krate::vm::step").is_some());
+        assert!(!index.per_iteration_by_name("krate::vm::step"));
         assert!(index.per_iteration_of("krate::other::step").is_some());
-        // `far()` from `vm` names no fn of `vm`: the one in `other` is not guessed at.
-        assert_eq!(index.per_iteration_of("krate::other::far"), None);
+        // `far()` from `vm` names no fn of `vm`: the crate's only `far` (a glob import), by name only.
+        assert!(index.per_iteration_of("krate::other::far").is_some());
+        assert!(index.per_iteration_by_name("krate::other::far"));
+    }
+
+    #[test]
+    fn a_method_dispatched_through_a_crate_trait_reaches_every_impl_by_name() {
+        let mut defs = Defs::default();
+        for (owner, name) in [
+            ("Vm", "run"),
+            ("Add", "execute"),
+            ("Call", "execute"),
+            ("Lexer", "emit"),
+            ("Parser", "emit"),
+        ] {
+            defs.fns.push(f(Some(owner), name, false, true));
+        }
+        defs.impl_methods = vec![
+            ("Add".into(), Some("Operation".into()), "execute".into()),
+            ("Call".into(), Some("Operation".into()), "execute".into()),
+            ("Lexer".into(), None, "emit".into()),
+            ("Parser".into(), None, "emit".into()),
+        ];
+        let edge = |name: &str| CallEdge {
+            caller: "krate::Vm::run".into(),
+            owner: None,
+            name: name.into(),
+            module: Vec::new(),
+            in_loop: true,
+            per_call: false,
+            hot: true,
+            by_name: true,
+            field: None,
+        };
+        defs.calls = vec![edge("execute"), edge("emit")];
+        let index = CrateIndex::new([&defs], None, &|_| false);
+        for op in ["krate::Add::execute", "krate::Call::execute"] {
+            assert_eq!(index.per_iteration_of(op), Some("krate::Vm::run"));
+            assert!(index.per_iteration_by_name(op));
+        }
+        // Two inherent methods of that name: which one is not known.
+        assert_eq!(index.per_iteration_of("krate::Lexer::emit"), None);
+        assert_eq!(index.per_iteration_of("krate::Parser::emit"), None);
     }
 
     #[test]
