@@ -16,7 +16,8 @@ Where hazards go (found by reading the crate's text: strings, chars and comments
   hazard is the first statement of the loop's body, so it runs once per iteration; what it needs before the
   loop (a `Vec` it searches, a `String` it clones) is declared just above the loop header.
 - a handler: a fn the hot paths cover that has no loop of its own and is called by name in a hot loop's body,
-  its name that of no other fn of the crate and of no common std method (`x.last()` may be a slice's), so the
+  its name that of no other fn of the crate and of no common std method (`x.last()` may be a slice's), and not
+  only on an exit path (`return self.done(tok)` runs once per call of the fn, not per iteration), so the
   dispatch loop calls it once per instruction (`self.op_call(..)`); the hazard is its first statement.
 - a cold loop: a loop of library code outside the hot paths, for the rules that fire everywhere.
 - a loop over the input: a cold loop whose header iterates over (or pulls from) a parameter of its fn
@@ -261,6 +262,64 @@ class Source:
         return self.code[at:close] if close else ""
 
 
+def leaves(block):
+    """True when a block's text (between its braces) ends in `return`, `break` or a panic: it leaves the
+    loop, so it runs at most once per call of the fn."""
+    depth, last = 0, 0
+    for j, c in enumerate(block):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0 and c == "}" and block[j + 1:].strip() and not block[j + 1:].lstrip().startswith((";", ".", "?", ")")):
+                last = j + 1  # a block statement (`if .. { }`) ends a statement too
+        elif c == ";" and depth == 0:
+            if block[j + 1:].strip():
+                last = j + 1
+    tail = block[last:].strip()
+    return bool(re.match(r"(?:return|break)\b|(?:panic|unreachable|todo|unimplemented)!", tail))
+
+
+def without_exits(code):
+    """`code` (a loop's body, braces included) less its exit paths: every inner block that always leaves
+    the loop (ends in `return`/`break`/a panic), then each `return ..` and `break ..` up to the `;`, `,` or
+    closing bracket that ends it at its own depth. Code there runs at most once per call of the fn, not
+    once per iteration."""
+    stack, blocks = [], []
+    for j, c in enumerate(code):
+        if c == "{":
+            stack.append(j)
+        elif c == "}" and stack:
+            a = stack.pop()
+            if a > 0 and leaves(code[a + 1:j]):
+                blocks.append((a, j))
+    masked = list(code)
+    for a, b in blocks:
+        for j in range(a + 1, b):
+            masked[j] = " "
+    code = "".join(masked)
+    out, i = [], 0
+    for m in re.finditer(r"\b(?:return|break)\b", code):
+        if m.start() < i:
+            continue
+        out.append(code[i:m.start()])
+        j, depth = m.end(), 0
+        while j < len(code):
+            c = code[j]
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif c in ";," and depth == 0:
+                break
+            j += 1
+        i = j
+    out.append(code[i:])
+    return "".join(out)
+
+
 def read_sources(root):
     out = {}
     for base, dirs, files in os.walk(os.path.join(root, "src")):
@@ -423,7 +482,8 @@ def sites(crate, globs, sources):
     # the call is to it (the dispatch loop's per-instruction handlers: `self.op_call(..)`, `Self::op_add(..)`).
     called = set()
     for _, src, header, _ in hot_loops:
-        called.update(re.findall(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(", src.body_text(header)))
+        called.update(re.findall(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(",
+                                 without_exits(src.body_text(header))))
     names = collections.Counter(f.name for src in sources.values() for f in src.fns)
     for src, f in hot_fns:
         if not f.loops and f.name in called and names[f.name] == 1 and f.name not in STD_METHODS \
