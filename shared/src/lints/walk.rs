@@ -561,8 +561,19 @@ impl Walk<'_> {
             return;
         }
         if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
-            for arg in &args {
-                self.visit_expr(arg);
+            // `assert!(cond, "{}", x.to_string())`: the message's arguments are evaluated only when the
+            // assertion fails, once, on the way to a panic.
+            let conditions = match name.as_str() {
+                "assert" | "debug_assert" => 1,
+                "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+                _ => usize::MAX,
+            };
+            for (i, arg) in args.iter().enumerate() {
+                if i < conditions {
+                    self.visit_expr(arg);
+                } else {
+                    self.once(|s| s.on_error_path(|s| s.visit_expr(arg)));
+                }
             }
         }
     }
