@@ -201,11 +201,18 @@ impl Walk<'_> {
     /// Code that runs once per iteration of a loop, or on every call of its fn: where a hot-path rule
     /// records a hit for the crate to judge (hot when its fn is, or when a hot loop calls its fn).
     pub(crate) fn per_iteration_candidate(&self) -> bool {
-        self.fn_depth > 0 && (self.in_loop() || self.per_call())
+        self.fn_depth > 0 && (self.in_loop() || self.every_call())
     }
 
-    /// Code that runs at most once per call of its fn: outside loops, or on a path that leaves them;
-    /// not in a closure or an error value.
+    /// Code that runs on every call of its fn: outside loops and outside any path that runs at most once.
+    /// A path that leaves a loop (`return Ok(ParseResult::Done(name.to_string()))`) is often the way out
+    /// of the caller's loop too: its own code is not per-iteration code, whatever calls its fn.
+    fn every_call(&self) -> bool {
+        self.fn_depth > 0 && self.loops.is_empty() && self.once_depth == 0
+    }
+
+    /// A call that runs at most once per call of its fn: outside loops, or on a path that leaves them
+    /// (`return self.do_call(args)` in a dispatch loop); not in a closure or an error value.
     fn per_call(&self) -> bool {
         self.fn_depth > 0 && self.loops.is_empty() && self.once_depth == self.leaving_depth
     }
@@ -244,7 +251,7 @@ impl Walk<'_> {
             code,
             hot: self.hot(),
             loop_depth: self.loops.len() as u32,
-            per_call: self.per_call(),
+            per_call: self.every_call(),
             test: self.test(),
             condition,
         });
