@@ -13,7 +13,8 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Type};
 
-/// Remembers the first token of each expression seen on a left spine.
+/// Remembers the first token of each expression seen on a left spine, by the node's address: valid while
+/// the nodes live ([`Spans::forget`] when a temporary tree is dropped).
 #[derive(Debug, Default)]
 pub struct Spans {
     first: HashMap<usize, Span>,
@@ -29,6 +30,12 @@ fn join(first: Span, last: Span) -> Span {
 }
 
 impl Spans {
+    /// Forgets every node: called when syntax parsed on the fly (a macro's arguments, a `macro_rules!`
+    /// body) is dropped, since a later node may be allocated at a dropped one's address.
+    pub fn forget(&mut self) {
+        self.first.clear();
+    }
+
     /// The span of `e`, from its first token to its last.
     pub fn expr(&mut self, e: &Expr) -> Span {
         join(self.first(e), last_of(e))

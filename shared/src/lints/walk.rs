@@ -565,6 +565,7 @@ impl Walk<'_> {
         {
             self.visit_expr(&repeat.0);
             self.visit_expr(&repeat.1);
+            self.spans.forget();
             return;
         }
         if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
@@ -582,6 +583,8 @@ impl Walk<'_> {
                     self.once(|s| s.on_error_path(|s| s.visit_expr(arg)));
                 }
             }
+            // The arguments are dropped here: their addresses may be reused by the next ones.
+            self.spans.forget();
         }
     }
 
@@ -604,6 +607,7 @@ impl Walk<'_> {
                     self.visit_stmt(stmt);
                 }
             }
+            self.spans.forget();
         }
         self.fn_allocs.pop();
         self.locals.pop();
@@ -2220,6 +2224,23 @@ mod identity_tests {
             false
         })
         .hits
+    }
+
+    #[test]
+    fn a_hit_in_a_macro_argument_keeps_its_own_code() {
+        // Each macro's arguments are parsed, walked and dropped: the next ones may reuse their
+        // addresses, which must not bring back a dropped node's span.
+        let src: String = (0..200)
+            .map(|i| {
+                format!("fn f{i}() {{ m!(v{i}.w{i}(x).unwrap()); m!(s{i}.get(1).unwrap()); }}\n")
+            })
+            .collect();
+        let hits = hits(&src);
+        assert_eq!(hits.len(), 400);
+        for (i, pair) in hits.chunks(2).enumerate() {
+            assert_eq!(pair[0].code, format!("v{i}.w{i}(x).unwrap()"));
+            assert_eq!(pair[1].code, format!("s{i}.get(1).unwrap()"));
+        }
     }
 
     #[test]
