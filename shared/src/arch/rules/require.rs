@@ -6,7 +6,7 @@ use guppy::graph::{BuildTargetId, PackageMetadata};
 use syn::visit::Visit;
 
 use crate::arch::prefilter::{self, Needles};
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
@@ -16,7 +16,7 @@ use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{DepKind, Finding};
 use crate::source::attrs::is_cfg_test;
 use crate::source::crate_files;
-use crate::source::facts::FactsCache;
+use crate::source::facts::{self, FactsCache};
 
 /// A compiled require rule.
 #[derive(Clone, Debug)]
@@ -201,6 +201,7 @@ fn impl_traits(
     let cache = facts_dir.map(|dir| FactsCache::open(dir, &format!("impls-{}", pkg.name())));
     let scan = ImplScan {
         needles: prefilter.then(|| Needles::new(traits)),
+        skipped: prefilter.then(|| facts::context_of(&traits)),
         facts: cache.as_ref(),
     };
     let (files, _) = walk(lib.path(), false, &scan);
@@ -217,23 +218,55 @@ fn impl_traits(
 /// The traits a file implements; with needles, a file that names none of them is not parsed.
 struct ImplScan<'a> {
     needles: Option<Needles>,
-    /// Each file's traits from an earlier run (every trait it implements: no context).
+    /// The context of a file skipped for naming none of the traits (it has no facts for other traits).
+    skipped: Option<u64>,
+    /// Each file's traits from an earlier run (every trait it implements when parsed: context [`PARSED`]).
     facts: Option<&'a FactsCache>,
 }
+
+/// The context of a parsed file's traits: every trait it implements, whatever was looked for.
+const PARSED: u64 = 0;
 
 impl Analysis for ImplScan<'_> {
     type Output = BTreeSet<String>;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
-        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
-            return Some((BTreeSet::new(), decls));
-        }
-        self.facts?.get(file.path.as_str(), text, 0)
+    /// A file whose stamp is as recorded: every trait it implements when it was parsed, none when it was
+    /// skipped for naming none of the traits looked for now.
+    fn unchanged(
+        &self,
+        file: &ModuleFile,
+        stamp: &FileStamp,
+    ) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        let skipped = self.skipped.unwrap_or(PARSED);
+        self.facts?
+            .unchanged(file.path.as_str(), stamp, &[PARSED, skipped])
     }
 
-    fn analyzed(&self, file: &ModuleFile, text: &str, out: &BTreeSet<String>, decls: &[ModDecl]) {
+    fn cached_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+    ) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
+            if let (Some(cache), Some(skipped)) = (self.facts, self.skipped) {
+                cache.put(file.path.as_str(), text, stamp, skipped, &BTreeSet::<String>::new(), &decls);
+            }
+            return Some((BTreeSet::new(), decls));
+        }
+        self.facts?.get(file.path.as_str(), text, stamp, PARSED)
+    }
+
+    fn analyzed_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+        out: &BTreeSet<String>,
+        decls: &[ModDecl],
+    ) {
         if let Some(cache) = self.facts {
-            cache.put(file.path.as_str(), text, 0, out, decls);
+            cache.put(file.path.as_str(), text, stamp, PARSED, out, decls);
         }
     }
 
