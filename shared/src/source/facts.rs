@@ -103,6 +103,8 @@ impl FactsCache {
             .ok()
             .and_then(|d| i64::try_from(d.as_nanos()).ok())
             .unwrap_or(i64::MIN);
+        #[cfg(test)]
+        let start_ns = start_ns.saturating_add(tests::CLOCK_AHEAD_NS.with(std::cell::Cell::get));
         FactsCache {
             path,
             build,
@@ -254,8 +256,96 @@ pub fn context_of(parts: &impl Hash) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    thread_local! {
+        /// How far ahead of the clock a cache opened on this thread takes the run to start: a test's
+        /// files, just written, then count as settled without the test waiting.
+        pub(crate) static CLOCK_AHEAD_NS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Runs `f` with caches opened on this thread taking the run to start 10 s from now.
+    pub(crate) fn with_settled_files<R>(f: impl FnOnce() -> R) -> R {
+        CLOCK_AHEAD_NS.with(|c| c.set(10_000_000_000));
+        let out = f();
+        CLOCK_AHEAD_NS.with(|c| c.set(0));
+        out
+    }
+
+    fn stamp(mtime_ns: i64) -> FileStamp {
+        FileStamp {
+            len: 9,
+            mtime_ns,
+            ctime_ns: mtime_ns,
+            inode: 42,
+            dev: 1,
+        }
+    }
+
+    fn now_ns() -> i64 {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        i64::try_from(d.as_nanos()).unwrap()
+    }
+
+    #[test]
+    fn a_settled_stamp_answers_without_the_text_and_only_for_the_same_stamp_and_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = stamp(now_ns() - 60_000_000_000);
+        let cache = FactsCache::open(dir.path(), "t");
+        cache.put("a.rs", "fn a() {}", Some(&old), 7, &vec!["x".to_owned()], &[]);
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.unchanged("a.rs", &old, &[3, 7]);
+        assert_eq!(got.map(|g| g.0), Some(vec!["x".to_owned()]));
+        let touched = FileStamp {
+            mtime_ns: old.mtime_ns + 1,
+            ..old
+        };
+        assert!(cache.unchanged::<Vec<String>>("a.rs", &touched, &[7]).is_none());
+        let longer = FileStamp { len: 10, ..old };
+        assert!(cache.unchanged::<Vec<String>>("a.rs", &longer, &[7]).is_none());
+        let other_inode = FileStamp { inode: 43, ..old };
+        assert!(cache.unchanged::<Vec<String>>("a.rs", &other_inode, &[7]).is_none());
+        assert!(cache.unchanged::<Vec<String>>("a.rs", &old, &[8]).is_none());
+        assert!(cache.unchanged::<Vec<String>>("b.rs", &old, &[7]).is_none());
+    }
+
+    /// Racy git: a file written within the file system's timestamp granularity of the run can be written
+    /// again with the same size and times; its stamp is not recorded, so the next run reads it.
+    #[test]
+    fn a_stamp_of_a_file_written_just_before_the_run_is_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file system with whole-second times: the stamp of the first and the second text are the same.
+        let fresh = stamp(now_ns() / 1_000_000_000 * 1_000_000_000);
+        let cache = FactsCache::open(dir.path(), "t");
+        cache.put("a.rs", "fn a() {}", Some(&fresh), 0, &vec!["a".to_owned()], &[]);
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &fresh, &[0])
+                .is_none(),
+            "a racy stamp must not stand for the text"
+        );
+        // Rewritten with the same length in the same second: the new text is not taken from the cache.
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn b() {}", Some(&fresh), 0)
+                .is_none()
+        );
+        // The unchanged text is, and a run that finds it settled records its stamp then.
+        let cache = FactsCache::open(dir.path(), "t");
+        let settled = stamp(now_ns() - 60_000_000_000);
+        let got = cache.get::<Vec<String>>("a.rs", "fn a() {}", Some(&settled), 0);
+        assert_eq!(got.map(|g| g.0), Some(vec!["a".to_owned()]));
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        let got = cache.unchanged::<Vec<String>>("a.rs", &settled, &[0]);
+        assert_eq!(got.map(|g| g.0), Some(vec!["a".to_owned()]));
+    }
 
     #[test]
     fn facts_come_back_for_the_same_text_and_context_only() {
