@@ -295,7 +295,14 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let old = stamp(now_ns() - 60_000_000_000);
         let cache = FactsCache::open(dir.path(), "t");
-        cache.put("a.rs", "fn a() {}", Some(&old), 7, &vec!["x".to_owned()], &[]);
+        cache.put(
+            "a.rs",
+            "fn a() {}",
+            Some(&old),
+            7,
+            &vec!["x".to_owned()],
+            &[],
+        );
         cache.save();
         let cache = FactsCache::open(dir.path(), "t");
         let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.unchanged("a.rs", &old, &[3, 7]);
@@ -304,11 +311,23 @@ pub(crate) mod tests {
             mtime_ns: old.mtime_ns + 1,
             ..old
         };
-        assert!(cache.unchanged::<Vec<String>>("a.rs", &touched, &[7]).is_none());
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &touched, &[7])
+                .is_none()
+        );
         let longer = FileStamp { len: 10, ..old };
-        assert!(cache.unchanged::<Vec<String>>("a.rs", &longer, &[7]).is_none());
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &longer, &[7])
+                .is_none()
+        );
         let other_inode = FileStamp { inode: 43, ..old };
-        assert!(cache.unchanged::<Vec<String>>("a.rs", &other_inode, &[7]).is_none());
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &other_inode, &[7])
+                .is_none()
+        );
         assert!(cache.unchanged::<Vec<String>>("a.rs", &old, &[8]).is_none());
         assert!(cache.unchanged::<Vec<String>>("b.rs", &old, &[7]).is_none());
     }
@@ -321,7 +340,14 @@ pub(crate) mod tests {
         // A file system with whole-second times: the stamp of the first and the second text are the same.
         let fresh = stamp(now_ns() / 1_000_000_000 * 1_000_000_000);
         let cache = FactsCache::open(dir.path(), "t");
-        cache.put("a.rs", "fn a() {}", Some(&fresh), 0, &vec!["a".to_owned()], &[]);
+        cache.put(
+            "a.rs",
+            "fn a() {}",
+            Some(&fresh),
+            0,
+            &vec!["a".to_owned()],
+            &[],
+        );
         cache.save();
         let cache = FactsCache::open(dir.path(), "t");
         assert!(
@@ -356,7 +382,15 @@ pub(crate) mod tests {
         let cache = FactsCache::open(dir.path(), "t");
         let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.get("a.rs", "fn a() {}", None, 7);
         assert_eq!(got.map(|g| g.0), Some(vec!["x".to_owned()]));
-        assert!(cache.get::<Vec<String>>("a.rs", "fn b() {}", None, 7).is_none());
-        assert!(cache.get::<Vec<String>>("a.rs", "fn a() {}", None, 8).is_none());
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn b() {}", None, 7)
+                .is_none()
+        );
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn a() {}", None, 8)
+                .is_none()
+        );
     }
 }

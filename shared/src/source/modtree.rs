@@ -165,7 +165,8 @@ impl FileStamp {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let ns = |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
+            let ns =
+                |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
             Some(FileStamp {
                 len: meta.len(),
                 mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
@@ -248,17 +249,29 @@ const MAX_NESTING: usize = 1_000;
 /// bracket depth) are not parsed: `a + a + .. + a` nests one level per operator.
 const MAX_CHAIN: usize = 50_000;
 
-/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack.
-fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// The parsing pool, started on first use.
+fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+    POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .stack_size(STACK_SIZE)
             .thread_name(|i| format!("lumen-parse-{i}"))
             .build()
             .ok()
-    });
-    match pool {
+    })
+    .as_ref()
+}
+
+/// Starts the parsing pool's threads, so that a first walk need not: called on a thread of its own while
+/// the caller waits for something else (`cargo metadata`).
+pub fn start_pool() {
+    let _started = pool();
+}
+
+/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack: walks started inside `f` (from
+/// several threads of the pool, with rayon's parallel iterators) run on the same pool.
+pub fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match pool() {
         Some(pool) => pool.install(f),
         None => f(),
     }
@@ -331,7 +344,14 @@ fn walk_here<A: Analysis>(
         .parent()
         .map(Utf8Path::to_owned)
         .unwrap_or_default();
-    walker.visit_file(root_file.to_owned(), None, Vec::new(), child_dir, false, false);
+    walker.visit_file(
+        root_file.to_owned(),
+        None,
+        Vec::new(),
+        child_dir,
+        false,
+        false,
+    );
     let mut files = walker.files.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut problems = walker
         .problems

@@ -400,7 +400,14 @@ impl Analysis for SurfaceScan<'_> {
         decls: &[ModDecl],
     ) {
         if let Some(cache) = self.0 {
-            cache.put(file.path.as_str(), text, stamp, Self::context(file), out, decls);
+            cache.put(
+                file.path.as_str(),
+                text,
+                stamp,
+                Self::context(file),
+                out,
+                decls,
+            );
         }
     }
 }

@@ -612,7 +612,14 @@ impl Analysis for UseScan<'_> {
             Some(decls) => {
                 if let Some(cache) = cache {
                     let none: &[Use] = &[];
-                    cache.put(file.path.as_str(), text, stamp, self.context(), &none, &decls);
+                    cache.put(
+                        file.path.as_str(),
+                        text,
+                        stamp,
+                        self.context(),
+                        &none,
+                        &decls,
+                    );
                 }
                 Some((Vec::new(), decls))
             }

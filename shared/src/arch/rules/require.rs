@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 
 use guppy::graph::{BuildTargetId, PackageMetadata};
+use rayon::prelude::*;
 use syn::visit::Visit;
 
 use crate::arch::prefilter::{self, Needles};
-use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, on_big_stacks, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
@@ -102,16 +103,32 @@ impl Require {
             include_optional: false,
             features: Features::All,
         };
-        let mut findings = Vec::new();
-        for pkg in ctx
+        let wanted = self.implements.as_deref().map(last_segment);
+        let members: Vec<(PackageMetadata<'_>, bool)> = ctx
             .members
             .iter()
             .filter(|m| self.crates.matches(m.name()) && m.name() != depends_on)
-        {
-            let has_dep = graph
-                .edges(*pkg, &normal)
-                .iter()
-                .any(|e| e.link.to().name() == depends_on);
+            .map(|pkg| {
+                let has_dep = graph
+                    .edges(*pkg, &normal)
+                    .iter()
+                    .any(|e| e.link.to().name() == depends_on);
+                (*pkg, has_dep)
+            })
+            .collect();
+        // The traits each member implements, read for all of them at once (each is a walk of its own).
+        let (prefilter, facts_dir) = (ctx.prefilter, ctx.facts_dir.as_deref());
+        let implemented: Vec<Option<BTreeSet<String>>> = on_big_stacks(|| {
+            members
+                .par_iter()
+                .map(|(pkg, has_dep)| {
+                    let w = wanted.filter(|_| *has_dep)?;
+                    Some(impl_traits(*pkg, &[w], prefilter, facts_dir))
+                })
+                .collect()
+        });
+        let mut findings = Vec::new();
+        for ((pkg, has_dep), implemented) in members.iter().zip(implemented) {
             if !has_dep {
                 let mut f = self.meta.finding(
                     format!("`{}` does not depend on `{depends_on}`", pkg.name()),
@@ -130,14 +147,13 @@ impl Require {
                 findings.push(f);
                 continue;
             }
-            let Some(trait_name) = self.implements.as_deref() else {
+            let (Some(trait_name), Some(wanted), Some(implemented)) =
+                (self.implements.as_deref(), wanted, implemented)
+            else {
                 continue;
             };
-            let wanted = last_segment(trait_name);
             // Only the files that name the trait can implement it.
-            if impl_traits(*pkg, &[wanted], ctx.prefilter, ctx.facts_dir.as_deref())
-                .contains(wanted)
-            {
+            if implemented.contains(wanted) {
                 continue;
             }
             let mut f = self.meta.finding(
@@ -250,7 +266,14 @@ impl Analysis for ImplScan<'_> {
     ) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
         if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
             if let (Some(cache), Some(skipped)) = (self.facts, self.skipped) {
-                cache.put(file.path.as_str(), text, stamp, skipped, &BTreeSet::<String>::new(), &decls);
+                cache.put(
+                    file.path.as_str(),
+                    text,
+                    stamp,
+                    skipped,
+                    &BTreeSet::<String>::new(),
+                    &decls,
+                );
             }
             return Some((BTreeSet::new(), decls));
         }
