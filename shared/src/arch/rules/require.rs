@@ -214,10 +214,14 @@ fn impl_traits(
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
-    let cache = facts_dir.map(|dir| FactsCache::open(dir, &format!("impls-{}", pkg.name())));
+    let looked_for = facts::context_of(&traits);
+    // One cache per set of traits looked for: a finding's second look (every trait of the required
+    // crate) keeps its own, instead of replacing the first one's skipped files at each run.
+    let cache = facts_dir
+        .map(|dir| FactsCache::open(dir, &format!("impls-{}-{looked_for:016x}", pkg.name())));
     let scan = ImplScan {
         needles: prefilter.then(|| Needles::new(traits)),
-        skipped: prefilter.then(|| facts::context_of(&traits)),
+        skipped: prefilter.then_some(looked_for),
         facts: cache.as_ref(),
     };
     let (files, _) = walk(lib.path(), false, &scan);
