@@ -91,3 +91,38 @@ fn file_lines(path: &Path, cache: Option<&FactsCache>) -> Option<usize> {
     }
     Some(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::facts::tests::with_settled_files;
+
+    #[test]
+    fn counts_come_from_the_cache_while_the_stat_is_unchanged_and_a_rewrite_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("m")).unwrap();
+        std::fs::write(src.join("lib.rs"), "a\nb\n").unwrap();
+        std::fs::write(src.join("m/x.rs"), "c\n").unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let count = || {
+            with_settled_files(|| {
+                let cache = FactsCache::open(state.path(), "lines-t");
+                let n = rust_lines(&src, Some(&cache));
+                cache.save();
+                n
+            })
+        };
+        assert_eq!(count(), 3);
+        // Served by the stat alone: a count edited in the cache shows.
+        let file = state.path().join("source-facts/lines-t.json");
+        let json = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, json.replace("\"facts\":1", "\"facts\":40")).unwrap();
+        assert_eq!(count(), 42);
+        // Rewritten with the same size and another count: read again.
+        std::fs::write(src.join("m/x.rs"), "cc").unwrap();
+        assert_eq!(count(), 3);
+        // Without a cache, every file is read.
+        assert_eq!(rust_lines(&src, None), 3);
+    }
+}
