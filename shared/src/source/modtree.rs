@@ -157,7 +157,7 @@ pub struct FileStamp {
 /// systems keep whole seconds). A file written in the same tick as the stamp was taken can be written
 /// again, with the same size, and keep the same times; once its times are older than a tick before the
 /// run started, any later write gives it a newer time than the recorded one ("racy git").
-pub const STAMP_SETTLE_NS: i64 = 2_000_000_000;
+pub(crate) const STAMP_SETTLE_NS: i64 = 2_000_000_000;
 
 impl FileStamp {
     /// The stamp of a file from its metadata (`None` where the platform gives no modification time).
@@ -264,13 +264,13 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
 
 /// Starts the parsing pool's threads, so that a first walk need not: called on a thread of its own while
 /// the caller waits for something else (`cargo metadata`).
-pub fn start_pool() {
+pub(crate) fn start_pool() {
     let _started = pool();
 }
 
 /// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack: walks started inside `f` (from
 /// several threads of the pool, with rayon's parallel iterators) run on the same pool.
-pub fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     match pool() {
         Some(pool) => pool.install(f),
         None => f(),
