@@ -32,6 +32,9 @@ lumen() {
   for case in clean violations; do
     flag=""; [ "$case" = violations ] && flag=--violations
     python3 scripts/gen-workspace.py --lumen 100000 "$work/lumen-$case" $flag >/dev/null
+    # Files written less than 2 s before a run are read again by the next one (their stat is not yet
+    # trusted, see FileStamp::settled): wait, as a workspace that is not being written to would be.
+    sleep 3
     echo "== Lumen workspace, 100,000 source lines, $case: cargo metadata vs cargo lumen-arch --preset lumen"
     echo "findings: $("$bin/cargo-lumen-arch" --offline --preset lumen --manifest-path "$work/lumen-$case/Cargo.toml" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')"
     hyperfine -N --warmup 3 --runs 30 -i --export-json "$work/lumen-$case.json" \

@@ -84,7 +84,8 @@ pub fn check(
 ) -> Result<Report> {
     let rules = load_rules(ws, cfg, source, opts.preset)?;
     let selected = ws.select(&opts.selection)?;
-    let graph = ArchGraph::new(ws);
+    let mut graph = ArchGraph::new(ws);
+    graph.lines = lines::LineCounts::cached(ws.state_dir().into_std_path_buf());
     let mut report = Report::new(Tool::Arch, ws.root.as_str());
     // New coupling is checked only against a base: without one it checks nothing and is not counted.
     report.rules_checked = rules

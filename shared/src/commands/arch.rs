@@ -89,6 +89,8 @@ fn run(args: Args) -> Result<i32> {
         write_stdout(&out)?;
         return Ok(exit_codes::SUCCESS);
     }
+    // The source rules' parsing threads start while `cargo metadata` runs.
+    std::thread::spawn(crate::source::modtree::start_pool);
     let ws = Workspace::load(&args.workspace.load_options())?;
     let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
     print_warnings(&loaded.warnings, &args.output);

@@ -2,8 +2,10 @@
 //! implements, what it adds to its crate's public surface), cached under the workspace's state directory
 //! (`source-facts/<analysis>.json`) so that an unchanged file is not parsed again. Keyed like the lints'
 //! cache: by the file's path, a hash of its text and a hash of what shaped the facts (the names looked
-//! for, the file's module), for the build of the tool that wrote them. Writes are atomic (a temporary file
-//! renamed into place); a cache that cannot be read or written is ignored (the files are parsed).
+//! for, the file's module), for the build of the tool that wrote them. Each entry also keeps the file's
+//! [`FileStamp`] once it is settled, so a later run whose `stat` shows the same stamp takes the facts
+//! without reading the file at all. Writes are atomic (a temporary file renamed into place); a cache that
+//! cannot be read or written is ignored (the files are parsed).
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -13,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::source::modtree::ModDecl;
+use crate::source::modtree::{FileStamp, ModDecl};
 
 /// A stable 64-bit hash (std's SipHash with fixed keys).
 fn hash_of(value: &impl Hash) -> u64 {
@@ -41,10 +43,14 @@ fn build_id() -> String {
 }
 
 /// One file's facts, as cached.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     text: u64,
     context: u64,
+    /// The file's stamp when it was read, once settled (none for a file written just before the run
+    /// that read it: the next run reads it again and records its stamp then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stamp: Option<FileStamp>,
     facts: serde_json::Value,
     decls: Vec<ModDecl>,
 }
@@ -55,13 +61,27 @@ struct Stored {
     files: BTreeMap<String, Entry>,
 }
 
+/// What this run keeps of a file for the next one.
+#[derive(Debug)]
+enum Kept {
+    /// The earlier run's entry as it was.
+    Old,
+    /// The earlier run's entry with the stamp of this run's read (the text hashed as it did).
+    Restamped(Option<FileStamp>),
+    /// Fresh facts.
+    New(Entry),
+}
+
 /// The facts of one analysis, read at the start of a run and written back at its end.
 #[derive(Debug)]
 pub struct FactsCache {
     path: PathBuf,
     build: String,
+    /// When this run started, in nanoseconds since the Unix epoch: stamps of files written later than
+    /// [`crate::source::modtree::STAMP_SETTLE_NS`] before it are not recorded.
+    start_ns: i64,
     old: BTreeMap<String, Entry>,
-    new: Mutex<BTreeMap<String, Entry>>,
+    new: Mutex<BTreeMap<String, Kept>>,
 }
 
 impl FactsCache {
@@ -78,35 +98,69 @@ impl FactsCache {
             .filter(|s| s.build == build)
             .map(|s| s.files)
             .unwrap_or_default();
+        let start_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_nanos()).ok())
+            .unwrap_or(i64::MIN);
+        #[cfg(test)]
+        let start_ns = start_ns.saturating_add(tests::CLOCK_AHEAD_NS.with(std::cell::Cell::get));
         FactsCache {
             path,
             build,
+            start_ns,
             old,
             new: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// The facts of `file` from an earlier run, when its text and `context` hash as they did then.
+    /// `stamp` when it may stand for the file's text in a later run.
+    fn settled(&self, stamp: Option<&FileStamp>) -> Option<FileStamp> {
+        stamp.filter(|s| s.settled(self.start_ns)).copied()
+    }
+
+    /// The facts of `file` from an earlier run, when its stamp (taken before any read) is the one recorded
+    /// then and its context one of `contexts`: the file need not be read.
+    pub fn unchanged<T: DeserializeOwned>(
+        &self,
+        file: &str,
+        stamp: &FileStamp,
+        contexts: &[u64],
+    ) -> Option<(T, Vec<ModDecl>)> {
+        let entry = self.old.get(file)?;
+        if entry.stamp.as_ref() != Some(stamp) || !contexts.contains(&entry.context) {
+            return None;
+        }
+        let facts = T::deserialize(&entry.facts).ok()?;
+        self.keep(file, Kept::Old);
+        Some((facts, entry.decls.to_vec()))
+    }
+
+    /// The facts of `file` from an earlier run, when its text and `context` hash as they did then;
+    /// `stamp`, taken before the text was read, is recorded with them once settled.
     pub fn get<T: DeserializeOwned>(
         &self,
         file: &str,
         text: &str,
+        stamp: Option<&FileStamp>,
         context: u64,
     ) -> Option<(T, Vec<ModDecl>)> {
         let entry = self.old.get(file)?;
         if entry.text != hash_of(&text) || entry.context != context {
             return None;
         }
-        let facts = serde_json::from_value(entry.facts.clone()).ok()?; // cloned: from_value takes it
-        self.keep(file, entry.clone()); // cloned: kept for the next run
+        let facts = T::deserialize(&entry.facts).ok()?;
+        self.keep(file, Kept::Restamped(self.settled(stamp)));
         Some((facts, entry.decls.to_vec()))
     }
 
-    /// Keeps the fresh facts of `file` for the next run.
+    /// Keeps the fresh facts of `file` for the next run; `stamp`, taken before `text` was read, with them
+    /// once settled.
     pub fn put<T: Serialize>(
         &self,
         file: &str,
         text: &str,
+        stamp: Option<&FileStamp>,
         context: u64,
         facts: &T,
         decls: &[ModDecl],
@@ -114,39 +168,59 @@ impl FactsCache {
         if let Ok(facts) = serde_json::to_value(facts) {
             self.keep(
                 file,
-                Entry {
+                Kept::New(Entry {
                     text: hash_of(&text),
                     context,
+                    stamp: self.settled(stamp),
                     facts,
                     decls: decls.to_vec(),
-                },
+                }),
             );
         }
     }
 
-    fn keep(&self, file: &str, entry: Entry) {
+    fn keep(&self, file: &str, kept: Kept) {
         self.new
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(file.to_owned(), entry);
+            .insert(file.to_owned(), kept);
     }
 
     /// Writes the facts kept in this run (entries of files not read again are dropped), unless nothing
     /// changed.
     pub fn save(self) {
-        let files = self
+        let kept = self
             .new
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let unchanged = files.len() == self.old.len()
-            && files.iter().all(|(k, e)| {
-                self.old
-                    .get(k)
-                    .is_some_and(|o| o.text == e.text && o.context == e.context)
+        let unchanged = kept.len() == self.old.len()
+            && kept.iter().all(|(k, kept)| {
+                self.old.get(k).is_some_and(|o| match kept {
+                    Kept::Old => true,
+                    Kept::Restamped(stamp) => o.stamp == *stamp,
+                    Kept::New(e) => {
+                        o.text == e.text && o.context == e.context && o.stamp == e.stamp
+                    }
+                })
             });
         if unchanged {
             return;
         }
+        let mut old = self.old;
+        let files = kept
+            .into_iter()
+            .filter_map(|(k, kept)| {
+                let entry = match kept {
+                    Kept::New(e) => e,
+                    Kept::Old => old.remove(&k)?,
+                    Kept::Restamped(stamp) => Entry {
+                        stamp,
+                        ..old.remove(&k)?
+                    },
+                };
+                Some((k, entry))
+            })
+            .collect();
         let stored = Stored {
             build: self.build,
             files,
@@ -182,19 +256,141 @@ pub fn context_of(parts: &impl Hash) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    thread_local! {
+        /// How far ahead of the clock a cache opened on this thread takes the run to start: a test's
+        /// files, just written, then count as settled without the test waiting.
+        pub(crate) static CLOCK_AHEAD_NS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Runs `f` with caches opened on this thread taking the run to start 10 s from now.
+    pub(crate) fn with_settled_files<R>(f: impl FnOnce() -> R) -> R {
+        CLOCK_AHEAD_NS.with(|c| c.set(10_000_000_000));
+        let out = f();
+        CLOCK_AHEAD_NS.with(|c| c.set(0));
+        out
+    }
+
+    fn stamp(mtime_ns: i64) -> FileStamp {
+        FileStamp {
+            len: 9,
+            mtime_ns,
+            ctime_ns: mtime_ns,
+            inode: 42,
+            dev: 1,
+        }
+    }
+
+    fn now_ns() -> i64 {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        i64::try_from(d.as_nanos()).unwrap()
+    }
+
+    #[test]
+    fn a_settled_stamp_answers_without_the_text_and_only_for_the_same_stamp_and_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = stamp(now_ns() - 60_000_000_000);
+        let cache = FactsCache::open(dir.path(), "t");
+        cache.put(
+            "a.rs",
+            "fn a() {}",
+            Some(&old),
+            7,
+            &vec!["x".to_owned()],
+            &[],
+        );
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.unchanged("a.rs", &old, &[3, 7]);
+        assert_eq!(got.map(|g| g.0), Some(vec!["x".to_owned()]));
+        let touched = FileStamp {
+            mtime_ns: old.mtime_ns + 1,
+            ..old
+        };
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &touched, &[7])
+                .is_none()
+        );
+        let longer = FileStamp { len: 10, ..old };
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &longer, &[7])
+                .is_none()
+        );
+        let other_inode = FileStamp { inode: 43, ..old };
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &other_inode, &[7])
+                .is_none()
+        );
+        assert!(cache.unchanged::<Vec<String>>("a.rs", &old, &[8]).is_none());
+        assert!(cache.unchanged::<Vec<String>>("b.rs", &old, &[7]).is_none());
+    }
+
+    /// Racy git: a file written within the file system's timestamp granularity of the run can be written
+    /// again with the same size and times; its stamp is not recorded, so the next run reads it.
+    #[test]
+    fn a_stamp_of_a_file_written_just_before_the_run_is_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file system with whole-second times: the stamp of the first and the second text are the same.
+        let fresh = stamp(now_ns() / 1_000_000_000 * 1_000_000_000);
+        let cache = FactsCache::open(dir.path(), "t");
+        cache.put(
+            "a.rs",
+            "fn a() {}",
+            Some(&fresh),
+            0,
+            &vec!["a".to_owned()],
+            &[],
+        );
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        assert!(
+            cache
+                .unchanged::<Vec<String>>("a.rs", &fresh, &[0])
+                .is_none(),
+            "a racy stamp must not stand for the text"
+        );
+        // Rewritten with the same length in the same second: the new text is not taken from the cache.
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn b() {}", Some(&fresh), 0)
+                .is_none()
+        );
+        // The unchanged text is, and a run that finds it settled records its stamp then.
+        let cache = FactsCache::open(dir.path(), "t");
+        let settled = stamp(now_ns() - 60_000_000_000);
+        let got = cache.get::<Vec<String>>("a.rs", "fn a() {}", Some(&settled), 0);
+        assert_eq!(got.map(|g| g.0), Some(vec!["a".to_owned()]));
+        cache.save();
+        let cache = FactsCache::open(dir.path(), "t");
+        let got = cache.unchanged::<Vec<String>>("a.rs", &settled, &[0]);
+        assert_eq!(got.map(|g| g.0), Some(vec!["a".to_owned()]));
+    }
 
     #[test]
     fn facts_come_back_for_the_same_text_and_context_only() {
         let dir = tempfile::tempdir().unwrap();
         let cache = FactsCache::open(dir.path(), "t");
-        cache.put("a.rs", "fn a() {}", 7, &vec!["x".to_owned()], &[]);
+        cache.put("a.rs", "fn a() {}", None, 7, &vec!["x".to_owned()], &[]);
         cache.save();
         let cache = FactsCache::open(dir.path(), "t");
-        let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.get("a.rs", "fn a() {}", 7);
+        let got: Option<(Vec<String>, Vec<ModDecl>)> = cache.get("a.rs", "fn a() {}", None, 7);
         assert_eq!(got.map(|g| g.0), Some(vec!["x".to_owned()]));
-        assert!(cache.get::<Vec<String>>("a.rs", "fn b() {}", 7).is_none());
-        assert!(cache.get::<Vec<String>>("a.rs", "fn a() {}", 8).is_none());
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn b() {}", None, 7)
+                .is_none()
+        );
+        assert!(
+            cache
+                .get::<Vec<String>>("a.rs", "fn a() {}", None, 8)
+                .is_none()
+        );
     }
 }

@@ -81,11 +81,46 @@ pub trait Analysis: Sync {
         None
     }
 
+    /// The result and module declarations of `file` from an earlier run, when its [`FileStamp`] (taken
+    /// before any read) is the one recorded with them then: the file is then not even read. An analysis
+    /// answers only for stamps it recorded as safe (see [`FileStamp::settled`]).
+    fn unchanged(
+        &self,
+        _file: &ModuleFile,
+        _stamp: &FileStamp,
+    ) -> Option<(Self::Output, Vec<ModDecl>)> {
+        None
+    }
+
+    /// [`Analysis::cached`], told the file's stamp taken before its text was read (to be recorded with
+    /// a hit). By default the stamp is not used.
+    fn cached_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(Self::Output, Vec<ModDecl>)> {
+        self.cached(file, text)
+    }
+
     /// Analyzes a parsed file.
     fn analyze(&self, file: &ModuleFile, ast: &syn::File, text: &str) -> Self::Output;
 
     /// A fresh analysis of `file` and its module declarations, to be kept for a later run.
     fn analyzed(&self, _file: &ModuleFile, _text: &str, _out: &Self::Output, _decls: &[ModDecl]) {}
+
+    /// [`Analysis::analyzed`], told the file's stamp taken before its text was read. By default the
+    /// stamp is not used.
+    fn analyzed_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+        out: &Self::Output,
+        decls: &[ModDecl],
+    ) {
+        self.analyzed(file, text, out, decls);
+    }
 
     /// The walk looked for a module's file at `path` and found something there (`exists`) or not. Every
     /// place a `mod` item could be read from is reported, whether it exists or not: a cache of the walk
@@ -96,6 +131,71 @@ pub trait Analysis: Sync {
     /// configured.
     fn max_file_size(&self) -> u64 {
         DEFAULT_MAX_FILE_SIZE
+    }
+}
+
+/// What the file system says of a file without reading it (size, modification and change times, identity),
+/// taken before its text is read: while it is the same, the text is taken to be the same, the way git's
+/// index, cargo's fingerprints and ruff's cache decide. A stamp is trusted only once [`settled`](Self::settled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Last modification, in nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// Last status change (a rename, a `chmod`, a write), in nanoseconds since the Unix epoch (0 where the
+    /// platform has none).
+    pub ctime_ns: i64,
+    /// Inode number (0 where the platform has none).
+    pub inode: u64,
+    /// Device (0 where the platform has none).
+    pub dev: u64,
+}
+
+/// How far a file's times must lie before the start of a run for its stamp to be trusted: 2 seconds, the
+/// coarsest granularity of common file systems (FAT's modification time; ext3, HFS+ and some network file
+/// systems keep whole seconds). A file written in the same tick as the stamp was taken can be written
+/// again, with the same size, and keep the same times; once its times are older than a tick before the
+/// run started, any later write gives it a newer time than the recorded one ("racy git").
+pub(crate) const STAMP_SETTLE_NS: i64 = 2_000_000_000;
+
+impl FileStamp {
+    /// The stamp of a file from its metadata (`None` where the platform gives no modification time).
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns =
+                |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
+            Some(FileStamp {
+                len: meta.len(),
+                mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+                ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+                inode: meta.ino(),
+                dev: meta.dev(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            Some(FileStamp {
+                len: meta.len(),
+                mtime_ns: i64::try_from(modified.as_nanos()).ok()?,
+                ctime_ns: 0,
+                inode: 0,
+                dev: 0,
+            })
+        }
+    }
+
+    /// True when the file's times lie more than [`STAMP_SETTLE_NS`] before `run_start_ns` (nanoseconds
+    /// since the Unix epoch): only then may the stamp stand for the text read after it.
+    pub fn settled(&self, run_start_ns: i64) -> bool {
+        self.mtime_ns.max(self.ctime_ns) < run_start_ns.saturating_sub(STAMP_SETTLE_NS)
     }
 }
 
@@ -149,17 +249,29 @@ const MAX_NESTING: usize = 1_000;
 /// bracket depth) are not parsed: `a + a + .. + a` nests one level per operator.
 const MAX_CHAIN: usize = 50_000;
 
-/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack.
-fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// The parsing pool, started on first use.
+fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+    POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .stack_size(STACK_SIZE)
             .thread_name(|i| format!("lumen-parse-{i}"))
             .build()
             .ok()
-    });
-    match pool {
+    })
+    .as_ref()
+}
+
+/// Starts the parsing pool's threads, so that a first walk need not: called on a thread of its own while
+/// the caller waits for something else (`cargo metadata`).
+pub(crate) fn start_pool() {
+    let _started = pool();
+}
+
+/// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack: walks started inside `f` (from
+/// several threads of the pool, with rayon's parallel iterators) run on the same pool.
+pub(crate) fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match pool() {
         Some(pool) => pool.install(f),
         None => f(),
     }
@@ -232,7 +344,14 @@ fn walk_here<A: Analysis>(
         .parent()
         .map(Utf8Path::to_owned)
         .unwrap_or_default();
-    walker.visit_file(root_file.to_owned(), Vec::new(), child_dir, false, false);
+    walker.visit_file(
+        root_file.to_owned(),
+        None,
+        Vec::new(),
+        child_dir,
+        false,
+        false,
+    );
     let mut files = walker.files.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut problems = walker
         .problems
@@ -435,10 +554,31 @@ impl SourceProblem {
     }
 }
 
+/// What makes a file the same file whatever the path it is reached by: its device and inode (read from
+/// the `stat` the walk makes anyway, where canonicalizing would read every link of the path).
+#[cfg(unix)]
+type FileId = (u64, u64);
+/// What makes a file the same file whatever the path it is reached by: its canonical path.
+#[cfg(not(unix))]
+type FileId = std::path::PathBuf;
+
+/// The identity of the file at `path`, whose metadata (after symlinks) is `meta`.
+#[cfg(unix)]
+fn file_id(_path: &Utf8Path, meta: &std::fs::Metadata) -> std::io::Result<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Ok((meta.dev(), meta.ino()))
+}
+
+/// The identity of the file at `path`, whose metadata (after symlinks) is `meta`.
+#[cfg(not(unix))]
+fn file_id(path: &Utf8Path, _meta: &std::fs::Metadata) -> std::io::Result<FileId> {
+    path.as_std_path().canonicalize()
+}
+
 struct Walker<'a, A: Analysis> {
     analysis: &'a A,
     include_tests: bool,
-    visited: Mutex<BTreeSet<std::path::PathBuf>>,
+    visited: Mutex<BTreeSet<FileId>>,
     files: Mutex<Vec<(ModuleFile, A::Output)>>,
     problems: Mutex<Vec<SourceProblem>>,
 }
@@ -469,17 +609,24 @@ impl<A: Analysis> Walker<'_, A> {
         });
     }
 
-    /// Reads and parses `path`, records it, and walks its child modules in parallel.
+    /// Reads and parses `path` (unless the analysis knows it unchanged), records it, and walks its child
+    /// modules in parallel. `meta`: its metadata, when already read.
     fn visit_file(
         &self,
         path: Utf8PathBuf,
+        meta: Option<std::fs::Metadata>,
         module_path: Vec<String>,
         child_dir: Utf8PathBuf,
         test_only: bool,
         conditional: bool,
     ) {
-        let canonical = match path.as_std_path().canonicalize() {
-            Ok(c) => c,
+        // The metadata of the file the path leads to (a symlink loop or a missing file fails here).
+        let meta = match meta {
+            Some(meta) => Ok(meta),
+            None => std::fs::metadata(&path),
+        };
+        let (meta, id) = match meta.and_then(|m| file_id(&path, &m).map(|id| (m, id))) {
+            Ok(found) => found,
             Err(e) => {
                 self.problem(&path, 0, 0, format!("cannot resolve path: {e}"));
                 return;
@@ -489,7 +636,7 @@ impl<A: Analysis> Walker<'_, A> {
             .visited
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(canonical);
+            .insert(id);
         // `#[cfg(feature = "std")] pub mod ser;` beside `#[cfg(not(feature = "std"))] mod ser;`
         // (serde_json): one file for exclusive cfgs, read once.
         if !first_visit && conditional {
@@ -505,7 +652,19 @@ impl<A: Analysis> Walker<'_, A> {
             );
             return;
         }
-        let text = match read(&path, self.analysis.max_file_size()) {
+        let file = ModuleFile {
+            path,
+            module_path,
+            test_only,
+        };
+        // Taken before the read: a write after it changes the times the next run sees.
+        let stamp = FileStamp::of(&meta)
+            .filter(|s| meta.is_file() && s.len <= self.analysis.max_file_size());
+        if let Some(hit) = stamp.and_then(|s| self.analysis.unchanged(&file, &s)) {
+            self.found(file, child_dir, hit);
+            return;
+        }
+        let text = match read(&file.path, self.analysis.max_file_size()) {
             Ok(text) => text,
             Err(problem) => {
                 self.problems
@@ -515,12 +674,7 @@ impl<A: Analysis> Walker<'_, A> {
                 return;
             }
         };
-        let file = ModuleFile {
-            path,
-            module_path,
-            test_only,
-        };
-        let (result, decls) = match self.analysis.cached(&file, &text) {
+        let hit = match self.analysis.cached_at(&file, &text, stamp.as_ref()) {
             Some(hit) => hit,
             None => {
                 let ast = match parse_text(&file.path, &text) {
@@ -536,10 +690,21 @@ impl<A: Analysis> Walker<'_, A> {
                 let decls = mod_decls(&ast.items);
                 let result = self.analysis.analyze(&file, &ast, &text);
                 drop(ast);
-                self.analysis.analyzed(&file, &text, &result, &decls);
+                self.analysis
+                    .analyzed_at(&file, &text, stamp.as_ref(), &result, &decls);
                 (result, decls)
             }
         };
+        self.found(file, child_dir, hit);
+    }
+
+    /// Records the result of `file` and walks its child modules in parallel.
+    fn found(
+        &self,
+        file: ModuleFile,
+        child_dir: Utf8PathBuf,
+        (result, decls): (A::Output, Vec<ModDecl>),
+    ) {
         let children = self.children(&decls, &file, &child_dir);
         self.files
             .lock()
@@ -553,15 +718,16 @@ impl<A: Analysis> Walker<'_, A> {
     fn visit_child(&self, mut child: ChildModule) {
         // Anything at a candidate path counts (a named pipe or a directory too: reading it is refused
         // with a problem, not silently skipped); each is reported, existing or not.
-        let exists: Vec<bool> = child
+        let mut metas: Vec<Option<std::fs::Metadata>> = child
             .candidates
             .iter()
             .map(|(c, _)| {
-                let exists = std::fs::metadata(c).is_ok();
-                self.analysis.looked_for(c, exists);
-                exists
+                let meta = std::fs::metadata(c).ok();
+                self.analysis.looked_for(c, meta.is_some());
+                meta
             })
             .collect();
+        let exists: Vec<bool> = metas.iter().map(Option::is_some).collect();
         if child.both_forms && exists.iter().all(|e| *e) {
             let found: Vec<&str> = child.candidates.iter().map(|(c, _)| c.as_str()).collect();
             self.problem(
@@ -581,6 +747,7 @@ impl<A: Analysis> Walker<'_, A> {
                 let (file, child_dir) = child.candidates.swap_remove(found);
                 self.visit_file(
                     file,
+                    metas.swap_remove(found),
                     child.module_path,
                     child_dir,
                     child.test_only,

@@ -62,7 +62,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::source::Place;
 use crate::source::facts::{self, FactsCache};
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile, SourceProblem, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, SourceProblem, walk};
 use crate::source::paths::crate_relative;
 
 use collect::{FileFacts, Ns, RawItem, RawUse, Vis};
@@ -372,17 +372,42 @@ impl SurfaceScan<'_> {
 impl Analysis for SurfaceScan<'_> {
     type Output = FileFacts;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(FileFacts, Vec<ModDecl>)> {
-        self.0?.get(file.path.as_str(), text, Self::context(file))
+    fn unchanged(&self, file: &ModuleFile, stamp: &FileStamp) -> Option<(FileFacts, Vec<ModDecl>)> {
+        self.0?
+            .unchanged(file.path.as_str(), stamp, &[Self::context(file)])
+    }
+
+    fn cached_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+    ) -> Option<(FileFacts, Vec<ModDecl>)> {
+        self.0?
+            .get(file.path.as_str(), text, stamp, Self::context(file))
     }
 
     fn analyze(&self, file: &ModuleFile, ast: &syn::File, _text: &str) -> FileFacts {
         collect::collect(file.path.to_owned(), &file.module_path, ast)
     }
 
-    fn analyzed(&self, file: &ModuleFile, text: &str, out: &FileFacts, decls: &[ModDecl]) {
+    fn analyzed_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+        out: &FileFacts,
+        decls: &[ModDecl],
+    ) {
         if let Some(cache) = self.0 {
-            cache.put(file.path.as_str(), text, Self::context(file), out, decls);
+            cache.put(
+                file.path.as_str(),
+                text,
+                stamp,
+                Self::context(file),
+                out,
+                decls,
+            );
         }
     }
 }

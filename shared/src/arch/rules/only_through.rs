@@ -25,7 +25,7 @@ use crate::report::{Finding, Location, Problem};
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
 use crate::source::facts::{self, FactsCache};
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, walk};
 use crate::source::paths::{UseEnd, UsePath, flatten_use};
 use crate::source::public::{self, Surface, Target};
 use crate::workspace::relative_to;
@@ -576,37 +576,69 @@ impl UseScan<'_> {
 impl Analysis for UseScan<'_> {
     type Output = Vec<Use>;
 
+    /// A file other than the crate root whose stamp is as recorded: its uses (none when it was skipped).
+    /// The crate root is always read: its aliases shape the other files' context.
+    fn unchanged(&self, file: &ModuleFile, stamp: &FileStamp) -> Option<(Vec<Use>, Vec<ModDecl>)> {
+        if !self.scope.prefilter || file.module_path.is_empty() {
+            return None;
+        }
+        self.facts?
+            .unchanged(file.path.as_str(), stamp, &[self.context()])
+    }
+
     /// A file that names B under none of its crate-wide names holds no use of it (an alias of its own
-    /// would name B too).
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Vec<Use>, Vec<ModDecl>)> {
+    /// would name B too); it is kept as such, so that its stamp spares the next run reading it.
+    fn cached_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+    ) -> Option<(Vec<Use>, Vec<ModDecl>)> {
         if !self.scope.prefilter {
             return None;
         }
-        let decls = if file.module_path.is_empty() {
-            prefilter::skip(text, &[&Needles::new([self.extern_name])])?
-        } else {
-            let needles = self.needles.get_or_init(|| {
-                Needles::new(
-                    std::iter::once(self.extern_name)
-                        .chain(self.root_aliases().iter().map(String::as_str)),
-                )
-            });
-            match prefilter::skip(text, &[needles]) {
-                Some(decls) => decls,
-                None => {
-                    let cache = self.facts?;
-                    return cache.get(file.path.as_str(), text, self.context());
+        if file.module_path.is_empty() {
+            let decls = prefilter::skip(text, &[&Needles::new([self.extern_name])])?;
+            return Some((Vec::new(), decls));
+        }
+        let needles = self.needles.get_or_init(|| {
+            Needles::new(
+                std::iter::once(self.extern_name)
+                    .chain(self.root_aliases().iter().map(String::as_str)),
+            )
+        });
+        let cache = self.facts;
+        match prefilter::skip(text, &[needles]) {
+            Some(decls) => {
+                if let Some(cache) = cache {
+                    let none: &[Use] = &[];
+                    cache.put(
+                        file.path.as_str(),
+                        text,
+                        stamp,
+                        self.context(),
+                        &none,
+                        &decls,
+                    );
                 }
+                Some((Vec::new(), decls))
             }
-        };
-        Some((Vec::new(), decls))
+            None => cache?.get(file.path.as_str(), text, stamp, self.context()),
+        }
     }
 
-    fn analyzed(&self, file: &ModuleFile, text: &str, out: &Vec<Use>, decls: &[ModDecl]) {
+    fn analyzed_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+        out: &Vec<Use>,
+        decls: &[ModDecl],
+    ) {
         if let Some(cache) = self.facts
             && !file.module_path.is_empty()
         {
-            cache.put(file.path.as_str(), text, self.context(), out, decls);
+            cache.put(file.path.as_str(), text, stamp, self.context(), out, decls);
         }
     }
 

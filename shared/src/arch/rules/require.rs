@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 
 use guppy::graph::{BuildTargetId, PackageMetadata};
+use rayon::prelude::*;
 use syn::visit::Visit;
 
 use crate::arch::prefilter::{self, Needles};
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, on_big_stacks, walk};
 
 use crate::arch::cfg::Features;
 use crate::arch::cfg::RequireRule;
@@ -16,7 +17,7 @@ use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{DepKind, Finding};
 use crate::source::attrs::is_cfg_test;
 use crate::source::crate_files;
-use crate::source::facts::FactsCache;
+use crate::source::facts::{self, FactsCache};
 
 /// A compiled require rule.
 #[derive(Clone, Debug)]
@@ -102,16 +103,32 @@ impl Require {
             include_optional: false,
             features: Features::All,
         };
-        let mut findings = Vec::new();
-        for pkg in ctx
+        let wanted = self.implements.as_deref().map(last_segment);
+        let members: Vec<(PackageMetadata<'_>, bool)> = ctx
             .members
             .iter()
             .filter(|m| self.crates.matches(m.name()) && m.name() != depends_on)
-        {
-            let has_dep = graph
-                .edges(*pkg, &normal)
-                .iter()
-                .any(|e| e.link.to().name() == depends_on);
+            .map(|pkg| {
+                let has_dep = graph
+                    .edges(*pkg, &normal)
+                    .iter()
+                    .any(|e| e.link.to().name() == depends_on);
+                (*pkg, has_dep)
+            })
+            .collect();
+        // The traits each member implements, read for all of them at once (each is a walk of its own).
+        let (prefilter, facts_dir) = (ctx.prefilter, ctx.facts_dir.as_deref());
+        let implemented: Vec<Option<BTreeSet<String>>> = on_big_stacks(|| {
+            members
+                .par_iter()
+                .map(|(pkg, has_dep)| {
+                    let w = wanted.filter(|_| *has_dep)?;
+                    Some(impl_traits(*pkg, &[w], prefilter, facts_dir))
+                })
+                .collect()
+        });
+        let mut findings = Vec::new();
+        for ((pkg, has_dep), implemented) in members.iter().zip(implemented) {
             if !has_dep {
                 let mut f = self.meta.finding(
                     format!("`{}` does not depend on `{depends_on}`", pkg.name()),
@@ -130,14 +147,13 @@ impl Require {
                 findings.push(f);
                 continue;
             }
-            let Some(trait_name) = self.implements.as_deref() else {
+            let (Some(trait_name), Some(wanted), Some(implemented)) =
+                (self.implements.as_deref(), wanted, implemented)
+            else {
                 continue;
             };
-            let wanted = last_segment(trait_name);
             // Only the files that name the trait can implement it.
-            if impl_traits(*pkg, &[wanted], ctx.prefilter, ctx.facts_dir.as_deref())
-                .contains(wanted)
-            {
+            if implemented.contains(wanted) {
                 continue;
             }
             let mut f = self.meta.finding(
@@ -198,9 +214,14 @@ fn impl_traits(
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
-    let cache = facts_dir.map(|dir| FactsCache::open(dir, &format!("impls-{}", pkg.name())));
+    let looked_for = facts::context_of(&traits);
+    // One cache per set of traits looked for: a finding's second look (every trait of the required
+    // crate) keeps its own, instead of replacing the first one's skipped files at each run.
+    let cache = facts_dir
+        .map(|dir| FactsCache::open(dir, &format!("impls-{}-{looked_for:016x}", pkg.name())));
     let scan = ImplScan {
         needles: prefilter.then(|| Needles::new(traits)),
+        skipped: prefilter.then_some(looked_for),
         facts: cache.as_ref(),
     };
     let (files, _) = walk(lib.path(), false, &scan);
@@ -217,23 +238,62 @@ fn impl_traits(
 /// The traits a file implements; with needles, a file that names none of them is not parsed.
 struct ImplScan<'a> {
     needles: Option<Needles>,
-    /// Each file's traits from an earlier run (every trait it implements: no context).
+    /// The context of a file skipped for naming none of the traits (it has no facts for other traits).
+    skipped: Option<u64>,
+    /// Each file's traits from an earlier run (every trait it implements when parsed: context [`PARSED`]).
     facts: Option<&'a FactsCache>,
 }
+
+/// The context of a parsed file's traits: every trait it implements, whatever was looked for.
+const PARSED: u64 = 0;
 
 impl Analysis for ImplScan<'_> {
     type Output = BTreeSet<String>;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
-        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
-            return Some((BTreeSet::new(), decls));
-        }
-        self.facts?.get(file.path.as_str(), text, 0)
+    /// A file whose stamp is as recorded: every trait it implements when it was parsed, none when it was
+    /// skipped for naming none of the traits looked for now.
+    fn unchanged(
+        &self,
+        file: &ModuleFile,
+        stamp: &FileStamp,
+    ) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        let skipped = self.skipped.unwrap_or(PARSED);
+        self.facts?
+            .unchanged(file.path.as_str(), stamp, &[PARSED, skipped])
     }
 
-    fn analyzed(&self, file: &ModuleFile, text: &str, out: &BTreeSet<String>, decls: &[ModDecl]) {
+    fn cached_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+    ) -> Option<(BTreeSet<String>, Vec<ModDecl>)> {
+        if let Some(decls) = prefilter::skip(text, &[self.needles.as_ref()?]) {
+            if let (Some(cache), Some(skipped)) = (self.facts, self.skipped) {
+                cache.put(
+                    file.path.as_str(),
+                    text,
+                    stamp,
+                    skipped,
+                    &BTreeSet::<String>::new(),
+                    &decls,
+                );
+            }
+            return Some((BTreeSet::new(), decls));
+        }
+        self.facts?.get(file.path.as_str(), text, stamp, PARSED)
+    }
+
+    fn analyzed_at(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        stamp: Option<&FileStamp>,
+        out: &BTreeSet<String>,
+        decls: &[ModDecl],
+    ) {
         if let Some(cache) = self.facts {
-            cache.put(file.path.as_str(), text, 0, out, decls);
+            cache.put(file.path.as_str(), text, stamp, PARSED, out, decls);
         }
     }
 

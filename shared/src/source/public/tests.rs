@@ -365,3 +365,105 @@ fn unchanged_files_come_from_the_facts_cache_and_changed_ones_are_parsed() {
     assert_eq!(public_names(&third), public_names(&surface(&root)));
     assert!(public_names(&third).contains(&"a::renamed".to_owned()));
 }
+
+/// The one `surface-*.json` facts file under `state`.
+fn surface_cache_file(state: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(state.join("source-facts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("surface-")
+        })
+        .expect("a surface-*.json facts file")
+}
+
+#[test]
+fn a_file_whose_stat_is_unchanged_is_not_read_and_any_change_on_disk_is_seen() {
+    use crate::source::facts::tests::with_settled_files;
+    let (dir, _) = surface_of(&[
+        ("src/lib.rs", "pub mod a;\n"),
+        ("src/a.rs", "pub fn original() {}\n"),
+    ]);
+    let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let run = || with_settled_files(|| public_names(&surface_cached(&root, Some(state.path()))));
+    assert_eq!(run(), ["a", "a::original"]);
+
+    // The stamp alone answers: with the text hashes in the cache spoiled, an entry edited there still
+    // shows, which it could not if the file were read (its text would no longer match).
+    let cache_file = surface_cache_file(state.path());
+    let text = std::fs::read_to_string(&cache_file).unwrap();
+    assert!(text.contains("\"stamp\""), "{text}");
+    let spoiled = regex_lite_replace_text_hashes(&text).replace("\"original\"", "\"from_cache\"");
+    std::fs::write(&cache_file, spoiled).unwrap();
+    assert_eq!(run(), ["a", "a::from_cache"]);
+
+    // Rewritten with the same size: read again.
+    let a = dir.path().join("src/a.rs");
+    std::fs::write(&a, "pub fn rewrites() {}\n").unwrap();
+    assert_eq!(run(), ["a", "a::rewrites"]);
+
+    // Touched without a change: read again (the text hashes as before), and its new stamp recorded.
+    let file = std::fs::File::options().write(true).open(&a).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(30))
+        .unwrap();
+    drop(file);
+    assert_eq!(run(), ["a", "a::rewrites"]);
+    assert_eq!(run(), ["a", "a::rewrites"]);
+
+    // A new module file.
+    std::fs::write(dir.path().join("src/lib.rs"), "pub mod a;\npub mod b;\n").unwrap();
+    std::fs::write(dir.path().join("src/b.rs"), "pub fn new_one() {}\n").unwrap();
+    assert_eq!(run(), ["a", "a::rewrites", "b", "b::new_one"]);
+
+    // A module file removed: its items are gone and the missing file is a problem.
+    std::fs::remove_file(&a).unwrap();
+    let gone = with_settled_files(|| surface_cached(&root, Some(state.path())));
+    assert_eq!(public_names(&gone), ["a", "b", "b::new_one"]);
+    assert!(
+        gone.problems
+            .iter()
+            .any(|p| p.message.starts_with("module file not found")),
+        "{:?}",
+        gone.problems
+    );
+}
+
+/// `"text":<digits>` with the digits changed, so no text hashes as the cache says.
+fn regex_lite_replace_text_hashes(json: &str) -> String {
+    let mut out = String::new();
+    let mut rest = json;
+    while let Some(at) = rest.find("\"text\":") {
+        let (head, tail) = rest.split_at(at + "\"text\":".len());
+        out.push_str(head);
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        out.push('1');
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn a_file_rewritten_with_the_same_size_just_after_a_run_is_seen() {
+    // Real clock: the files were just written, so their stamps are not trusted (racy git).
+    let (dir, _) = surface_of(&[
+        ("src/lib.rs", "pub mod a;\n"),
+        ("src/a.rs", "pub fn first() {}\n"),
+    ]);
+    let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let run = || public_names(&surface_cached(&root, Some(state.path())));
+    assert_eq!(run(), ["a", "a::first"]);
+    let a = dir.path().join("src/a.rs");
+    let before = std::fs::metadata(&a).unwrap().modified().unwrap();
+    std::fs::write(&a, "pub fn other() {}\n").unwrap();
+    // As on a file system with coarse times: the same size and modification time.
+    let file = std::fs::File::options().write(true).open(&a).unwrap();
+    file.set_modified(before).unwrap();
+    drop(file);
+    assert_eq!(run(), ["a", "a::other"]);
+}
