@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::lints::facts::{CallEdge, Condition, Defs, Receiver};
+use crate::lints::facts::{CallEdge, Callee, Condition, Defs, Receiver};
 use crate::lints::rules::hash_in_hot_loop::HASHING;
 use crate::lints::syntax::KNOWN_RESULT_CALLS;
 
@@ -458,7 +458,7 @@ impl CrateIndex {
             return none;
         }
         let std_name = STD_METHOD_NAMES.contains(&edge.name.as_str());
-        if let Some((owner, field)) = &edge.field {
+        if let Callee::Field(owner, field) = &edge.callee {
             // The method of the field's declared type, when it has one type and that is a crate type.
             return match self.field_types(owner.as_deref(), field).as_slice() {
                 [ty] => {
@@ -473,7 +473,7 @@ impl CrateIndex {
                 _ => none,
             };
         }
-        if edge.by_name {
+        if edge.callee == Callee::ByName {
             if std_name {
                 return none;
             }
@@ -804,8 +804,7 @@ mod tests {
             in_loop: true,
             per_call: false,
             hot: true,
-            by_name: false,
-            field: None,
+            callee: Callee::Written,
         };
         defs.calls = vec![
             edge("step", &[]),
@@ -847,8 +846,7 @@ mod tests {
             in_loop: true,
             per_call: false,
             hot: true,
-            by_name: true,
-            field: None,
+            callee: Callee::ByName,
         };
         defs.calls = vec![edge("execute"), edge("emit")];
         let index = CrateIndex::new([&defs], None, &|_| false);
@@ -880,8 +878,7 @@ mod tests {
             in_loop,
             per_call: !in_loop,
             hot,
-            by_name: false,
-            field: None,
+            callee: Callee::Written,
         };
         defs.calls = vec![
             edge("run", "op_call", true, true),
@@ -924,8 +921,11 @@ mod tests {
             in_loop: caller == "Vm::run",
             per_call: caller != "Vm::run",
             hot: caller == "Vm::run",
-            by_name: owner.is_none(),
-            field: None,
+            callee: if owner.is_none() {
+                Callee::ByName
+            } else {
+                Callee::Written
+            },
         };
         defs.calls = vec![
             edge("Vm::run", "enter_frame", None),
@@ -972,8 +972,7 @@ mod tests {
             in_loop: true,
             per_call: false,
             hot: true,
-            by_name: false,
-            field: Some((Some("Lexer".into()), "cursor".into())),
+            callee: Callee::Field(Some("Lexer".into()), "cursor".into()),
         }];
         let index = CrateIndex::new([&defs], None, &|_| false);
         assert_eq!(

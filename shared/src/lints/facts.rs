@@ -196,14 +196,23 @@ pub struct CallEdge {
     pub per_call: bool,
     /// The call is in a declared hot path.
     pub hot: bool,
-    /// A method called on a value whose type the syntax does not show (`ctx.op_call()`): it reaches the
-    /// crate's only method of that name, if there is one, and the finding it makes is never blocking.
+    /// How the call names its callee besides `owner` and `module`.
     #[serde(default)]
-    pub by_name: bool,
+    pub callee: Callee,
+}
+
+/// How a call names its callee, besides its owner type or module path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Callee {
+    /// As written: a type's method (`self.f()`, `Type::f()`), a free fn.
+    #[default]
+    Written,
     /// A method called on `self.field` (`self.cursor.bump()`): the struct whose impl makes the call (when
     /// inside one) and the field, whose declared type decides which method it is.
-    #[serde(default)]
-    pub field: Option<(Option<String>, String)>,
+    Field(Option<String>, String),
+    /// A method called on a value whose type the syntax does not show (`ctx.op_call()`): it reaches the
+    /// crate's only method of that name, if there is one, and the finding it makes is never blocking.
+    ByName,
 }
 
 /// What a file defines that the crate-wide judgement of hits needs.

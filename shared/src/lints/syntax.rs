@@ -3,15 +3,15 @@
 
 use syn::{Expr, Type};
 
+/// The names of a path's segments (`std::io::Write` -> `["std", "io", "Write"]`), generics dropped.
+pub fn path_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// The last segment of a path expression (`Vec::with_capacity` -> `with_capacity`) with the one before it.
 pub fn call_name(func: &Expr) -> Option<(Option<String>, String)> {
     let Expr::Path(p) = func else { return None };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segs = path_names(&p.path);
     let last = segs.last()?.to_owned();
     let prev = segs.len().checked_sub(2).map(|i| segs[i].clone()); // cloned: returned by value
     Some((prev, last))
@@ -277,12 +277,7 @@ pub fn is_dyn_any(ty: &Type) -> bool {
     match ty {
         Type::TraitObject(t) => t.bounds.iter().any(|b| match b {
             syn::TypeParamBound::Trait(tb) => {
-                let segs: Vec<String> = tb
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segs = path_names(&tb.path);
                 segs.last().is_some_and(|l| l == "Any")
                     && (segs.len() == 1 || segs.get(segs.len() - 2).is_some_and(|m| m == "any"))
             }

@@ -27,13 +27,13 @@ use syn::{Expr, Token};
 
 use crate::lints::advice::LOOKUPS;
 use crate::lints::facts::{
-    CallEdge, Condition, FieldDef, FileScan, FnDef, Hit, IdentType, Receiver, code_text,
+    CallEdge, Callee, Condition, FieldDef, FileScan, FnDef, Hit, IdentType, Receiver, code_text,
 };
 use crate::lints::rules::{self, RuleId};
 use crate::lints::spans::{self, Spans};
 use crate::lints::syntax::{
     Bound, Holds, arithmetic_parts, bound_of, call_name, holds_expr, holds_type, is_narrow_type,
-    plain_ident, receiver_name,
+    path_names, plain_ident, receiver_name,
 };
 use crate::source::Place;
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
@@ -733,11 +733,7 @@ impl Walk<'_> {
             in_loop,
             per_call,
             hot: self.hot(),
-            by_name: matches!(callee, Callee::ByName),
-            field: match callee {
-                Callee::Field(owner, field) => Some((owner, field)),
-                _ => None,
-            },
+            callee,
         });
     }
 
@@ -939,12 +935,7 @@ pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
 fn trait_name(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<String> {
     bounds.iter().find_map(|b| match b {
         syn::TypeParamBound::Trait(t) => {
-            let segs: Vec<String> = t
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segs = path_names(&t.path);
             let last = segs.last()?;
             Some(match segs.iter().rev().nth(1) {
                 Some(module) if module == "io" || module == "fmt" => format!("{module}::{last}"),
@@ -1019,16 +1010,6 @@ fn returns_result_type(output: &syn::ReturnType) -> bool {
             syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Result"))
         ),
     }
-}
-
-/// How a call names its callee, besides its owner type or module path.
-enum Callee {
-    /// As written: a type's method, a free fn.
-    Written,
-    /// A method of `self.field` (the impl's type, the field).
-    Field(Option<String>, String),
-    /// A method on a value whose type is not visible: by its name alone.
-    ByName,
 }
 
 /// True when some path of a loop's `body` starts its next iteration: a `continue` that is not inside
@@ -1156,12 +1137,7 @@ fn is_err_pattern(pat: &syn::Pat) -> bool {
 /// is a value like any other.
 fn builds_error(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segs = path_names(&p.path);
     match segs.as_slice() {
         [.., last] if last == "Err" => true,
         // `ParseError::new(..)`, `Error::Io(..)`: the path's type is an error type.
@@ -1487,11 +1463,8 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             // `f(..)` where `f` is a local or a parameter calls a closure, not a fn of the crate.
             let closure = prev.is_none() && self.local(&last).is_some();
             if !closure && let Expr::Path(p) = &*c.func {
-                let module: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
+                let module: Vec<String> = path_names(&p.path)
+                    .into_iter()
                     .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
                     .collect();
                 let module = module[..module.len().saturating_sub(1)].to_vec();
