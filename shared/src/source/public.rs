@@ -1227,5 +1227,20 @@ fn external(segments: &[String]) -> Resolution {
     }
 }
 
+/// Writes `files` (path, text) under a temporary directory and reads the surface of its `src/lib.rs`: the
+/// crates of the surface's tests and of the API review's.
+#[cfg(test)]
+pub(crate) fn surface_of(files: &[(&str, &str)]) -> (tempfile::TempDir, Surface) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
+    let surface = surface(&root);
+    (dir, surface)
+}
+
 #[cfg(test)]
 mod tests;

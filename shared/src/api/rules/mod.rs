@@ -88,18 +88,10 @@ pub struct Hit<'a> {
 
 #[cfg(test)]
 mod tests {
-    use camino::Utf8PathBuf;
-
     use super::*;
-    use crate::source::public::surface;
 
     fn surface_of(lib: &str) -> (tempfile::TempDir, Surface) {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/lib.rs"), lib).unwrap();
-        let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
-        let s = surface(&root);
-        (dir, s)
+        crate::source::public::surface_of(&[("src/lib.rs", lib)])
     }
 
     /// The messages of `rule` on `head` (compared with `base` when given).

@@ -1,18 +1,5 @@
 use super::*;
 
-/// Writes `files` (path, text) under a temporary directory and reads the surface of `src/lib.rs`.
-fn surface_of(files: &[(&str, &str)]) -> (tempfile::TempDir, Surface) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    let root = Utf8PathBuf::from_path_buf(dir.path().join("src/lib.rs")).unwrap();
-    let surface = surface(&root);
-    (dir, surface)
-}
-
 fn paths(surface: &Surface, name: &str) -> Vec<String> {
     let item = surface
         .items
