@@ -19,7 +19,6 @@ use crate::gate::baseline;
 use crate::gate::inputs::read_report;
 use crate::gate::review::{self, Review};
 use crate::git::Repo;
-use crate::lints::cache::hash_of;
 use crate::lints::settings::{Settings, unmatched_file_globs, unmatched_fn_globs};
 use crate::lints::{self, LintOptions};
 use crate::lock::WhenLocked;
@@ -31,6 +30,7 @@ use crate::render::review::write_review;
 use crate::render::{escape, markdown};
 use crate::report::identity::BaselineGrowth;
 use crate::report::{Report, Tool};
+use crate::source::facts::hash_of;
 use crate::workspace::{Members, PackageSelection, Workspace};
 
 /// The examples at the end of `--help`.

@@ -10,7 +10,6 @@
 //! at once never see half a file; a file that cannot be read or parsed is ignored (the scan runs in full).
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -19,34 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::lints::facts::FileScan;
 use crate::report::{Finding, Problem};
+use crate::source::facts::{build_id, hash_of};
 use crate::source::modtree::{ModDecl, read_bytes};
-
-/// A stable 64-bit hash (std's SipHash with fixed keys).
-pub fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// What identifies the tool that wrote a cache: its version, and its executable's size and time, so a
-/// rebuilt tool never trusts an older build's scans.
-fn build_id() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok());
-    let stamp = exe
-        .map(|m| {
-            let secs = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or_default();
-            format!("{}-{secs}", m.len())
-        })
-        .unwrap_or_default();
-    format!("{}-{stamp}", env!("CARGO_PKG_VERSION"))
-}
 
 /// One source file's scan, as cached.
 #[derive(Debug, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use crate::errors::Result;
 use crate::git::{ChangedLines, Repo};
-use crate::lints::cache::{Cache, hash_of};
+use crate::lints::cache::Cache;
 use crate::lints::cfg::Target;
 use crate::lints::crate_index::{CrateIndex, Judgement};
 use crate::lints::facts::{AnyAliases, FileScan, Hit};
@@ -44,6 +44,7 @@ use crate::report::{
     BaseRevision, Baseline, CodeMatch, Cost, Finding, HotBy, Location, Problem, Report,
     RuleChecked, Severity, Tool,
 };
+use crate::source::facts::hash_of;
 use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
 use crate::workspace::{LoadOptions, Members, PackageSelection, relative_to};
 

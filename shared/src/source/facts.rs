@@ -17,29 +17,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::modtree::{FileStamp, ModDecl};
 
-/// A stable 64-bit hash (std's SipHash with fixed keys).
-fn hash_of(value: &impl Hash) -> u64 {
+/// A stable 64-bit hash (std's SipHash with fixed keys): of a file's text, or of what shaped an analysis
+/// besides the text (its context).
+pub fn hash_of(value: &impl Hash) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()
 }
 
-/// The tool's version and its executable's size and time: a rebuilt tool never trusts older facts.
-fn build_id() -> String {
-    let stamp = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let nanos = m
-                .modified()
+/// What identifies the tool that wrote a cache: its version, and its executable's size and time, so a
+/// rebuilt tool never trusts an older build's facts or scans. Read once per run.
+pub(crate) fn build_id() -> String {
+    static BUILD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            let stamp = std::env::current_exe()
                 .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map(|m| {
+                    let nanos = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_nanos())
+                        .unwrap_or_default();
+                    format!("{}-{nanos}", m.len())
+                })
                 .unwrap_or_default();
-            format!("{}-{nanos}", m.len())
+            format!("{}-{stamp}", env!("CARGO_PKG_VERSION"))
         })
-        .unwrap_or_default();
-    format!("{}-{stamp}", env!("CARGO_PKG_VERSION"))
+        .to_owned()
 }
 
 /// One file's facts, as cached.
@@ -248,11 +255,6 @@ impl FactsCache {
             let _removed = std::fs::remove_file(&tmp);
         }
     }
-}
-
-/// The context hash of an analysis: what shaped its facts besides the file's text.
-pub fn context_of(parts: &impl Hash) -> u64 {
-    hash_of(parts)
 }
 
 #[cfg(test)]

@@ -346,7 +346,7 @@ pub fn surface(root_file: &Utf8Path) -> Surface {
 /// every file is parsed.
 pub fn surface_cached(root_file: &Utf8Path, state_dir: Option<&Path>) -> Surface {
     let cache = state_dir.map(|dir| {
-        let name = format!("surface-{:016x}", facts::context_of(&root_file.as_str()));
+        let name = format!("surface-{:016x}", facts::hash_of(&root_file.as_str()));
         FactsCache::open(dir, &name)
     });
     let (files, problems) = walk(root_file, false, &SurfaceScan(cache.as_ref()));
@@ -365,7 +365,7 @@ struct SurfaceScan<'a>(Option<&'a FactsCache>);
 impl SurfaceScan<'_> {
     /// What shapes a file's facts besides its text: its module.
     fn context(file: &ModuleFile) -> u64 {
-        facts::context_of(&file.module_path)
+        facts::hash_of(&file.module_path)
     }
 }
 

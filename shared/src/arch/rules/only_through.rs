@@ -559,7 +559,7 @@ struct UseScan<'a> {
 impl UseScan<'_> {
     /// What shapes a file's uses besides its text: B's names and whether test code counts.
     fn context(&self) -> u64 {
-        facts::context_of(&(
+        facts::hash_of(&(
             self.extern_name,
             self.root_aliases(),
             self.scope.include_tests,

@@ -214,7 +214,7 @@ fn impl_traits(
     let Some(lib) = pkg.build_target(&BuildTargetId::Library) else {
         return BTreeSet::new();
     };
-    let looked_for = facts::context_of(&traits);
+    let looked_for = facts::hash_of(&traits);
     // One cache per set of traits looked for: a finding's second look (every trait of the required
     // crate) keeps its own, instead of replacing the first one's skipped files at each run.
     let cache = facts_dir
