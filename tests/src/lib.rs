@@ -219,6 +219,19 @@ impl Run {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or(serde_json::Value::Null)
     }
+
+    /// The findings of a JSON review that count (not accepted by the baseline, not pre-existing); panics
+    /// with the output when it is not a report.
+    pub fn counted_findings(&self) -> Vec<serde_json::Value> {
+        let json = self.json();
+        json["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("not a report: {}\n{}", self.stdout, self.stderr))
+            .iter()
+            .filter(|f| f["baseline"] != "accepted" && f["baseline"] != "pre-existing")
+            .cloned() // cloned: the findings outlive the parsed report
+            .collect()
+    }
 }
 
 /// Runs `cmd` to the end and captures it: the one run-and-capture helper of the tests.

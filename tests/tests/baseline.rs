@@ -19,12 +19,8 @@ fn gate(p: &TempProject, args: &[&str]) -> Run {
 
 /// The findings of a JSON review that count (not accepted by the baseline, not pre-existing).
 fn counted(r: &Run) -> Vec<String> {
-    let json = r.json();
-    json["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("not a report: {}\n{}", r.stdout, r.stderr))
+    r.counted_findings()
         .iter()
-        .filter(|f| f["baseline"] != "accepted" && f["baseline"] != "pre-existing")
         .map(|f| {
             format!(
                 "{} {}:{}",

@@ -27,12 +27,8 @@ fn tiny(lib: &str) -> TempProject {
 
 /// The counted (blocking-eligible) findings of a JSON review, as `rule:line`.
 fn counted(r: &Run) -> Vec<String> {
-    let json = r.json();
-    json["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("not a report: {}\n{}", r.stdout, r.stderr))
+    r.counted_findings()
         .iter()
-        .filter(|f| f["baseline"] != "accepted" && f["baseline"] != "pre-existing")
         .map(|f| {
             format!(
                 "{}:{}",
