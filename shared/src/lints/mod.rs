@@ -45,7 +45,7 @@ use crate::report::{
     RuleChecked, Severity, Tool,
 };
 use crate::source::facts::hash_of;
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile};
 use crate::workspace::{LoadOptions, Members, PackageSelection, relative_to};
 
 /// How to run the lints.
@@ -310,7 +310,12 @@ impl Lint<'_> {
 impl Analysis for Lint<'_> {
     type Output = Scanned;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Scanned, Vec<ModDecl>)> {
+    fn cached(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(Scanned, Vec<ModDecl>)> {
         let cache = self.cache?;
         let rel = self.rel(file);
         let (key, context) = self.cache_key(file, &rel);
@@ -352,7 +357,14 @@ impl Analysis for Lint<'_> {
         }
     }
 
-    fn analyzed(&self, file: &ModuleFile, text: &str, out: &Scanned, decls: &[ModDecl]) {
+    fn analyzed(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+        out: &Scanned,
+        decls: &[ModDecl],
+    ) {
         if let Some(cache) = self.cache {
             let (key, context) = self.cache_key(file, &out.0);
             cache.put(&key, text, context, &out.2, decls);

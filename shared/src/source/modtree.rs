@@ -76,8 +76,14 @@ pub trait Analysis: Sync {
     type Output: Send;
 
     /// The result and module declarations of `file` from an earlier run, when still valid for its
-    /// `text`: the file is then not parsed.
-    fn cached(&self, _file: &ModuleFile, _text: &str) -> Option<(Self::Output, Vec<ModDecl>)> {
+    /// `text`: the file is then not parsed. `stamp` is the file's stamp taken before its text was read,
+    /// to be recorded with a hit.
+    fn cached(
+        &self,
+        _file: &ModuleFile,
+        _text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(Self::Output, Vec<ModDecl>)> {
         None
     }
 
@@ -92,34 +98,19 @@ pub trait Analysis: Sync {
         None
     }
 
-    /// [`Analysis::cached`], told the file's stamp taken before its text was read (to be recorded with
-    /// a hit). By default the stamp is not used.
-    fn cached_at(
-        &self,
-        file: &ModuleFile,
-        text: &str,
-        _stamp: Option<&FileStamp>,
-    ) -> Option<(Self::Output, Vec<ModDecl>)> {
-        self.cached(file, text)
-    }
-
     /// Analyzes a parsed file.
     fn analyze(&self, file: &ModuleFile, ast: &syn::File, text: &str) -> Self::Output;
 
-    /// A fresh analysis of `file` and its module declarations, to be kept for a later run.
-    fn analyzed(&self, _file: &ModuleFile, _text: &str, _out: &Self::Output, _decls: &[ModDecl]) {}
-
-    /// [`Analysis::analyzed`], told the file's stamp taken before its text was read. By default the
-    /// stamp is not used.
-    fn analyzed_at(
+    /// A fresh analysis of `file` and its module declarations, to be kept for a later run, with the
+    /// file's stamp taken before its text was read.
+    fn analyzed(
         &self,
-        file: &ModuleFile,
-        text: &str,
+        _file: &ModuleFile,
+        _text: &str,
         _stamp: Option<&FileStamp>,
-        out: &Self::Output,
-        decls: &[ModDecl],
+        _out: &Self::Output,
+        _decls: &[ModDecl],
     ) {
-        self.analyzed(file, text, out, decls);
     }
 
     /// The walk looked for a module's file at `path` and found something there (`exists`) or not. Every
@@ -674,7 +665,7 @@ impl<A: Analysis> Walker<'_, A> {
                 return;
             }
         };
-        let hit = match self.analysis.cached_at(&file, &text, stamp.as_ref()) {
+        let hit = match self.analysis.cached(&file, &text, stamp.as_ref()) {
             Some(hit) => hit,
             None => {
                 let ast = match parse_text(&file.path, &text) {
@@ -691,7 +682,7 @@ impl<A: Analysis> Walker<'_, A> {
                 let result = self.analysis.analyze(&file, &ast, &text);
                 drop(ast);
                 self.analysis
-                    .analyzed_at(&file, &text, stamp.as_ref(), &result, &decls);
+                    .analyzed(&file, &text, stamp.as_ref(), &result, &decls);
                 (result, decls)
             }
         };

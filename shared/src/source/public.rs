@@ -377,7 +377,7 @@ impl Analysis for SurfaceScan<'_> {
             .unchanged(file.path.as_str(), stamp, &[Self::context(file)])
     }
 
-    fn cached_at(
+    fn cached(
         &self,
         file: &ModuleFile,
         text: &str,
@@ -391,7 +391,7 @@ impl Analysis for SurfaceScan<'_> {
         collect::collect(file.path.to_owned(), &file.module_path, ast)
     }
 
-    fn analyzed_at(
+    fn analyzed(
         &self,
         file: &ModuleFile,
         text: &str,

@@ -34,7 +34,7 @@ use crate::arch::rules::exceptions::{Ends, Exceptions};
 use crate::arch::rules::{Context, RuleMeta};
 use crate::report::{Finding, Location, Problem};
 use crate::source::attrs::{is_cfg_test, is_test_fn, item_attrs};
-use crate::source::modtree::{Analysis, ModDecl, ModuleFile, walk};
+use crate::source::modtree::{Analysis, FileStamp, ModDecl, ModuleFile, walk};
 use crate::source::paths::{UseEnd, crate_relative, flatten_use, item_name};
 use crate::source::{Place, top_level_modules};
 use crate::workspace::relative_to;
@@ -380,7 +380,12 @@ struct ModuleScan {
 impl Analysis for ModuleScan {
     type Output = FileUses;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(FileUses, Vec<ModDecl>)> {
+    fn cached(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(FileUses, Vec<ModDecl>)> {
         if !self.prefilter || file.module_path.is_empty() {
             return None;
         }

@@ -397,7 +397,12 @@ impl ModulePaths {
 impl Analysis for ModulePaths {
     type Output = Vec<Vec<String>>;
 
-    fn cached(&self, file: &ModuleFile, text: &str) -> Option<(Self::Output, Vec<ModDecl>)> {
+    fn cached(
+        &self,
+        file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(Self::Output, Vec<ModDecl>)> {
         let decls = prefilter::mod_decls_of_text(text)?;
         Some((ModulePaths::paths(file, &decls), decls))
     }
@@ -588,7 +593,7 @@ impl Analysis for UseScan<'_> {
 
     /// A file that names B under none of its crate-wide names holds no use of it (an alias of its own
     /// would name B too); it is kept as such, so that its stamp spares the next run reading it.
-    fn cached_at(
+    fn cached(
         &self,
         file: &ModuleFile,
         text: &str,
@@ -627,7 +632,7 @@ impl Analysis for UseScan<'_> {
         }
     }
 
-    fn analyzed_at(
+    fn analyzed(
         &self,
         file: &ModuleFile,
         text: &str,

@@ -262,7 +262,7 @@ impl Analysis for ImplScan<'_> {
             .unchanged(file.path.as_str(), stamp, &[PARSED, skipped])
     }
 
-    fn cached_at(
+    fn cached(
         &self,
         file: &ModuleFile,
         text: &str,
@@ -284,7 +284,7 @@ impl Analysis for ImplScan<'_> {
         self.facts?.get(file.path.as_str(), text, stamp, PARSED)
     }
 
-    fn analyzed_at(
+    fn analyzed(
         &self,
         file: &ModuleFile,
         text: &str,
@@ -323,7 +323,12 @@ struct DefinesTrait<'a> {
 impl Analysis for DefinesTrait<'_> {
     type Output = bool;
 
-    fn cached(&self, _file: &ModuleFile, text: &str) -> Option<(bool, Vec<ModDecl>)> {
+    fn cached(
+        &self,
+        _file: &ModuleFile,
+        text: &str,
+        _stamp: Option<&FileStamp>,
+    ) -> Option<(bool, Vec<ModDecl>)> {
         let decls = prefilter::skip(text, &[&self.needles])?;
         Some((false, decls))
     }
