@@ -12,6 +12,8 @@ use guppy::graph::{PackageGraph, PackageMetadata};
 
 use crate::errors::{Error, Result};
 
+pub(crate) mod recorded;
+
 /// How to run `cargo metadata`.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -104,6 +106,12 @@ fn existing_lockfile(opts: &LoadOptions) -> Option<PathBuf> {
 /// lockfile is an error that says how to update it); without one, the lockfile cargo writes is removed again.
 /// In a checkout of our own ([`LoadOptions::lockfile_is_ours`]) cargo may update the lockfile.
 pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
+    spawn_metadata(opts)?.wait()
+}
+
+/// Starts [`run_metadata`]'s `cargo metadata` and returns at once: the caller works while cargo runs, then
+/// takes the JSON with [`PendingMetadata::wait`].
+pub fn spawn_metadata(opts: &LoadOptions) -> Result<PendingMetadata> {
     if let Some(path) = &opts.manifest_path
         && !path.is_file()
     {
@@ -114,33 +122,67 @@ pub fn run_metadata(opts: &LoadOptions) -> Result<String> {
     let had_lockfile = existing_lockfile(opts).is_some();
     let mut locked = opts.clone(); // cloned: the same options with --locked decided here
     locked.locked |= had_lockfile && !opts.lockfile_is_ours;
-    let cmd = metadata_command(&locked);
-    let output = cmd
-        .build_command()
-        .output()
-        .map_err(|source| Error::CargoSpawn {
-            program: cargo_program(),
-            source,
-        })?;
-    if !output.status.success() {
-        let manifest = opts
-            .manifest_path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "the current directory".to_owned());
-        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-        if had_lockfile && !opts.locked && stderr.contains("--locked") {
-            return Err(Error::StaleLockfile { manifest, stderr });
-        }
-        return Err(Error::CargoMetadata { manifest, stderr });
-    }
-    let json = String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
-        source: Box::new(e),
+    let mut command = metadata_command(&locked).build_command();
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().map_err(|source| Error::CargoSpawn {
+        program: cargo_program(),
+        source,
     })?;
-    if !had_lockfile && !opts.lockfile_is_ours {
-        remove_created_lockfile(&json)?;
+    // Read on a thread of its own, so that cargo never waits on a full pipe while the caller works.
+    let output = std::thread::spawn(move || child.wait_with_output());
+    Ok(PendingMetadata {
+        output,
+        opts: opts.clone(), // cloned: wait() reports errors in the caller's terms
+        had_lockfile,
+    })
+}
+
+/// A `cargo metadata` started by [`spawn_metadata`].
+#[derive(Debug)]
+pub struct PendingMetadata {
+    output: std::thread::JoinHandle<std::io::Result<std::process::Output>>,
+    opts: LoadOptions,
+    had_lockfile: bool,
+}
+
+impl PendingMetadata {
+    /// Waits for cargo and returns its JSON (or its error, told as [`run_metadata`] tells it).
+    pub fn wait(self) -> Result<String> {
+        let PendingMetadata {
+            output,
+            opts,
+            had_lockfile,
+        } = self;
+        let output = output
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(|source| Error::CargoSpawn {
+                program: cargo_program(),
+                source,
+            })?;
+        if !output.status.success() {
+            let manifest = opts
+                .manifest_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the current directory".to_owned());
+            let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            if had_lockfile && !opts.locked && stderr.contains("--locked") {
+                return Err(Error::StaleLockfile { manifest, stderr });
+            }
+            return Err(Error::CargoMetadata { manifest, stderr });
+        }
+        let json = String::from_utf8(output.stdout).map_err(|e| Error::MetadataOutput {
+            source: Box::new(e),
+        })?;
+        if !had_lockfile && !opts.lockfile_is_ours {
+            remove_created_lockfile(&json)?;
+        }
+        Ok(json)
     }
-    Ok(json)
 }
 
 /// Removes the `Cargo.lock` that `cargo metadata` just created at the workspace root.

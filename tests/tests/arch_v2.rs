@@ -4,7 +4,7 @@
 //! (exit 2 at the rule). The prefilter's identical-findings test is a unit test beside it
 //! (`arch::prefilter::tests::the_prefilter_changes_no_finding_on_the_fixtures`).
 
-use lumen_gate_tests::{Run, TempProject, arch_json, redact_root, run_arch};
+use lumen_gate_tests::{Run, TempProject, arch_json, redact_root, run, run_arch, tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lumen-arch-dup");
@@ -229,4 +229,67 @@ fn a_rule_that_can_never_fire_is_a_configuration_error_at_the_rule() {
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+/// The check runs on the `cargo metadata` output the last run recorded while cargo runs again (for speed);
+/// its answer must be the one cargo's new output gives, whatever the record says.
+#[test]
+fn the_metadata_recorded_by_the_last_run_never_changes_an_answer() {
+    let p = project(THROUGH_RUNTIME);
+    let records = || -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(p.root().join("target/lumen-gate")) else {
+            return Vec::new();
+        };
+        let mut texts: Vec<String> = dir
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("metadata-"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        texts.sort();
+        texts
+    };
+    let json_run = || {
+        let run = run(tool(BIN)
+            .env_remove("CARGO_TARGET_DIR")
+            .arg("--manifest-path")
+            .arg(p.manifest())
+            .args(["--offline", "--format", "json"]));
+        (run.code, redact_root(&run.stdout, p.root()))
+    };
+
+    let (code, first) = json_run();
+    assert_eq!(code, 1, "{first}");
+    let recorded = records();
+    assert_eq!(recorded.len(), 1, "the run records cargo's output");
+    assert!(
+        recorded[0].contains("\"name\":\"plugins\",\"pkg\""),
+        "{}",
+        recorded[0]
+    );
+    // The second run checks on the record while cargo runs: the same answer, to the byte.
+    assert_eq!(json_run(), (1, first.clone()));
+
+    // The manifests change: the record is stale, and the answer is the new metadata's.
+    p.write(
+        "cli/Cargo.toml",
+        &p.read("cli/Cargo.toml")
+            .replace("tools = { path = \"../tools\" }\n", "")
+            .replace("plugins = { path = \"../plugins\" }\n", ""),
+    );
+    p.update_lockfile();
+    let (code, after) = json_run();
+    assert_eq!(
+        code, 0,
+        "the stale record's violation must not be reported: {after}"
+    );
+    let report: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(findings(&report), Vec::<Value>::new());
+    let rerecorded = records();
+    assert_eq!(rerecorded.len(), 1);
+    assert_ne!(rerecorded, recorded, "the new output replaces the record");
+    assert!(
+        !rerecorded[0].contains("\"name\":\"plugins\",\"pkg\""),
+        "{}",
+        rerecorded[0]
+    );
 }

@@ -3,6 +3,7 @@
 use crate::arch::graph::ArchGraph;
 use crate::arch::graph_output::GraphFormat;
 use crate::arch::{self, CheckOptions};
+use crate::commands::config::LoadedConfig;
 use crate::commands::{
     OutputArgs, WorkspaceArgs, main_with, print_warnings, render_error, write_file, write_stdout,
 };
@@ -13,7 +14,8 @@ use crate::gate::{baseline, verdict};
 use crate::output::Format;
 use crate::output::progress::{Progress, ProgressMode};
 use crate::render::arch::{ArchView, write_human};
-use crate::workspace::Workspace;
+use crate::report::Report;
+use crate::workspace::{self, Workspace};
 
 /// The examples at the end of `--help`.
 pub const EXAMPLES: &str = "\
@@ -89,15 +91,40 @@ fn run(args: Args) -> Result<i32> {
         write_stdout(&out)?;
         return Ok(exit_codes::SUCCESS);
     }
-    // The source rules' parsing threads start while `cargo metadata` runs.
-    std::thread::spawn(crate::source::modtree::start_pool);
-    let ws = Workspace::load(&args.workspace.load_options())?;
-    let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
-    print_warnings(&loaded.warnings, &args.output);
-    let arch_cfg = &loaded.config.arch;
+    let explain_rule = args.explain.as_deref().filter(|id| !id.is_empty());
+    if explain_rule.is_none() && !matches!(args.output.format, Format::Human | Format::Json) {
+        return Err(Error::usage(
+            format!(
+                "--format {:?} is not supported by cargo lumen-arch",
+                args.output.format
+            ),
+            Some(
+                "use human or json; cargo lumen-gate writes markdown, github and sarif".to_owned(),
+            ),
+        ));
+    }
+    let load = args.workspace.load_options();
+    let metadata = workspace::spawn_metadata(&load)?;
+    // While cargo runs, the check runs on the metadata the last run recorded, leaving cargo a core; its
+    // answer is kept only if cargo's output is the same (see workspace::recorded). Not with a base: that
+    // check locks and builds. Without a record, the source rules' parsing threads start meanwhile.
+    let recorded = (args.base.is_none() && explain_rule.is_none())
+        .then(|| workspace::recorded::read(&load))
+        .flatten();
+    if recorded.is_none() {
+        std::thread::spawn(crate::source::modtree::start_pool);
+    }
 
-    if let Some(rule_id) = args.explain.as_deref().filter(|id| !id.is_empty()) {
-        let rules = arch::load_rules(&ws, arch_cfg, loaded.source.as_ref(), args.preset)?;
+    if let Some(rule_id) = explain_rule {
+        let ws = Workspace::from_json(&metadata.wait()?)?;
+        let loaded = crate::commands::config::load(&ws.root, args.workspace.config.as_deref())?;
+        print_warnings(&loaded.warnings, &args.output);
+        let rules = arch::load_rules(
+            &ws,
+            &loaded.config.arch,
+            loaded.source.as_ref(),
+            args.preset,
+        )?;
         let graph = ArchGraph::new(&ws);
         let Some(rule) = rules.iter().find(|r| r.meta().id == rule_id) else {
             let ids: Vec<&str> = rules.iter().map(|r| r.meta().id.as_str()).collect();
@@ -109,17 +136,6 @@ fn run(args: Args) -> Result<i32> {
         write_stdout(arch::explain::rule_text(rule, &graph).as_bytes())?;
         return Ok(exit_codes::SUCCESS);
     }
-    if !matches!(args.output.format, Format::Human | Format::Json) {
-        return Err(Error::usage(
-            format!(
-                "--format {:?} is not supported by cargo lumen-arch",
-                args.output.format
-            ),
-            Some(
-                "use human or json; cargo lumen-gate writes markdown, github and sarif".to_owned(),
-            ),
-        ));
-    }
 
     let opts = CheckOptions {
         base: args.base,
@@ -128,7 +144,30 @@ fn run(args: Args) -> Result<i32> {
         when_locked: args.workspace.when_locked(),
     };
     let mut progress = Progress::new(ProgressMode::detect(args.output.verbosity()));
-    let mut report = arch::check(&ws, arch_cfg, loaded.source.as_ref(), &opts, &mut progress)?;
+    let early = recorded.as_deref().map(|json| {
+        crate::source::modtree::on_spare_cores(|| {
+            checked(
+                json,
+                &args.workspace,
+                &opts,
+                &mut Progress::new(ProgressMode::Quiet),
+            )
+        })
+    });
+    let json = metadata.wait()?;
+    let Checked {
+        ws,
+        loaded,
+        mut report,
+    } = match early {
+        Some(Ok(early)) if recorded.as_deref() == Some(json.as_str()) => early,
+        _ => checked(&json, &args.workspace, &opts, &mut progress)?,
+    };
+    if recorded.as_deref() != Some(json.as_str()) {
+        workspace::recorded::write(&ws.target_dir, &load, &json);
+    }
+    print_warnings(&loaded.warnings, &args.output);
+    let arch_cfg = &loaded.config.arch;
     // The baseline file accepts findings here as it does in the review, so the exit codes agree.
     if let Some(file) = baseline::read(&baseline::path(&ws.root, &loaded.config.gate)?)? {
         file.apply(&mut report.findings);
@@ -161,4 +200,30 @@ fn run(args: Args) -> Result<i32> {
         write_file(path, &json)?;
     }
     Ok(decision.verdict.exit_code())
+}
+
+/// A workspace, its configuration and the architecture report on them.
+struct Checked {
+    ws: Workspace,
+    loaded: LoadedConfig,
+    report: Report,
+}
+
+/// Loads the workspace from `cargo metadata`'s `json`, and its configuration, and checks the rules.
+fn checked(
+    json: &str,
+    workspace: &WorkspaceArgs,
+    opts: &CheckOptions,
+    progress: &mut Progress,
+) -> Result<Checked> {
+    let ws = Workspace::from_json(json)?;
+    let loaded = crate::commands::config::load(&ws.root, workspace.config.as_deref())?;
+    let report = arch::check(
+        &ws,
+        &loaded.config.arch,
+        loaded.source.as_ref(),
+        opts,
+        progress,
+    )?;
+    Ok(Checked { ws, loaded, report })
 }

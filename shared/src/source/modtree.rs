@@ -243,14 +243,34 @@ const MAX_CHAIN: usize = 50_000;
 /// The parsing pool, started on first use.
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| big_stack_pool(None)).as_ref()
+}
+
+/// The pool [`on_spare_cores`] runs on: one core fewer than the machine has (at least one thread).
+fn spare_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .stack_size(STACK_SIZE)
-            .thread_name(|i| format!("lumen-parse-{i}"))
-            .build()
-            .ok()
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        big_stack_pool(Some(cores.saturating_sub(1).max(1)))
     })
     .as_ref()
+}
+
+thread_local! {
+    /// Set on the threads of the pools with [`STACK_SIZE`] of stack.
+    static ON_BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A pool of threads with [`STACK_SIZE`] of stack: `threads` of them, or rayon's default.
+fn big_stack_pool(threads: Option<usize>) -> Option<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("lumen-parse-{i}"))
+        .start_handler(|_| ON_BIG_STACK.with(|on| on.set(true)));
+    if let Some(threads) = threads {
+        builder = builder.num_threads(threads);
+    }
+    builder.build().ok()
 }
 
 /// Starts the parsing pool's threads, so that a first walk need not: called on a thread of its own while
@@ -260,9 +280,23 @@ pub(crate) fn start_pool() {
 }
 
 /// Runs `f` on the parsing pool, whose threads have [`STACK_SIZE`] of stack: walks started inside `f` (from
-/// several threads of the pool, with rayon's parallel iterators) run on the same pool.
+/// several threads of the pool, with rayon's parallel iterators) run on the same pool. Already on such a
+/// thread, `f` runs where it is, on the pool it is on.
 pub(crate) fn on_big_stacks<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if ON_BIG_STACK.with(std::cell::Cell::get) {
+        return f();
+    }
     match pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Runs `f`, and the walks inside it, on threads with [`STACK_SIZE`] of stack that leave one core free:
+/// for work done while another process (`cargo metadata`) runs, which would otherwise share every core
+/// with the pool's threads and be slowed by them.
+pub(crate) fn on_spare_cores<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match spare_pool() {
         Some(pool) => pool.install(f),
         None => f(),
     }
