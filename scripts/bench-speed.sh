@@ -41,7 +41,8 @@ lumen() {
       -n "cargo metadata" "cargo metadata --format-version 1 --all-features --offline --locked --manifest-path $work/lumen-$case/Cargo.toml" \
       -n "cargo lumen-arch" "$bin/cargo-lumen-arch --offline --preset lumen --manifest-path $work/lumen-$case/Cargo.toml --format json" >/dev/null
     ratio "$work/lumen-$case.json" "lumen, $case, cached facts" 1.2
-    # First run: no cached per-file facts (source-facts/ removed before each run).
+    # First run: nothing cached (target/lumen-gate/ removed before each run: the per-file facts and the
+    # recorded cargo metadata).
     hyperfine -N --warmup 3 --runs 30 -i --export-json "$work/lumen-$case-first.json" \
       --prepare "rm -rf $work/lumen-$case/target/lumen-gate" \
       -n "cargo metadata" "cargo metadata --format-version 1 --all-features --offline --locked --manifest-path $work/lumen-$case/Cargo.toml" \
