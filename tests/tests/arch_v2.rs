@@ -236,12 +236,14 @@ fn a_rule_that_can_never_fire_is_a_configuration_error_at_the_rule() {
 #[test]
 fn the_metadata_recorded_by_the_last_run_never_changes_an_answer() {
     let p = project(THROUGH_RUNTIME);
+    // The records in the workspace's state directory (target/lumen-gate/ws-<hash>/).
     let records = || -> Vec<String> {
-        let Ok(dir) = std::fs::read_dir(p.root().join("target/lumen-gate")) else {
+        let Ok(states) = std::fs::read_dir(p.root().join("target/lumen-gate")) else {
             return Vec::new();
         };
-        let mut texts: Vec<String> = dir
+        let mut texts: Vec<String> = states
             .flatten()
+            .flat_map(|state| std::fs::read_dir(state.path()).unwrap().flatten())
             .filter(|e| e.file_name().to_string_lossy().starts_with("metadata-"))
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();

@@ -164,7 +164,7 @@ fn run(args: Args) -> Result<i32> {
         _ => checked(&json, &args.workspace, &opts, &mut progress)?,
     };
     if recorded.as_deref() != Some(json.as_str()) {
-        workspace::recorded::write(&ws.target_dir, &load, &json);
+        workspace::recorded::write(&ws.state_dir(), &load, &json);
     }
     print_warnings(&loaded.warnings, &args.output);
     let arch_cfg = &loaded.config.arch;
