@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lints::facts::FileScan;
 use crate::report::{Finding, Problem};
-use crate::source::facts::{build_id, hash_of};
+use crate::source::facts::{build_id, hash_of, write_atomically};
 use crate::source::modtree::{ModDecl, read_bytes};
 
 /// One source file's scan, as cached.
@@ -219,26 +219,7 @@ impl Cache {
     }
 }
 
-/// Writes `value` to `path` atomically (a temporary file renamed into place), so two runs at once never
-/// see half a file. Returns false when it could not.
+/// Writes `value` to `path` as JSON, atomically ([`write_atomically`]). Returns false when it could not.
 fn write_json(path: &Path, value: &impl Serialize) -> bool {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return false;
-    };
-    let Ok(bytes) = serde_json::to_vec(value) else {
-        return false;
-    };
-    let tmp = dir.join(format!(
-        "{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&tmp, bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        // Best effort, as the cache is; leave no temporary file behind.
-        let _removed = std::fs::remove_file(&tmp);
-    }
-    written.is_ok()
+    serde_json::to_vec(value).is_ok_and(|bytes| write_atomically(path, &bytes))
 }

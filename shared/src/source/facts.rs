@@ -232,29 +232,32 @@ impl FactsCache {
             build: self.build,
             files,
         };
-        let Ok(bytes) = serde_json::to_vec(&stored) else {
-            return;
-        };
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
         // A cache that cannot be written is no error: the next run parses the files again.
-        let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &self.path));
-        if written.is_err() {
-            let _removed = std::fs::remove_file(&tmp);
+        if let Ok(bytes) = serde_json::to_vec(&stored) {
+            write_atomically(&self.path, &bytes);
         }
     }
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file beside it, renamed into place; its directory
+/// created), so two runs at once never see half a file. Best effort, as the caches and records are:
+/// returns false when it could not, leaving no temporary file behind.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _removed = std::fs::remove_file(&tmp);
+    }
+    written.is_ok()
 }
 
 #[cfg(test)]

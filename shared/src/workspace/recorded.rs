@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::source::facts::hash_of;
+use crate::source::facts::{hash_of, write_atomically};
 use crate::workspace::{LoadOptions, cargo_program, state_dir};
 
 /// The record of the last `cargo metadata` run with these options, if one is found.
@@ -59,15 +59,7 @@ fn write_with(
     let Some((_, _, name)) = identity(opts, target_dir_var) else {
         return;
     };
-    let dir = state_dir.as_std_path();
-    let path = dir.join(&name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&tmp, json))
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    if written.is_err() {
-        let _removed = std::fs::remove_file(&tmp);
-    }
+    write_atomically(state_dir.join(name).as_std_path(), json.as_bytes());
 }
 
 /// The directory cargo runs in; where it starts its search for the workspace (the manifest's directory, or
