@@ -155,15 +155,16 @@ fn run(args: Args) -> Result<i32> {
         })
     });
     let json = metadata.wait()?;
+    let as_recorded = recorded.as_deref() == Some(json.as_str());
     let Checked {
         ws,
         loaded,
         mut report,
     } = match early {
-        Some(Ok(early)) if recorded.as_deref() == Some(json.as_str()) => early,
+        Some(Ok(early)) if as_recorded => early,
         _ => checked(&json, &args.workspace, &opts, &mut progress)?,
     };
-    if recorded.as_deref() != Some(json.as_str()) {
+    if !as_recorded {
         workspace::recorded::write(&ws.state_dir(), &load, &json);
     }
     print_warnings(&loaded.warnings, &args.output);
