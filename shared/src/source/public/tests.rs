@@ -321,17 +321,7 @@ fn unchanged_files_come_from_the_facts_cache_and_changed_ones_are_parsed() {
 
     // The cache is what the second run reads: an entry edited in the cache shows in the surface, which
     // it could not if the file were parsed again.
-    let cache_dir = state.path().join("source-facts");
-    let cache_file = std::fs::read_dir(&cache_dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("surface-")
-        })
-        .expect("a surface-*.json facts file");
+    let cache_file = surface_cache_file(state.path());
     let text = std::fs::read_to_string(&cache_file).unwrap();
     assert!(text.contains("\"original\""), "{text}");
     std::fs::write(&cache_file, text.replace("\"original\"", "\"from_cache\"")).unwrap();
