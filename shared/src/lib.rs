@@ -39,3 +39,7 @@ mod render;
 pub mod report;
 mod source;
 mod workspace;
+
+/// Where the tools keep a workspace's state (base worktrees, benchmark builds, caches): end-to-end tests
+/// remove what a benchmark run left in their shared target directory.
+pub use workspace::state_dir;

@@ -115,6 +115,29 @@ impl TempProject {
     }
 }
 
+impl Drop for TempProject {
+    /// A benchmark test's state directory is in the shared [`bench_target_dir`], not in the temp dir: its
+    /// base worktree and its two release builds take hundreds of MB, so a whole suite's would fill a CI
+    /// disk. Removed with the project, unless the test failed (its failure names the logs in there).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let target = bench_target_dir();
+        let (Some(target), Some(root)) = (
+            camino::Utf8Path::from_path(&target),
+            camino::Utf8Path::from_path(self.root()),
+        ) else {
+            return;
+        };
+        let state = lumen_gate_core::state_dir(target, root);
+        if state.is_dir() {
+            std::fs::remove_dir_all(&state)
+                .unwrap_or_else(|e| panic!("could not remove {state}: {e}"));
+        }
+    }
+}
+
 /// Runs git in `dir`; panics with git's stderr on failure.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
