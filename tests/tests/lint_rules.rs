@@ -401,6 +401,23 @@ fn human_output_has_diagnostics_and_a_count_per_rule() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("package `nope` is not a member"));
 }
 
+/// The Lumen preset turns the nursery's `no-silent-failure` on, as WARNING: on the corpus's test part most
+/// of its CRITICAL findings were not errors dropped for certain, and a guess never blocks on its own.
+#[test]
+fn the_lumen_preset_reports_silent_failures_as_warnings() {
+    let p = TempProject::new("lint-rules");
+    let (_, r, stderr) = lints(&p, &["--preset", "lumen"]);
+    let silent: Vec<String> = lines(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("silent.rs") && l.contains("no-silent-failure"))
+        .collect();
+    assert_eq!(silent.len(), 6, "{silent:#?}\n{stderr}");
+    assert!(
+        silent.iter().all(|l| l.ends_with(" WARNING")),
+        "{silent:#?}"
+    );
+}
+
 /// The Lumen preset carries the spec's hot paths: `--preset lumen` uses them where the workspace has no
 /// `[lints]`, `lower_safe`'s `catch_unwind` is allowed as crash protection and any other is not, and
 /// `cargo lumen-arch init --preset lumen` writes them with the spec line each comes from.

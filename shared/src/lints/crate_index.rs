@@ -200,6 +200,8 @@ const MAYBE_OWN_METHOD: &str =
 /// Why a `write!` may not drop anything.
 const MAYBE_INFALLIBLE: &str =
     "the writer's type is not visible: writing into a String cannot fail";
+/// Why a method call may return no `Result` although the crate has a fallible method of its name.
+const MAYBE_OTHER_TYPE: &str = "the receiver's type is not visible: maybe another type's method of that name, returning no Result";
 
 /// std writers that cannot fail: strings and byte vectors.
 const INFALLIBLE_WRITERS: &[&str] = &["String", "Vec"];
@@ -366,7 +368,7 @@ impl CrateIndex {
         match condition {
             Condition::NotCrateMethod { name, receiver } => self.method(name, receiver),
             Condition::ReturnsResult { name, receiver } => {
-                yes(self.returns_result(name, receiver.as_ref()))
+                self.returns_result(name, receiver.as_ref())
             }
             Condition::WriteCanFail { target } => self.write(target),
             Condition::NotNarrowField { field } => match self.fields.get(field) {
@@ -653,7 +655,14 @@ impl CrateIndex {
         }
     }
 
-    fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> bool {
+    fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> Judgement {
+        let yes = |b: bool| {
+            if b {
+                Judgement::Finding
+            } else {
+                Judgement::NotAFinding
+            }
+        };
         // A method call reaches only fns that take `self`, never a free fn of the same name
         // (starlark's `#[starlark_module]` free `max` or `pop` are not `iter.max()`).
         let all: Vec<&FnFacts> = self
@@ -666,7 +675,7 @@ impl CrateIndex {
             })
             .unwrap_or_default();
         if all.is_empty() {
-            return KNOWN_RESULT_CALLS.contains(&name);
+            return yes(KNOWN_RESULT_CALLS.contains(&name));
         }
         // A Result that is always `Ok` drops no error.
         let fails = |f: &&FnFacts| f.returns_result && !f.always_ok;
@@ -678,15 +687,26 @@ impl CrateIndex {
                 .collect(),
             _ => Vec::new(),
         };
-        if owned.is_empty() {
+        if !owned.is_empty() {
+            return yes(owned.iter().any(fails));
+        }
+        match receiver {
+            // A free fn of the crate: its own, by name.
+            None => yes(all.iter().any(fails)),
             // `iter.next()` on a receiver whose type is not visible: std's `Option`-returning method as
-            // likely as the crate's own `next` returning a Result. Unsure: silent.
-            if receiver.is_some() && STD_OPTION_METHODS.contains(&name) {
-                return false;
+            // likely as the crate's own `next` returning a Result. Silent.
+            Some(_) if STD_OPTION_METHODS.contains(&name) => Judgement::NotAFinding,
+            // A method found by its name alone: the receiver may be another type (std's, a
+            // dependency's) whose method of that name returns an `Option` or nothing to drop. Not when
+            // std's method of that name is known to fail too (`read_to_end`, `flush`).
+            Some(_) if all.iter().any(fails) => {
+                if KNOWN_RESULT_CALLS.contains(&name) {
+                    Judgement::Finding
+                } else {
+                    Judgement::Unsure(MAYBE_OTHER_TYPE)
+                }
             }
-            all.iter().any(fails)
-        } else {
-            owned.iter().any(fails)
+            Some(_) => Judgement::NotAFinding,
         }
     }
 }
@@ -730,6 +750,8 @@ mod tests {
             fns: vec![
                 f(Some("Parser"), "is_done", false, true),
                 f(None, "save", true, false),
+                f(Some("Store"), "load", true, true),
+                f(Some("Chan"), "recv", true, true),
                 f(Some("Cache"), "insert", false, true),
                 f(None, "pop", true, false),
                 f(Some("Scanner"), "next", true, true),
@@ -1057,6 +1079,22 @@ mod tests {
             judge("next", Some(Receiver::Type("Scanner".into()))),
             Judgement::Finding
         );
+        // The crate's fallible `load` found by its name alone: unsure (never CRITICAL) on a receiver
+        // whose type is not visible, or of another type.
+        assert_eq!(
+            judge("load", Some(Receiver::Unknown)),
+            Judgement::Unsure(MAYBE_OTHER_TYPE)
+        );
+        assert_eq!(
+            judge("load", Some(Receiver::Type("Vec".into()))),
+            Judgement::Unsure(MAYBE_OTHER_TYPE)
+        );
+        assert_eq!(
+            judge("load", Some(Receiver::Type("Store".into()))),
+            Judgement::Finding
+        );
+        // ...but a finding when std's method of that name fails too.
+        assert_eq!(judge("recv", Some(Receiver::Unknown)), Judgement::Finding);
         // The crate's own `insert` returns no Result.
         assert_eq!(
             judge("insert", Some(Receiver::Unknown)),
