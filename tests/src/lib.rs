@@ -131,9 +131,10 @@ impl Drop for TempProject {
             return;
         };
         let state = lumen_gate_core::state_dir(target, root);
+        // Best effort: a process the test stopped may still be writing there (the interrupt tests), and a
+        // directory left behind costs disk, not a test's answer.
         if state.is_dir() {
-            std::fs::remove_dir_all(&state)
-                .unwrap_or_else(|e| panic!("could not remove {state}: {e}"));
+            let _ = std::fs::remove_dir_all(&state);
         }
     }
 }
