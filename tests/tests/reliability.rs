@@ -249,6 +249,31 @@ fn two_workspaces_sharing_a_target_dir_each_keep_their_own_base() {
     assert!(states.iter().all(|s| s.starts_with("ws-")), "{states:?}");
 }
 
+/// The benchmark tests share one target directory, where each project's state (a base worktree, two
+/// release builds) would pile up over a suite and fill a CI disk: a project finds the state directory the
+/// tool wrote there, and removes it when dropped.
+#[test]
+fn a_test_project_removes_the_state_it_left_in_the_shared_bench_target() {
+    let p = two_commits();
+    let r = run(tool(ARCH)
+        .env("CARGO_TARGET_DIR", lumen_gate_tests::bench_target_dir())
+        .arg("--manifest-path")
+        .arg(p.manifest())
+        .args(["--offline", "--format", "json", "--base", "HEAD~1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let target = lumen_gate_tests::bench_target_dir();
+    let state = lumen_gate_core::state_dir(
+        camino::Utf8Path::from_path(&target).unwrap(),
+        camino::Utf8Path::from_path(p.root()).unwrap(),
+    );
+    assert!(
+        state.join("arch-base").is_dir(),
+        "the tool kept its base worktree in {state}"
+    );
+    drop(p);
+    assert!(!state.exists(), "{state} outlived its project");
+}
+
 /// A base commit whose committed `Cargo.lock` does not match its manifests (a dependency added without
 /// updating the lockfile).
 fn stale_lockfile_at_base() -> TempProject {
