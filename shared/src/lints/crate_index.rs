@@ -20,6 +20,17 @@ pub enum Judgement {
     NotAFinding,
 }
 
+impl Judgement {
+    /// A finding when `finding`, else not one.
+    fn finding_if(finding: bool) -> Judgement {
+        if finding {
+            Judgement::Finding
+        } else {
+            Judgement::NotAFinding
+        }
+    }
+}
+
 /// A fn's declaration, as the index keeps it.
 #[derive(Debug)]
 struct FnFacts {
@@ -358,13 +369,6 @@ impl CrateIndex {
 
     /// Whether a hit with this condition is a finding.
     pub fn judge(&self, condition: &Condition) -> Judgement {
-        let yes = |b: bool| {
-            if b {
-                Judgement::Finding
-            } else {
-                Judgement::NotAFinding
-            }
-        };
         match condition {
             Condition::NotCrateMethod { name, receiver } => self.method(name, receiver),
             Condition::ReturnsResult { name, receiver } => {
@@ -375,8 +379,10 @@ impl CrateIndex {
                 Some(decls) if decls.iter().all(|(_, _, narrow)| *narrow) => Judgement::NotAFinding,
                 _ => Judgement::Finding,
             },
-            Condition::CrateInterns => yes(self.interns),
-            Condition::Hashes { method, receiver } => yes(self.hashes(method, receiver)),
+            Condition::CrateInterns => Judgement::finding_if(self.interns),
+            Condition::Hashes { method, receiver } => {
+                Judgement::finding_if(self.hashes(method, receiver))
+            }
         }
     }
 
@@ -635,34 +641,20 @@ impl CrateIndex {
                 Judgement::Finding
             }
         };
-        let judged = |own: bool| {
-            if own {
-                Judgement::NotAFinding
-            } else {
-                Judgement::Finding
-            }
-        };
         match receiver {
-            Receiver::Type(t) => judged(self.has_method(t, name)),
+            Receiver::Type(t) => Judgement::finding_if(!self.has_method(t, name)),
             Receiver::Trait(t) => {
-                judged(self.trait_methods.get(t).is_some_and(|m| m.contains(name)))
+                Judgement::finding_if(!self.trait_methods.get(t).is_some_and(|m| m.contains(name)))
             }
             Receiver::Field(owner, f) => match self.field_types(owner.as_deref(), f).as_slice() {
                 [] => unknown(),
-                types => judged(types.iter().any(|ty| self.has_method(ty, name))),
+                types => Judgement::finding_if(!types.iter().any(|ty| self.has_method(ty, name))),
             },
             Receiver::Unknown => unknown(),
         }
     }
 
     fn returns_result(&self, name: &str, receiver: Option<&Receiver>) -> Judgement {
-        let yes = |b: bool| {
-            if b {
-                Judgement::Finding
-            } else {
-                Judgement::NotAFinding
-            }
-        };
         // A method call reaches only fns that take `self`, never a free fn of the same name
         // (starlark's `#[starlark_module]` free `max` or `pop` are not `iter.max()`).
         let all: Vec<&FnFacts> = self
@@ -675,7 +667,7 @@ impl CrateIndex {
             })
             .unwrap_or_default();
         if all.is_empty() {
-            return yes(KNOWN_RESULT_CALLS.contains(&name));
+            return Judgement::finding_if(KNOWN_RESULT_CALLS.contains(&name));
         }
         // A Result that is always `Ok` drops no error.
         let fails = |f: &&FnFacts| f.returns_result && !f.always_ok;
@@ -688,11 +680,11 @@ impl CrateIndex {
             _ => Vec::new(),
         };
         if !owned.is_empty() {
-            return yes(owned.iter().any(fails));
+            return Judgement::finding_if(owned.iter().any(fails));
         }
         match receiver {
             // A free fn of the crate: its own, by name.
-            None => yes(all.iter().any(fails)),
+            None => Judgement::finding_if(all.iter().any(fails)),
             // `iter.next()` on a receiver whose type is not visible: std's `Option`-returning method as
             // likely as the crate's own `next` returning a Result. Silent.
             Some(_) if STD_OPTION_METHODS.contains(&name) => Judgement::NotAFinding,
