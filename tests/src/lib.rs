@@ -107,6 +107,14 @@ impl TempProject {
         base
     }
 
+    /// The state directory the tools keep for this project in the shared [`bench_target_dir`] (none for a
+    /// path that is not UTF-8).
+    pub fn bench_state_dir(&self) -> Option<camino::Utf8PathBuf> {
+        let target = camino::Utf8PathBuf::from_path_buf(bench_target_dir()).ok()?;
+        let root = camino::Utf8Path::from_path(self.root())?;
+        Some(lumen_gate_core::state_dir(&target, root))
+    }
+
     /// Stages everything and commits it; returns the new commit id.
     pub fn commit_all(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
@@ -123,14 +131,9 @@ impl Drop for TempProject {
         if std::thread::panicking() {
             return;
         }
-        let target = bench_target_dir();
-        let (Some(target), Some(root)) = (
-            camino::Utf8Path::from_path(&target),
-            camino::Utf8Path::from_path(self.root()),
-        ) else {
+        let Some(state) = self.bench_state_dir() else {
             return;
         };
-        let state = lumen_gate_core::state_dir(target, root);
         // Best effort: a process the test stopped may still be writing there (the interrupt tests), and a
         // directory left behind costs disk, not a test's answer.
         if state.is_dir() {

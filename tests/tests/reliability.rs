@@ -261,11 +261,7 @@ fn a_test_project_removes_the_state_it_left_in_the_shared_bench_target() {
         .arg(p.manifest())
         .args(["--offline", "--format", "json", "--base", "HEAD~1"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let target = lumen_gate_tests::bench_target_dir();
-    let state = lumen_gate_core::state_dir(
-        camino::Utf8Path::from_path(&target).unwrap(),
-        camino::Utf8Path::from_path(p.root()).unwrap(),
-    );
+    let state = p.bench_state_dir().unwrap();
     assert!(
         state.join("arch-base").is_dir(),
         "the tool kept its base worktree in {state}"
